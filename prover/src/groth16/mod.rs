@@ -1,0 +1,14 @@
+//! Groth16 over BN254, one file per concern as in ark-groth16: the setup (`setup`), the
+//! prover (`prove`), the verifier (`verify`), key files (`keys`) and snarkjs JSON
+//! (`snarkjs`). The QAP reduction is libsnark's, as arkworks' prover uses it.
+
+pub mod keys;
+pub mod prove;
+pub mod setup;
+pub mod snarkjs;
+pub mod verify;
+
+pub type Curve = ark_bn254::Bn254;
+pub type ProvingKey = ark_groth16::ProvingKey<Curve>;
+pub type VerifyingKey = ark_groth16::VerifyingKey<Curve>;
+pub type Proof = ark_groth16::Proof<Curve>;

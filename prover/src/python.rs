@@ -1,0 +1,417 @@
+//! Python bindings: the small set of native entry points behind `solvent._native`
+//! (stubs in pysrc/solvent/_native.pyi). Heavy work releases the GIL; errors become
+//! Python exceptions whose messages name what failed.
+
+use crate::field::fr_to_le;
+use crate::groth16::{self, keys, snarkjs, Proof, ProvingKey, VerifyingKey};
+use crate::ir::Ir;
+use crate::r1cs::{first_unsatisfied, lower, R1cs};
+use crate::solver::{solve, Mode};
+use crate::poseidon as hash;
+use ark_bn254::Fr;
+use ark_ff::{BigInteger, PrimeField};
+use num_bigint::BigUint;
+use pyo3::create_exception;
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+use rand::rngs::OsRng;
+use rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+create_exception!(_native, IrError, PyValueError, "The circuit IR is malformed.");
+create_exception!(_native, WitnessError, PyValueError, "The witness solver refused the inputs.");
+create_exception!(_native, UnsatisfiedError, PyValueError, "A witness does not satisfy the circuit.");
+create_exception!(_native, KeyFileError, PyValueError, "A proving-key file is unreadable, corrupt or for another circuit.");
+create_exception!(_native, FormatError, PyValueError, "A proof or verifying key is malformed.");
+create_exception!(_native, ProverError, PyRuntimeError, "The prover failed.");
+
+fn to_fr(x: &BigUint, what: &str) -> PyResult<Fr> {
+    let bytes = x.to_bytes_le();
+    if bytes.len() > 32 || x >= &BigUint::from_bytes_le(&Fr::MODULUS.to_bytes_le()) {
+        return Err(PyValueError::new_err(format!("{what}: value is not below the field modulus r")));
+    }
+    Ok(Fr::from_le_bytes_mod_order(&bytes))
+}
+
+fn to_frs(xs: &[BigUint], what: &str) -> PyResult<Vec<Fr>> {
+    xs.iter().enumerate().map(|(i, x)| to_fr(x, &format!("{what}[{i}]"))).collect()
+}
+
+fn to_big(x: &Fr) -> BigUint {
+    BigUint::from_bytes_le(&fr_to_le(x))
+}
+
+/// Runs `f` on a pool of `threads` workers, or on rayon's global pool.
+fn with_threads<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Send) -> PyResult<T> {
+    match threads {
+        None | Some(0) => Ok(f()),
+        Some(n) => {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .map_err(|e| PyRuntimeError::new_err(format!("thread pool: {e}")))?;
+            Ok(pool.install(f))
+        }
+    }
+}
+
+struct Compiled {
+    ir: Ir,
+    r1cs: R1cs,
+}
+
+/// A circuit lowered to R1CS: parse + validate the IR, then lower it.
+#[pyclass(name = "Circuit", module = "solvent._native", frozen)]
+pub struct PyCircuit {
+    inner: Arc<Compiled>,
+}
+
+#[pymethods]
+impl PyCircuit {
+    #[new]
+    fn new(py: Python<'_>, ir: &[u8]) -> PyResult<Self> {
+        let ir = ir.to_vec();
+        let compiled = py
+            .detach(move || Ir::parse(&ir).map(|ir| Compiled { r1cs: lower(&ir), ir }))
+            .map_err(IrError::new_err)?;
+        Ok(PyCircuit { inner: Arc::new(compiled) })
+    }
+    #[getter]
+    fn name(&self) -> String {
+        self.inner.ir.name.clone()
+    }
+    #[getter]
+    fn hash(&self) -> String {
+        self.inner.ir.hash_hex()
+    }
+    #[getter]
+    fn num_constraints(&self) -> usize {
+        self.inner.r1cs.num_constraints()
+    }
+    #[getter]
+    fn num_columns(&self) -> usize {
+        self.inner.r1cs.num_columns
+    }
+    #[getter]
+    fn num_public(&self) -> usize {
+        self.inner.r1cs.num_public
+    }
+    #[getter]
+    fn num_inputs(&self) -> usize {
+        self.inner.ir.input_wires().len()
+    }
+    #[getter]
+    fn num_nonzeros(&self) -> usize {
+        self.inner.r1cs.nonzeros()
+    }
+    #[getter]
+    fn num_ops(&self) -> usize {
+        self.inner.ir.ops.len()
+    }
+    /// `(op name, label)` of op `index`.
+    fn op_info(&self, index: usize) -> PyResult<(String, String)> {
+        let (op, _) = self.inner.ir.ops.get(index).ok_or_else(|| PyValueError::new_err("op index out of range"))?;
+        Ok((op.name().to_string(), self.inner.ir.label(index).to_string()))
+    }
+
+    /// Solve the witness from the input vector (docs/ir.md). `strict=False` fills range
+    /// checks that cannot hold with wrong bits instead of refusing (adversarial tests).
+    #[pyo3(signature = (inputs, strict = true, threads = None))]
+    fn solve(&self, py: Python<'_>, inputs: Vec<BigUint>, strict: bool, threads: Option<usize>) -> PyResult<PyWitness> {
+        let values = to_frs(&inputs, "inputs")?;
+        let c = self.inner.clone();
+        let mode = if strict { Mode::Strict } else { Mode::Lenient };
+        let z = py
+            .detach(move || with_threads(threads, || solve(&c.ir, &c.r1cs, &values, mode)))?
+            .map_err(|e| {
+                if e.op == usize::MAX {
+                    WitnessError::new_err(e.message)
+                } else {
+                    let (op, _) = &self.inner.ir.ops[e.op];
+                    WitnessError::new_err(format!(
+                        "{} (op #{} {} '{}')",
+                        e.message,
+                        e.op,
+                        op.name(),
+                        self.inner.ir.label(e.op)
+                    ))
+                }
+            })?;
+        Ok(PyWitness { circuit: self.inner.clone(), z })
+    }
+
+    /// `None` if the witness satisfies every row, else `(row, op index, op name, label)`.
+    fn first_unsatisfied(&self, py: Python<'_>, witness: &PyWitness) -> Option<(usize, usize, String, String)> {
+        let c = self.inner.clone();
+        let z = &witness.z;
+        let row = py.detach(|| first_unsatisfied(&c.r1cs, z))?;
+        let op = self.inner.r1cs.row_op[row] as usize;
+        Some((row, op, self.inner.ir.ops[op].0.name().to_string(), self.inner.ir.label(op).to_string()))
+    }
+
+    /// Raise `UnsatisfiedError` naming the first failing constraint.
+    fn check(&self, py: Python<'_>, witness: &PyWitness) -> PyResult<()> {
+        match self.first_unsatisfied(py, witness) {
+            None => Ok(()),
+            Some((row, op, name, label)) => Err(UnsatisfiedError::new_err(format!(
+                "constraint {row} (op #{op} {name} '{label}') is not satisfied"
+            ))),
+        }
+    }
+}
+
+/// A full assignment of a circuit's R1CS columns.
+#[pyclass(name = "Witness", module = "solvent._native", frozen)]
+pub struct PyWitness {
+    circuit: Arc<Compiled>,
+    z: Vec<Fr>,
+}
+
+#[pymethods]
+impl PyWitness {
+    /// The public values, in public order.
+    fn public_values(&self) -> Vec<BigUint> {
+        self.z[1..=self.circuit.r1cs.num_public].iter().map(to_big).collect()
+    }
+    /// Value of an IR wire.
+    fn wire(&self, wire: usize) -> PyResult<BigUint> {
+        let col = self.circuit.r1cs.wire_col.get(wire).ok_or_else(|| PyValueError::new_err("wire out of range"))?;
+        Ok(to_big(&self.z[*col as usize]))
+    }
+    /// A copy with IR wire `wire` set to `value`: how tests play a cheating prover.
+    fn with_wire(&self, wire: usize, value: BigUint) -> PyResult<PyWitness> {
+        let col = *self.circuit.r1cs.wire_col.get(wire).ok_or_else(|| PyValueError::new_err("wire out of range"))?;
+        let mut z = self.z.clone();
+        z[col as usize] = to_fr(&value, "value")?;
+        Ok(PyWitness { circuit: self.circuit.clone(), z })
+    }
+    fn __len__(&self) -> usize {
+        self.z.len()
+    }
+}
+
+#[pyclass(name = "VerifyingKey", module = "solvent._native", frozen)]
+#[derive(Clone)]
+pub struct PyVerifyingKey {
+    vk: VerifyingKey,
+}
+
+#[pymethods]
+impl PyVerifyingKey {
+    /// snarkjs `verification_key.json` text.
+    fn to_json(&self) -> String {
+        snarkjs::vk_to_json(&self.vk).to_string()
+    }
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<Self> {
+        let v: serde_json::Value = serde_json::from_str(text).map_err(|e| FormatError::new_err(e.to_string()))?;
+        Ok(PyVerifyingKey { vk: snarkjs::vk_from_json(&v).map_err(FormatError::new_err)? })
+    }
+    #[getter]
+    fn num_public(&self) -> usize {
+        self.vk.gamma_abc_g1.len() - 1
+    }
+}
+
+#[pyclass(name = "Proof", module = "solvent._native", frozen)]
+#[derive(Clone)]
+pub struct PyProof {
+    proof: Proof,
+}
+
+#[pymethods]
+impl PyProof {
+    /// snarkjs `proof.json` text.
+    fn to_json(&self) -> String {
+        snarkjs::proof_to_json(&self.proof).to_string()
+    }
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<Self> {
+        let v: serde_json::Value = serde_json::from_str(text).map_err(|e| FormatError::new_err(e.to_string()))?;
+        Ok(PyProof { proof: snarkjs::proof_from_json(&v).map_err(FormatError::new_err)? })
+    }
+}
+
+#[pyclass(name = "ProvingKey", module = "solvent._native", frozen)]
+pub struct PyProvingKey {
+    pk: Arc<ProvingKey>,
+    header: serde_json::Value,
+}
+
+fn header_for(c: &Compiled, setup: &str) -> serde_json::Value {
+    serde_json::json!({
+        "format": 1,
+        "circuit": c.ir.name,
+        "circuit_hash": c.ir.hash_hex(),
+        "setup": setup,
+        "num_constraints": c.r1cs.num_constraints(),
+        "num_public": c.r1cs.num_public,
+        "num_columns": c.r1cs.num_columns,
+    })
+}
+
+#[pymethods]
+impl PyProvingKey {
+    /// INSECURE single-party setup (toxic waste drawn on this machine). `seed` makes it
+    /// reproducible, which is only for tests.
+    #[staticmethod]
+    #[pyo3(signature = (circuit, seed = None, threads = None))]
+    fn setup_dev_insecure(py: Python<'_>, circuit: &PyCircuit, seed: Option<&[u8]>, threads: Option<usize>) -> PyResult<Self> {
+        let c = circuit.inner.clone();
+        let seed: Option<[u8; 32]> = seed.map(|s| {
+            use sha2::{Digest, Sha256};
+            Sha256::digest(s).into()
+        });
+        let pk = py
+            .detach(move || {
+                with_threads(threads, || match seed {
+                    Some(s) => groth16::setup::setup_dev(&c.r1cs, &mut ChaCha20Rng::from_seed(s)),
+                    None => groth16::setup::setup_dev(&c.r1cs, &mut OsRng),
+                })
+            })?
+            .map_err(ProverError::new_err)?;
+        let kind = if seed.is_some() { "dev-insecure-seeded" } else { "dev-insecure" };
+        Ok(PyProvingKey { pk: Arc::new(pk), header: header_for(&circuit.inner, kind) })
+    }
+
+    fn save(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
+        let pk = self.pk.clone();
+        let header = self.header.clone();
+        py.detach(move || keys::write(&path, &header, &pk)).map_err(KeyFileError::new_err)
+    }
+
+    #[staticmethod]
+    fn load(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
+        let (header, pk) = py.detach(move || keys::read(&path)).map_err(KeyFileError::new_err)?;
+        Ok(PyProvingKey { pk: Arc::new(pk), header })
+    }
+
+    /// Header of a key file without loading the key.
+    #[staticmethod]
+    fn read_header(path: PathBuf) -> PyResult<String> {
+        Ok(keys::read_header(&path).map_err(KeyFileError::new_err)?.0.to_string())
+    }
+
+    /// The header (JSON text): circuit name and hash, setup kind, sizes.
+    #[getter]
+    fn header(&self) -> String {
+        self.header.to_string()
+    }
+    #[getter]
+    fn circuit_hash(&self) -> String {
+        self.header["circuit_hash"].as_str().unwrap_or_default().to_string()
+    }
+    fn verifying_key(&self) -> PyVerifyingKey {
+        PyVerifyingKey { vk: self.pk.vk.clone() }
+    }
+}
+
+/// Prove with `pk` from a solved witness. By default the witness is checked first, so a
+/// cheating witness fails with the constraint that stops it instead of a bad proof.
+#[pyfunction]
+#[pyo3(signature = (pk, circuit, witness, check = true, threads = None))]
+fn prove(
+    py: Python<'_>,
+    pk: &PyProvingKey,
+    circuit: &PyCircuit,
+    witness: &PyWitness,
+    check: bool,
+    threads: Option<usize>,
+) -> PyResult<PyProof> {
+    if pk.circuit_hash() != circuit.hash() {
+        return Err(KeyFileError::new_err(format!(
+            "the proving key is for circuit {} ({}), not {} ({})",
+            pk.header["circuit"],
+            pk.circuit_hash(),
+            circuit.name(),
+            circuit.hash()
+        )));
+    }
+    if !Arc::ptr_eq(&witness.circuit, &circuit.inner) && witness.circuit.ir.hash != circuit.inner.ir.hash {
+        return Err(PyValueError::new_err("the witness belongs to another circuit"));
+    }
+    if check {
+        circuit.check(py, witness)?;
+    }
+    let (pk, c) = (pk.pk.clone(), circuit.inner.clone());
+    let z = &witness.z;
+    let proof = py
+        .detach(move || with_threads(threads, || groth16::prove::prove(&pk, &c.r1cs, z, &mut OsRng)))?
+        .map_err(ProverError::new_err)?;
+    Ok(PyProof { proof })
+}
+
+/// Native Groth16 verification; the public-input count must match the key.
+#[pyfunction]
+fn verify(py: Python<'_>, vk: &PyVerifyingKey, public: Vec<BigUint>, proof: &PyProof) -> PyResult<bool> {
+    let public = to_frs(&public, "public")?;
+    let (vk, proof) = (vk.vk.clone(), proof.proof.clone());
+    py.detach(move || groth16::verify::verify(&vk, &public, &proof)).map_err(PyValueError::new_err)
+}
+
+#[pyfunction]
+#[pyo3(signature = (inputs, init = BigUint::ZERO))]
+fn poseidon(inputs: Vec<BigUint>, init: BigUint) -> PyResult<BigUint> {
+    if !(1..=hash::MAX_INPUTS).contains(&inputs.len()) {
+        return Err(PyValueError::new_err(format!("poseidon takes 1..=16 inputs, got {}", inputs.len())));
+    }
+    Ok(to_big(&hash::poseidon(&to_frs(&inputs, "inputs")?, to_fr(&init, "init")?)))
+}
+
+#[pyfunction]
+fn hash_many(label: &str, xs: Vec<BigUint>) -> PyResult<BigUint> {
+    check_label(label, xs.len())?;
+    if xs.is_empty() {
+        return Err(PyValueError::new_err("hash_many of no elements"));
+    }
+    Ok(to_big(&hash::hash_many(label, &to_frs(&xs, "xs")?)))
+}
+
+fn check_label(label: &str, n: usize) -> PyResult<()> {
+    if !hash::is_valid_label(label) || n >= 1 << 16 {
+        return Err(PyValueError::new_err(
+            "domain label must be 1..=29 printable ASCII characters and the length below 2^16",
+        ));
+    }
+    Ok(())
+}
+
+#[pyfunction]
+fn domain(label: &str, n: usize) -> PyResult<BigUint> {
+    check_label(label, n)?;
+    Ok(to_big(&hash::domain(label, n)))
+}
+
+#[pyfunction]
+fn encode_bytes(data: &[u8]) -> PyResult<Vec<BigUint>> {
+    Ok(hash::encode_bytes(data).map_err(PyValueError::new_err)?.iter().map(to_big).collect())
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyCircuit>()?;
+    m.add_class::<PyWitness>()?;
+    m.add_class::<PyProvingKey>()?;
+    m.add_class::<PyVerifyingKey>()?;
+    m.add_class::<PyProof>()?;
+    m.add_function(wrap_pyfunction!(prove, m)?)?;
+    m.add_function(wrap_pyfunction!(verify, m)?)?;
+    m.add_function(wrap_pyfunction!(poseidon, m)?)?;
+    m.add_function(wrap_pyfunction!(hash_many, m)?)?;
+    m.add_function(wrap_pyfunction!(domain, m)?)?;
+    m.add_function(wrap_pyfunction!(encode_bytes, m)?)?;
+    let py = m.py();
+    for (name, ty) in [
+        ("IrError", py.get_type::<IrError>()),
+        ("WitnessError", py.get_type::<WitnessError>()),
+        ("UnsatisfiedError", py.get_type::<UnsatisfiedError>()),
+        ("KeyFileError", py.get_type::<KeyFileError>()),
+        ("FormatError", py.get_type::<FormatError>()),
+        ("ProverError", py.get_type::<ProverError>()),
+    ] {
+        m.add(name, ty)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,120 @@
+"""The Groth16 backend: setup, witness, prove and native verify through ``solvent._native``.
+
+Keys live in a directory as ``<circuit name>.pk`` (binary, header naming the circuit
+hash) and ``<circuit name>.vk.json`` (snarkjs layout).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from .. import _native
+from ..circuit import CompiledCircuit
+
+log = logging.getLogger("solvent")
+
+INSECURE_SETUP_WARNING = (
+    "INSECURE DEVELOPMENT SETUP: the Groth16 toxic waste for circuit {name} was drawn on this "
+    "machine by one party. Whoever ran it could forge proofs. Use it for tests and demos only; "
+    "production keys come from a multi-party ceremony (solvent ceremony)."
+)
+
+
+class InsecureSetupWarning(UserWarning):
+    pass
+
+
+@dataclass
+class KeyPair:
+    circuit_name: str
+    circuit_hash: str
+    pk: _native.ProvingKey
+    vk_json: dict[str, Any]
+    setup: str
+
+    @property
+    def insecure(self) -> bool:
+        return self.setup.startswith("dev-insecure")
+
+
+@dataclass
+class ProofResult:
+    proof: dict[str, Any]
+    public: list[int]
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
+class Groth16:
+    name = "groth16-bn254"
+
+    def __init__(self, threads: int | None = None):
+        self.threads = threads
+        self._circuits: dict[str, _native.Circuit] = {}
+
+    def circuit(self, compiled: CompiledCircuit) -> _native.Circuit:
+        """The lowered native circuit, kept per process."""
+        c = self._circuits.get(compiled.hash)
+        if c is None:
+            c = self._circuits[compiled.hash] = _native.Circuit(compiled.ir)
+        return c
+
+    def witness(self, compiled: CompiledCircuit, inputs: Mapping[str, Any] | Sequence[int], strict: bool = True) -> _native.Witness:
+        vector = inputs if isinstance(inputs, Sequence) else compiled.input_vector(inputs)
+        return self.circuit(compiled).solve(list(vector), strict=strict, threads=self.threads)
+
+    # keys ----------------------------------------------------------------------------
+    def setup_dev_insecure(self, compiled: CompiledCircuit, seed: bytes | None = None) -> KeyPair:
+        msg = INSECURE_SETUP_WARNING.format(name=compiled.name)
+        warnings.warn(msg, InsecureSetupWarning, stacklevel=2)
+        log.warning(msg)
+        pk = _native.ProvingKey.setup_dev_insecure(self.circuit(compiled), seed=seed, threads=self.threads)
+        return self._pair(pk)
+
+    def _pair(self, pk: _native.ProvingKey) -> KeyPair:
+        header = json.loads(pk.header)
+        return KeyPair(header["circuit"], header["circuit_hash"], pk,
+                       json.loads(pk.verifying_key().to_json()), header["setup"])
+
+    def save_keys(self, keys: KeyPair, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        keys.pk.save(directory / f"{keys.circuit_name}.pk")
+        _write_atomic(directory / f"{keys.circuit_name}.vk.json", json.dumps(keys.vk_json, indent=1))
+
+    def load_keys(self, directory: Path, compiled: CompiledCircuit) -> KeyPair:
+        path = directory / f"{compiled.name}.pk"
+        header = json.loads(_native.ProvingKey.read_header(path))
+        if header.get("circuit_hash") != compiled.hash:
+            raise _native.KeyFileError(
+                f"{path}: key is for circuit hash {header.get('circuit_hash')}, "
+                f"but circuit {compiled.name} now compiles to {compiled.hash}; run the setup again"
+            )
+        return self._pair(_native.ProvingKey.load(path))
+
+    def has_keys(self, directory: Path, compiled: CompiledCircuit) -> bool:
+        path = directory / f"{compiled.name}.pk"
+        if not path.exists():
+            return False
+        try:
+            return json.loads(_native.ProvingKey.read_header(path)).get("circuit_hash") == compiled.hash
+        except (_native.KeyFileError, ValueError):
+            return False
+
+    # proofs ----------------------------------------------------------------------------
+    def prove(self, keys: KeyPair, compiled: CompiledCircuit, witness: _native.Witness, check: bool = True) -> ProofResult:
+        proof = _native.prove(keys.pk, self.circuit(compiled), witness, check=check, threads=self.threads)
+        return ProofResult(json.loads(proof.to_json()), witness.public_values())
+
+    def verify_native(self, vk_json: Mapping[str, Any], public: Sequence[int], proof: Mapping[str, Any]) -> bool:
+        vk = _native.VerifyingKey.from_json(json.dumps(vk_json))
+        return _native.verify(vk, list(public), _native.Proof.from_json(json.dumps(proof)))

@@ -1,0 +1,1 @@
+"""Tests of the independent pure-Python verifier (solvent.verifier)."""
