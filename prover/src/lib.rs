@@ -11,3 +11,5 @@ pub mod r1cs;
 pub mod solver;
 pub mod groth16;
 pub mod python;
+pub mod book;
+pub mod python_book;

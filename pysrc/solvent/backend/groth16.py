@@ -37,6 +37,7 @@ class KeyPair:
     pk: _native.ProvingKey
     vk_json: dict[str, Any]
     setup: str
+    transcript_hash: str | None = None
 
     @property
     def insecure(self) -> bool:
@@ -84,7 +85,8 @@ class Groth16:
     def _pair(self, pk: _native.ProvingKey) -> KeyPair:
         header = json.loads(pk.header)
         return KeyPair(header["circuit"], header["circuit_hash"], pk,
-                       json.loads(pk.verifying_key().to_json()), header["setup"])
+                       json.loads(pk.verifying_key().to_json()), header["setup"],
+                       header.get("transcript_hash"))
 
     def save_keys(self, keys: KeyPair, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)

@@ -182,6 +182,14 @@ class CircuitBuilder:
         self._record(Op.HINT_DIVMOD, LC.of(x).terms, LC.of(d).terms, q, rem)
         return self._wire(q), self._wire(rem)
 
+    # inspection ------------------------------------------------------------------------
+    def outputs(self, label: str, code: Op) -> list[int]:
+        """Output wires of the ops of kind ``code`` recorded under scope ``label`` (in
+        order): how tests reach an internal value to play a cheating prover."""
+        idx = self._labels.get(label)
+        out_pos = {Op.MUL: 0, Op.LIN: 0, Op.POSEIDON: 2, Op.HINT_INV: 1}[code]
+        return [op[2 + out_pos] for op in self.ops if op[0] == code and op[1] == idx]
+
     # output ----------------------------------------------------------------------------
     @property
     def labels(self) -> list[str]:

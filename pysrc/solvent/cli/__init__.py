@@ -6,6 +6,8 @@ from __future__ import annotations
 import click
 
 from .demo import demo
+from .prove import prove, setup
+from .verify import inclusion, verify, verify_inclusion
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -14,4 +16,5 @@ def main() -> None:
     """solvent: zero-knowledge proofs of solvency over BN254 Groth16."""
 
 
-main.add_command(demo)
+for command in (demo, setup, prove, verify, inclusion, verify_inclusion):
+    main.add_command(command)

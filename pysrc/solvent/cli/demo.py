@@ -1,49 +1,101 @@
-"""``solvent demo``: the proving core end to end on a small circuit."""
+"""``solvent demo``: the whole pipeline on the bundled sample book, with a summary."""
 
 from __future__ import annotations
 
-import json
+import secrets
 import time
-import warnings
+from importlib import resources
 from pathlib import Path
 
 import click
 
+from ..attestation import inclusion as inc
+from ..attestation.verify import verify
 from ..backend import Groth16
-from ..backend.groth16 import InsecureSetupWarning
-from ..circuit import CircuitBuilder, build
-from ..verifier import Proof, VerifyingKey, verify
+from ..book import read_accounts, read_assets
+from ..circuits.shape import BookShape
+from ..liabilities.prove import Institution, ProveOptions, prove_book
+from .common import BatchProgress, EXIT_INVALID, EXIT_VALID, emit_json, err, handle_errors
+from .prove import _capacity_for, _dev_keys
 
 
-def _core_circuit(cs: CircuitBuilder) -> None:
-    balance, salt = cs.private_input("balance"), cs.private_input("salt")
-    cs.range_check(balance, 64)
-    cs.public_output("commitment", cs.poseidon([balance, salt]))
+def sample_files() -> tuple[Path, Path]:
+    data = resources.files("solvent") / "data"
+    return Path(str(data / "sample_accounts.csv")), Path(str(data / "sample_assets.csv"))
 
 
 @click.command()
-@click.option("--out", "out", type=click.Path(path_type=Path), default=Path("out/demo"), show_default=True,
-              help="Directory for keys and proof.")
-def demo(out: Path) -> None:
-    """Prove and verify a small circuit (a range-checked, committed balance).
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("out/demo"), show_default=True,
+              help="Working directory (created; an existing attestation there is replaced).")
+@click.option("--batch-size", default=256, show_default=True, help="Accounts per batch proof.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable summary.")
+@handle_errors
+def demo(out: Path, batch_size: int, as_json: bool) -> None:
+    """Prove the bundled sample book (2,500 customers, 4 assets) end to end: keys,
+    batch and top proofs, a signed attestation, its verification with the pure-Python
+    verifier, and one customer's inclusion proof.
 
     Example: solvent demo --out out/demo
     """
-    out.mkdir(parents=True, exist_ok=True)
+    import shutil
+
+    accounts_file, assets_file = sample_files()
+    assets = read_assets(assets_file)
+    book = read_accounts(accounts_file, assets)
+    shape = BookShape(n_assets=len(assets), batch_size=batch_size,
+                      capacity=_capacity_for(-(-book.size // batch_size)))
     backend = Groth16()
-    compiled = build(_core_circuit, "core_demo")
-    click.secho("WARNING: development setup (single party, INSECURE) — for demos only", fg="red", err=True)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", InsecureSetupWarning)
-        keys = backend.setup_dev_insecure(compiled)
+    timings = {}
     t = time.perf_counter()
-    res = backend.prove(keys, compiled, backend.witness(compiled, {"balance": 10**9, "salt": 42}))
-    t_prove = time.perf_counter() - t
-    (out / "proof.json").write_text(json.dumps(res.proof, indent=1))
-    (out / "public.json").write_text(json.dumps([str(x) for x in res.public]))
-    (out / "verification_key.json").write_text(json.dumps(keys.vk_json, indent=1))
-    native_ok = backend.verify_native(keys.vk_json, res.public, res.proof)
-    py_ok = verify(VerifyingKey.from_snarkjs(keys.vk_json), res.public, Proof.from_snarkjs(res.proof))
-    click.echo(f"circuit {compiled.name}: {backend.circuit(compiled).num_constraints} constraints, "
-               f"proved in {t_prove:.3f} s; native verifier: {native_ok}; pure-Python verifier: {py_ok}")
-    raise SystemExit(0 if native_ok and py_ok else 1)
+    sk = _dev_keys(shape, backend)
+    timings["keys"] = time.perf_counter() - t
+
+    att_dir = out / "attestation"
+    shutil.rmtree(att_dir, ignore_errors=True)
+    out.mkdir(parents=True, exist_ok=True)
+    inst = Institution("Demo Exchange", secrets.token_bytes(32), secrets.token_bytes(32))
+    progress = BatchProgress(batch_size)
+    t = time.perf_counter()
+    try:
+        att = prove_book(book, sk, inst, ProveOptions(epoch=1, snapshot_time="2026-11-21T00:00:00Z"),
+                         att_dir, backend, progress=progress)
+    finally:
+        progress.close()
+    timings["prove"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    report = verify(att)
+    timings["verify"] = time.perf_counter() - t
+    customer = book.ids[0]
+    proof = inc.export(att_dir, customer)
+    proof_file = out / "inclusion-customer-00000.json"
+    proof_file.write_text(proof.model_dump_json(indent=1))
+    t = time.perf_counter()
+    inclusion = inc.verify_inclusion(proof, att)
+    timings["verify_inclusion"] = time.perf_counter() - t
+
+    constraints = {r: backend.circuit(sk.circuits[r]).num_constraints for r in ("batch", "top")}
+    ok = report.valid and inclusion.valid
+    summary = {
+        "accounts": book.size, "assets": [a.symbol for a in assets], "batches": len(att.batches),
+        "batch_size": batch_size, "constraints": constraints, "signer": inst.address,
+        "attestation": str(att_dir), "inclusion_proof": str(proof_file),
+        "attestation_valid": report.valid, "inclusion_valid": inclusion.valid,
+        "seconds": {k: round(v, 2) for k, v in timings.items()},
+        "accounts_per_second": round(book.size / timings["prove"], 1), "setup": "dev-insecure",
+    }
+    if as_json:
+        emit_json(summary)
+    else:
+        err.print("[bold red]Development keys: INSECURE single-party setup — demo only.[/]", highlight=False)
+        click.echo(f"book:        {book.size:,} accounts × {len(assets)} assets ({', '.join(summary['assets'])})")
+        click.echo(f"circuits:    batch {constraints['batch']:,} constraints ({batch_size} accounts), "
+                   f"top {constraints['top']:,} ({shape.capacity} slots)")
+        click.echo(f"proving:     {len(att.batches)} batch proofs + 1 top proof in {timings['prove']:.1f} s "
+                   f"({summary['accounts_per_second']:,.0f} accounts/s)")
+        click.echo(f"attestation: {att_dir}/attestation.json, signed by {inst.address}")
+        click.echo(f"verify:      {'VALID' if report.valid else 'INVALID'} (pure-Python verifier, {timings['verify']:.1f} s)")
+        click.echo(f"inclusion:   {customer}: {'INCLUDED' if inclusion.valid else 'NOT VERIFIED'} "
+                   f"with " + ", ".join(f"{s} {b.equity}" for s, b in proof.balances.items() if b.equity != "0")
+                   + f" ({proof_file})")
+    raise SystemExit(EXIT_VALID if ok else EXIT_INVALID)

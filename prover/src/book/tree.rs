@@ -1,0 +1,191 @@
+//! Per-batch sum trees, built in parallel: leaf hashes, then for every internal node
+//! its packed sums ("lanes"), a hiding sum commitment and its hash. What the batch
+//! circuit proves and what customers' inclusion paths are cut from.
+
+use super::derive::EpochKey;
+use super::{BATCH, DIGEST, EMPTY, LEAF, MAX_BATCH_LOG2, NODE, PACK_BITS, SUM, TAG_BITS};
+use crate::field::fr_num_bits;
+use crate::poseidon::hash_many;
+use ark_bn254::Fr;
+use ark_ff::{Field, Zero};
+use rayon::prelude::*;
+
+#[derive(Clone, Copy, Debug)]
+pub struct Shape {
+    pub range_bits: u32,
+    pub n_assets: usize,
+    pub batch_size: usize,
+}
+
+impl Shape {
+    pub fn validate(&self) -> Result<(), String> {
+        if !(1..=128).contains(&self.range_bits) {
+            return Err(format!("range bits {} outside 1..=128", self.range_bits));
+        }
+        if self.n_assets == 0 {
+            return Err("a book needs at least one asset".into());
+        }
+        let b = self.batch_size;
+        if b < 2 || !b.is_power_of_two() || b > 1 << MAX_BATCH_LOG2 {
+            return Err(format!("batch size {b} must be a power of two in 2..=2^{MAX_BATCH_LOG2}"));
+        }
+        Ok(())
+    }
+    pub fn sum_width(&self) -> u32 {
+        self.range_bits + super::MAX_LEAVES_LOG2
+    }
+}
+
+/// Children per node, bottom level first: 4s, and one 2 on top when log2(n) is odd.
+pub fn arities(n_leaves: usize) -> Vec<usize> {
+    let k = n_leaves.trailing_zeros() as usize;
+    let mut a = vec![4; k / 2];
+    if k % 2 == 1 {
+        a.push(2);
+    }
+    a
+}
+
+fn pow2(k: u32) -> Fr {
+    Fr::from(2u64).pow([k as u64])
+}
+
+/// Values of `width` bits, as many per element as fit below 2^252.
+pub fn pack(values: &[u128], width: u32) -> Vec<Fr> {
+    let per = (PACK_BITS / width) as usize;
+    values
+        .chunks(per)
+        .map(|chunk| chunk.iter().enumerate().fold(Fr::zero(), |acc, (k, v)| acc + Fr::from(*v) * pow2(k as u32 * width)))
+        .collect()
+}
+
+/// One account's values: `equity[A]`, `debt[A]`, and its positions commitment.
+pub struct Account<'a> {
+    pub tag: Fr,
+    pub equity: &'a [u128],
+    pub debt: &'a [u128],
+    pub positions: Fr,
+}
+
+pub fn leaf_hash(shape: &Shape, a: &Account) -> Fr {
+    let mut xs = vec![a.tag];
+    xs.extend(pack(a.equity, shape.range_bits));
+    xs.extend(pack(a.debt, shape.range_bits));
+    xs.push(a.positions);
+    hash_many(LEAF, &xs)
+}
+
+fn leaf_lanes(shape: &Shape, a: &Account) -> Vec<Fr> {
+    let values: Vec<u128> = a.equity.iter().chain(a.debt).copied().collect();
+    pack(&values, shape.sum_width())
+}
+
+pub struct BatchTree {
+    /// `levels[0]`: leaf hashes; the last level holds the root alone.
+    pub levels: Vec<Vec<Fr>>,
+    /// `commitments[l][i]`: sum commitment of node `i` of `levels[l + 1]`.
+    pub commitments: Vec<Vec<Fr>>,
+    /// Blinds of those commitments, same shape.
+    pub blinds: Vec<Vec<Fr>>,
+    /// The root's packed sums.
+    pub lanes: Vec<Fr>,
+    pub first_tag: Fr,
+    pub last_tag: Fr,
+    pub batch_blind: Fr,
+}
+
+impl BatchTree {
+    pub fn root(&self) -> Fr {
+        self.levels.last().unwrap()[0]
+    }
+}
+
+/// Builds one batch's tree from its accounts (already in tag order).
+pub fn build_batch(shape: &Shape, key: &EpochKey, batch: u32, accounts: &[Account]) -> BatchTree {
+    let mut hashes: Vec<Fr> = accounts.iter().map(|a| leaf_hash(shape, a)).collect();
+    let mut lanes: Vec<Vec<Fr>> = accounts.iter().map(|a| leaf_lanes(shape, a)).collect();
+    let mut levels = vec![hashes.clone()];
+    let (mut commitments, mut blinds) = (vec![], vec![]);
+    for (l, arity) in arities(accounts.len()).into_iter().enumerate() {
+        let level = (l + 1) as u8;
+        let n = hashes.len() / arity;
+        let mut next_h = Vec::with_capacity(n);
+        let mut next_lanes = Vec::with_capacity(n);
+        let (mut cs, mut bs) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        for i in 0..n {
+            let kids = i * arity..(i + 1) * arity;
+            let sums: Vec<Fr> = (0..lanes[0].len()).map(|j| lanes[kids.clone()].iter().map(|x| x[j]).sum()).collect();
+            let blind = key.node_blind(batch, level, i as u32);
+            let mut xs = sums.clone();
+            xs.push(blind);
+            let c = hash_many(SUM, &xs);
+            let mut ys = hashes[kids].to_vec();
+            ys.push(c);
+            next_h.push(hash_many(NODE, &ys));
+            next_lanes.push(sums);
+            cs.push(c);
+            bs.push(blind);
+        }
+        hashes = next_h;
+        lanes = next_lanes;
+        levels.push(hashes.clone());
+        commitments.push(cs);
+        blinds.push(bs);
+    }
+    BatchTree {
+        levels,
+        commitments,
+        blinds,
+        lanes: lanes.swap_remove(0),
+        first_tag: accounts[0].tag,
+        last_tag: accounts[accounts.len() - 1].tag,
+        batch_blind: key.batch_blind(batch),
+    }
+}
+
+/// Checks the book's invariants (tags strictly increasing below 2^240, values in
+/// range) and builds every batch in parallel.
+pub fn build_book(shape: &Shape, key: &EpochKey, accounts: &[Account]) -> Result<Vec<BatchTree>, String> {
+    shape.validate()?;
+    if accounts.is_empty() || accounts.len() % shape.batch_size != 0 {
+        return Err(format!("{} leaves is not a positive multiple of the batch size {}", accounts.len(), shape.batch_size));
+    }
+    if (accounts.len() as u64) > 1u64 << super::MAX_LEAVES_LOG2 {
+        return Err("more than 2^32 leaves".into());
+    }
+    let limit = if shape.range_bits == 128 { u128::MAX } else { (1u128 << shape.range_bits) - 1 };
+    for (i, a) in accounts.iter().enumerate() {
+        if a.equity.len() != shape.n_assets || a.debt.len() != shape.n_assets {
+            return Err(format!("leaf {i}: expected {} assets", shape.n_assets));
+        }
+        if let Some(v) = a.equity.iter().chain(a.debt).find(|v| **v > limit) {
+            return Err(format!("leaf {i}: value {v} does not fit in {} bits", shape.range_bits));
+        }
+        if fr_num_bits(&a.tag) > TAG_BITS {
+            return Err(format!("leaf {i}: tag is not below 2^240"));
+        }
+        if i > 0 && accounts[i - 1].tag >= a.tag {
+            return Err(format!("leaf {i}: tags are not strictly increasing"));
+        }
+    }
+    Ok(accounts
+        .par_chunks(shape.batch_size)
+        .enumerate()
+        .map(|(b, chunk)| build_batch(shape, key, b as u32, chunk))
+        .collect())
+}
+
+pub fn batch_commitment(context: Fr, tree: &BatchTree) -> Fr {
+    let mut xs = vec![context];
+    xs.extend_from_slice(&tree.lanes);
+    xs.extend_from_slice(&[tree.first_tag, tree.last_tag, tree.batch_blind]);
+    hash_many(BATCH, &xs)
+}
+
+pub fn digest_step(d: Fr, root: Fr, commitment: Fr) -> Fr {
+    hash_many(DIGEST, &[d, root, commitment])
+}
+
+pub fn empty_root() -> Fr {
+    hash_many(EMPTY, &[Fr::zero()])
+}

@@ -1,0 +1,1 @@
+"""The attestation: models, hashing and signatures, verification, inclusion proofs."""

@@ -1,0 +1,121 @@
+"""A customer's inclusion proof: exported by the operator, checked by the customer.
+
+The check recomputes the customer's tag and leaf from what they know (id, salt,
+balances), walks the path to their batch root, and verifies that batch's proof, the
+digest binding every batch into the top proof, the top proof and the signature.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import Field
+
+from ..book.amounts import AmountError, format_amount, parse_amount
+from ..verifier import MalformedInput
+from ..verifier import book as spec
+from . import hashing
+from .models import Amount, Attestation, FieldStr, Hex32, Strict
+from .verify import Report, load, verify
+
+VERSION = "solvent.inclusion/1"
+
+
+class Balance(Strict):
+    equity: Amount
+    debt: Amount
+
+
+class PathStep(Strict):
+    position: int = Field(ge=0, le=3)
+    siblings: list[FieldStr] = Field(min_length=1, max_length=3)
+    parent_commitment: FieldStr
+
+
+class InclusionProof(Strict):
+    version: str = VERSION
+    attestation_hash: Hex32
+    institution: str
+    epoch: int
+    account_id: str
+    salt: FieldStr
+    balances: dict[str, Balance]
+    positions_commitment: FieldStr
+    batch: int = Field(ge=0)
+    leaf_index: int = Field(ge=0)
+    path: list[PathStep]
+
+
+def export(att_dir: Path, account_id: str) -> InclusionProof:
+    """One customer's proof, from the operator's inclusion database."""
+    from ..liabilities.inclusion_db import InclusionDb
+
+    att = load(att_dir)
+    db = InclusionDb(att_dir / "private" / "inclusion.sqlite")
+    try:
+        if db.meta.get("attestation_hash") != hashing.attestation_hash(att).hex():
+            raise ValueError(f"{att_dir}: the inclusion database belongs to another attestation")
+        row = db.account(account_id)
+        if row is None:
+            raise KeyError(f"account {account_id!r} is not in this attestation")
+        leaf, salt, equity, debt, positions = row
+        B = att.statement.shape.batch_size
+        batch, idx = divmod(leaf, B)
+        path = []
+        for level, arity in enumerate(spec.arities(B)):
+            parent, pos = divmod(idx, arity)
+            siblings = [str(db.node(batch, level, parent * arity + j)[0]) for j in range(arity) if j != pos]
+            _, commitment = db.node(batch, level + 1, parent)
+            path.append(PathStep(position=pos, siblings=siblings, parent_commitment=str(commitment)))
+            idx = parent
+        eq, de = json.loads(equity), json.loads(debt)
+        return InclusionProof(
+            attestation_hash=hashing.attestation_hash(att).hex(), institution=att.statement.institution,
+            epoch=att.statement.epoch, account_id=account_id, salt=salt,
+            balances={a.symbol: Balance(equity=format_amount(int(eq[i]), a.decimals),
+                                        debt=format_amount(int(de[i]), a.decimals))
+                      for i, a in enumerate(att.statement.assets)},
+            positions_commitment=positions, batch=batch, leaf_index=leaf % B, path=path)
+    finally:
+        db.close()
+
+
+def verify_inclusion(proof: InclusionProof, att: Attestation, fast: bool = False,
+                     expect: dict[str, str] | None = None) -> Report:
+    r = Report()
+    r.add("attestation", proof.attestation_hash == hashing.attestation_hash(att).hex(),
+          "the proof is for this attestation")
+    st = att.statement
+    symbols = [a.symbol for a in st.assets]
+    leaf = None
+    try:
+        if sorted(proof.balances) != sorted(symbols):
+            raise MalformedInput(f"balances must list exactly the assets {symbols}")
+        width = st.shape.range_bits
+        eq = [parse_amount(proof.balances[a.symbol].equity, a.decimals, width) for a in st.assets]
+        de = [parse_amount(proof.balances[a.symbol].debt, a.decimals, width) for a in st.assets]
+        tag = spec.tag_of(proof.account_id, int(proof.salt))
+        leaf = spec.leaf_hash(tag, eq, de, int(proof.positions_commitment), width)
+        path = [spec.PathLevel(s.position, tuple(int(x) for x in s.siblings), int(s.parent_commitment))
+                for s in proof.path]
+        root = spec.root_from_path(leaf, path, st.shape.batch_size)
+        entry = att.batches[proof.batch] if proof.batch < len(att.batches) else None
+        r.add("leaf position", spec.position_in_batch(path) == proof.leaf_index)
+        r.add("path to batch root", entry is not None and str(root) == entry.root,
+              f"leaf recomputed from id, salt and balances; batch {proof.batch}")
+    except (MalformedInput, AmountError) as e:
+        r.add("leaf", False, str(e))
+    if expect:
+        for symbol, amount in expect.items():
+            got = proof.balances.get(symbol)
+            r.add(f"expected {symbol}", got is not None and got.equity == amount,
+                  f"attested {got.equity if got else 'nothing'}")
+    full = verify(att, fast=fast, only_batches=[proof.batch])
+    r.checks.extend(full.checks)
+    r.warnings.extend(full.warnings)
+    return r
+
+
+def load_proof(path: Path) -> InclusionProof:
+    return InclusionProof.model_validate_json(path.read_bytes())

@@ -1,0 +1,119 @@
+"""The attestation bundle: pydantic models, versioned; ``schemas/attestation.schema.json``
+is generated from them. Every number that is a field element is a canonical decimal
+string below r; proofs and verifying keys use snarkjs's layouts."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from ..field import R
+
+VERSION = "solvent.attestation/1"
+
+
+def _below_r(s: str) -> str:
+    if int(s) >= R:
+        raise ValueError("not below the field modulus r")
+    return s
+
+
+FieldStr = Annotated[str, StringConstraints(pattern=r"^(0|[1-9][0-9]{0,76})$"), AfterValidator(_below_r)]
+Hex32 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+Address = Annotated[str, StringConstraints(pattern=r"^0x[0-9a-fA-F]{40}$")]
+Signature = Annotated[str, StringConstraints(pattern=r"^0x[0-9a-f]{130}$")]
+Amount = Annotated[str, StringConstraints(pattern=r"^(0|[1-9][0-9]*)(\.[0-9]*[1-9])?$")]
+Timestamp = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AssetInfo(Strict):
+    symbol: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")]
+    decimals: int = Field(ge=0, le=36)
+
+
+class Shape(Strict):
+    n_assets: int = Field(ge=1)
+    batch_size: int = Field(ge=2)
+    capacity: int = Field(ge=2)
+    range_bits: int = Field(ge=1, le=128)
+    with_debt: bool
+
+
+class CircuitRef(Strict):
+    role: Literal["batch", "top"]
+    name: str
+    ir_hash: Hex32
+    vk_hash: Hex32
+    setup: str
+    """``ceremony`` or ``dev-insecure…`` (a single-party setup: anyone who ran it can forge)."""
+    transcript_hash: Hex32 | None = None
+
+
+class Statement(Strict):
+    """What the institution states; its hash goes into every proof's context."""
+
+    institution: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    signer: Address
+    epoch: int = Field(ge=0, lt=2**64)
+    snapshot_time: Timestamp
+    statements: list[Literal["liabilities"]]
+    assets: list[AssetInfo]
+    shape: Shape
+    circuits: list[CircuitRef]
+    solvent_version: str
+
+
+class ProofJson(Strict):
+    """snarkjs ``proof.json``."""
+
+    pi_a: list[FieldStr] = Field(min_length=3, max_length=3)
+    pi_b: list[list[FieldStr]] = Field(min_length=3, max_length=3)
+    pi_c: list[FieldStr] = Field(min_length=3, max_length=3)
+    protocol: Literal["groth16"] = "groth16"
+    curve: Literal["bn128"] = "bn128"
+
+
+class BatchEntry(Strict):
+    index: int = Field(ge=0)
+    root: FieldStr
+    commitment: FieldStr
+    proof: ProofJson
+
+
+class TopEntry(Strict):
+    book_root: FieldStr
+    totals_commitment: FieldStr
+    batches_digest: FieldStr
+    proof: ProofJson
+
+
+class Totals(Strict):
+    """Revealed totals (only with ``--reveal-totals``): amounts in asset units and the
+    blind that opens ``totals_commitment``."""
+
+    blind: FieldStr
+    equity: dict[str, Amount]
+    debt: dict[str, Amount]
+
+
+class Attestation(Strict):
+    version: Literal["solvent.attestation/1"] = VERSION
+    statement: Statement
+    statement_hash: Hex32
+    context: FieldStr
+    verifying_keys: dict[str, dict]
+    """snarkjs ``verification_key.json`` per circuit name."""
+    batches: list[BatchEntry] = Field(min_length=1)
+    top: TopEntry
+    totals: Totals | None = None
+    signature: Signature | None = None
+
+
+def proof_of(entry: BatchEntry | TopEntry) -> dict:
+    return entry.proof.model_dump(mode="json")
+

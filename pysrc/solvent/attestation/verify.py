@@ -1,0 +1,183 @@
+"""Verifying an attestation: every check an auditor needs, each reported by name.
+
+By default proofs are checked with the independent pure-Python verifier
+(``solvent.verifier``, batch-verified with random weights); ``fast=True`` uses the
+native arkworks verifier instead. Circuits are recompiled from the stated shape so that
+the attestation cannot name circuits other than solvent's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .. import verifier as pyv
+from ..verifier import book as spec
+from . import hashing
+from .models import Attestation, proof_of
+
+BATCH_PUBLICS, TOP_PUBLICS = 3, 4
+
+
+class AttestationFormatError(ValueError):
+    pass
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str = ""
+
+
+@dataclass
+class Report:
+    checks: list[Check] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return bool(self.checks) and all(c.ok for c in self.checks)
+
+    def add(self, name: str, ok: bool, detail: str = "") -> bool:
+        self.checks.append(Check(name, ok, detail))
+        return ok
+
+    def to_dict(self) -> dict:
+        return {"valid": self.valid, "warnings": self.warnings,
+                "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in self.checks]}
+
+
+def load(path: Path) -> Attestation:
+    """An attestation from a directory (``attestation.json`` inside) or a JSON file."""
+    file = path / "attestation.json" if path.is_dir() else path
+    try:
+        return Attestation.model_validate_json(file.read_bytes())
+    except OSError as e:
+        raise AttestationFormatError(f"{file}: cannot read: {e.strerror}") from e
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise AttestationFormatError(f"{file}: {where}: {first['msg']} ({e.error_count()} errors)") from e
+
+
+def _vk(att: Attestation, role: str, report: Report) -> pyv.VerifyingKey | None:
+    ref = next((c for c in att.statement.circuits if c.role == role), None)
+    if ref is None or ref.name not in att.verifying_keys:
+        report.add(f"{role} verifying key", False, "missing")
+        return None
+    try:
+        vk = pyv.VerifyingKey.from_snarkjs(att.verifying_keys[ref.name])
+    except pyv.MalformedInput as e:
+        report.add(f"{role} verifying key", False, str(e))
+        return None
+    expected = BATCH_PUBLICS if role == "batch" else TOP_PUBLICS
+    ok = pyv.vk_hash(vk) == ref.vk_hash and vk.n_public == expected
+    report.add(f"{role} verifying key", ok,
+               f"hash {ref.vk_hash[:16]}…" if ok else f"hash or input count ({vk.n_public}) does not match the statement")
+    if ref.setup.startswith("dev-insecure"):
+        report.warnings.append(f"{role} keys come from an INSECURE single-party development setup: "
+                               "whoever ran it could forge proofs")
+    return vk if ok else None
+
+
+def _circuits_match(att: Attestation, report: Report) -> None:
+    from ..circuits.shape import BookShape
+    from ..liabilities.keys import compile_circuits
+
+    s = att.statement.shape
+    try:
+        compiled = compile_circuits(BookShape(**s.model_dump()))
+    except ValueError as e:
+        report.add("circuits", False, f"invalid shape: {e}")
+        return
+    bad = [c.role for c in att.statement.circuits if compiled[c.role].hash != c.ir_hash or compiled[c.role].name != c.name]
+    report.add("circuits", not bad and len(att.statement.circuits) == 2,
+               "batch and top circuits are solvent's for this shape" if not bad else f"unknown circuits: {bad}")
+
+
+def _proofs_ok(vk: pyv.VerifyingKey, vk_json: dict, items: list[tuple[list[int], dict]], fast: bool) -> list[bool]:
+    """Per-item validity; batch-verifies first and only splits up on failure."""
+    if fast:
+        from ..backend import Groth16
+
+        g = Groth16()
+        return [g.verify_native(vk_json, pub, proof) for pub, proof in items]
+    try:
+        parsed = [(pub, pyv.Proof.from_snarkjs(proof)) for pub, proof in items]
+    except pyv.MalformedInput:
+        parsed = None
+    if parsed is not None and pyv.verify_batch(vk, parsed):
+        return [True] * len(items)
+    out = []
+    for pub, proof in items:
+        try:
+            out.append(pyv.verify(vk, pub, pyv.Proof.from_snarkjs(proof)))
+        except pyv.MalformedInput:
+            out.append(False)
+    return out
+
+
+def verify(att: Attestation, fast: bool = False, signer: str | None = None, epoch: int | None = None,
+           only_batches: list[int] | None = None) -> Report:
+    """All checks of ``att``; ``only_batches`` limits the batch proofs checked (a
+    customer needs only their own batch, the digest and the top proof)."""
+    r = Report()
+    st = att.statement
+    recovered = hashing.recover_signer(att)
+    r.add("signature", recovered is not None and recovered.lower() == st.signer.lower(),
+          f"signed by {recovered}" if recovered else "missing or malformed signature")
+    if signer is not None:
+        r.add("expected signer", st.signer.lower() == signer.lower(), f"statement names {st.signer}")
+    if epoch is not None:
+        r.add("expected epoch", st.epoch == epoch, f"statement is epoch {st.epoch}")
+    sh = hashing.statement_hash(st)
+    r.add("statement hash", sh == att.statement_hash)
+    context = hashing.context_of(sh, st.epoch, st.signer)
+    r.add("context", str(context) == att.context, "binds institution, epoch and statement")
+    r.add("assets", len(st.assets) == st.shape.n_assets and len({a.symbol for a in st.assets}) == len(st.assets))
+    _circuits_match(att, r)
+    vk_b, vk_t = _vk(att, "batch", r), _vk(att, "top", r)
+
+    n = len(att.batches)
+    r.add("batch count", 1 <= n <= st.shape.capacity and [b.index for b in att.batches] == list(range(n)),
+          f"{n} batches of {st.shape.batch_size} leaves (capacity {st.shape.capacity})")
+    if vk_b is not None:
+        chosen = [b for b in att.batches if only_batches is None or b.index in only_batches]
+        items = [([context, int(b.root), int(b.commitment)], proof_of(b)) for b in chosen]
+        oks = _proofs_ok(vk_b, att.verifying_keys[_name(att, "batch")], items, fast)
+        bad = [b.index for b, ok in zip(chosen, oks) if not ok]
+        r.add("batch proofs", bool(chosen) and not bad,
+              f"{len(chosen)} valid" if chosen and not bad else f"invalid or missing: batches {bad or only_batches}")
+    digest = spec.digest(context, [(int(b.root), int(b.commitment)) for b in att.batches])
+    r.add("batches digest", str(digest) == att.top.batches_digest, "every batch, once, in order")
+    if vk_t is not None:
+        pub = [context, int(att.top.book_root), int(att.top.totals_commitment), digest]
+        (ok,) = _proofs_ok(vk_t, att.verifying_keys[_name(att, "top")], [(pub, proof_of(att.top))], fast)
+        r.add("top proof", ok, "book root and totals commitment")
+    if att.totals is not None:
+        r.add("revealed totals", _totals_open(att), "open the totals commitment")
+    return r
+
+
+def _name(att: Attestation, role: str) -> str:
+    return next(c.name for c in att.statement.circuits if c.role == role)
+
+
+def _totals_open(att: Attestation) -> bool:
+    from ..book.amounts import AmountError, parse_amount
+
+    st, t = att.statement, att.totals
+    assert t is not None
+    symbols = [a.symbol for a in st.assets]
+    if set(t.equity) != set(symbols) or set(t.debt) != set(symbols):
+        return False
+    try:
+        eq = [parse_amount(t.equity[a.symbol], a.decimals, st.shape.range_bits + spec.MAX_LEAVES_LOG2) for a in st.assets]
+        de = [parse_amount(t.debt[a.symbol], a.decimals, st.shape.range_bits + spec.MAX_LEAVES_LOG2) for a in st.assets]
+    except AmountError:
+        return False
+    lanes = spec.sums_lanes(eq, de, st.shape.range_bits)
+    return str(spec.sum_commitment(lanes, int(t.blind))) == att.top.totals_commitment

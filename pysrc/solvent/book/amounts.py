@@ -1,0 +1,40 @@
+"""Exact decimal amounts: ``"12.345"`` in an asset with 8 decimals is 1234500000 units.
+No floats anywhere: a rounding that understates a balance is a liability dropped."""
+
+from __future__ import annotations
+
+import re
+
+_AMOUNT = re.compile(r"(?P<int>[0-9]+)(?:\.(?P<frac>[0-9]+))?")
+
+
+class AmountError(ValueError):
+    pass
+
+
+def parse_amount(text: str, decimals: int, max_bits: int) -> int:
+    """Integer amount in the smallest unit; refuses signs, exponents, excess decimals and
+    values of ``max_bits`` bits or more."""
+    s = text.strip()
+    if s.startswith("-"):
+        raise AmountError(f"negative amount {s!r}")
+    m = _AMOUNT.fullmatch(s)
+    if m is None:
+        raise AmountError(f"{s!r} is not a plain decimal amount")
+    frac = m.group("frac") or ""
+    if len(frac.rstrip("0")) > decimals:
+        raise AmountError(f"{s!r} has more than the asset's {decimals} decimals")
+    frac = frac[:decimals] if len(frac) > decimals else frac
+    units = int(m.group("int")) * 10**decimals + int(frac.ljust(decimals, "0") or "0")
+    if units >= 1 << max_bits:
+        raise AmountError(f"{s!r} is {units} units, not below the 2^{max_bits} range bound")
+    return units
+
+
+def format_amount(units: int, decimals: int) -> str:
+    """Inverse of ``parse_amount`` (canonical: no trailing zeros after the point)."""
+    if decimals == 0:
+        return str(units)
+    whole, frac = divmod(units, 10**decimals)
+    frac_s = str(frac).rjust(decimals, "0").rstrip("0")
+    return f"{whole}.{frac_s}" if frac_s else str(whole)

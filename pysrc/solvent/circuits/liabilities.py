@@ -1,0 +1,125 @@
+"""Proof of liabilities: the batch circuit and the top circuit (spec: liabilities.md).
+
+Both follow ``solvent.verifier.book`` formula for formula; tests check that a
+witness's public values equal what that module (and the Rust tree builder) compute.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from ..circuit import CircuitBuilder, LC
+from ..circuit import gadgets as g
+from ..verifier import book
+from .shape import internal_nodes
+
+
+def sum_tree(cs: CircuitBuilder, hashes: Sequence[LC], lanes: Sequence[Sequence[LC]],
+             blinds: Sequence[LC]) -> tuple[LC, list[LC], LC]:
+    """Hash a level of ``len(hashes)`` nodes up to the root. Each internal node's sums
+    are the sum of its children's (linear, so no node can claim anything else), committed
+    with a blind, and its hash covers its children's hashes and that commitment.
+    Returns ``(root, root lanes, root sum commitment)``."""
+    blinds = list(blinds)
+    commitment = LC.const(0)
+    for level, arity in enumerate(book.arities(len(hashes)), start=1):
+        nxt_h, nxt_l = [], []
+        for i in range(len(hashes) // arity):
+            kids = range(i * arity, (i + 1) * arity)
+            with cs.scope(f"node[{level},{i}]"):
+                sums = [g.sum_of([lanes[k][j] for k in kids]) for j in range(len(lanes[0]))]
+                commitment = g.hash_many(cs, book.SUM, [*sums, blinds.pop(0)])
+                nxt_h.append(g.hash_many(cs, book.NODE, [*(hashes[k] for k in kids), commitment]))
+                nxt_l.append(sums)
+        hashes, lanes = nxt_h, nxt_l
+    return hashes[0], list(lanes[0]), commitment
+
+
+def batch(cs: CircuitBuilder, n_assets: int, range_bits: int, batch_size: int, with_debt: bool) -> None:
+    """``batch_size`` accounts: every balance in range, tags strictly increasing below
+    2^240, leaves hashed, the batch's sum tree, and a hiding commitment binding the
+    batch's sums and boundary tags to the attestation context."""
+    B, A = batch_size, n_assets
+    context = cs.public_input("context")
+    tags = cs.private_input("tags", (B,))
+    equity = cs.private_input("equity", (B, A))
+    debt = cs.private_input("debt", (B, A)) if with_debt else [[LC.const(0)] * A for _ in range(B)]
+    positions = cs.private_input("positions", (B,))
+    node_blinds = cs.private_input("node_blinds", (internal_nodes(B),))
+    batch_blind = cs.private_input("batch_blind")
+
+    with cs.scope("tags"):
+        # 2^240·(1 + B) < r: with the ends below 2^240 and every step in [1, 2^240],
+        # the running integer never reaches r, so "increasing mod r" is increasing.
+        with cs.scope("first"):
+            cs.range_check(tags[0], book.TAG_BITS)
+        with cs.scope("last"):
+            cs.range_check(tags[B - 1], book.TAG_BITS)
+        for i in range(B - 1):
+            with cs.scope(f"order[{i}]"):
+                g.assert_lt(cs, tags[i], tags[i + 1], book.TAG_BITS)
+
+    leaves, lanes = [], []
+    width = book.sum_width(range_bits)
+    for i in range(B):
+        with cs.scope(f"account[{i}]"):
+            for a in range(A):
+                with cs.scope(f"equity[{a}]"):
+                    cs.range_check(equity[i][a], range_bits)
+                if with_debt:
+                    with cs.scope(f"debt[{a}]"):
+                        cs.range_check(debt[i][a], range_bits)
+            with cs.scope("leaf"):
+                leaves.append(g.hash_many(cs, book.LEAF, [
+                    tags[i], *g.pack_all(equity[i], range_bits), *g.pack_all(debt[i], range_bits), positions[i]]))
+            lanes.append(g.pack_all([*equity[i], *debt[i]], width))
+
+    root, root_lanes, _ = sum_tree(cs, leaves, lanes, node_blinds)
+    with cs.scope("batch_commitment"):
+        commitment = g.hash_many(cs, book.BATCH, [context, *root_lanes, tags[0], tags[B - 1], batch_blind])
+    cs.public_output("batch_root", root)
+    cs.public_output("batch_commitment", commitment)
+
+
+def top(cs: CircuitBuilder, n_assets: int, range_bits: int, capacity: int) -> None:
+    """Binds every batch proof into one book: opens each active slot's batch commitment,
+    chains ``(root, commitment)`` into the digest the verifier recomputes from the batch
+    proofs, orders batch boundaries, and builds the top tree whose root sum commitment is
+    the commitment to the book's totals."""
+    M = capacity
+    L = -(-2 * n_assets // (book.PACK_BITS // book.sum_width(range_bits)))
+    context = cs.public_input("context")
+    active = cs.private_input("active", (M,))
+    roots = cs.private_input("batch_roots", (M,))
+    commitments = cs.private_input("batch_commitments", (M,))
+    lanes = cs.private_input("batch_lanes", (M, L))
+    firsts = cs.private_input("first_tags", (M,))
+    lasts = cs.private_input("last_tags", (M,))
+    blinds = cs.private_input("batch_blinds", (M,))
+    node_blinds = cs.private_input("node_blinds", (internal_nodes(M),))
+
+    empty = book.empty_root()
+    digest: LC = context
+    slot_roots, slot_lanes = [], []
+    with cs.scope("active"):
+        cs.assert_equal(active[0], 1)  # at least one batch; then a prefix of ones
+        for i in range(M):
+            g.assert_boolean(cs, active[i])
+            if i:
+                cs.assert_mul(active[i], 1 - active[i - 1], 0)
+    for i in range(M):
+        with cs.scope(f"slot[{i}]"):
+            opened = g.hash_many(cs, book.BATCH, [context, *lanes[i], firsts[i], lasts[i], blinds[i]])
+            cs.assert_mul(active[i], commitments[i] - opened, 0)
+            step = g.hash_many(cs, book.DIGEST, [digest, roots[i], commitments[i]])
+            digest = g.select(cs, active[i], step, digest)
+            slot_roots.append(g.select(cs, active[i], roots[i], empty))
+            slot_lanes.append([cs.mul(active[i], lane) for lane in lanes[i]])
+            if i:
+                with cs.scope("order"):
+                    # boundary tags are below 2^240 (range-checked by the batch circuit)
+                    cs.range_check(cs.mul(active[i], firsts[i] - lasts[i - 1] - 1), book.TAG_BITS)
+    root, _, totals = sum_tree(cs, slot_roots, slot_lanes, node_blinds)
+    cs.public_output("book_root", root)
+    cs.public_output("totals_commitment", totals)
+    cs.public_output("batches_digest", digest)

@@ -1,0 +1,82 @@
+"""Shared CLI plumbing: exit codes, errors that name what failed, JSON output, progress."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+import time
+from typing import Any, Callable
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+EXIT_VALID, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+err = Console(stderr=True)
+
+
+def fail_usage(message: str) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise SystemExit(EXIT_USAGE)
+
+
+def handle_errors(fn: Callable) -> Callable:
+    """Input problems exit 2 with the file/row/field message; nothing is half-written."""
+    from ..attestation.verify import AttestationFormatError
+    from ..book import InputError
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (InputError, AttestationFormatError, FileExistsError, FileNotFoundError, KeyError) as e:
+            fail_usage(str(e.args[0]) if isinstance(e, KeyError) and e.args else str(e))
+        except ValueError as e:
+            fail_usage(str(e))
+
+    return wrapper
+
+
+def emit_json(obj: Any) -> None:
+    click.echo(json.dumps(obj, indent=1, sort_keys=True))
+
+
+def insecure_banner(what: str) -> None:
+    err.print(f"[bold red]WARNING: {what} uses an INSECURE single-party development setup.[/] "
+              "Whoever ran the setup could forge proofs; production keys come from a ceremony.", highlight=False)
+
+
+class BatchProgress:
+    """A progress bar over batches with accounts/s and ETA (stderr, so --json stays clean)."""
+
+    def __init__(self, accounts_per_batch: int):
+        self.per = accounts_per_batch
+        self.enabled = sys.stderr.isatty()
+        self.progress: Progress | None = None
+        self.task = None
+        self.started = time.perf_counter()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage == "batch":
+            if self.progress is None and self.enabled:
+                self.progress = Progress(
+                    TextColumn("[bold]proving batches"), BarColumn(), MofNCompleteColumn(),
+                    TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), console=err, transient=True)
+                self.progress.start()
+                self.task = self.progress.add_task("batches", total=total, rate="")
+                self.started = time.perf_counter()
+            if self.progress is not None:
+                elapsed = time.perf_counter() - self.started
+                rate = f"{done * self.per / elapsed:,.0f} accounts/s" if done and elapsed > 0 else ""
+                self.progress.update(self.task, completed=done, rate=rate)
+        elif stage == "top" and done == 0:
+            self.close()
+            if self.enabled:
+                err.print("proving the top-level binding proof…")
+
+    def close(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+            self.progress = None

@@ -1,0 +1,180 @@
+"""``solvent setup`` and ``solvent prove``."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import time
+import warnings
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+
+from ..backend import Groth16
+from ..backend.groth16 import InsecureSetupWarning
+from ..book import read_accounts, read_assets
+from ..circuit.cache import cache_dir
+from ..circuits.shape import BookShape
+from ..liabilities import keys as keymod
+from ..liabilities.prove import Institution, ProveOptions, prove_book
+from .common import BatchProgress, emit_json, err, handle_errors, insecure_banner
+
+DEFAULT_BATCH = 256
+
+
+def _capacity_for(batches: int) -> int:
+    return max(2, 1 << (batches - 1).bit_length())
+
+
+def _dev_keys(shape: BookShape, backend: Groth16) -> keymod.ShapeKeys:
+    """An INSECURE dev setup for ``shape``, cached per shape so later runs reuse it."""
+    digest = hashlib.sha256(json.dumps(shape.to_dict(), sort_keys=True).encode()).hexdigest()[:16]
+    d = cache_dir() / "dev-keys" / digest
+    if (d / "shape.json").exists():
+        try:
+            return keymod.load(d, backend)
+        except ValueError:
+            pass  # stale keys (circuits changed): set up again
+    insecure_banner("this run")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InsecureSetupWarning)
+        return keymod.setup_dev_insecure(shape, d, backend)
+
+
+def _read_secret(path: Path | None, env: str, what: str) -> tuple[bytes, bool]:
+    if path is not None:
+        text = path.read_text().strip()
+    elif os.environ.get(env):
+        text = os.environ[env].strip()
+    else:
+        return secrets.token_bytes(32), True
+    try:
+        value = bytes.fromhex(text.removeprefix("0x"))
+    except ValueError:
+        raise ValueError(f"{path or env}: {what} must be hex") from None
+    if len(value) != 32:
+        raise ValueError(f"{path or env}: {what} must be 32 bytes (64 hex digits)")
+    return value, False
+
+
+@click.command()
+@click.option("--assets", "assets_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="Asset list CSV (symbol,decimals).")
+@click.option("--batch-size", default=DEFAULT_BATCH, show_default=True, help="Accounts per batch proof (power of two).")
+@click.option("--capacity", default=64, show_default=True, help="Batch slots of the top proof (power of two).")
+@click.option("--range-bits", default=64, show_default=True, help="Bits of every balance's range check.")
+@click.option("--debt/--no-debt", default=False, show_default=True, help="Whether accounts carry per-asset debt.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Keys directory.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@handle_errors
+def setup(assets_file: Path, batch_size: int, capacity: int, range_bits: int, debt: bool, out: Path, as_json: bool) -> None:
+    """Compile the liabilities circuits for a book shape and make their keys.
+
+    This is the INSECURE single-party development setup; production keys come from
+    `solvent ceremony`. One set of keys serves every epoch of books up to
+    capacity × batch-size accounts.
+
+    Example: solvent setup --assets assets.csv --batch-size 256 --capacity 64 --out keys/
+    """
+    shape = BookShape(n_assets=len(read_assets(assets_file)), batch_size=batch_size, capacity=capacity,
+                      range_bits=range_bits, with_debt=debt)
+    insecure_banner("solvent setup")
+    backend = Groth16()
+    t = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InsecureSetupWarning)
+        sk = keymod.setup_dev_insecure(shape, out, backend)
+    info = {role: {"circuit": sk.circuits[role].name, "hash": sk.circuits[role].hash,
+                   "constraints": backend.circuit(sk.circuits[role]).num_constraints} for role in keymod.ROLES}
+    if as_json:
+        emit_json({"keys": str(out), "shape": shape.to_dict(), "circuits": info, "setup": "dev-insecure",
+                   "seconds": round(time.perf_counter() - t, 2)})
+    else:
+        for role, c in info.items():
+            click.echo(f"{role:5} {c['circuit']}: {c['constraints']:,} constraints, hash {c['hash'][:16]}…")
+        click.echo(f"keys written to {out} in {time.perf_counter() - t:.1f} s")
+
+
+@click.command()
+@click.option("--accounts", "accounts_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="Accounts file, CSV or Parquet: account_id,asset,balance[,debt].")
+@click.option("--assets", "assets_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="Asset list CSV (symbol,decimals).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Attestation directory to create (must not exist or be empty).")
+@click.option("--keys", "keys_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Keys from `solvent setup` or a ceremony; default: a cached INSECURE dev setup.")
+@click.option("--institution", default="unnamed institution", show_default=True, help="Institution name.")
+@click.option("--epoch", type=int, help="Attestation number, strictly increasing (default: now, in Unix seconds).")
+@click.option("--snapshot-time", help="Snapshot time, YYYY-MM-DDTHH:MM:SSZ (default: now).")
+@click.option("--secret-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Institution secret (32 bytes hex) deriving salts and blinds; or $SOLVENT_SECRET.")
+@click.option("--signing-key-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="secp256k1 private key (hex) that signs the attestation; or $SOLVENT_SIGNING_KEY.")
+@click.option("--batch-size", type=int, help=f"Accounts per batch without --keys (default {DEFAULT_BATCH}).")
+@click.option("--range-bits", default=64, show_default=True, help="Balance range without --keys.")
+@click.option("--reveal-totals", is_flag=True, help="Publish the per-asset totals (and the commitment's blind).")
+@click.option("--threads", type=int, help="Prover threads (default: all cores).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@handle_errors
+def prove(accounts_file: Path, assets_file: Path, out: Path, keys_dir: Path | None, institution: str,
+          epoch: int | None, snapshot_time: str | None, secret_file: Path | None, signing_key_file: Path | None,
+          batch_size: int | None, range_bits: int, reveal_totals: bool, threads: int | None, as_json: bool) -> None:
+    """Prove a book of accounts: batch proofs, the top-level proof, a signed attestation.
+
+    Writes OUT/attestation.json (public), OUT/keys/*.vk.json (public) and
+    OUT/private/ (the operator's inclusion database: never publish it).
+
+    Example: solvent prove --accounts accounts.csv --assets assets.csv --out attestation/
+    """
+    if out.exists() and any(out.iterdir()):
+        raise FileExistsError(f"{out}: output directory exists and is not empty")
+    assets = read_assets(assets_file)
+    backend = Groth16(threads=threads)
+    if keys_dir is not None:
+        shape = keymod.read_shape(keys_dir)
+    else:
+        bs = batch_size or DEFAULT_BATCH
+        shape = None
+    book = read_accounts(accounts_file, assets, range_bits=shape.range_bits if shape else range_bits)
+    if shape is None:
+        shape = BookShape(n_assets=len(assets), batch_size=bs, capacity=_capacity_for(-(-book.size // bs)),
+                          range_bits=range_bits, with_debt=book.has_debt)
+    sk = keymod.load(keys_dir, backend) if keys_dir is not None else _dev_keys(shape, backend)
+    if any(k.insecure for k in sk.keys.values()) and keys_dir is not None:
+        insecure_banner("these keys")
+    now = datetime.now(timezone.utc)
+    secret, new_secret = _read_secret(secret_file, "SOLVENT_SECRET", "the institution secret")
+    signing, new_key = _read_secret(signing_key_file, "SOLVENT_SIGNING_KEY", "the signing key")
+    inst = Institution(institution, signing, secret)
+    opts = ProveOptions(epoch=epoch if epoch is not None else int(now.timestamp()),
+                        snapshot_time=snapshot_time or now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                        reveal_totals=reveal_totals)
+    progress = BatchProgress(shape.batch_size)
+    t = time.perf_counter()
+    try:
+        att = prove_book(book, sk, inst, opts, out, backend, progress=progress)
+    finally:
+        progress.close()
+    seconds = time.perf_counter() - t
+    for value, fresh, name in ((secret, new_secret, "institution.secret"), (signing, new_key, "signing.key")):
+        if fresh:
+            path = out / "private" / name
+            path.write_text(value.hex() + "\n")
+            os.chmod(path, 0o600)
+            err.print(f"[yellow]note:[/] no {name.split('.')[0]} given: a new one was generated and saved to {path}; "
+                      "keep it (an ephemeral signing key is for trials only)", highlight=False)
+    summary = {"attestation": str(out), "accounts": book.size, "batches": len(att.batches),
+               "signer": inst.address, "epoch": opts.epoch, "book_root": att.top.book_root,
+               "totals_commitment": att.top.totals_commitment, "seconds": round(seconds, 2),
+               "accounts_per_second": round(book.size / seconds, 1)}
+    if as_json:
+        emit_json(summary)
+    else:
+        click.echo(f"proved {book.size:,} accounts in {len(att.batches)} batches of {shape.batch_size} "
+                   f"in {seconds:.1f} s ({book.size / seconds:,.0f} accounts/s)")
+        click.echo(f"attestation: {out / 'attestation.json'} (signed by {inst.address}, epoch {opts.epoch})")
+        click.echo(f"book root: {att.top.book_root}")

@@ -1,0 +1,122 @@
+"""``solvent verify``, ``solvent inclusion`` and ``solvent verify-inclusion``."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import click
+from pydantic import ValidationError
+
+from ..attestation import inclusion as inc
+from ..attestation.verify import Report, load, verify as verify_attestation
+from .common import EXIT_INVALID, EXIT_VALID, emit_json, err, fail_usage, handle_errors
+
+
+def _print_report(report: Report, title: str) -> None:
+    for c in report.checks:
+        mark = "[green]✓[/]" if c.ok else "[bold red]✗[/]"
+        err.print(f" {mark} {c.name}" + (f" — {c.detail}" if c.detail else ""), highlight=False)
+    for w in report.warnings:
+        err.print(f" [yellow]![/] {w}", highlight=False)
+    verdict = "[bold green]VALID[/]" if report.valid else "[bold red]INVALID[/]"
+    err.print(f"{title}: {verdict}", highlight=False)
+
+
+@click.command()
+@click.argument("directory", type=click.Path(exists=True, path_type=Path))
+@click.option("--fast", is_flag=True, help="Use the native (Rust) verifier instead of the pure-Python one.")
+@click.option("--signer", help="Expected signer address: fail if another key signed.")
+@click.option("--epoch", type=int, help="Expected epoch: fail on a replayed older attestation.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable report.")
+@handle_errors
+def verify(directory: Path, fast: bool, signer: str | None, epoch: int | None, as_json: bool) -> None:
+    """Verify an attestation: signature, context, circuits and keys, every batch proof,
+    the batches digest and the top-level proof. Exit 0 valid, 1 invalid, 2 bad input.
+
+    Example: solvent verify attestation/ --signer 0xAbC… --epoch 7
+    """
+    t = time.perf_counter()
+    att = load(directory)
+    report = verify_attestation(att, fast=fast, signer=signer, epoch=epoch)
+    seconds = time.perf_counter() - t
+    if as_json:
+        emit_json({**report.to_dict(), "seconds": round(seconds, 3), "institution": att.statement.institution,
+                   "epoch": att.statement.epoch, "batches": len(att.batches), "book_root": att.top.book_root})
+    else:
+        st = att.statement
+        err.print(f"attestation of {st.institution!r}, epoch {st.epoch}, snapshot {st.snapshot_time}, "
+                  f"{len(att.batches)} batches × {st.shape.batch_size} leaves, "
+                  f"{'native' if fast else 'pure-Python'} verifier", highlight=False)
+        _print_report(report, f"verified in {seconds:.1f} s")
+    raise SystemExit(EXIT_VALID if report.valid else EXIT_INVALID)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
+@click.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--account", required=True, help="The customer's account id.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Inclusion proof file.")
+@handle_errors
+def inclusion(directory: Path, account: str, out: Path) -> None:
+    """Export one customer's inclusion proof (their salt, balances and path): give it to
+    that customer only.
+
+    Example: solvent inclusion attestation/ --account alice@example.com --out alice.json
+    """
+    proof = inc.export(directory, account)
+    _write_atomic(out, json.dumps(proof.model_dump(mode="json"), indent=1))
+    err.print(f"inclusion proof for {account!r} (batch {proof.batch}) written to {out}", highlight=False)
+
+
+def _parse_expect(values: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for v in values:
+        symbol, sep, amount = v.partition("=")
+        if not sep or not symbol or not amount:
+            fail_usage(f"--expect {v!r}: use SYMBOL=AMOUNT")
+        out[symbol] = amount
+    return out
+
+
+@click.command("verify-inclusion")
+@click.argument("proof_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--attestation", "attestation_dir", type=click.Path(exists=True, path_type=Path), required=True,
+              help="The published attestation (directory or attestation.json).")
+@click.option("--expect", multiple=True, help="SYMBOL=AMOUNT the customer expects (repeatable).")
+@click.option("--fast", is_flag=True, help="Use the native verifier.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable report.")
+@handle_errors
+def verify_inclusion(proof_file: Path, attestation_dir: Path, expect: tuple[str, ...], fast: bool, as_json: bool) -> None:
+    """Check that your account is in an attestation with the balances you expect.
+
+    Recomputes your leaf from your id, salt and balances, walks the path to your batch's
+    root, and verifies that batch's proof, its binding into the top proof, and the
+    institution's signature. Exit 0 included, 1 not, 2 bad input.
+
+    Example: solvent verify-inclusion alice.json --attestation attestation/ --expect BTC=1.5
+    """
+    try:
+        proof = inc.load_proof(proof_file)
+    except ValidationError as e:
+        fail_usage(f"{proof_file}: not an inclusion proof ({e.errors()[0]['msg']})")
+    except OSError as e:
+        fail_usage(f"{proof_file}: {e.strerror}")
+    att = load(attestation_dir)
+    report = inc.verify_inclusion(proof, att, fast=fast, expect=_parse_expect(expect))
+    if as_json:
+        emit_json({**report.to_dict(), "account_id": proof.account_id,
+                   "balances": {s: b.model_dump() for s, b in proof.balances.items()}})
+    else:
+        err.print(f"account {proof.account_id!r} at {proof.institution!r}, epoch {proof.epoch}:", highlight=False)
+        for symbol, b in proof.balances.items():
+            err.print(f"   {symbol}: {b.equity}" + (f" (debt {b.debt})" if b.debt != "0" else ""), highlight=False)
+        _print_report(report, "inclusion")
+    raise SystemExit(EXIT_VALID if report.valid else EXIT_INVALID)

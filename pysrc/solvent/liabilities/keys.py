@@ -1,0 +1,62 @@
+"""Keys for one book shape: the batch and top circuits, compiled and set up.
+
+A keys directory holds ``shape.json`` and, per circuit, ``<name>.pk`` (binary, header
+naming the circuit hash) and ``<name>.vk.json`` (snarkjs layout). The same keys serve
+every book of that shape — every epoch — up to ``capacity × batch_size`` leaves.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..backend import Groth16, KeyPair
+from ..circuit import CompiledCircuit, build
+from ..circuits import liabilities
+from ..circuits.shape import BookShape
+
+ROLES = ("batch", "top")
+
+
+def compile_circuits(shape: BookShape) -> dict[str, CompiledCircuit]:
+    return {
+        "batch": build(liabilities.batch, "liabilities_batch", **shape.batch_params()),
+        "top": build(liabilities.top, "liabilities_top", **shape.top_params()),
+    }
+
+
+@dataclass
+class ShapeKeys:
+    shape: BookShape
+    circuits: dict[str, CompiledCircuit]
+    keys: dict[str, KeyPair]
+
+
+def setup_dev_insecure(shape: BookShape, out: Path, backend: Groth16, seed: bytes | None = None) -> ShapeKeys:
+    """INSECURE single-party keys for ``shape`` (warns; recorded in every key header)."""
+    out.mkdir(parents=True, exist_ok=True)
+    circuits = compile_circuits(shape)
+    keys = {}
+    for role in ROLES:
+        keys[role] = backend.setup_dev_insecure(circuits[role], seed=None if seed is None else seed + role.encode())
+        backend.save_keys(keys[role], out)
+    tmp = out / f"shape.json.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps(shape.to_dict(), indent=1))
+    os.replace(tmp, out / "shape.json")
+    return ShapeKeys(shape, circuits, keys)
+
+
+def read_shape(keys_dir: Path) -> BookShape:
+    path = keys_dir / "shape.json"
+    try:
+        return BookShape(**json.loads(path.read_text()))
+    except (OSError, ValueError, TypeError) as e:
+        raise ValueError(f"{path}: not a solvent keys directory ({e})") from e
+
+
+def load(keys_dir: Path, backend: Groth16) -> ShapeKeys:
+    shape = read_shape(keys_dir)
+    circuits = compile_circuits(shape)
+    return ShapeKeys(shape, circuits, {role: backend.load_keys(keys_dir, circuits[role]) for role in ROLES})

@@ -1,0 +1,167 @@
+"""``prove_book``: from a validated account book to a signed attestation directory.
+
+Steps: lay out the book (tags, padding, order, native trees) → state what is proven
+and derive the proofs' context → prove every batch → prove the top → sign → write the
+attestation, the verifying keys and the private inclusion database into a staging
+directory, renamed into place only when everything succeeded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from eth_account import Account
+
+from .. import __version__
+from ..attestation import hashing
+from ..attestation.models import (
+    AssetInfo, Attestation, BatchEntry, CircuitRef, ProofJson, Shape, Statement, TopEntry, Totals,
+)
+from ..backend import Groth16
+from ..book import AccountBook, format_amount
+from ..verifier import VerifyingKey, vk_hash
+from ..verifier import book as spec
+from . import inclusion_db
+from .keys import ShapeKeys
+from .layout import BookLayout, batch_inputs, lay_out, top_inputs
+
+
+@dataclass
+class Institution:
+    name: str
+    signing_key: bytes
+    """secp256k1 private key: its Ethereum address signs attestations."""
+    secret: bytes
+    """Derives every salt and blind; kept by the institution, never published."""
+
+    @property
+    def address(self) -> str:
+        return Account.from_key(self.signing_key).address
+
+
+@dataclass
+class ProveOptions:
+    epoch: int
+    snapshot_time: str
+    reveal_totals: bool = False
+
+
+class ProvingError(RuntimeError):
+    pass
+
+
+Progress = Callable[[str, int, int], None]
+"""``progress(stage, done, total)``: stage is ``"batch"`` (done/total batches) or ``"top"``."""
+
+
+def _statement(book: AccountBook, sk: ShapeKeys, inst: Institution, opts: ProveOptions) -> Statement:
+    s = sk.shape
+    return Statement(
+        institution=inst.name, signer=inst.address, epoch=opts.epoch, snapshot_time=opts.snapshot_time,
+        statements=["liabilities"],
+        assets=[AssetInfo(symbol=a.symbol, decimals=a.decimals) for a in book.assets],
+        shape=Shape(n_assets=s.n_assets, batch_size=s.batch_size, capacity=s.capacity,
+                    range_bits=s.range_bits, with_debt=s.with_debt),
+        circuits=[CircuitRef(role=role, name=sk.circuits[role].name, ir_hash=sk.circuits[role].hash,
+                             vk_hash=vk_hash(VerifyingKey.from_snarkjs(sk.keys[role].vk_json)),
+                             setup=sk.keys[role].setup, transcript_hash=sk.keys[role].transcript_hash)
+                  for role in ("batch", "top")],
+        solvent_version=__version__,
+    )
+
+
+def _expect(named: dict, expected: dict, what: str) -> None:
+    for k, v in expected.items():
+        if named[k] != v:
+            raise ProvingError(f"{what}: the circuit computed {k} = {named[k]}, the tree builder {v}")
+
+
+def _totals(book: AccountBook, layout: BookLayout, secret: bytes, commitment: int) -> Totals:
+    from .. import _native
+
+    eq, de = book.totals()
+    blind = _native.top_node_blinds(secret, layout.epoch, spec.arities(layout.shape.capacity),
+                                    layout.shape.capacity)[-1]
+    if spec.sum_commitment(spec.sums_lanes(eq, de, book.range_bits), blind) != commitment:
+        raise ProvingError("the revealed totals do not open the totals commitment")
+    fmt = {a.symbol: a.decimals for a in book.assets}
+    return Totals(blind=str(blind),
+                  equity={a.symbol: format_amount(eq[i], fmt[a.symbol]) for i, a in enumerate(book.assets)},
+                  debt={a.symbol: format_amount(de[i], fmt[a.symbol]) for i, a in enumerate(book.assets)})
+
+
+def prove_book(book: AccountBook, sk: ShapeKeys, inst: Institution, opts: ProveOptions, out: Path,
+               backend: Groth16 | None = None, progress: Progress | None = None) -> Attestation:
+    backend = backend or Groth16()
+    if out.exists() and any(out.iterdir()):
+        raise FileExistsError(f"{out}: output directory exists and is not empty")
+    layout = lay_out(book, sk.shape, inst.secret, opts.epoch)
+    statement = _statement(book, sk, inst, opts)
+    sh = hashing.statement_hash(statement)
+    context = hashing.context_of(sh, opts.epoch, inst.address)
+
+    batch_c, top_c = sk.circuits["batch"], sk.circuits["top"]
+    entries = []
+    for b in range(layout.num_batches):
+        if progress:
+            progress("batch", b, layout.num_batches)
+        witness = backend.witness(batch_c, batch_inputs(layout, book, b, context))
+        res = backend.prove(sk.keys["batch"], batch_c, witness)
+        named = batch_c.name_publics(res.public)
+        _expect(named, {"context": context, "batch_root": layout.tree.root(b),
+                        "batch_commitment": layout.tree.commitment(b, context)}, f"batch {b}")
+        entries.append(BatchEntry(index=b, root=str(named["batch_root"]),
+                                  commitment=str(named["batch_commitment"]), proof=ProofJson(**res.proof)))
+    if progress:
+        progress("batch", layout.num_batches, layout.num_batches)
+        progress("top", 0, 1)
+    res = backend.prove(sk.keys["top"], top_c, backend.witness(top_c, top_inputs(layout, inst.secret, context)))
+    top = top_c.name_publics(res.public)
+    _expect(top, {"context": context,
+                  "batches_digest": spec.digest(context, [(int(e.root), int(e.commitment)) for e in entries])}, "top")
+    if progress:
+        progress("top", 1, 1)
+    att = Attestation(
+        statement=statement, statement_hash=sh, context=str(context),
+        verifying_keys={sk.circuits[r].name: sk.keys[r].vk_json for r in ("batch", "top")},
+        batches=entries,
+        top=TopEntry(book_root=str(top["book_root"]), totals_commitment=str(top["totals_commitment"]),
+                     batches_digest=str(top["batches_digest"]), proof=ProofJson(**res.proof)),
+        totals=_totals(book, layout, inst.secret, top["totals_commitment"]) if opts.reveal_totals else None,
+    )
+    att = hashing.sign(att, inst.signing_key)
+    write_bundle(out, att, book, layout)
+    return att
+
+
+def write_bundle(out: Path, att: Attestation, book: AccountBook, layout: BookLayout) -> None:
+    """Everything goes to a staging directory first; only a complete bundle is renamed
+    into place, so a failure never leaves a half-written attestation."""
+    out = out.resolve()
+    stage = out.parent / f".{out.name}.staging-{os.getpid()}"
+    shutil.rmtree(stage, ignore_errors=True)
+    try:
+        (stage / "keys").mkdir(parents=True)
+        (stage / "private").mkdir()
+        (stage / "attestation.json").write_text(json.dumps(att.model_dump(mode="json"), indent=1))
+        for name, vk in att.verifying_keys.items():
+            (stage / "keys" / f"{name}.vk.json").write_text(json.dumps(vk, indent=1))
+        inclusion_db.write(stage / "private" / "inclusion.sqlite", book, layout, {
+            "attestation_hash": hashing.attestation_hash(att).hex(),
+            "assets": json.dumps([[a.symbol, a.decimals] for a in book.assets]),
+            "batch_size": str(layout.shape.batch_size),
+        })
+        (stage / "private" / "README").write_text(
+            "Operator-only: every customer's salt and balances. Never publish this directory;\n"
+            "give each customer their own extract (solvent inclusion).\n")
+        if out.exists():
+            out.rmdir()  # empty, checked before proving
+        os.rename(stage, out)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise

@@ -1,0 +1,254 @@
+"""A cheating institution against proof of liabilities: every attack is rejected.
+
+Witness-level attacks are played by solving an honest witness and overwriting wires
+(or solving leniently), then showing (1) the constraint that stops it and (2) that a
+proof made from it anyway does not verify. Bundle-level attacks edit a valid
+attestation and re-sign it with the institution's own key, so that only the check
+under test can catch them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from solvent import _native
+from solvent.attestation import hashing
+from solvent.attestation.inclusion import export, verify_inclusion
+from solvent.attestation.verify import verify
+from solvent.circuit import CircuitBuilder, build
+from solvent.circuit.builder import Op
+from solvent.circuits import liabilities
+from solvent.field import R
+from solvent.liabilities.layout import batch_inputs, lay_out, top_inputs
+from solvent.liabilities.prove import ProveOptions, prove_book
+from solvent.verifier import book as spec
+
+from tests.liabilities.helpers import SECRET, small_book, small_shape
+
+CONTEXT = 99
+
+
+def failing(backend, compiled, witness):
+    return backend.circuit(compiled).first_unsatisfied(witness)
+
+
+def proof_rejected(backend, keys, compiled, witness):
+    res = backend.prove(keys, compiled, witness, check=False)
+    return not backend.verify_native(keys.vk_json, res.public, res.proof)
+
+
+@pytest.fixture(scope="module")
+def setting(shape_keys, backend):
+    sk, _ = shape_keys
+    book = small_book(8)
+    layout = lay_out(book, sk.shape, SECRET, epoch=1)
+    return sk, book, layout
+
+
+# --- balances ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value, why", [(R - 1, "negative (-1)"), (2**64, "overflowing (2^64)"),
+                                        (R - 10**9, "negative (-10^9)")])
+def test_negative_or_overflowing_balance(setting, backend, value, why):
+    sk, book, layout = setting
+    c = sk.circuits["batch"]
+    inputs = batch_inputs(layout, book, 0, CONTEXT)
+    inputs["equity"][2][1] = value
+    with pytest.raises(_native.WitnessError, match="does not fit in 64 bits"):
+        backend.witness(c, inputs)
+    w = backend.witness(c, inputs, strict=False)
+    row = failing(backend, c, w)
+    assert row is not None and row[2] == "BITS" and row[3] == "account[2]/equity[1]", why
+    assert proof_rejected(backend, sk.keys["batch"], c, w)
+
+
+def test_sum_that_wraps_the_field_is_impossible():
+    """Every leaf value is below 2^64 and a book has at most 2^32 leaves, so a per-asset
+    sum stays below 2^96, the lane width, which stays below r: no wrap, no lane carry."""
+    assert spec.sum_width(64) == 96 and 2 * 96 <= spec.PACK_BITS < R.bit_length()
+    shape = small_shape()
+    with pytest.raises(ValueError, match="2\\^32"):
+        type(shape)(n_assets=2, batch_size=4096, capacity=2**21)
+
+
+# --- the sum tree -----------------------------------------------------------------------
+
+def _batch_builder(shape):
+    cs = CircuitBuilder("liabilities_batch")
+    liabilities.batch(cs, **shape.batch_params())
+    return cs
+
+
+def test_node_claiming_max_instead_of_sum(setting, backend):
+    """The prover wants node [1,0] to commit to max(children) instead of their sum."""
+    sk, book, layout = setting
+    c = sk.circuits["batch"]
+    cs = _batch_builder(sk.shape)
+    assert cs.compile().hash == c.hash
+    sum_wire, node_wire = cs.outputs("node[1,0]", Op.POSEIDON)
+    inputs = batch_inputs(layout, book, 0, CONTEXT)
+    w = backend.witness(c, inputs)
+    eq = inputs["equity"]
+    max_lanes = spec.sums_lanes([max(r[a] for r in eq) for a in range(2)], [0, 0], 64)
+    forged_c = spec.sum_commitment(max_lanes, inputs["node_blinds"][0])
+    forged = w.with_wire(sum_wire, forged_c)
+    leaves = [w.wire(x) for x in _leaf_wires(cs)]
+    forged = forged.with_wire(node_wire, spec.node_hash(leaves, forged_c))
+    row = failing(backend, c, forged)
+    assert row is not None and row[2] == "POSEIDON" and row[3] == "node[1,0]"
+    assert proof_rejected(backend, sk.keys["batch"], c, forged)
+
+
+def _leaf_wires(cs):
+    return [cs.outputs(f"account[{i}]/leaf", Op.POSEIDON)[0] for i in range(4)]
+
+
+def test_inclusion_path_with_max_sums_does_not_reach_the_root(attested):
+    """The same attack against a customer: a path whose parent commitment is computed
+    from max(L, R) cannot reach the attested batch root."""
+    book, att, out = attested
+    proof = export(out, book.ids[0])
+    step = proof.path[0]
+    forged = proof.model_copy(update={"path": [step.model_copy(update={
+        "parent_commitment": str((int(step.parent_commitment) + 1) % R)})]})
+    assert not verify_inclusion(forged, att).valid
+
+
+# --- tags: duplicates and ordering --------------------------------------------------------
+
+def test_two_accounts_with_the_same_tag_in_a_batch(setting, backend):
+    sk, book, layout = setting
+    c = sk.circuits["batch"]
+    inputs = batch_inputs(layout, book, 0, CONTEXT)
+    inputs["tags"][1] = inputs["tags"][0]
+    inputs["equity"][1] = inputs["equity"][0]
+    w = backend.witness(c, inputs, strict=False)
+    row = failing(backend, c, w)
+    assert row is not None and row[3] == "tags/order[0]"
+    assert proof_rejected(backend, sk.keys["batch"], c, w)
+
+
+def test_tags_out_of_order_or_above_2_240(setting, backend):
+    sk, book, layout = setting
+    c = sk.circuits["batch"]
+    swapped = batch_inputs(layout, book, 0, CONTEXT)
+    swapped["tags"][1], swapped["tags"][2] = swapped["tags"][2], swapped["tags"][1]
+    assert failing(backend, c, backend.witness(c, swapped, strict=False))[3] == "tags/order[1]"
+    big = batch_inputs(layout, book, 0, CONTEXT)
+    big["tags"][3] = 2**240 + 5
+    assert failing(backend, c, backend.witness(c, big, strict=False))[3].startswith("tags/")
+
+
+def test_same_account_in_two_batches(setting, backend):
+    """Duplicating an account across batches breaks the boundary order in the top circuit."""
+    sk, book, layout = setting
+    top = sk.circuits["top"]
+    inputs = top_inputs(layout, SECRET, CONTEXT)
+    inputs["first_tags"][1] = inputs["last_tags"][0]
+    w = backend.witness(top, inputs, strict=False)
+    row = failing(backend, top, w)
+    assert row is not None and row[3].startswith("slot[1]")
+
+
+def test_duplicate_account_rows_are_refused_in_input(tmp_path):
+    from solvent.book import InputError, read_accounts
+    from tests.liabilities.helpers import ASSETS
+
+    f = tmp_path / "accounts.csv"
+    f.write_text("account_id,asset,balance\nalice,BTC,1\nbob,BTC,2\nalice,BTC,3\n")
+    with pytest.raises(InputError, match=r"row 4, field 'asset': duplicate row .*first at row 2"):
+        read_accounts(f, ASSETS)
+
+
+# --- the top circuit ------------------------------------------------------------------------
+
+def test_top_rejects_wrong_lanes_and_non_prefix_slots(setting, backend):
+    sk, book, layout = setting
+    top = sk.circuits["top"]
+    inflated = top_inputs(layout, SECRET, CONTEXT)
+    inflated["batch_lanes"][0][0] -= 1  # understate batch 0's sums
+    assert failing(backend, top, backend.witness(top, inflated))[3] == "slot[0]"
+    holes = top_inputs(layout, SECRET, CONTEXT)
+    holes["active"] = [1, 0, 1, 0]
+    assert failing(backend, top, backend.witness(top, holes, strict=False))[3] == "active"
+    ghost = top_inputs(layout, SECRET, CONTEXT)
+    ghost["batch_lanes"][3] = [10**20] * len(ghost["batch_lanes"][3])  # lanes in an unused slot
+    w = backend.witness(top, ghost)
+    assert failing(backend, top, w) is None, "allowed, but masked out:"
+    honest = backend.witness(top, top_inputs(layout, SECRET, CONTEXT))
+    assert w.public_values() == honest.public_values()
+
+
+# --- the bundle ---------------------------------------------------------------------------------
+
+def _resigned(att, institution, **update):
+    return hashing.sign(att.model_copy(update=update), institution.signing_key)
+
+
+def _failed(report):
+    return {c.name for c in report.checks if not c.ok}
+
+
+def test_batch_omitted_duplicated_or_reordered(attested, institution):
+    _, att, _ = attested
+    b = att.batches
+    omitted = _resigned(att, institution, batches=[b[0], b[1].model_copy(update={"index": 1})])
+    assert "batches digest" in _failed(verify(omitted, fast=True))
+    duplicated = _resigned(att, institution, batches=[b[0], b[1], b[1].model_copy(update={"index": 2})])
+    assert "batches digest" in _failed(verify(duplicated, fast=True))
+    swapped = _resigned(att, institution, batches=[b[1].model_copy(update={"index": 0}),
+                                                   b[0].model_copy(update={"index": 1}), b[2]])
+    assert "batches digest" in _failed(verify(swapped, fast=True))
+
+
+def test_batch_taken_from_another_attestation(tmp_path, attested, shape_keys, backend, institution):
+    book, att, _ = attested
+    other = prove_book(book, shape_keys[0], institution,
+                       ProveOptions(epoch=8, snapshot_time="2026-11-22T00:00:00Z"), tmp_path / "other", backend)
+    mixed = _resigned(att, institution, batches=[att.batches[0], other.batches[1], att.batches[2]])
+    failed = _failed(verify(mixed, fast=True))
+    assert {"batch proofs", "batches digest"} <= failed
+
+
+def test_replayed_attestation_is_caught_by_expected_epoch(attested):
+    _, att, _ = attested
+    assert "expected epoch" in _failed(verify(att, fast=True, epoch=8))
+
+
+def test_tampered_unsigned_or_foreign_signed_attestation(attested, institution):
+    _, att, _ = attested
+    tampered = att.model_copy(update={"top": att.top.model_copy(update={"book_root": "1"})})
+    assert "signature" in _failed(verify(tampered, fast=True))
+    assert "signature" in _failed(verify(att.model_copy(update={"signature": None}), fast=True))
+    mallory = bytes.fromhex("11" * 32)
+    foreign = hashing.sign(att, mallory)
+    assert "signature" in _failed(verify(foreign, fast=True))
+    # resigned with a new key *and* naming it: the signature is fine, the signer is not
+    st = att.statement.model_copy(update={"signer": institution.__class__("x", mallory, b"").address})
+    renamed = hashing.sign(att.model_copy(update={"statement": st}), mallory)
+    failed = _failed(verify(renamed, fast=True, signer=institution.address))
+    assert "expected signer" in failed and "context" in failed
+
+
+def test_forged_book_root_with_valid_signature(attested, institution):
+    _, att, _ = attested
+    forged = _resigned(att, institution, top=att.top.model_copy(update={"book_root": "12345"}))
+    assert _failed(verify(forged, fast=True)) == {"top proof"}
+    assert _failed(verify(forged)) == {"top proof"}, "the pure-Python verifier agrees"
+
+
+def test_inclusion_with_altered_balance_or_salt(attested):
+    book, att, out = attested
+    proof = export(out, book.ids[3])
+    bal = proof.balances["USDT"]
+    richer = proof.model_copy(update={"balances": {**proof.balances, "USDT": bal.model_copy(
+        update={"equity": str(int(float(bal.equity)) + 1)})}})
+    assert "path to batch root" in _failed(verify_inclusion(richer, att, fast=True))
+    resalted = proof.model_copy(update={"salt": str(int(proof.salt) + 1)})
+    assert "path to batch root" in _failed(verify_inclusion(resalted, att, fast=True))
+    renamed = proof.model_copy(update={"account_id": book.ids[4]})
+    assert "path to batch root" in _failed(verify_inclusion(renamed, att, fast=True))
+    moved = proof.model_copy(update={"batch": (proof.batch + 1) % 3})
+    assert "path to batch root" in _failed(verify_inclusion(moved, att, fast=True))
+    beyond = proof.model_copy(update={"batch": 17})
+    assert "path to batch root" in _failed(verify_inclusion(beyond, att, fast=True))

@@ -1,0 +1,49 @@
+import warnings
+
+import pytest
+
+from solvent.backend import Groth16
+from solvent.backend.groth16 import InsecureSetupWarning
+from solvent.liabilities import keys as keymod
+from solvent.liabilities.prove import Institution, ProveOptions, prove_book
+
+from tests.liabilities.helpers import SECRET, small_book, small_shape
+
+SIGNING_KEY = bytes.fromhex("4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318")
+
+
+@pytest.fixture(scope="session")
+def backend():
+    return Groth16()
+
+
+def _keys(tmp_path_factory, backend, with_debt):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InsecureSetupWarning)
+        d = tmp_path_factory.mktemp(f"keys-debt-{with_debt}")
+        return keymod.setup_dev_insecure(small_shape(with_debt=with_debt), d, backend, seed=b"tests"), d
+
+
+@pytest.fixture(scope="session")
+def shape_keys(tmp_path_factory, backend):
+    return _keys(tmp_path_factory, backend, False)
+
+
+@pytest.fixture(scope="session")
+def shape_keys_debt(tmp_path_factory, backend):
+    return _keys(tmp_path_factory, backend, True)
+
+
+@pytest.fixture(scope="session")
+def institution():
+    return Institution("Test Exchange", SIGNING_KEY, SECRET)
+
+
+@pytest.fixture(scope="session")
+def attested(tmp_path_factory, shape_keys, backend, institution):
+    """A 10-account book (3 batches of 4) proven once for the whole session."""
+    sk, _ = shape_keys
+    book = small_book(10)
+    out = tmp_path_factory.mktemp("att") / "attestation"
+    att = prove_book(book, sk, institution, ProveOptions(epoch=7, snapshot_time="2026-11-21T00:00:00Z"), out, backend)
+    return book, att, out

@@ -1,0 +1,27 @@
+"""Small books for tests."""
+
+from __future__ import annotations
+
+import random
+
+from solvent.book import AccountBook, Asset
+from solvent.circuits.shape import BookShape
+
+ASSETS = [Asset("BTC", 8), Asset("USDT", 6)]
+SECRET = b"test institution secret, never use in production"
+
+
+def small_book(n: int, with_debt: bool = False, seed: int = 1, range_bits: int = 64) -> AccountBook:
+    rnd = random.Random(seed)
+    book = AccountBook(assets=list(ASSETS), range_bits=range_bits)
+    book.debt = [] if with_debt else None
+    for i in range(n):
+        book.ids.append(f"user-{i:05d}")
+        book.equity.append([rnd.randrange(0, 10**9), rnd.randrange(0, 10**12)])
+        if with_debt:
+            book.debt.append([rnd.randrange(0, 10**6), 0])
+    return book
+
+
+def small_shape(with_debt: bool = False, batch_size: int = 4, capacity: int = 4) -> BookShape:
+    return BookShape(n_assets=len(ASSETS), batch_size=batch_size, capacity=capacity, with_debt=with_debt)
