@@ -7,7 +7,7 @@ use super::{BATCH, DIGEST, EMPTY, LEAF, MAX_BATCH_LOG2, NODE, PACK_BITS, SUM, TA
 use crate::field::fr_num_bits;
 use crate::poseidon::hash_many;
 use ark_bn254::Fr;
-use ark_ff::{Field, Zero};
+use ark_ff::{AdditiveGroup, Zero};
 use rayon::prelude::*;
 
 #[derive(Clone, Copy, Debug)]
@@ -36,18 +36,29 @@ impl Shape {
     }
 }
 
-/// Children per node, bottom level first: 4s, and one 2 on top when log2(n) is odd.
+/// Children per node, bottom level first: 8s, and one level of 2 or 4 on top when
+/// log2(n) is not a multiple of 3.
 pub fn arities(n_leaves: usize) -> Vec<usize> {
     let k = n_leaves.trailing_zeros() as usize;
-    let mut a = vec![4; k / 2];
-    if k % 2 == 1 {
-        a.push(2);
+    let mut a = vec![8; k / 3];
+    if k % 3 != 0 {
+        a.push(1 << (k % 3));
     }
     a
 }
 
+/// 2^k for k < 256, computed once.
 fn pow2(k: u32) -> Fr {
-    Fr::from(2u64).pow([k as u64])
+    static POW2: std::sync::OnceLock<Vec<Fr>> = std::sync::OnceLock::new();
+    POW2.get_or_init(|| {
+        let mut v = Vec::with_capacity(256);
+        let mut x = Fr::from(1u64);
+        for _ in 0..256 {
+            v.push(x);
+            x.double_in_place();
+        }
+        v
+    })[k as usize]
 }
 
 /// Values of `width` bits, as many per element as fit below 2^252.

@@ -2,6 +2,7 @@
 //! multi-permutation absorption (docs/hashing.md).
 
 pub mod grain;
+pub mod optimized;
 
 use ark_bn254::Fr;
 use ark_ff::{Field, Zero};
@@ -56,8 +57,14 @@ pub fn sbox(x: Fr) -> Fr {
     x2.square() * x
 }
 
-/// The Poseidon permutation, in place.
+/// The Poseidon permutation, in place (the optimized schedule of `optimized.rs`).
 pub fn permute(state: &mut [Fr]) {
+    optimized::optimized(state.len()).permute(state)
+}
+
+/// The Poseidon permutation exactly as specified, round by round: the reference the
+/// optimized schedule is tested against.
+pub fn permute_reference(state: &mut [Fr]) {
     let p = params(state.len());
     let t = p.t;
     let mut next = vec![Fr::zero(); t];

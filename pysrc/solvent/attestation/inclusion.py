@@ -28,8 +28,8 @@ class Balance(Strict):
 
 
 class PathStep(Strict):
-    position: int = Field(ge=0, le=3)
-    siblings: list[FieldStr] = Field(min_length=1, max_length=3)
+    position: int = Field(ge=0, le=7)
+    siblings: list[FieldStr] = Field(min_length=1, max_length=7)
     parent_commitment: FieldStr
 
 

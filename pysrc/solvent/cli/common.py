@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 EXIT_VALID, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def fail_usage(message: str) -> None:

@@ -110,12 +110,13 @@ def empty_root() -> int:
 
 
 def arities(n_leaves: int) -> list[int]:
-    """Children per node, bottom level first: 4, and one level of 2 on top when
-    ``log2(n_leaves)`` is odd. ``n_leaves`` is a power of two ≥ 2."""
+    """Children per node, bottom level first: 8 (a node of 8 children and its sum
+    commitment fills one Poseidon permutation), and one level of 2 or 4 on top when
+    ``log2(n_leaves)`` is not a multiple of 3. ``n_leaves`` is a power of two ≥ 2."""
     if n_leaves < 2 or n_leaves & (n_leaves - 1):
         raise MalformedInput(f"{n_leaves} leaves: a tree needs a power of two ≥ 2")
     k = n_leaves.bit_length() - 1
-    return [4] * (k // 2) + [2] * (k % 2)
+    return [8] * (k // 3) + ([1 << (k % 3)] if k % 3 else [])
 
 
 @dataclass(frozen=True)

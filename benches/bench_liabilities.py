@@ -1,0 +1,165 @@
+"""Proof-of-liabilities bench (issue 3).
+
+    python benches/bench_liabilities.py prove --accounts 10000 --batch-size 256 --assets 4
+    python benches/bench_liabilities.py tree --accounts 1000000 --assets 8
+    python benches/bench_liabilities.py sizes
+
+``prove`` runs the whole pipeline (tags, tree, every batch proof, the top proof, the
+signed bundle) and then verifies the attestation with both verifiers; ``tree`` times
+building the committed tree alone; ``sizes`` prints constraint counts. Each run is a
+fresh process, so its peak RSS is its own. Keys are an INSECURE dev setup cached under
+``out/bench-cache``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("SOLVENT_CACHE_DIR", str(ROOT / "out" / "bench-cache"))
+from benches._util import in_subprocess, table  # noqa: E402
+
+SYMBOLS = ["BTC", "ETH", "USDT", "SOL", "XRP", "DOGE", "ADA", "TRX"]
+
+
+def synthetic_book(n: int, n_assets: int, with_debt: bool = False, seed: int = 1):
+    from solvent.book import AccountBook, Asset
+
+    rnd = random.Random(seed)
+    book = AccountBook(assets=[Asset(s, 8) for s in SYMBOLS[:n_assets]], range_bits=64)
+    book.ids = [f"acct-{i:08d}" for i in range(n)]
+    book.equity = [[rnd.getrandbits(40) for _ in range(n_assets)] for _ in range(n)]
+    if with_debt:
+        book.debt = [[rnd.getrandbits(30) for _ in range(n_assets)] for _ in range(n)]
+    return book
+
+
+def measure_prove(accounts: int, batch_size: int, assets: int, debt: bool, threads: int | None) -> dict:
+    import shutil
+    import tempfile
+    import warnings
+
+    from solvent.attestation.verify import verify
+    from solvent.backend import Groth16
+    from solvent.cli.prove import _capacity_for, _dev_keys
+    from solvent.circuits.shape import BookShape
+    from solvent.liabilities.prove import Institution, ProveOptions, prove_book
+
+    warnings.simplefilter("ignore")
+    book = synthetic_book(accounts, assets, debt)
+    shape = BookShape(n_assets=assets, batch_size=batch_size, capacity=_capacity_for(-(-accounts // batch_size)),
+                      with_debt=debt)
+    backend = Groth16(threads=threads)
+    t = time.perf_counter()
+    sk = _dev_keys(shape, backend)
+    t_keys = time.perf_counter() - t
+    out = Path(tempfile.mkdtemp()) / "att"
+    stages: dict[str, float] = {}
+    marks = {"start": time.perf_counter()}
+
+    def progress(stage, done, total):
+        if stage == "batch" and done == 0:
+            marks["batches"] = time.perf_counter()
+        if stage == "top" and done == 0:
+            marks["top"] = time.perf_counter()
+        if stage == "top" and done == 1:
+            marks["end"] = time.perf_counter()
+
+    t = time.perf_counter()
+    att = prove_book(book, sk, Institution("bench", os.urandom(32), os.urandom(32)),
+                     ProveOptions(epoch=1, snapshot_time="2026-11-21T00:00:00Z"), out, backend, progress)
+    total = time.perf_counter() - t
+    stages["layout_s"] = marks["batches"] - marks["start"]
+    stages["batches_s"] = marks["top"] - marks["batches"]
+    stages["top_s"] = marks["end"] - marks["top"]
+    stages["write_s"] = total - (marks["end"] - marks["start"])
+    t = time.perf_counter()
+    assert verify(att, fast=True).valid
+    t_vn = time.perf_counter() - t
+    t = time.perf_counter()
+    assert verify(att).valid
+    t_vp = time.perf_counter() - t
+    shutil.rmtree(out.parent, ignore_errors=True)
+    return {"accounts": accounts, "batch": batch_size, "assets": assets, "debt": debt,
+            "batches": len(att.batches), "constraints_batch": backend.circuit(sk.circuits["batch"]).num_constraints,
+            "keys_s": round(t_keys, 1), "prove_total_s": round(total, 1),
+            **{k: round(v, 2) for k, v in stages.items()},
+            "accounts_per_s": round(accounts / total, 1),
+            "core_ms_per_account": round(total * (threads or os.cpu_count()) / accounts * 1e3, 1),
+            "verify_native_s": round(t_vn, 2), "verify_python_s": round(t_vp, 1)}
+
+
+def measure_tree(accounts: int, assets: int, batch_size: int) -> dict:
+    from solvent.circuits.shape import BookShape
+    from solvent.liabilities.layout import lay_out
+
+    book = synthetic_book(accounts, assets)
+    shape = BookShape(n_assets=assets, batch_size=batch_size, capacity=max(2, 1 << (-(-accounts // batch_size) - 1).bit_length()))
+    t = time.perf_counter()
+    layout = lay_out(book, shape, os.urandom(32), 1)
+    t_total = time.perf_counter() - t
+    return {"accounts": accounts, "assets": assets, "batch": batch_size, "batches": layout.num_batches,
+            "layout_s": round(t_total, 2), "accounts_per_s": round(accounts / t_total)}
+
+
+def sizes() -> None:
+    from solvent import _native
+    from solvent.circuit import build
+    from solvent.circuits import liabilities
+    from solvent.circuits.shape import BookShape
+
+    rows = []
+    for A, B, debt in [(4, 256, False), (4, 1024, False), (8, 256, False), (8, 1024, False), (8, 256, True)]:
+        s = BookShape(n_assets=A, batch_size=B, capacity=16, with_debt=debt)
+        n = _native.Circuit(build(liabilities.batch, "liabilities_batch", use_disk=False, **s.batch_params()).ir)
+        rows.append({"circuit": "batch", "assets": A, "batch": B, "debt": debt, "constraints": n.num_constraints,
+                     "per": round(n.num_constraints / B)})
+    for M in (16, 256, 1024):
+        s = BookShape(n_assets=8, batch_size=256, capacity=M)
+        n = _native.Circuit(build(liabilities.top, "liabilities_top", use_disk=False, **s.top_params()).ir)
+        rows.append({"circuit": "top", "assets": 8, "batch": f"{M} slots", "constraints": n.num_constraints,
+                     "per": round(n.num_constraints / M)})
+    print(table(rows, [("circuit", "circuit"), ("assets", "assets"), ("batch", "batch / slots"), ("debt", "debt"),
+                       ("constraints", "constraints"), ("per", "per account (slot)")]))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("mode", choices=["prove", "tree", "sizes"])
+    ap.add_argument("--accounts", type=int, nargs="+", default=[10_000])
+    ap.add_argument("--batch-size", type=int, nargs="+", default=[256])
+    ap.add_argument("--assets", type=int, nargs="+", default=[4])
+    ap.add_argument("--debt", action="store_true")
+    ap.add_argument("--threads", type=int)
+    a = ap.parse_args()
+    if a.mode == "sizes":
+        return sizes()
+    rows = []
+    for n in a.accounts:
+        for b in a.batch_size:
+            for k in a.assets:
+                if a.mode == "prove":
+                    rows.append(in_subprocess("bench_liabilities", "measure_prove", accounts=n, batch_size=b,
+                                              assets=k, debt=a.debt, threads=a.threads))
+                else:
+                    rows.append(in_subprocess("bench_liabilities", "measure_tree", accounts=n, assets=k, batch_size=b))
+                print(rows[-1], flush=True)
+    cols = ([("accounts", "accounts"), ("assets", "assets"), ("batch", "batch"), ("batches", "batches"),
+             ("constraints_batch", "constraints/batch"), ("keys_s", "keys s"), ("layout_s", "layout s"),
+             ("batches_s", "batch proofs s"), ("top_s", "top s"), ("write_s", "write s"), ("prove_total_s", "total s"),
+             ("accounts_per_s", "accounts/s"), ("core_ms_per_account", "core·ms/account"),
+             ("verify_native_s", "verify native s"), ("verify_python_s", "verify py s"), ("peak_rss_mb", "peak RSS MB")]
+            if a.mode == "prove" else
+            [("accounts", "accounts"), ("assets", "assets"), ("batch", "batch"), ("batches", "batches"),
+             ("layout_s", "tags+sort+tree s"), ("accounts_per_s", "accounts/s"), ("peak_rss_mb", "peak RSS MB")])
+    print(table(rows, cols))
+
+
+if __name__ == "__main__":
+    main()
