@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 
 from .demo import demo
+from .export_verifier import export_verifier
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -15,3 +16,4 @@ def main() -> None:
 
 
 main.add_command(demo)
+main.add_command(export_verifier)
