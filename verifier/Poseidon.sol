@@ -76,7 +76,7 @@ abstract contract PoseidonBase {
 
     /// @dev Permutes the WIDTH words at memory `s` in place, with the tables at `tb`.
     ///      Uses WIDTH words of scratch memory above the free memory pointer.
-    function _permute(uint256 tb, uint256 s) internal view {
+    function _permute(uint256 tb, uint256 s) internal view virtual {
         uint256 t = WIDTH;
         uint256 rp = PARTIAL_ROUNDS;
         assembly ("memory-safe") {

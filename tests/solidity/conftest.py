@@ -87,7 +87,7 @@ def compiled(prover, other_prover):
     return compile_all({
         "TopVerifier.sol": generate_verifier(prover.keys.vk_json, "TopVerifier"),
         "OtherVerifier.sol": generate_verifier(other_prover.keys.vk_json, "OtherVerifier"),
-    })
+    }, widths=tuple(range(2, 18)))
 
 
 @pytest.fixture

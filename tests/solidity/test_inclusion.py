@@ -28,12 +28,12 @@ def tree():
     return SumTree.build([leaf(i) for i in range(4**DEPTH)], parent_sum)
 
 
-@pytest.fixture(scope="module")
-def onchain(compiled):
+@pytest.fixture(scope="module", params=["unrolled", "generic"])
+def onchain(compiled, request):
     from solvent.evm.chain import Chain
 
     chain = Chain()
-    return deploy_inclusion_verifier(chain, compiled)
+    return deploy_inclusion_verifier(chain, compiled, generic=request.param == "generic")
 
 
 def check(v, root, leaf_hash, index, path):

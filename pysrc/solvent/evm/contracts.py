@@ -13,10 +13,13 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from ..verifier.poseidon import PARTIAL_ROUNDS
-from .poseidon_gen import table_chunks
+from .poseidon_gen import permutation_source, table_chunks
 from .solc import Compiled, compile_sources
 
 _DEFAULT_LABEL = "solvent.node.v1"
+#: Widths whose unrolled permutation (PoseidonHasherT{t}, PoseidonInclusionVerifierT{t}) is
+#: compiled by default: 9 is the arity-4 inclusion tree's.
+DEFAULT_WIDTHS = (9,)
 
 
 def verifier_dir() -> Path:
@@ -35,9 +38,12 @@ def solidity_sources() -> dict[str, str]:
     return {p.name: p.read_text() for p in sorted(verifier_dir().glob("*.sol"))}
 
 
-def compile_all(extra: Mapping[str, str] | None = None) -> dict[str, Compiled]:
-    """Compile ``verifier/*.sol`` plus extra in-memory sources (e.g. generated verifiers)."""
-    return compile_sources({**solidity_sources(), **(extra or {})})
+def compile_all(extra: Mapping[str, str] | None = None, widths: tuple[int, ...] = DEFAULT_WIDTHS
+                ) -> dict[str, Compiled]:
+    """Compile ``verifier/*.sol``, the unrolled Poseidon contracts for ``widths`` (generated
+    by :func:`.poseidon_gen.permutation_source`) and extra in-memory sources (e.g. verifiers)."""
+    generated = {f"PoseidonT{t}.sol": permutation_source(t) for t in widths}
+    return compile_sources({**solidity_sources(), **generated, **(extra or {})})
 
 
 def deploy_tables(chain: Any, t: int) -> list[str]:
@@ -45,16 +51,26 @@ def deploy_tables(chain: Any, t: int) -> list[str]:
     return [chain.deploy_code(chunk) for chunk in table_chunks(t)]
 
 
-def deploy_poseidon_hasher(chain: Any, compiled: Mapping[str, Compiled], t: int) -> Any:
-    return chain.deploy(compiled["PoseidonHasher"], t, PARTIAL_ROUNDS[t], deploy_tables(chain, t))
+def deploy_poseidon_hasher(chain: Any, compiled: Mapping[str, Compiled], t: int, generic: bool = False) -> Any:
+    """A PoseidonHasher for width ``t``: the unrolled one if compiled (and not ``generic``)."""
+    tables = deploy_tables(chain, t)
+    fast = compiled.get(f"PoseidonHasherT{t}")
+    if fast is not None and not generic:
+        return chain.deploy(fast, tables)
+    return chain.deploy(compiled["PoseidonHasher"], t, PARTIAL_ROUNDS[t], tables)
 
 
 def deploy_inclusion_verifier(chain: Any, compiled: Mapping[str, Compiled], arity: int = 4,
-                              label: str = _DEFAULT_LABEL) -> Any:
+                              label: str = _DEFAULT_LABEL, generic: bool = False) -> Any:
+    """A PoseidonInclusionVerifier for ``arity``: the unrolled one if compiled (and not ``generic``)."""
     from .inclusion import node_domain
 
     t = 2 * arity + 1
-    return chain.deploy(compiled["PoseidonInclusionVerifier"], t, PARTIAL_ROUNDS[t], deploy_tables(chain, t),
+    tables = deploy_tables(chain, t)
+    fast = compiled.get(f"PoseidonInclusionVerifierT{t}")
+    if fast is not None and not generic:
+        return chain.deploy(fast, tables, node_domain(arity, label))
+    return chain.deploy(compiled["PoseidonInclusionVerifier"], t, PARTIAL_ROUNDS[t], tables,
                         node_domain(arity, label))
 
 
@@ -69,5 +85,5 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-__all__ = ["verifier_dir", "solidity_sources", "compile_all", "deploy_tables", "deploy_poseidon_hasher",
+__all__ = ["DEFAULT_WIDTHS", "verifier_dir", "solidity_sources", "compile_all", "deploy_tables", "deploy_poseidon_hasher",
            "deploy_inclusion_verifier", "code_hash"]

@@ -37,6 +37,7 @@ data), split into chunks of at most :data:`CHUNK_WORDS` words (at most 4 chunks)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
 
 from ..verifier.field import R
@@ -96,8 +97,9 @@ class OptimizedTables:
         return b"".join(w.to_bytes(32, "big") for w in self.words())
 
 
+@lru_cache(maxsize=None)
 def optimized_tables(t: int) -> OptimizedTables:
-    """The rewritten constants for width ``t`` (2..17)."""
+    """The rewritten constants for width ``t`` (2..17); computed once per process (treat as read-only)."""
     p = params(t)
     rp, half = p.partial_rounds, FULL_ROUNDS // 2
     mds = [list(row) for row in p.mds]
@@ -167,3 +169,112 @@ def table_chunks(t: int) -> list[bytes]:
 
 __all__ = ["OptimizedTables", "optimized_tables", "permute_optimized", "table_chunks",
            "CHUNK_WORDS", "MAX_CHUNKS"]
+
+
+# --------------------------------------------------------------------------
+# Width-specialised Solidity: the same permutation with every inner loop unrolled
+# --------------------------------------------------------------------------
+
+_R_HEX = f"0x{R:064x}"
+
+
+def _sum_products(target: str, terms: list[str], indent: str, declare: bool = True) -> list[str]:
+    """Statements setting ``target`` to Σ terms mod r; each term is a mulmod result (< r <
+    2^254), so four are added without reducing (4r < 2^256) and the groups are addmod-ed.
+    One statement per group keeps the expression (and so the EVM stack) shallow."""
+    groups = []
+    for i in range(0, len(terms), 4):
+        g = terms[i]
+        for term in terms[i + 1:i + 4]:
+            g = f"add({g}, {term})"
+        groups.append(g)
+    first = groups[0] if len(groups) > 1 else f"mod({groups[0]}, r)"
+    out = [f"{indent}{'let ' if declare else ''}{target} := {first}"]
+    out += [f"{indent}{target} := addmod({target}, {g}, r)" for g in groups[1:]]
+    return out
+
+
+def _w(base: str, index: int) -> str:
+    return f"mload({base})" if index == 0 else f"mload(add({base}, {hex(32 * index)}))"
+
+
+def permutation_source(t: int) -> str:
+    """Solidity contracts ``PoseidonHasherT{t}`` (and, for odd t, ``PoseidonInclusionVerifierT{t}``)
+    that override ``_permute`` of ``verifier/Poseidon.sol`` with a width-``t`` permutation whose
+    inner loops are unrolled (same tables, same layout, about 2.5x less gas)."""
+    if t not in PARTIAL_ROUNDS:
+        raise ValueError(f"unsupported Poseidon width t={t} (2..17)")
+    rp = PARTIAL_ROUNDS[t]
+    mds_off = 32 * 8 * t
+    pre_off = mds_off + 32 * t * t
+    kp_off = pre_off + 32 * t * t
+    sp_off = kp_off + 32 * rp
+    y: list[str] = []
+    y.append("            function sbox(x, r) -> y {")
+    y.append("                let x2 := mulmod(x, x, r)")
+    y.append("                y := mulmod(mulmod(x2, x2, r), x, r)")
+    y.append("            }")
+    y.append("            function full(st, cc, mm, tmp, r) {")
+    for i in range(t):
+        slot = "st" if i == 0 else f"add(st, {hex(32 * i)})"
+        y.append(f"                mstore({slot}, sbox(addmod({_w('st', i)}, {_w('cc', i)}, r), r))")
+    for i in range(t):
+        terms = [f"mulmod({_w('mm', i * t + j)}, {_w('st', j)}, r)" for j in range(t)]
+        slot = "tmp" if i == 0 else f"add(tmp, {hex(32 * i)})"
+        y += _sum_products("v", terms, " " * 16, declare=(i == 0))
+        y.append(f"                mstore({slot}, v)")
+    y.append(f"                mcopy(st, tmp, {hex(32 * t)})")
+    y.append("            }")
+    y.append(f"            let r := {_R_HEX}")
+    y.append("            let tmp := mload(0x40)")
+    y.append(f"            let mds := add(tb, {hex(mds_off)})")
+    for rnd in range(4):
+        m = f"add(tb, {hex(pre_off)})" if rnd == 3 else "mds"
+        y.append(f"            full(s, add(tb, {hex(32 * t * rnd)}), {m}, tmp, r)")
+    y.append(f"            let sp := add(tb, {hex(sp_off)})")
+    y.append(f"            for {{ let kp := add(tb, {hex(kp_off)}) }} lt(kp, add(tb, {hex(sp_off)})) "
+             "{ kp := add(kp, 0x20) } {")
+    y.append("                let x := sbox(addmod(mload(s), mload(kp), r), r)")
+    terms = ["mulmod(mload(sp), x, r)"] + [f"mulmod({_w('sp', j)}, {_w('s', j)}, r)" for j in range(1, t)]
+    y += _sum_products("acc", terms, " " * 16)
+    for i in range(1, t):
+        y.append(f"                mstore(add(s, {hex(32 * i)}), addmod({_w('s', i)}, "
+                 f"mulmod({_w('sp', t - 1 + i)}, x, r), r))")
+    y.append("                mstore(s, acc)")
+    y.append(f"                sp := add(sp, {hex(32 * (2 * t - 1))})")
+    y.append("            }")
+    for rnd in range(4, 8):
+        y.append(f"            full(s, add(tb, {hex(32 * t * rnd)}), mds, tmp, r)")
+    body = "\n".join(y)
+    override = f"""    function _permute(uint256 tb, uint256 s) internal view override {{
+        assembly ("memory-safe") {{
+{body}
+        }}
+    }}"""
+    out = [
+        "// SPDX-License-Identifier: Apache-2.0",
+        "// Generated by solvent.evm.poseidon_gen.permutation_source; do not edit.",
+        "pragma solidity >=0.8.24 <0.9.0;",
+        "",
+        'import "./Poseidon.sol";',
+        "",
+        f"/// @notice Poseidon hash for width {t} with the permutation unrolled for this width.",
+        f"contract PoseidonHasherT{t} is PoseidonHasher {{",
+        f"    constructor(address[] memory tables) PoseidonHasher({t}, {rp}, tables) {{}}",
+        "",
+        override,
+        "}",
+    ]
+    if t % 2 == 1 and t >= 3:
+        out += [
+            "",
+            f"/// @notice Inclusion paths of arity {(t - 1) // 2} with the permutation unrolled for width {t}.",
+            f"contract PoseidonInclusionVerifierT{t} is PoseidonInclusionVerifier {{",
+            "    constructor(address[] memory tables, uint256 nodeDomain)",
+            f"        PoseidonInclusionVerifier({t}, {rp}, tables, nodeDomain)",
+            "    {}",
+            "",
+            override,
+            "}",
+        ]
+    return "\n".join(out) + "\n"
