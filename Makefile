@@ -12,7 +12,7 @@ STAMP  := $(VENV)/.deps-installed
 NODE_STAMP := node_modules/.package-lock.json
 OUT    ?= out/demo
 
-.PHONY: demo test test-rust test-python test-solidity build bench node-deps clean
+.PHONY: demo test test-rust test-python test-solidity build bench bench-evm node-deps clean
 
 $(STAMP): requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,9 @@ test-solidity: build node-deps
 
 bench: build node-deps
 	$(PY) benches/run_all.py
+
+bench-evm: build node-deps
+	$(PY) benches/bench_evm_gas.py
 
 clean:
 	rm -rf $(VENV) target out .pytest_cache node_modules .solvent-cache
