@@ -201,7 +201,9 @@ def _w(base: str, index: int) -> str:
 def permutation_source(t: int) -> str:
     """Solidity contracts ``PoseidonHasherT{t}`` (and, for odd t, ``PoseidonInclusionVerifierT{t}``)
     that override ``_permute`` of ``verifier/Poseidon.sol`` with a width-``t`` permutation whose
-    inner loops are unrolled (same tables, same layout, about 2.5x less gas)."""
+    inner loops are unrolled and every state/matrix address is a constant (same tables;
+    the state and tables must sit at the fixed addresses PoseidonBase's entry points give
+    them, which the code checks, reverting otherwise)."""
     if t not in PARTIAL_ROUNDS:
         raise ValueError(f"unsupported Poseidon width t={t} (2..17)")
     rp = PARTIAL_ROUNDS[t]
@@ -209,42 +211,48 @@ def permutation_source(t: int) -> str:
     pre_off = mds_off + 32 * t * t
     kp_off = pre_off + 32 * t * t
     sp_off = kp_off + 32 * rp
+    # Absolute memory layout (PoseidonBase's external functions allocate nothing before
+    # _loadTables): state at 0x80, tables right after it, scratch right after the tables.
+    st = 0x80
+    tb = st + 32 * t
+    tmp = tb + 32 * (8 * t + 2 * t * t + rp * 2 * t)
+
+    def a(addr: int) -> str:
+        return f"mload({hex(addr)})"
+
     y: list[str] = []
+    y.append(f"            if iszero(and(eq(s, {hex(st)}), eq(tb, {hex(tb)}))) {{ revert(0, 0) }}")
     y.append("            function sbox(x, r) -> y {")
     y.append("                let x2 := mulmod(x, x, r)")
     y.append("                y := mulmod(mulmod(x2, x2, r), x, r)")
     y.append("            }")
-    y.append("            function full(st, cc, mm, tmp, r) {")
-    for i in range(t):
-        slot = "st" if i == 0 else f"add(st, {hex(32 * i)})"
-        y.append(f"                mstore({slot}, sbox(addmod({_w('st', i)}, {_w('cc', i)}, r), r))")
-    for i in range(t):
-        terms = [f"mulmod({_w('mm', i * t + j)}, {_w('st', j)}, r)" for j in range(t)]
-        slot = "tmp" if i == 0 else f"add(tmp, {hex(32 * i)})"
-        y += _sum_products("v", terms, " " * 16, declare=(i == 0))
-        y.append(f"                mstore({slot}, v)")
-    y.append(f"                mcopy(st, tmp, {hex(32 * t)})")
-    y.append("            }")
+    for name, m in (("fullM", tb + mds_off), ("fullP", tb + pre_off)):
+        y.append(f"            function {name}(cc, r) {{")
+        for i in range(t):
+            y.append(f"                mstore({hex(st + 32 * i)}, sbox(addmod({a(st + 32 * i)}, {_w('cc', i)}, r), r))")
+        for i in range(t):
+            terms = [f"mulmod({a(m + 32 * (i * t + j))}, {a(st + 32 * j)}, r)" for j in range(t)]
+            y += _sum_products("v", terms, " " * 16, declare=(i == 0))
+            y.append(f"                mstore({hex(tmp + 32 * i)}, v)")
+        y.append(f"                mcopy({hex(st)}, {hex(tmp)}, {hex(32 * t)})")
+        y.append("            }")
     y.append(f"            let r := {_R_HEX}")
-    y.append("            let tmp := mload(0x40)")
-    y.append(f"            let mds := add(tb, {hex(mds_off)})")
     for rnd in range(4):
-        m = f"add(tb, {hex(pre_off)})" if rnd == 3 else "mds"
-        y.append(f"            full(s, add(tb, {hex(32 * t * rnd)}), {m}, tmp, r)")
-    y.append(f"            let sp := add(tb, {hex(sp_off)})")
-    y.append(f"            for {{ let kp := add(tb, {hex(kp_off)}) }} lt(kp, add(tb, {hex(sp_off)})) "
+        y.append(f"            {'fullP' if rnd == 3 else 'fullM'}({hex(tb + 32 * t * rnd)}, r)")
+    y.append(f"            let sp := {hex(tb + sp_off)}")
+    y.append(f"            for {{ let kp := {hex(tb + kp_off)} }} lt(kp, {hex(tb + sp_off)}) "
              "{ kp := add(kp, 0x20) } {")
-    y.append("                let x := sbox(addmod(mload(s), mload(kp), r), r)")
-    terms = ["mulmod(mload(sp), x, r)"] + [f"mulmod({_w('sp', j)}, {_w('s', j)}, r)" for j in range(1, t)]
+    y.append(f"                let x := sbox(addmod({a(st)}, mload(kp), r), r)")
+    terms = ["mulmod(mload(sp), x, r)"] + [f"mulmod({_w('sp', j)}, {a(st + 32 * j)}, r)" for j in range(1, t)]
     y += _sum_products("acc", terms, " " * 16)
     for i in range(1, t):
-        y.append(f"                mstore(add(s, {hex(32 * i)}), addmod({_w('s', i)}, "
+        y.append(f"                mstore({hex(st + 32 * i)}, addmod({a(st + 32 * i)}, "
                  f"mulmod({_w('sp', t - 1 + i)}, x, r), r))")
-    y.append("                mstore(s, acc)")
+    y.append(f"                mstore({hex(st)}, acc)")
     y.append(f"                sp := add(sp, {hex(32 * (2 * t - 1))})")
     y.append("            }")
     for rnd in range(4, 8):
-        y.append(f"            full(s, add(tb, {hex(32 * t * rnd)}), mds, tmp, r)")
+        y.append(f"            fullM({hex(tb + 32 * t * rnd)}, r)")
     body = "\n".join(y)
     override = f"""    function _permute(uint256 tb, uint256 s) internal view override {{
         assembly ("memory-safe") {{
