@@ -7,12 +7,15 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from eth_abi import decode
 from eth_account import Account
 from eth_account.messages import encode_defunct
 
 from solvent.evm.attest import context, signed_digest
 from solvent.evm.calldata import proof_words
-from solvent.evm.contracts import deploy_inclusion_verifier
+from solvent.evm.contracts import code_hash, deploy_inclusion_verifier
+from solvent.evm.solc import compile_sources
+from solvent.evm.verifier_gen import generate_verifier
 from solvent.evm.inclusion import SumTree
 from solvent.verifier import R, VerifyingKey, poseidon, vk_hash
 
@@ -181,5 +184,11 @@ def test_registration_checks_the_verifiers_key(chain, compiled, prover, other_pr
     assert registry.call("register", "0x" + "00" * 20, top.address, vkh, [vkh]).error == "ZeroSigner"
     res = registry.call("register", SIGNER.address, top.address, vkh, [vkh])
     assert res.ok and len(res.logs) == 1
+    # the event pins the verifier's code hash: anyone can rebuild it from the key
+    _, data = res.logs[0].data
+    signer, verifier, key_hash, codehash, _ = decode(["address", "address", "bytes32", "bytes32", "bytes32[]"], data)
+    assert (signer, verifier, key_hash) == (SIGNER.address.lower(), top.address.lower(), vkh)
+    rebuilt = compile_sources({"V.sol": generate_verifier(prover.keys.vk_json, "TopVerifier")})["TopVerifier"]
+    assert codehash.hex() == code_hash(rebuilt.runtime)
     assert registry("institutions", INSTITUTION)[0] == SIGNER.address.lower()
     assert registry.call("latest", INSTITUTION).error == "NotRegistered"  # nothing submitted yet

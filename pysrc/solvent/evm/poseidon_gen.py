@@ -254,7 +254,7 @@ def permutation_source(t: int) -> str:
     for rnd in range(4, 8):
         y.append(f"            fullM({hex(tb + 32 * t * rnd)}, r)")
     body = "\n".join(y)
-    override = f"""    function _permute(uint256 tb, uint256 s) internal view override {{
+    override = f"""    function _permute(uint256 tb, uint256 s) internal pure override {{
         assembly ("memory-safe") {{
 {body}
         }}

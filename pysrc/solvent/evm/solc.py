@@ -104,6 +104,9 @@ def standard_input(sources: Mapping[str, str], optimizer_runs: int = OPTIMIZER_R
         "settings": {
             "optimizer": {"enabled": True, "runs": optimizer_runs},
             "evmVersion": EVM_VERSION,
+            # no metadata hash in the code: the runtime code (and so extcodehash) depends on
+            # the source text and these settings only, not on file names or comments' paths
+            "metadata": {"bytecodeHash": "none"},
             "outputSelection": {"*": {"*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object"]}},
         },
     }
