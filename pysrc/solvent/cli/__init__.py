@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 
 from .demo import demo
+from .export_verifier import export_verifier
 from .prove import prove, setup
 from .verify import inclusion, verify, verify_inclusion
 
@@ -16,5 +17,5 @@ def main() -> None:
     """solvent: zero-knowledge proofs of solvency over BN254 Groth16."""
 
 
-for command in (demo, setup, prove, verify, inclusion, verify_inclusion):
+for command in (demo, setup, prove, verify, inclusion, verify_inclusion, export_verifier):
     main.add_command(command)

@@ -1,0 +1,89 @@
+"""``solvent export-verifier``: write a Solidity Groth16 verifier for a verifying key."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import click
+
+from ..evm.verifier_gen import generate_verifier
+from ..verifier import MalformedInput, load_verifying_key, vk_hash
+
+_CIRCUIT = re.compile(r"[A-Za-z0-9_.-]+")
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    raise SystemExit(2)
+
+
+def _key_path(source: Path, circuit: str, circuit_given: bool) -> Path:
+    if source.is_dir():
+        if not _CIRCUIT.fullmatch(circuit) or circuit in (".", ".."):
+            _fail(f"--circuit {circuit!r}: not a circuit name")
+        path = source / "keys" / f"{circuit}.vk.json"
+        if not path.is_file():
+            _fail(f"{path}: no verifying key for circuit {circuit!r} in attestation directory {source}")
+        return path
+    if source.is_file():
+        if circuit_given:
+            _fail(f"{source}: --circuit applies to an attestation directory, not to a key file")
+        if not source.name.endswith(".vk.json"):
+            _fail(f"{source}: expected an attestation directory or a *.vk.json file")
+        return source
+    _fail(f"{source}: no such file or directory")
+    raise AssertionError  # unreachable
+
+
+@click.command("export-verifier")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="Solidity file to write.")
+@click.option("--circuit", default="top", show_default=True,
+              help="Circuit whose key DIR/keys/<circuit>.vk.json to use (directories only).")
+@click.option("--contract-name", default="Groth16Verifier", show_default=True,
+              help="Name of the generated contract.")
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
+@click.pass_context
+def export_verifier(ctx: click.Context, source: Path, out: Path, circuit: str, contract_name: str,
+                    as_json: bool) -> None:
+    """Write a Solidity Groth16 verifier (BN254 precompiles) for a verifying key.
+
+    SOURCE is an attestation directory, whose keys are SOURCE/keys/<circuit>.vk.json,
+    or a *.vk.json file (snarkjs layout). The contract exposes
+    verifyProof(uint256[2] a, uint256[2][2] b, uint256[2] c, uint256[N] input) -> bool,
+    verifyingKey() and VK_HASH (the key's vk_hash), for SolvencyRegistry.
+
+    Example: solvent export-verifier out/attestation --out TopVerifier.sol --contract-name TopVerifier
+    """
+    circuit_given = ctx.get_parameter_source("circuit") != click.core.ParameterSource.DEFAULT
+    path = _key_path(source, circuit, circuit_given)
+    try:
+        vk = load_verifying_key(path)
+    except MalformedInput as exc:
+        _fail(str(exc) if str(path) in str(exc) else f"{path}: {exc}")
+    except OSError as exc:
+        _fail(f"{path}: {exc.strerror or exc}")
+    try:
+        source_text = generate_verifier(vk, contract_name)
+    except ValueError as exc:
+        _fail(f"--contract-name: {exc}")
+    if out.is_dir():
+        _fail(f"{out}: is a directory")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(out.name + f".{os.getpid()}.tmp")
+        tmp.write_text(source_text)
+        os.replace(tmp, out)
+    except OSError as exc:
+        _fail(f"{out}: cannot write: {exc.strerror or exc}")
+    summary = {"out": str(out), "key": str(path), "contract": contract_name,
+               "vk_hash": vk_hash(vk), "n_public": vk.n_public}
+    if as_json:
+        click.echo(json.dumps(summary))
+    else:
+        click.echo(f"wrote {out}: contract {contract_name} for {path} "
+                   f"({vk.n_public} public inputs, vk_hash {summary['vk_hash']})")

@@ -1,0 +1,18 @@
+"""On-chain verification: Solidity verifier generation, calldata, Poseidon tables, registry.
+
+* :mod:`.verifier_gen` writes a Groth16 verifier contract for a snarkjs verifying key;
+* :mod:`.calldata` encodes proofs for it (EVM G2 order);
+* :mod:`.poseidon_gen` derives the on-chain Poseidon tables from solvent's Python Poseidon;
+* :mod:`.inclusion` builds and checks sum-tree paths in the layout the contract checks;
+* :mod:`.attest` computes the registry's ``context`` and the signed digest;
+* :mod:`.solc`, :mod:`.contracts`, :mod:`.chain` compile ``verifier/*.sol`` with the pinned
+  solcjs and run them in an in-process EVM (pyrevm) for tests and benches.
+
+Only :mod:`.verifier_gen` and :mod:`.calldata` are needed at run time (``solvent
+export-verifier``); the rest needs node and the test extras.
+"""
+
+from .calldata import encode_verify_proof, proof_to_evm, proof_words, public_to_evm
+from .verifier_gen import generate_verifier, vk_bytes
+
+__all__ = ["generate_verifier", "vk_bytes", "encode_verify_proof", "proof_to_evm", "proof_words", "public_to_evm"]

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity >=0.8.24 <0.9.0;
+
+/// @notice The generated Groth16 verifier of an attestation's top-level proof (4 public inputs).
+interface ITopVerifier {
+    function verifyProof(
+        uint256[2] calldata a,
+        uint256[2][2] calldata b,
+        uint256[2] calldata c,
+        uint256[4] calldata input
+    ) external view returns (bool);
+
+    function verifyingKey() external view returns (bytes memory);
+}
+
+/// @notice Checks a Merkle sum-tree path against a root (see Poseidon.sol for the layout).
+interface IInclusionVerifier {
+    function verifyPath(uint256 root, uint256 leafHash, uint256 index, uint256[] calldata path)
+        external
+        view
+        returns (bool);
+}
+
+/// @title Registry of solvency attestations, verified on chain
+/// @notice An institution (identified by the address that registers it) names its attestation
+///         signing address and the verifying-key hashes of its circuits, with the deployed
+///         verifier of its top-level circuit; the registry checks that the verifier's key hashes
+///         to the registered top vk hash. Each `submit` then checks the institution's EIP-191
+///         signature over the attestation hash, recomputes the proof's `context` from
+///         (statement_hash, epoch, signer), verifies the top-level Groth16 proof on chain and
+///         stores the epoch's book root, totals commitment and attestation hash. Epochs only
+///         move forward. See docs/evm.md.
+contract SolvencyRegistry {
+    uint256 internal constant R = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
+    /// @dev secp256k1 order / 2: signatures with a larger s are the malleable twin, refused.
+    uint256 internal constant HALF_N = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0;
+    /// @dev 32 * (14 + 2 * 5): a key with exactly 4 public inputs (IC has 5 points).
+    uint256 internal constant TOP_VK_BYTES = 768;
+
+    struct Institution {
+        address signer; // signs attestation hashes; part of every proof's context
+        uint64 latestEpoch;
+        bool hasAttestation;
+        ITopVerifier topVerifier;
+        bytes32 topVkHash;
+    }
+
+    struct Attestation {
+        uint256 bookRoot;
+        uint256 totalsCommitment;
+        bytes32 attestationHash;
+    }
+
+    /// @notice One attestation as submitted. `proof` is (a, b, c) flattened, b in EVM order:
+    ///         [a.x, a.y, b.x.c1, b.x.c0, b.y.c1, b.y.c0, c.x, c.y]; `signature` is r ‖ s ‖ v.
+    struct Submission {
+        uint64 epoch;
+        bytes32 statementHash;
+        bytes32 attestationHash;
+        uint256 bookRoot;
+        uint256 totalsCommitment;
+        uint256 batchesDigest;
+        uint256[8] proof;
+        bytes signature;
+    }
+
+    IInclusionVerifier public immutable inclusionVerifier;
+
+    mapping(address => Institution) public institutions;
+    mapping(address => bytes32[]) internal circuitVkHashes;
+    mapping(address => mapping(uint64 => Attestation)) internal attestations;
+
+    event InstitutionRegistered(
+        address indexed institution,
+        address signer,
+        address topVerifier,
+        bytes32 topVkHash,
+        bytes32 topVerifierCodeHash,
+        bytes32[] circuitVkHashes
+    );
+    event AttestationSubmitted(
+        address indexed institution,
+        uint64 indexed epoch,
+        bytes32 attestationHash,
+        bytes32 statementHash,
+        uint256 bookRoot,
+        uint256 totalsCommitment,
+        uint256 batchesDigest
+    );
+
+    error ZeroSigner();
+    error VerifyingKeyMismatch();
+    error NotRegistered();
+    error NotInstitution();
+    error EpochNotAfterLatest(uint64 latest, uint64 given);
+    error NotInField();
+    error BadSignature();
+    error WrongSigner(address recovered);
+    error InvalidProof();
+
+    constructor(IInclusionVerifier inclusion) {
+        inclusionVerifier = inclusion;
+    }
+
+    // ------------------------------------------------------------------ registration
+
+    /// @notice Registers (or updates) the caller as an institution.
+    /// @param signer the address whose EIP-191 signatures attestations carry
+    /// @param topVerifier the generated verifier of the top-level circuit
+    /// @param topVkHash the top circuit's vk_hash (sha256 of the canonical key encoding)
+    /// @param vkHashes the vk hashes of all the institution's circuits (top included), for readers
+    function register(address signer, ITopVerifier topVerifier, bytes32 topVkHash, bytes32[] calldata vkHashes)
+        external
+    {
+        if (signer == address(0)) revert ZeroSigner();
+        bytes memory key = topVerifier.verifyingKey();
+        if (key.length != TOP_VK_BYTES || sha256(key) != topVkHash) revert VerifyingKeyMismatch();
+        Institution storage inst = institutions[msg.sender];
+        inst.signer = signer;
+        inst.topVerifier = topVerifier;
+        inst.topVkHash = topVkHash;
+        circuitVkHashes[msg.sender] = vkHashes;
+        emit InstitutionRegistered(msg.sender, signer, address(topVerifier), topVkHash, address(topVerifier).codehash, vkHashes);
+    }
+
+    function vkHashesOf(address institution) external view returns (bytes32[] memory) {
+        return circuitVkHashes[institution];
+    }
+
+    // ------------------------------------------------------------------ submission
+
+    /// @notice The `context` public input a proof for (statementHash, epoch, signer) must carry.
+    function contextOf(bytes32 statementHash, uint64 epoch, address signer) public pure returns (uint256) {
+        return uint256(keccak256(abi.encodePacked(statementHash, epoch, signer))) % R;
+    }
+
+    /// @notice Verifies and records one attestation. Only the institution itself or its signer
+    ///         may submit (a proof alone does not show who made it; see docs/evm.md).
+    function submit(address institution, Submission calldata s) external {
+        Institution storage inst = institutions[institution];
+        address signer = inst.signer;
+        if (signer == address(0)) revert NotRegistered();
+        if (msg.sender != institution && msg.sender != signer) revert NotInstitution();
+        if (inst.hasAttestation && s.epoch <= inst.latestEpoch) revert EpochNotAfterLatest(inst.latestEpoch, s.epoch);
+        if (s.bookRoot >= R || s.totalsCommitment >= R || s.batchesDigest >= R) revert NotInField();
+        if (s.attestationHash == bytes32(0)) revert BadSignature(); // zero marks "no attestation"
+
+        address recovered = _recover(s.attestationHash, s.signature);
+        if (recovered != signer) revert WrongSigner(recovered);
+
+        uint256[4] memory input =
+            [contextOf(s.statementHash, s.epoch, signer), s.bookRoot, s.totalsCommitment, s.batchesDigest];
+        uint256[8] calldata p = s.proof;
+        bool ok = inst.topVerifier.verifyProof([p[0], p[1]], [[p[2], p[3]], [p[4], p[5]]], [p[6], p[7]], input);
+        if (!ok) revert InvalidProof();
+
+        inst.latestEpoch = s.epoch;
+        inst.hasAttestation = true;
+        attestations[institution][s.epoch] = Attestation(s.bookRoot, s.totalsCommitment, s.attestationHash);
+        emit AttestationSubmitted(
+            institution, s.epoch, s.attestationHash, s.statementHash, s.bookRoot, s.totalsCommitment, s.batchesDigest
+        );
+    }
+
+    function _recover(bytes32 attestationHash, bytes calldata sig) internal pure returns (address signer) {
+        if (sig.length != 65) revert BadSignature();
+        bytes32 r;
+        bytes32 sv;
+        uint8 v;
+        assembly {
+            r := calldataload(sig.offset)
+            sv := calldataload(add(sig.offset, 0x20))
+            v := byte(0, calldataload(add(sig.offset, 0x40)))
+        }
+        if (uint256(sv) > HALF_N || (v != 27 && v != 28)) revert BadSignature();
+        bytes32 digest = keccak256(abi.encodePacked("\x19Ethereum Signed Message:\n32", attestationHash));
+        signer = ecrecover(digest, v, r, sv);
+        if (signer == address(0)) revert BadSignature();
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    /// @notice The latest attestation of `institution` (reverts if it has none).
+    function latest(address institution) external view returns (uint64 epoch, Attestation memory a) {
+        Institution storage inst = institutions[institution];
+        if (!inst.hasAttestation) revert NotRegistered();
+        epoch = inst.latestEpoch;
+        a = attestations[institution][epoch];
+    }
+
+    /// @notice The attestation of `institution` for `epoch` (all zero if none).
+    function attestationAt(address institution, uint64 epoch) external view returns (Attestation memory) {
+        return attestations[institution][epoch];
+    }
+
+    /// @notice True iff the leaf at `index` is under the book root stored for (institution, epoch).
+    ///         False if no attestation is stored for that epoch.
+    function verifyInclusion(
+        address institution,
+        uint64 epoch,
+        uint256 leafHash,
+        uint256 index,
+        uint256[] calldata path
+    ) external view returns (bool) {
+        Attestation storage a = attestations[institution][epoch];
+        if (a.attestationHash == bytes32(0)) return false;
+        return inclusionVerifier.verifyPath(a.bookRoot, leafHash, index, path);
+    }
+}
