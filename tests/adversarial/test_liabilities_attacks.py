@@ -252,3 +252,18 @@ def test_inclusion_with_altered_balance_or_salt(attested):
     assert "path to batch root" in _failed(verify_inclusion(moved, att, fast=True))
     beyond = proof.model_copy(update={"batch": 17})
     assert "path to batch root" in _failed(verify_inclusion(beyond, att, fast=True))
+
+
+def test_inclusion_with_a_forged_top_path(attested):
+    """The top path must lead from the batch root to the attested book root, at the
+    batch's own slot."""
+    book, att, out = attested
+    proof = export(out, book.ids[1])
+    assert "path to book root" not in _failed(verify_inclusion(proof, att, fast=True))
+    step = proof.top_path[0]
+    wrong_slot = proof.model_copy(update={"top_path": [step.model_copy(update={"position": (step.position + 1) % 4})]
+                                          + list(proof.top_path[1:])})
+    assert "path to book root" in _failed(verify_inclusion(wrong_slot, att, fast=True))
+    forged = proof.model_copy(update={"top_path": [step.model_copy(update={
+        "parent_commitment": str(int(step.parent_commitment) ^ 1)})] + list(proof.top_path[1:])})
+    assert "path to book root" in _failed(verify_inclusion(forged, att, fast=True))

@@ -45,6 +45,9 @@ class InclusionProof(Strict):
     batch: int = Field(ge=0)
     leaf_index: int = Field(ge=0)
     path: list[PathStep]
+    """From the leaf to the batch root."""
+    top_path: list[PathStep]
+    """From the batch root to the book root (the top tree over batch slots)."""
 
 
 def export(att_dir: Path, account_id: str) -> InclusionProof:
@@ -62,13 +65,6 @@ def export(att_dir: Path, account_id: str) -> InclusionProof:
         leaf, salt, equity, debt, positions = row
         B = att.statement.shape.batch_size
         batch, idx = divmod(leaf, B)
-        path = []
-        for level, arity in enumerate(spec.arities(B)):
-            parent, pos = divmod(idx, arity)
-            siblings = [str(db.node(batch, level, parent * arity + j)[0]) for j in range(arity) if j != pos]
-            _, commitment = db.node(batch, level + 1, parent)
-            path.append(PathStep(position=pos, siblings=siblings, parent_commitment=str(commitment)))
-            idx = parent
         eq, de = json.loads(equity), json.loads(debt)
         return InclusionProof(
             attestation_hash=hashing.attestation_hash(att).hex(), institution=att.statement.institution,
@@ -76,9 +72,27 @@ def export(att_dir: Path, account_id: str) -> InclusionProof:
             balances={a.symbol: Balance(equity=format_amount(int(eq[i]), a.decimals),
                                         debt=format_amount(int(de[i]), a.decimals))
                       for i, a in enumerate(att.statement.assets)},
-            positions_commitment=positions, batch=batch, leaf_index=leaf % B, path=path)
+            positions_commitment=positions, batch=batch, leaf_index=leaf % B,
+            path=_path(db, batch, idx, B), top_path=_path(db, -1, batch, att.statement.shape.capacity))
     finally:
         db.close()
+
+
+def _path(db, tree: int, index: int, n_leaves: int) -> list[PathStep]:
+    """Sibling hashes and parent commitments from leaf ``index`` of tree ``tree`` (a batch,
+    or -1 for the top tree) up to its root."""
+    path = []
+    for level, arity in enumerate(spec.arities(n_leaves)):
+        parent, pos = divmod(index, arity)
+        siblings = [str(db.node(tree, level, parent * arity + j)[0]) for j in range(arity) if j != pos]
+        _, commitment = db.node(tree, level + 1, parent)
+        path.append(PathStep(position=pos, siblings=siblings, parent_commitment=str(commitment)))
+        index = parent
+    return path
+
+
+def _levels(steps: list[PathStep]) -> list[spec.PathLevel]:
+    return [spec.PathLevel(s.position, tuple(int(x) for x in s.siblings), int(s.parent_commitment)) for s in steps]
 
 
 def verify_inclusion(proof: InclusionProof, att: Attestation, fast: bool = False,
@@ -97,13 +111,16 @@ def verify_inclusion(proof: InclusionProof, att: Attestation, fast: bool = False
         de = [parse_amount(proof.balances[a.symbol].debt, a.decimals, width) for a in st.assets]
         tag = spec.tag_of(proof.account_id, int(proof.salt))
         leaf = spec.leaf_hash(tag, eq, de, int(proof.positions_commitment), width)
-        path = [spec.PathLevel(s.position, tuple(int(x) for x in s.siblings), int(s.parent_commitment))
-                for s in proof.path]
+        path = _levels(proof.path)
         root = spec.root_from_path(leaf, path, st.shape.batch_size)
         entry = att.batches[proof.batch] if proof.batch < len(att.batches) else None
         r.add("leaf position", spec.position_in_batch(path) == proof.leaf_index)
         r.add("path to batch root", entry is not None and str(root) == entry.root,
               f"leaf recomputed from id, salt and balances; batch {proof.batch}")
+        top = _levels(proof.top_path)
+        book_root = spec.root_from_path(root, top, st.shape.capacity)
+        r.add("path to book root", spec.position_in_batch(top) == proof.batch and str(book_root) == att.top.book_root,
+              "the batch root sits at its slot under the attested book root")
     except (MalformedInput, AmountError) as e:
         r.add("leaf", False, str(e))
     if expect:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..book import AccountBook
 from .layout import BookLayout
+from .top_tree import TopTree
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -22,8 +23,8 @@ CREATE TABLE accounts (
     positions TEXT NOT NULL    -- positions commitment, decimal
 );
 CREATE TABLE nodes (
-    batch INTEGER NOT NULL,
-    level INTEGER NOT NULL,    -- 0 = leaves
+    batch INTEGER NOT NULL,    -- -1: the top tree over batch slots
+    level INTEGER NOT NULL,    -- 0 = leaves (for the top tree: batch roots)
     idx INTEGER NOT NULL,
     hash BLOB NOT NULL,        -- 32 bytes little-endian
     commitment BLOB,           -- sum commitment, NULL for leaves
@@ -32,7 +33,7 @@ CREATE TABLE nodes (
 """
 
 
-def write(path: Path, book: AccountBook, layout: BookLayout, meta: dict[str, str]) -> None:
+def write(path: Path, book: AccountBook, layout: BookLayout, top: TopTree, meta: dict[str, str]) -> None:
     con = sqlite3.connect(path)
     try:
         con.executescript(SCHEMA)
@@ -54,6 +55,13 @@ def write(path: Path, book: AccountBook, layout: BookLayout, meta: dict[str, str
                     ((b, level, j, data[32 * j:32 * j + 32], cdata[32 * j:32 * j + 32] if cdata else None)
                      for j in range(len(data) // 32)),
                 )
+        for level, hashes in enumerate(top.levels):
+            comms = top.commitments[level - 1] if level else None
+            con.executemany(
+                "INSERT INTO nodes VALUES (?, ?, ?, ?, ?)",
+                ((-1, level, j, h.to_bytes(32, "little"), comms[j].to_bytes(32, "little") if comms else None)
+                 for j, h in enumerate(hashes)),
+            )
         con.commit()
     finally:
         con.close()

@@ -26,7 +26,7 @@ from ..backend import Groth16
 from ..book import AccountBook, format_amount
 from ..verifier import VerifyingKey, vk_hash
 from ..verifier import book as spec
-from . import inclusion_db
+from . import inclusion_db, top_tree
 from .keys import ShapeKeys
 from .layout import BookLayout, batch_inputs, lay_out, top_inputs
 
@@ -126,6 +126,12 @@ def prove_book(book: AccountBook, sk: ShapeKeys, inst: Institution, opts: ProveO
                   "batches_digest": spec.digest(context, [(int(e.root), int(e.commitment)) for e in entries])}, "top")
     if progress:
         progress("top", 1, 1)
+    from .. import _native
+
+    tt = top_tree.build([int(e.root) for e in entries], [layout.tree.lanes(b) for b in range(layout.num_batches)],
+                        sk.shape.capacity, _native.top_node_blinds(inst.secret, opts.epoch,
+                                                                   spec.arities(sk.shape.capacity), sk.shape.capacity))
+    _expect(top, {"book_root": tt.root, "totals_commitment": tt.totals_commitment}, "top tree")
     att = Attestation(
         statement=statement, statement_hash=sh, context=str(context),
         verifying_keys={sk.circuits[r].name: sk.keys[r].vk_json for r in ("batch", "top")},
@@ -135,11 +141,11 @@ def prove_book(book: AccountBook, sk: ShapeKeys, inst: Institution, opts: ProveO
         totals=_totals(book, layout, inst.secret, top["totals_commitment"]) if opts.reveal_totals else None,
     )
     att = hashing.sign(att, inst.signing_key)
-    write_bundle(out, att, book, layout)
+    write_bundle(out, att, book, layout, tt)
     return att
 
 
-def write_bundle(out: Path, att: Attestation, book: AccountBook, layout: BookLayout) -> None:
+def write_bundle(out: Path, att: Attestation, book: AccountBook, layout: BookLayout, tt: top_tree.TopTree) -> None:
     """Everything goes to a staging directory first; only a complete bundle is renamed
     into place, so a failure never leaves a half-written attestation."""
     out = out.resolve()
@@ -151,7 +157,7 @@ def write_bundle(out: Path, att: Attestation, book: AccountBook, layout: BookLay
         (stage / "attestation.json").write_text(json.dumps(att.model_dump(mode="json"), indent=1))
         for name, vk in att.verifying_keys.items():
             (stage / "keys" / f"{name}.vk.json").write_text(json.dumps(vk, indent=1))
-        inclusion_db.write(stage / "private" / "inclusion.sqlite", book, layout, {
+        inclusion_db.write(stage / "private" / "inclusion.sqlite", book, layout, tt, {
             "attestation_hash": hashing.attestation_hash(att).hex(),
             "assets": json.dumps([[a.symbol, a.decimals] for a in book.assets]),
             "batch_size": str(layout.shape.batch_size),
