@@ -36,12 +36,19 @@ class AssetInfo(Strict):
     decimals: int = Field(ge=0, le=36)
 
 
+class RiskShape(Strict):
+    regions: int = Field(ge=1)
+    instruments: int = Field(ge=0)
+    scenarios: int = Field(ge=1)
+
+
 class Shape(Strict):
     n_assets: int = Field(ge=1)
     batch_size: int = Field(ge=2)
     capacity: int = Field(ge=2)
     range_bits: int = Field(ge=1, le=128)
     with_debt: bool
+    risk: RiskShape | None = None
 
 
 class CircuitRef(Strict):
@@ -61,11 +68,13 @@ class Statement(Strict):
     signer: Address
     epoch: int = Field(ge=0, lt=2**64)
     snapshot_time: Timestamp
-    statements: list[Literal["liabilities"]]
+    statements: list[Literal["liabilities", "collateral", "margin"]]
     assets: list[AssetInfo]
     shape: Shape
     circuits: list[CircuitRef]
     solvent_version: str
+    params_hash: FieldStr | None = None
+    """Hash of the risk parameters every collateral/margin check used (``risk.params``)."""
 
 
 class ProofJson(Strict):
@@ -92,6 +101,16 @@ class TopEntry(Strict):
     proof: ProofJson
 
 
+class Outcome(Strict):
+    """Accounts that fall short, summed over the book (×10^4 shortfalls made exact
+    decimals in the quote currency)."""
+
+    under_collateralized: int = Field(ge=0)
+    collateral_shortfall: Amount
+    under_margined: int = Field(ge=0)
+    margin_shortfall: Amount
+
+
 class Totals(Strict):
     """Revealed totals (only with ``--reveal-totals``): amounts in asset units and the
     blind that opens ``totals_commitment``."""
@@ -99,6 +118,14 @@ class Totals(Strict):
     blind: FieldStr
     equity: dict[str, Amount]
     debt: dict[str, Amount]
+    outcome: Outcome | None = None
+
+
+class RiskSection(Strict):
+    """The published risk parameters (``solvent.risk/1``) and the declared insurance fund."""
+
+    params: dict
+    insurance_fund: Amount | None = None
 
 
 class Attestation(Strict):
@@ -111,6 +138,7 @@ class Attestation(Strict):
     batches: list[BatchEntry] = Field(min_length=1)
     top: TopEntry
     totals: Totals | None = None
+    risk: RiskSection | None = None
     signature: Signature | None = None
 
 

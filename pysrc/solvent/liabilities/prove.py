@@ -20,7 +20,8 @@ from eth_account import Account
 from .. import __version__
 from ..attestation import hashing
 from ..attestation.models import (
-    AssetInfo, Attestation, BatchEntry, CircuitRef, ProofJson, Shape, Statement, TopEntry, Totals,
+    AssetInfo, Attestation, BatchEntry, CircuitRef, Outcome, ProofJson, RiskSection, RiskShape, Shape, Statement,
+    TopEntry, Totals,
 )
 from ..backend import Groth16
 from ..book import AccountBook, format_amount
@@ -28,6 +29,7 @@ from ..verifier import VerifyingKey, vk_hash
 from ..verifier import book as spec
 from . import inclusion_db, top_tree
 from .keys import ShapeKeys
+from ..risk.evaluate import RiskSetup, shortfalls
 from .layout import BookLayout, batch_inputs, lay_out, top_inputs
 
 
@@ -49,6 +51,10 @@ class ProveOptions:
     epoch: int
     snapshot_time: str
     reveal_totals: bool = False
+    risk: RiskSetup | None = None
+    """Risk parameters: adds the collateral statement, and margin when they list instruments."""
+    insurance_fund: str | None = None
+    """Declared insurance fund, in the quote currency (with risk statements)."""
 
 
 class ProvingError(RuntimeError):
@@ -59,14 +65,20 @@ Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``: stage is ``"batch"`` (done/total batches) or ``"top"``."""
 
 
+def statements_of(risk: RiskSetup | None) -> list[str]:
+    return ["liabilities"] + (["collateral"] if risk else []) + (["margin"] if risk and risk.margin else [])
+
+
 def _statement(book: AccountBook, sk: ShapeKeys, inst: Institution, opts: ProveOptions) -> Statement:
     s = sk.shape
     return Statement(
         institution=inst.name, signer=inst.address, epoch=opts.epoch, snapshot_time=opts.snapshot_time,
-        statements=["liabilities"],
+        statements=statements_of(opts.risk),
         assets=[AssetInfo(symbol=a.symbol, decimals=a.decimals) for a in book.assets],
         shape=Shape(n_assets=s.n_assets, batch_size=s.batch_size, capacity=s.capacity,
-                    range_bits=s.range_bits, with_debt=s.with_debt),
+                    range_bits=s.range_bits, with_debt=s.with_debt,
+                    risk=RiskShape(**s.risk) if s.risk else None),
+        params_hash=str(opts.risk.params_hash) if opts.risk else None,
         circuits=[CircuitRef(role=role, name=sk.circuits[role].name, ir_hash=sk.circuits[role].hash,
                              vk_hash=vk_hash(VerifyingKey.from_snarkjs(sk.keys[role].vk_json)),
                              setup=sk.keys[role].setup, transcript_hash=sk.keys[role].transcript_hash)
@@ -81,18 +93,32 @@ def _expect(named: dict, expected: dict, what: str) -> None:
             raise ProvingError(f"{what}: the circuit computed {k} = {named[k]}, the tree builder {v}")
 
 
+def outcome_totals(layout: BookLayout) -> list[int]:
+    """The four outcome sums over every leaf (empty without risk statements)."""
+    if layout.leaf_risk is None:
+        return []
+    return [sum(r.outcome[j] for r in layout.leaf_risk) for j in range(4)]
+
+
 def _totals(book: AccountBook, layout: BookLayout, secret: bytes, commitment: int) -> Totals:
     from .. import _native
 
     eq, de = book.totals()
     blind = _native.top_node_blinds(secret, layout.epoch, spec.arities(layout.shape.capacity),
                                     layout.shape.capacity)[-1]
-    if spec.sum_commitment(spec.sums_lanes(eq, de, book.range_bits), blind) != commitment:
+    extras = outcome_totals(layout)
+    if spec.sum_commitment(spec.sums_lanes(eq, de, book.range_bits, extras), blind) != commitment:
         raise ProvingError("the revealed totals do not open the totals commitment")
     fmt = {a.symbol: a.decimals for a in book.assets}
+    outcome = None
+    if extras:
+        scale = 4 + layout.risk.params.value_decimals
+        outcome = Outcome(under_collateralized=extras[0], collateral_shortfall=format_amount(extras[1], scale),
+                          under_margined=extras[2], margin_shortfall=format_amount(extras[3], scale))
     return Totals(blind=str(blind),
                   equity={a.symbol: format_amount(eq[i], fmt[a.symbol]) for i, a in enumerate(book.assets)},
-                  debt={a.symbol: format_amount(de[i], fmt[a.symbol]) for i, a in enumerate(book.assets)})
+                  debt={a.symbol: format_amount(de[i], fmt[a.symbol]) for i, a in enumerate(book.assets)},
+                  outcome=outcome)
 
 
 def prove_book(book: AccountBook, sk: ShapeKeys, inst: Institution, opts: ProveOptions, out: Path,
@@ -100,7 +126,7 @@ def prove_book(book: AccountBook, sk: ShapeKeys, inst: Institution, opts: ProveO
     backend = backend or Groth16()
     if out.exists() and any(out.iterdir()):
         raise FileExistsError(f"{out}: output directory exists and is not empty")
-    layout = lay_out(book, sk.shape, inst.secret, opts.epoch)
+    layout = lay_out(book, sk.shape, inst.secret, opts.epoch, opts.risk)
     statement = _statement(book, sk, inst, opts)
     sh = hashing.statement_hash(statement)
     context = hashing.context_of(sh, opts.epoch, inst.address)
@@ -113,8 +139,11 @@ def prove_book(book: AccountBook, sk: ShapeKeys, inst: Institution, opts: ProveO
         witness = backend.witness(batch_c, batch_inputs(layout, book, b, context))
         res = backend.prove(sk.keys["batch"], batch_c, witness)
         named = batch_c.name_publics(res.public)
-        _expect(named, {"context": context, "batch_root": layout.tree.root(b),
-                        "batch_commitment": layout.tree.commitment(b, context)}, f"batch {b}")
+        expected = {"context": context, "batch_root": layout.tree.root(b),
+                    "batch_commitment": layout.tree.commitment(b, context)}
+        if opts.risk is not None:
+            expected["params_hash"] = opts.risk.params_hash
+        _expect(named, expected, f"batch {b}")
         entries.append(BatchEntry(index=b, root=str(named["batch_root"]),
                                   commitment=str(named["batch_commitment"]), proof=ProofJson(**res.proof)))
     if progress:
@@ -139,6 +168,8 @@ def prove_book(book: AccountBook, sk: ShapeKeys, inst: Institution, opts: ProveO
         top=TopEntry(book_root=str(top["book_root"]), totals_commitment=str(top["totals_commitment"]),
                      batches_digest=str(top["batches_digest"]), proof=ProofJson(**res.proof)),
         totals=_totals(book, layout, inst.secret, top["totals_commitment"]) if opts.reveal_totals else None,
+        risk=RiskSection(params=opts.risk.params.source.model_dump(mode="json"),
+                         insurance_fund=opts.insurance_fund) if opts.risk else None,
     )
     att = hashing.sign(att, inst.signing_key)
     write_bundle(out, att, book, layout, tt)
@@ -162,6 +193,8 @@ def write_bundle(out: Path, att: Attestation, book: AccountBook, layout: BookLay
             "assets": json.dumps([[a.symbol, a.decimals] for a in book.assets]),
             "batch_size": str(layout.shape.batch_size),
         })
+        if layout.leaf_risk is not None:
+            _write_shortfalls(stage / "private" / "shortfalls.csv", book, layout)
         (stage / "private" / "README").write_text(
             "Operator-only: every customer's salt and balances. Never publish this directory;\n"
             "give each customer their own extract (solvent inclusion).\n")
@@ -171,3 +204,18 @@ def write_bundle(out: Path, att: Attestation, book: AccountBook, layout: BookLay
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
+
+
+def _write_shortfalls(path: Path, book: AccountBook, layout: BookLayout) -> None:
+    """Operator-only: the accounts that fall short (shortfalls ×10^4 value units)."""
+    import csv
+
+    per_account = [layout.leaf_risk[layout.leaf_of[i]] for i in range(book.size)]
+    rows = shortfalls(book, layout.risk, per_account)
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["account_id", "under_collateralized", "collateral_shortfall", "under_margined", "margin_shortfall"])
+        scale = 4 + layout.risk.params.value_decimals
+        for r in rows:
+            w.writerow([r["account_id"], int(r["under_collateralized"]), format_amount(r["collateral_shortfall"], scale),
+                        int(r["under_margined"]), format_amount(r["margin_shortfall"], scale)])
