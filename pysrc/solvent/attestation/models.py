@@ -42,6 +42,11 @@ class RiskShape(Strict):
     scenarios: int = Field(ge=1)
 
 
+class SolvencyShape(Strict):
+    mode: Literal["pass_fail", "buckets"]
+    reserves: Literal["public", "committed"]
+
+
 class Shape(Strict):
     n_assets: int = Field(ge=1)
     batch_size: int = Field(ge=2)
@@ -49,10 +54,11 @@ class Shape(Strict):
     range_bits: int = Field(ge=1, le=128)
     with_debt: bool
     risk: RiskShape | None = None
+    solvency: SolvencyShape | None = None
 
 
 class CircuitRef(Strict):
-    role: Literal["batch", "top"]
+    role: Literal["batch", "top", "solvency"]
     name: str
     ir_hash: Hex32
     vk_hash: Hex32
@@ -68,7 +74,7 @@ class Statement(Strict):
     signer: Address
     epoch: int = Field(ge=0, lt=2**64)
     snapshot_time: Timestamp
-    statements: list[Literal["liabilities", "collateral", "margin"]]
+    statements: list[Literal["liabilities", "collateral", "margin", "solvency"]]
     assets: list[AssetInfo]
     shape: Shape
     circuits: list[CircuitRef]
@@ -128,6 +134,23 @@ class RiskSection(Strict):
     insurance_fund: Amount | None = None
 
 
+class SolvencySection(Strict):
+    """Reserves against net liabilities (equity − customer debt), per asset.
+
+    ``coverage`` is what the solvency proof outputs: ``1``/``0`` per asset (pass/fail), or
+    a bucket index into ``verifier.solvency.BUCKET_LABELS``. Public reserves are listed
+    (asset units); committed reserves only as ``reserves_commitment``."""
+
+    mode: Literal["pass_fail", "buckets"]
+    reserves: dict[str, Amount] | None = None
+    reserves_commitment: FieldStr | None = None
+    coverage: dict[str, int]
+    insurance_covered: bool | None = None
+    proof: ProofJson
+    holdings: list[dict] | None = None
+    """The reserve holdings behind ``reserves`` with their ownership proofs."""
+
+
 class Attestation(Strict):
     version: Literal["solvent.attestation/1"] = VERSION
     statement: Statement
@@ -139,6 +162,7 @@ class Attestation(Strict):
     top: TopEntry
     totals: Totals | None = None
     risk: RiskSection | None = None
+    solvency: SolvencySection | None = None
     signature: Signature | None = None
 
 

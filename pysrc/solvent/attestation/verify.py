@@ -21,6 +21,16 @@ from .models import Attestation, proof_of
 TOP_PUBLICS = 4
 
 
+def solvency_publics(att: Attestation) -> int:
+    """context, totals_commitment, reserves[A] | reserves_commitment, [insurance_fund],
+    coverage[A], [insurance_covered]."""
+    s, A = att.statement.shape, att.statement.shape.n_assets
+    if s.solvency is None:
+        return 0
+    extra = 1 if s.risk is not None else 0
+    return 2 + (A if s.solvency.reserves == "public" else 1) + extra + A + extra
+
+
 def batch_publics(att: Attestation) -> int:
     """context, [params_hash,] batch_root, batch_commitment."""
     return 4 if att.statement.shape.risk is not None else 3
@@ -78,7 +88,7 @@ def _vk(att: Attestation, role: str, report: Report) -> pyv.VerifyingKey | None:
     except pyv.MalformedInput as e:
         report.add(f"{role} verifying key", False, str(e))
         return None
-    expected = batch_publics(att) if role == "batch" else TOP_PUBLICS
+    expected = {"batch": batch_publics(att), "top": TOP_PUBLICS, "solvency": solvency_publics(att)}[role]
     ok = pyv.vk_hash(vk) == ref.vk_hash and vk.n_public == expected
     report.add(f"{role} verifying key", ok,
                f"hash {ref.vk_hash[:16]}…" if ok else f"hash or input count ({vk.n_public}) does not match the statement")
@@ -98,9 +108,13 @@ def _circuits_match(att: Attestation, report: Report) -> None:
     except ValueError as e:
         report.add("circuits", False, f"invalid shape: {e}")
         return
-    bad = [c.role for c in att.statement.circuits if compiled[c.role].hash != c.ir_hash or compiled[c.role].name != c.name]
-    report.add("circuits", not bad and len(att.statement.circuits) == 2,
-               "batch and top circuits are solvent's for this shape" if not bad else f"unknown circuits: {bad}")
+    refs = att.statement.circuits
+    bad = [c.role for c in refs if c.role not in compiled or compiled[c.role].hash != c.ir_hash
+           or compiled[c.role].name != c.name]
+    complete = sorted(c.role for c in refs) == sorted(compiled)
+    report.add("circuits", not bad and complete,
+               f"{', '.join(sorted(compiled))} circuits are solvent's for this shape" if not bad and complete
+               else f"unknown or missing circuits: {bad or sorted(set(compiled) - {c.role for c in refs})}")
 
 
 def _proofs_ok(vk: pyv.VerifyingKey, vk_json: dict, items: list[tuple[list[int], dict]], fast: bool) -> list[bool]:
@@ -167,7 +181,57 @@ def verify(att: Attestation, fast: bool = False, signer: str | None = None, epoc
     if att.totals is not None:
         r.add("revealed totals", _totals_open(att), "open the totals commitment")
         _insurance(att, r)
+    _solvency(att, context, r, fast)
     return r
+
+
+def _solvency(att: Attestation, context: int, r: Report, fast: bool) -> None:
+    """The solvency proof over the top proof's totals commitment, and what it outputs:
+    every asset covered (never a valid "solvent" attestation otherwise)."""
+    from ..book.amounts import AmountError, parse_amount
+    from ..verifier.solvency import BUCKET_LABELS
+
+    st, s = att.statement, att.solvency
+    if "solvency" not in st.statements:
+        if s is not None or st.shape.solvency is not None:
+            r.add("solvency", False, "a solvency section without the solvency statement")
+        return
+    if s is None or st.shape.solvency is None or s.mode != st.shape.solvency.mode:
+        r.add("solvency", False, "the solvency statement has no (or a mismatched) proof")
+        return
+    vk = _vk(att, "solvency", r)
+    symbols = [a.symbol for a in st.assets]
+    try:
+        if st.shape.solvency.reserves == "public":
+            if s.reserves is None or sorted(s.reserves) != sorted(symbols):
+                raise ValueError("public reserves must list every asset")
+            res = [parse_amount(s.reserves[a.symbol], a.decimals, 250) for a in st.assets]
+        else:
+            if s.reserves_commitment is None:
+                raise ValueError("committed reserves need reserves_commitment")
+            res = [int(s.reserves_commitment)]
+        fund: list[int] = []
+        covered: list[int] = []
+        if st.shape.risk is not None:
+            if s.insurance_covered is None or att.risk is None:
+                raise ValueError("with collateral/margin the solvency proof states insurance coverage")
+            fund = [parse_amount(att.risk.insurance_fund or "0", 4 + int(att.risk.params["value_decimals"]), 250)]
+            covered = [int(s.insurance_covered)]
+        if sorted(s.coverage) != sorted(symbols):
+            raise ValueError("coverage must list every asset")
+        pub = [context, int(att.top.totals_commitment), *res, *fund, *(s.coverage[x] for x in symbols), *covered]
+    except (ValueError, AmountError, KeyError) as e:
+        r.add("solvency proof", False, str(e))
+        return
+    if vk is not None:
+        (ok,) = _proofs_ok(vk, att.verifying_keys[_name(att, "solvency")], [(pub, s.proof.model_dump(mode="json"))], fast)
+        r.add("solvency proof", ok, "reserves vs the committed totals, opened privately")
+    label = (lambda v: "covered" if v else "NOT COVERED") if s.mode == "pass_fail" else \
+        (lambda v: BUCKET_LABELS[v] if 0 <= v < len(BUCKET_LABELS) else "?")
+    uncovered = [x for x in symbols if s.coverage[x] < 1]
+    r.add("solvency", not uncovered, ", ".join(f"{x}: {label(s.coverage[x])}" for x in symbols))
+    if s.insurance_covered is not None and att.risk is not None and att.risk.insurance_fund is not None:
+        r.add("insurance fund covers shortfall", s.insurance_covered, "proven without revealing the shortfall")
 
 
 def _risk_params(att: Attestation, r: Report) -> int | None:

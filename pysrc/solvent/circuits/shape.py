@@ -19,6 +19,9 @@ class BookShape:
     risk: dict | None = None
     """``{"regions", "instruments", "scenarios"}`` when collateral (and margin, with
     instruments) are proven: fixes the risk parameters' layout, not their values."""
+    solvency: dict | None = None
+    """``{"mode": "pass_fail" | "buckets", "reserves": "public" | "committed"}`` when the
+    solvency statement is proven."""
 
     def __post_init__(self) -> None:
         if self.n_assets < 1:
@@ -38,6 +41,15 @@ class BookShape:
                 raise ValueError(f"bad risk shape {self.risk}")
             if self.range_bits > 64:
                 raise ValueError("collateral and margin need balances of at most 64 bits")
+        if self.solvency is not None and (set(self.solvency) != {"mode", "reserves"}
+                                          or self.solvency["mode"] not in ("pass_fail", "buckets")
+                                          or self.solvency["reserves"] not in ("public", "committed")):
+            raise ValueError(f"bad solvency shape {self.solvency}")
+
+    def solvency_params(self) -> dict:
+        assert self.solvency is not None
+        return {"n_assets": self.n_assets, "range_bits": self.range_bits, "extra_lanes": self.extra_lanes,
+                **self.solvency}
 
     @property
     def extra_lanes(self) -> int:

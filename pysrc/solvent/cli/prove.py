@@ -127,7 +127,7 @@ def setup(assets_file: Path, batch_size: int, capacity: int, range_bits: int, de
         warnings.simplefilter("ignore", InsecureSetupWarning)
         sk = keymod.setup_dev_insecure(shape, out, backend)
     info = {role: {"circuit": sk.circuits[role].name, "hash": sk.circuits[role].hash,
-                   "constraints": backend.circuit(sk.circuits[role]).num_constraints} for role in keymod.ROLES}
+                   "constraints": backend.circuit(sk.circuits[role]).num_constraints} for role in sk.circuits}
     if as_json:
         emit_json({"keys": str(out), "shape": shape.to_dict(), "circuits": info, "setup": "dev-insecure",
                    "seconds": round(time.perf_counter() - t, 2)})

@@ -20,8 +20,8 @@ from eth_account import Account
 from .. import __version__
 from ..attestation import hashing
 from ..attestation.models import (
-    AssetInfo, Attestation, BatchEntry, CircuitRef, Outcome, ProofJson, RiskSection, RiskShape, Shape, Statement,
-    TopEntry, Totals,
+    AssetInfo, Attestation, BatchEntry, CircuitRef, Outcome, ProofJson, RiskSection, RiskShape, Shape,
+    SolvencySection, SolvencyShape, Statement, TopEntry, Totals,
 )
 from ..backend import Groth16
 from ..book import AccountBook, format_amount
@@ -55,6 +55,10 @@ class ProveOptions:
     """Risk parameters: adds the collateral statement, and margin when they list instruments."""
     insurance_fund: str | None = None
     """Declared insurance fund, in the quote currency (with risk statements)."""
+    reserves: dict[str, int] | None = None
+    """Reserves per asset symbol, in smallest units (with the solvency statement)."""
+    holdings: list[dict] | None = None
+    """The reserve holdings (with ownership proofs) published beside the reserves."""
 
 
 class ProvingError(RuntimeError):
@@ -65,24 +69,26 @@ Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``: stage is ``"batch"`` (done/total batches) or ``"top"``."""
 
 
-def statements_of(risk: RiskSetup | None) -> list[str]:
-    return ["liabilities"] + (["collateral"] if risk else []) + (["margin"] if risk and risk.margin else [])
+def statements_of(risk: RiskSetup | None, solvency: bool = False) -> list[str]:
+    return (["liabilities"] + (["collateral"] if risk else []) + (["margin"] if risk and risk.margin else [])
+            + (["solvency"] if solvency else []))
 
 
 def _statement(book: AccountBook, sk: ShapeKeys, inst: Institution, opts: ProveOptions) -> Statement:
     s = sk.shape
     return Statement(
         institution=inst.name, signer=inst.address, epoch=opts.epoch, snapshot_time=opts.snapshot_time,
-        statements=statements_of(opts.risk),
+        statements=statements_of(opts.risk, s.solvency is not None),
         assets=[AssetInfo(symbol=a.symbol, decimals=a.decimals) for a in book.assets],
         shape=Shape(n_assets=s.n_assets, batch_size=s.batch_size, capacity=s.capacity,
                     range_bits=s.range_bits, with_debt=s.with_debt,
-                    risk=RiskShape(**s.risk) if s.risk else None),
+                    risk=RiskShape(**s.risk) if s.risk else None,
+                    solvency=SolvencyShape(**s.solvency) if s.solvency else None),
         params_hash=str(opts.risk.params_hash) if opts.risk else None,
         circuits=[CircuitRef(role=role, name=sk.circuits[role].name, ir_hash=sk.circuits[role].hash,
                              vk_hash=vk_hash(VerifyingKey.from_snarkjs(sk.keys[role].vk_json)),
                              setup=sk.keys[role].setup, transcript_hash=sk.keys[role].transcript_hash)
-                  for role in ("batch", "top")],
+                  for role in sk.circuits],
         solvent_version=__version__,
     )
 
@@ -163,13 +169,15 @@ def prove_book(book: AccountBook, sk: ShapeKeys, inst: Institution, opts: ProveO
     _expect(top, {"book_root": tt.root, "totals_commitment": tt.totals_commitment}, "top tree")
     att = Attestation(
         statement=statement, statement_hash=sh, context=str(context),
-        verifying_keys={sk.circuits[r].name: sk.keys[r].vk_json for r in ("batch", "top")},
+        verifying_keys={sk.circuits[r].name: sk.keys[r].vk_json for r in sk.circuits},
         batches=entries,
         top=TopEntry(book_root=str(top["book_root"]), totals_commitment=str(top["totals_commitment"]),
                      batches_digest=str(top["batches_digest"]), proof=ProofJson(**res.proof)),
         totals=_totals(book, layout, inst.secret, top["totals_commitment"]) if opts.reveal_totals else None,
         risk=RiskSection(params=opts.risk.params.source.model_dump(mode="json"),
                          insurance_fund=opts.insurance_fund) if opts.risk else None,
+        solvency=_prove_solvency(book, sk, layout, inst, opts, context, top, tt, backend)
+        if sk.shape.solvency else None,
     )
     att = hashing.sign(att, inst.signing_key)
     write_bundle(out, att, book, layout, tt)
@@ -219,3 +227,51 @@ def _write_shortfalls(path: Path, book: AccountBook, layout: BookLayout) -> None
         for r in rows:
             w.writerow([r["account_id"], int(r["under_collateralized"]), format_amount(r["collateral_shortfall"], scale),
                         int(r["under_margined"]), format_amount(r["margin_shortfall"], scale)])
+
+
+def _prove_solvency(book: AccountBook, sk: ShapeKeys, layout: BookLayout, inst: Institution, opts: ProveOptions,
+                    context: int, top: dict, tt: top_tree.TopTree, backend: Groth16) -> SolvencySection:
+    """Reserves against the totals the top proof committed, opened privately."""
+    import hashlib
+    import hmac
+
+    from ..book.amounts import parse_amount
+    from ..verifier import solvency as sspec
+
+    mode, kind = sk.shape.solvency["mode"], sk.shape.solvency["reserves"]
+    symbols = [a.symbol for a in book.assets]
+    if opts.reserves is None or sorted(opts.reserves) != sorted(symbols):
+        raise ProvingError(f"the solvency statement needs reserves for exactly the assets {symbols}")
+    eq, de = book.totals()
+    res = [opts.reserves[s] for s in symbols]
+    inputs = {"context": context, "totals_commitment": top["totals_commitment"],
+              "totals_lanes": spec.sums_lanes(eq, de, book.range_bits, outcome_totals(layout)),
+              "totals_blind": _native_root_blind(inst, opts, sk), "reserves": res}
+    commitment = None
+    if kind == "committed":
+        blind = int.from_bytes(hmac.new(inst.secret, b"solvent.reserves.v1" + opts.epoch.to_bytes(8, "big"),
+                                        hashlib.sha256).digest()[:31], "big")
+        commitment = sspec.reserves_commitment(res, blind, context)
+        inputs.update(reserves_commitment=commitment, reserves_blind=blind)
+    if sk.shape.extra_lanes:
+        fund = opts.insurance_fund or "0"
+        inputs["insurance_fund"] = parse_amount(fund, 4 + opts.risk.params.value_decimals, 200)
+    c = sk.circuits["solvency"]
+    res_proof = backend.prove(sk.keys["solvency"], c, backend.witness(c, inputs))
+    out = c.name_publics(res_proof.public)
+    covered = out.get("insurance_covered")
+    return SolvencySection(
+        mode=mode,
+        reserves={a.symbol: format_amount(r, a.decimals) for a, r in zip(book.assets, res)} if kind == "public" else None,
+        reserves_commitment=str(commitment) if commitment is not None else None,
+        coverage=dict(zip(symbols, out["coverage"])),
+        insurance_covered=None if covered is None else bool(covered),
+        proof=ProofJson(**res_proof.proof), holdings=opts.holdings)
+
+
+def _native_root_blind(inst: Institution, opts: ProveOptions, sk: ShapeKeys) -> int:
+    """The blind of the top root's sum commitment, i.e. of ``totals_commitment``."""
+    from .. import _native
+
+    M = sk.shape.capacity
+    return _native.top_node_blinds(inst.secret, opts.epoch, spec.arities(M), M)[-1]
