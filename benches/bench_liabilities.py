@@ -33,11 +33,10 @@ def synthetic_book(n: int, n_assets: int, with_debt: bool = False, seed: int = 1
     from solvent.book import AccountBook, Asset
 
     rnd = random.Random(seed)
-    book = AccountBook(assets=[Asset(s, 8) for s in SYMBOLS[:n_assets]], range_bits=64)
-    book.ids = [f"acct-{i:08d}" for i in range(n)]
-    book.equity = [[rnd.getrandbits(40) for _ in range(n_assets)] for _ in range(n)]
-    if with_debt:
-        book.debt = [[rnd.getrandbits(30) for _ in range(n_assets)] for _ in range(n)]
+    book = AccountBook(assets=[Asset(s, 8) for s in SYMBOLS[:n_assets]], range_bits=64, debt=with_debt)
+    for i in range(n):
+        book.add_account(f"acct-{i:08d}", [rnd.getrandbits(40) for _ in range(n_assets)],
+                         [rnd.getrandbits(30) for _ in range(n_assets)] if with_debt else None)
     return book
 
 

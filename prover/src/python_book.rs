@@ -1,15 +1,19 @@
-//! Python bindings for the book: bulk tag derivation and tree building.
+//! Python bindings for the book: the native store (validated rows, flat balances), the
+//! layout (tags, order, trees) built from it, and small hashing helpers.
 
 use crate::book::derive::{tag, EpochKey};
-use crate::book::tree::{batch_commitment, build_book, digest_step, empty_root, Account, BatchTree, Shape};
+use crate::book::layout::{lay_out, Layout, RiskLeaves};
+use crate::book::store::{RowError, Store};
+use crate::book::tree::{batch_commitment, digest_step, empty_root, BatchTree, Shape};
 use crate::field::{fr_from_le, fr_to_le, fr_vec_from_le, fr_vec_to_le};
 use ark_bn254::Fr;
-use ark_ff::Zero;
 use num_bigint::BigUint;
+use pyo3::create_exception;
 use pyo3::exceptions::{PyIndexError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
-use rayon::prelude::*;
+
+create_exception!(_native, BookRowError, PyValueError, "A row of the accounts file is invalid: args (row, field, message).");
 
 fn big(x: &Fr) -> BigUint {
     BigUint::from_bytes_le(&fr_to_le(x))
@@ -24,143 +28,165 @@ fn fr(x: &BigUint, what: &str) -> PyResult<Fr> {
     fr_from_le(&b).ok_or_else(|| PyValueError::new_err(format!("{what}: not below r")))
 }
 
-fn u128s(bytes: &[u8], what: &str) -> PyResult<Vec<u128>> {
-    if bytes.len() % 16 != 0 {
-        return Err(PyValueError::new_err(format!("{what}: length is not a multiple of 16")));
+fn row_error(e: RowError) -> PyErr {
+    BookRowError::new_err((e.row, e.field, e.message))
+}
+
+fn u128_of(x: &BigUint, bits: u32, what: &str) -> PyResult<u128> {
+    if x.bits() > bits as u64 {
+        return Err(PyValueError::new_err(format!("{what}: {x} does not fit in {bits} bits")));
     }
-    Ok(bytes.chunks_exact(16).map(|c| u128::from_le_bytes(c.try_into().unwrap())).collect())
+    Ok(x.iter_u64_digits().rev().fold(0u128, |acc, d| (acc << 64) | d as u128))
 }
 
-/// Salts and tags of `ids` (each 32-byte little-endian, concatenated).
-#[pyfunction]
-fn account_tags<'py>(py: Python<'py>, secret: &[u8], epoch: u64, ids: Vec<String>) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
-    let key = EpochKey::new(secret, epoch);
-    let out: Result<Vec<(Fr, Fr)>, String> = py.detach(|| {
-        ids.par_iter()
-            .map(|id| {
-                let salt = key.salt(id.as_bytes());
-                tag(id.as_bytes(), salt).map(|t| (salt, t)).map_err(|e| format!("account id {id:?}: {e}"))
-            })
-            .collect()
-    });
-    let out = out.map_err(PyValueError::new_err)?;
-    let salts: Vec<Fr> = out.iter().map(|(s, _)| *s).collect();
-    let tags: Vec<Fr> = out.iter().map(|(_, t)| *t).collect();
-    Ok((PyBytes::new(py, &fr_vec_to_le(&salts)), PyBytes::new(py, &fr_vec_to_le(&tags))))
+/// The account book, natively.
+#[pyclass(name = "BookStore", module = "solvent._native")]
+pub struct PyBookStore {
+    store: Store,
 }
 
-/// Tags of padding leaves `start .. start + count`.
-#[pyfunction]
-fn padding_tags<'py>(py: Python<'py>, secret: &[u8], epoch: u64, start: u64, count: u64) -> Bound<'py, PyBytes> {
-    let key = EpochKey::new(secret, epoch);
-    let tags: Vec<Fr> = (start..start + count).map(|i| key.padding_tag(i)).collect();
-    PyBytes::new(py, &fr_vec_to_le(&tags))
-}
-
-#[pyfunction]
-fn account_tag(account_id: &str, salt: BigUint) -> PyResult<BigUint> {
-    Ok(big(&tag(account_id.as_bytes(), fr(&salt, "salt")?).map_err(PyValueError::new_err)?))
-}
-
-#[pyfunction]
-fn book_digest_step(d: BigUint, root: BigUint, commitment: BigUint) -> PyResult<BigUint> {
-    Ok(big(&digest_step(fr(&d, "d")?, fr(&root, "root")?, fr(&commitment, "commitment")?)))
-}
-
-#[pyfunction]
-fn book_empty_root() -> BigUint {
-    big(&empty_root())
-}
-
-/// Node blinds of the top tree (scope `u32::MAX`), level by level from the bottom.
-#[pyfunction]
-fn top_node_blinds(secret: &[u8], epoch: u64, arities: Vec<usize>, slots: usize) -> Vec<BigUint> {
-    let key = EpochKey::new(secret, epoch);
-    let mut out = vec![];
-    let mut n = slots;
-    for (l, a) in arities.iter().enumerate() {
-        n /= a;
-        out.extend((0..n).map(|i| big(&key.node_blind(u32::MAX, (l + 1) as u8, i as u32))));
+#[pymethods]
+impl PyBookStore {
+    #[new]
+    fn new(symbols: Vec<String>, decimals: Vec<u32>, range_bits: u32) -> Self {
+        PyBookStore { store: Store::new(symbols, decimals, range_bits) }
     }
-    out
+
+    /// Validate and add rows numbered from `first_row`; a bad row raises
+    /// `BookRowError(row, field, message)`.
+    #[pyo3(signature = (first_row, accounts, assets, balances, debts=None))]
+    fn add_rows(&mut self, py: Python<'_>, first_row: u64, accounts: Vec<String>, assets: Vec<String>,
+                balances: Vec<String>, debts: Option<Vec<String>>) -> PyResult<()> {
+        let store = &mut self.store;
+        py.detach(|| store.add_rows(first_row, &accounts, &assets, &balances, debts.as_deref())).map_err(row_error)
+    }
+
+    /// Add (or complete) an account programmatically: balances in smallest units.
+    #[pyo3(signature = (account_id, equity, debt=None))]
+    fn add_account(&mut self, account_id: &str, equity: Vec<BigUint>, debt: Option<Vec<BigUint>>) -> PyResult<usize> {
+        Store::check_id(account_id, 0).map_err(|e| PyValueError::new_err(e.message))?;
+        let n = self.store.n_assets;
+        if equity.len() != n || debt.as_ref().is_some_and(|d| d.len() != n) {
+            return Err(PyValueError::new_err(format!("expected {n} balances")));
+        }
+        let bits = self.store.range_bits;
+        let i = self.store.account(account_id);
+        for (a, v) in equity.iter().enumerate() {
+            self.store.equity[i * n + a] = u128_of(v, bits, "equity")?;
+        }
+        if let Some(d) = debt {
+            for (a, v) in d.iter().enumerate() {
+                self.store.debt[i * n + a] = u128_of(v, bits, "debt")?;
+            }
+        }
+        Ok(i)
+    }
+
+    /// Record whether the book has a debt column (a book read without one has no debt).
+    fn set_debt(&mut self, present: bool) {
+        self.store.with_debt = Some(present);
+    }
+    #[getter]
+    fn has_debt(&self) -> bool {
+        self.store.with_debt.unwrap_or(false)
+    }
+    fn finish(&mut self) {
+        self.store.finish();
+    }
+    fn index_of(&self, account_id: &str) -> Option<usize> {
+        self.store.index_of(account_id)
+    }
+    fn __len__(&self) -> usize {
+        self.store.len()
+    }
+    fn id(&self, i: usize) -> PyResult<String> {
+        self.store.ids.get(i).cloned().ok_or_else(|| PyIndexError::new_err(format!("no account {i}")))
+    }
+    fn ids(&self, start: usize, end: usize) -> Vec<String> {
+        self.store.ids[start.min(self.store.len())..end.min(self.store.len())].to_vec()
+    }
+    fn equity_row(&self, i: usize) -> PyResult<Vec<u128>> {
+        let n = self.store.n_assets;
+        self.store.equity.get(i * n..(i + 1) * n).map(<[u128]>::to_vec).ok_or_else(|| PyIndexError::new_err(format!("no account {i}")))
+    }
+    fn debt_row(&self, i: usize) -> PyResult<Vec<u128>> {
+        let n = self.store.n_assets;
+        self.store.debt.get(i * n..(i + 1) * n).map(<[u128]>::to_vec).ok_or_else(|| PyIndexError::new_err(format!("no account {i}")))
+    }
+    fn totals(&self) -> (Vec<u128>, Vec<u128>) {
+        self.store.totals()
+    }
 }
 
-/// Every batch tree of a book.
-#[pyclass(name = "BookTree", module = "solvent._native", frozen)]
-pub struct PyBookTree {
-    batches: Vec<BatchTree>,
+/// The committed layout of a book: tags, order and every batch's tree.
+#[pyclass(name = "Layout", module = "solvent._native", frozen)]
+pub struct PyLayout {
+    layout: Layout,
 }
 
-impl PyBookTree {
+impl PyLayout {
     fn batch(&self, i: usize) -> PyResult<&BatchTree> {
-        self.batches.get(i).ok_or_else(|| PyIndexError::new_err(format!("no batch {i}")))
+        self.layout.batches.get(i).ok_or_else(|| PyIndexError::new_err(format!("no batch {i}")))
     }
 }
 
 #[pymethods]
-impl PyBookTree {
-    /// Build from leaves in tag order: `tags` and `positions` 32-byte LE field elements,
-    /// `equity` / `debt` 16-byte LE integers, row-major `[leaf][asset]` (`debt=None`: zeros).
+impl PyLayout {
+    /// Lay out `store` in `n_batches` batches. With risk statements, `positions` (one
+    /// 32-byte LE field element per account), `padding_positions`, and `extras`
+    /// (`n_extras` elements per account) join the leaves.
     #[staticmethod]
-    #[pyo3(signature = (secret, epoch, range_bits, n_assets, batch_size, tags, equity, debt=None, positions=None, extras=None, n_extras=0))]
+    #[pyo3(signature = (store, batch_size, n_batches, secret, epoch, positions=None, padding_positions=None, extras=None, n_extras=0))]
     #[allow(clippy::too_many_arguments)]
-    fn build(
-        py: Python<'_>,
-        secret: &[u8],
-        epoch: u64,
-        range_bits: u32,
-        n_assets: usize,
-        batch_size: usize,
-        tags: &[u8],
-        equity: &[u8],
-        debt: Option<&[u8]>,
-        positions: Option<&[u8]>,
-        extras: Option<&[u8]>,
-        n_extras: usize,
-    ) -> PyResult<Self> {
-        let shape = Shape { range_bits, n_assets, batch_size };
-        let tags = fr_vec_from_le(tags).map_err(|e| PyValueError::new_err(format!("tags: {e}")))?;
-        let n = tags.len();
-        let equity = u128s(equity, "equity")?;
-        let debt = match debt {
-            Some(d) => u128s(d, "debt")?,
-            None => vec![0u128; n * n_assets],
+    fn build(py: Python<'_>, store: &PyBookStore, batch_size: usize, n_batches: usize, secret: &[u8], epoch: u64,
+             positions: Option<&[u8]>, padding_positions: Option<BigUint>, extras: Option<&[u8]>,
+             n_extras: usize) -> PyResult<Self> {
+        let s = &store.store;
+        let shape = Shape { range_bits: s.range_bits, n_assets: s.n_assets, batch_size };
+        let positions = positions.map(fr_vec_from_le).transpose().map_err(PyValueError::new_err)?;
+        let extras = extras.map(fr_vec_from_le).transpose().map_err(PyValueError::new_err)?;
+        let padding = padding_positions.as_ref().map(|p| fr(p, "padding_positions")).transpose()?;
+        let risk = match (&positions, &extras) {
+            (Some(p), Some(e)) if p.len() == s.len() && e.len() == s.len() * n_extras => Some(RiskLeaves {
+                positions: p,
+                padding_positions: padding.unwrap_or_default(),
+                extras: e,
+                n_extras,
+            }),
+            (None, None) => None,
+            _ => return Err(PyValueError::new_err("positions and extras must both be given, one per account")),
         };
-        let positions = match positions {
-            Some(p) => fr_vec_from_le(p).map_err(|e| PyValueError::new_err(format!("positions: {e}")))?,
-            None => vec![Fr::zero(); n],
-        };
-        let extras = match extras {
-            Some(e) => fr_vec_from_le(e).map_err(|e| PyValueError::new_err(format!("extras: {e}")))?,
-            None => vec![],
-        };
-        if extras.len() != n * n_extras {
-            return Err(PyValueError::new_err("extras must hold n_extras values per leaf"));
-        }
-        if equity.len() != n * n_assets || debt.len() != n * n_assets || positions.len() != n {
-            return Err(PyValueError::new_err("tags, equity, debt and positions disagree on the number of leaves"));
-        }
-        let key = EpochKey::new(secret, epoch);
-        let batches = py
-            .detach(|| {
-                let accounts: Vec<Account> = (0..n)
-                    .map(|i| Account {
-                        tag: tags[i],
-                        equity: &equity[i * n_assets..(i + 1) * n_assets],
-                        debt: &debt[i * n_assets..(i + 1) * n_assets],
-                        positions: positions[i],
-                        extras: &extras[i * n_extras..(i + 1) * n_extras],
-                    })
-                    .collect();
-                build_book(&shape, &key, &accounts)
-            })
-            .map_err(PyValueError::new_err)?;
-        Ok(PyBookTree { batches })
+        let layout = py.detach(|| lay_out(s, &shape, n_batches, secret, epoch, risk)).map_err(PyValueError::new_err)?;
+        Ok(PyLayout { layout })
     }
 
     #[getter]
     fn num_batches(&self) -> usize {
-        self.batches.len()
+        self.layout.batches.len()
+    }
+    #[getter]
+    fn num_leaves(&self) -> usize {
+        self.layout.tags.len()
+    }
+    #[getter]
+    fn num_accounts(&self) -> usize {
+        self.layout.salts.len()
+    }
+    fn tag(&self, k: usize) -> PyResult<BigUint> {
+        self.layout.tags.get(k).map(big).ok_or_else(|| PyIndexError::new_err(format!("no leaf {k}")))
+    }
+    fn order(&self, k: usize) -> PyResult<i64> {
+        self.layout.order.get(k).copied().ok_or_else(|| PyIndexError::new_err(format!("no leaf {k}")))
+    }
+    fn leaf_of(&self, i: usize) -> PyResult<u32> {
+        self.layout.leaf_of.get(i).copied().ok_or_else(|| PyIndexError::new_err(format!("no account {i}")))
+    }
+    fn salt(&self, i: usize) -> PyResult<BigUint> {
+        self.layout.salts.get(i).map(big).ok_or_else(|| PyIndexError::new_err(format!("no account {i}")))
+    }
+    /// Leaf → account (or -1) for leaves `start .. end`.
+    fn orders(&self, start: usize, end: usize) -> Vec<i64> {
+        self.layout.order[start..end.min(self.layout.order.len())].to_vec()
     }
     fn root(&self, batch: usize) -> PyResult<BigUint> {
         Ok(big(&self.batch(batch)?.root()))
@@ -192,13 +218,41 @@ impl PyBookTree {
     }
 }
 
+#[pyfunction]
+fn account_tag(account_id: &str, salt: BigUint) -> PyResult<BigUint> {
+    Ok(big(&tag(account_id.as_bytes(), fr(&salt, "salt")?).map_err(PyValueError::new_err)?))
+}
+
+#[pyfunction]
+fn book_digest_step(d: BigUint, root: BigUint, commitment: BigUint) -> PyResult<BigUint> {
+    Ok(big(&digest_step(fr(&d, "d")?, fr(&root, "root")?, fr(&commitment, "commitment")?)))
+}
+
+#[pyfunction]
+fn book_empty_root() -> BigUint {
+    big(&empty_root())
+}
+
+/// Node blinds of the top tree (scope `u32::MAX`), level by level from the bottom.
+#[pyfunction]
+fn top_node_blinds(secret: &[u8], epoch: u64, arities: Vec<usize>, slots: usize) -> Vec<BigUint> {
+    let key = EpochKey::new(secret, epoch);
+    let mut out = vec![];
+    let mut n = slots;
+    for (l, a) in arities.iter().enumerate() {
+        n /= a;
+        out.extend((0..n).map(|i| big(&key.node_blind(u32::MAX, (l + 1) as u8, i as u32))));
+    }
+    out
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<PyBookTree>()?;
-    m.add_function(wrap_pyfunction!(account_tags, m)?)?;
-    m.add_function(wrap_pyfunction!(padding_tags, m)?)?;
+    m.add_class::<PyBookStore>()?;
+    m.add_class::<PyLayout>()?;
     m.add_function(wrap_pyfunction!(account_tag, m)?)?;
     m.add_function(wrap_pyfunction!(book_digest_step, m)?)?;
     m.add_function(wrap_pyfunction!(book_empty_root, m)?)?;
     m.add_function(wrap_pyfunction!(top_node_blinds, m)?)?;
+    m.add("BookRowError", m.py().get_type::<BookRowError>())?;
     Ok(())
 }

@@ -13,13 +13,10 @@ SECRET = b"test institution secret, never use in production"
 
 def small_book(n: int, with_debt: bool = False, seed: int = 1, range_bits: int = 64) -> AccountBook:
     rnd = random.Random(seed)
-    book = AccountBook(assets=list(ASSETS), range_bits=range_bits)
-    book.debt = [] if with_debt else None
+    book = AccountBook(assets=list(ASSETS), range_bits=range_bits, debt=with_debt)
     for i in range(n):
-        book.ids.append(f"user-{i:05d}")
-        book.equity.append([rnd.randrange(0, 10**9), rnd.randrange(0, 10**12)])
-        if with_debt:
-            book.debt.append([rnd.randrange(0, 10**6), 0])
+        equity = [rnd.randrange(0, 10**9), rnd.randrange(0, 10**12)]
+        book.add_account(f"user-{i:05d}", equity, [rnd.randrange(0, 10**6), 0] if with_debt else None)
     return book
 
 

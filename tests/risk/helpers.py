@@ -45,7 +45,8 @@ def risk_params(overrides: dict | None = None, margin: bool = True):
 def risk_book(n: int = 6) -> AccountBook:
     """Accounts with collateral, debt and positions; account 1 is under-collateralized,
     account 2 adequately collateralized but under-margined (a large short option)."""
-    book = AccountBook(assets=list(ASSETS), range_bits=64, debt=[], positions=[])
+    book = AccountBook(assets=list(ASSETS), range_bits=64, debt=True)
+    book.positions = []
     rows = [  # (equity, debt, {instrument: quantity in smallest units})
         ([150_000_000, 10_000_000_000], [0, 50_000_000_000], {"BTC-PERP": 10_000}),  # long 1 perp
         ([10_000_000, 0], [0, 9_000_000_000], {}),           # 0.1 BTC (6.5k USD) vs 9k USDT debt: short
@@ -57,9 +58,7 @@ def risk_book(n: int = 6) -> AccountBook:
     instruments = sorted(RISK["instruments"])
     for i in range(n):
         eq, de, q = rows[i % len(rows)]
-        book.ids.append(f"trader-{i:03d}")
-        book.equity.append(list(eq))
-        book.debt.append(list(de))
+        book.add_account(f"trader-{i:03d}", eq, de)
         book.positions.append([q.get(name, 0) for name in instruments])
     return book
 

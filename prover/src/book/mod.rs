@@ -3,6 +3,8 @@
 //! `solvent.verifier.book`, implemented here independently.
 
 pub mod derive;
+pub mod layout;
+pub mod store;
 pub mod tree;
 
 pub const TAG_BITS: u32 = 240;

@@ -9,9 +9,8 @@ numbered as the file's lines for CSV (the header is row 1) and from 1 for Parque
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from .amounts import AmountError, parse_amount
 from .assets import Asset
@@ -22,31 +21,70 @@ OPTIONAL = ("debt",)
 MAX_ID_BYTES = 434  # docs/hashing.md: encode_bytes limit
 
 
-@dataclass
-class AccountBook:
-    """Every account of the attestation, each with a balance (and a debt) per asset."""
+class _View(Sequence):
+    """A read-only sequence over native data (rows fetched on demand)."""
 
-    assets: list[Asset]
-    range_bits: int
-    ids: list[str] = field(default_factory=list)
-    equity: list[list[int]] = field(default_factory=list)
-    debt: list[list[int]] | None = None
-    positions: list[list[int]] | None = None
-    """Signed quantities per instrument (smallest units), when a positions file is given."""
+    def __init__(self, n: Callable[[], int], get: Callable[[int], Any]):
+        self._n, self._get = n, get
+
+    def __len__(self) -> int:
+        return self._n()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self._get(k) for k in range(*i.indices(len(self)))]
+        n = len(self)
+        if not -n <= i < n:
+            raise IndexError(i)
+        return self._get(i % n)
+
+
+class AccountBook:
+    """Every account of the attestation, each with a balance (and a debt) per asset.
+
+    The balances live in a native store (``solvent._native.BookStore``): a book of
+    millions of accounts is flat arrays, not Python objects. ``ids``, ``equity`` and
+    ``debt`` are read-only views; ``positions`` (signed quantities per instrument, from a
+    positions file) is a Python list when present.
+    """
+
+    def __init__(self, assets: list[Asset], range_bits: int = 64, debt: bool | None = None):
+        from .. import _native
+
+        self.assets = list(assets)
+        self.range_bits = range_bits
+        self.store = _native.BookStore([a.symbol for a in assets], [a.decimals for a in assets], range_bits)
+        if debt is not None:
+            self.store.set_debt(debt)
+        self.positions: list[list[int]] | None = None
+        self.ids = _View(lambda: len(self.store), self.store.id)
+        self.equity = _View(lambda: len(self.store), lambda i: [int(v) for v in self.store.equity_row(i)])
+
+    @property
+    def debt(self):
+        return _View(lambda: len(self.store), lambda i: [int(v) for v in self.store.debt_row(i)]) \
+            if self.has_debt else None
+
+    def add_account(self, account_id: str, equity: Sequence[int], debt: Sequence[int] | None = None) -> int:
+        """Add an account programmatically (balances in smallest units); returns its index."""
+        return self.store.add_account(account_id, list(equity), None if debt is None else list(debt))
 
     @property
     def size(self) -> int:
-        return len(self.ids)
+        return len(self.store)
 
     @property
     def has_debt(self) -> bool:
-        return self.debt is not None
+        return self.store.has_debt
 
     def totals(self) -> tuple[list[int], list[int]]:
-        n = len(self.assets)
-        eq = [sum(row[a] for row in self.equity) for a in range(n)]
-        de = [sum(row[a] for row in self.debt) for a in range(n)] if self.debt else [0] * n
-        return eq, de
+        eq, de = self.store.totals()
+        return [int(x) for x in eq], ([int(x) for x in de] if self.has_debt else [0] * len(self.assets))
 
 
 def _rows_csv(path: Path, required: tuple[str, ...], optional: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
@@ -109,50 +147,92 @@ def rows(path: str | Path, columns: tuple[str, ...] = REQUIRED,
     return _rows_csv(path, columns, optional)
 
 
-def read_accounts(path: str | Path, assets: list[Asset], range_bits: int = 64,
-                  records: Iterable[tuple[int, dict[str, str]]] | None = None) -> AccountBook:
-    """Validate every row into an ``AccountBook``; the first bad row stops the run."""
+CHUNK_ROWS = 65_536
+"""Rows handed to the native store at a time: the only Python objects a read creates."""
+
+
+def _arrow_chunks(path: Path) -> Iterator[tuple[int, dict[str, list[str]]]]:
+    """``(first row, columns)`` chunks, streamed by pyarrow. CSV rows are numbered from
+    the header (row 1) by record — the line number unless a quoted field spans lines."""
+    import pyarrow as pa
+
+    if path.suffix.lower() in (".parquet", ".pq"):
+        import pyarrow.parquet as pq
+
+        try:
+            pf = pq.ParquetFile(path)
+        except (OSError, pa.ArrowException) as e:
+            raise InputError(path, f"cannot read Parquet: {e}") from e
+        names = pf.schema_arrow.names
+        _check_header(path, names, REQUIRED, OPTIONAL)
+        for name in names:
+            if pa.types.is_floating(pf.schema_arrow.field(name).type):
+                raise InputError(path, f"column type {pf.schema_arrow.field(name).type} is a float: "
+                                       "amounts must be exact", field=name)
+        row = 1
+        for batch in pf.iter_batches(batch_size=CHUNK_ROWS):
+            cols = {n: ["" if v is None else str(v) for v in batch.column(n).to_pylist()] for n in names}
+            yield row, cols
+            row += batch.num_rows
+        return
+
+    import pyarrow.csv as pacsv
+
+    try:
+        with open(path, newline="", encoding="utf-8") as f:
+            header = next(csv.reader(f), None)
+    except OSError as e:
+        raise InputError(path, f"cannot read: {e.strerror}") from e
+    except UnicodeDecodeError as e:
+        raise InputError(path, "not UTF-8 text") from e
+    if header is None:
+        raise InputError(path, "the book is empty (no header, no rows)")
+    header = [h.strip() for h in header]
+    _check_header(path, header, REQUIRED, OPTIONAL)
+    malformed: list[str] = []
+
+    def invalid(bad_row) -> str:
+        malformed.append(bad_row.text)
+        return "error"
+
+    row = 2
+    try:
+        reader = pacsv.open_csv(
+            path, pacsv.ReadOptions(block_size=1 << 22, column_names=header, skip_rows=1),
+            pacsv.ParseOptions(ignore_empty_lines=False, newlines_in_values=True, invalid_row_handler=invalid),
+            pacsv.ConvertOptions(column_types={n: pa.string() for n in header}, strings_can_be_null=False,
+                                 quoted_strings_can_be_null=False))
+        for batch in reader:
+            for start in range(0, batch.num_rows, CHUNK_ROWS):
+                part = batch.slice(start, CHUNK_ROWS)
+                yield row, {n: part.column(n).to_pylist() for n in header}
+                row += part.num_rows
+    except (pa.ArrowInvalid, UnicodeDecodeError) as e:
+        # the rare malformed file: let the line-exact Python reader name the row
+        for _ in _rows_csv(path, REQUIRED, OPTIONAL):
+            pass
+        raise InputError(path, f"malformed CSV: {malformed[0] if malformed else e}") from None
+
+
+def read_accounts(path: str | Path, assets: list[Asset], range_bits: int = 64) -> AccountBook:
+    """Validate every row into an ``AccountBook``; the first bad row stops the run.
+    Rows stream through pyarrow into the native store, one chunk at a time."""
+    from .. import _native
+
     path = Path(path)
-    index = {a.symbol: i for i, a in enumerate(assets)}
     book = AccountBook(assets=assets, range_bits=range_bits)
-    account_index: dict[str, int] = {}
-    seen: dict[tuple[int, int], int] = {}
-    with_debt: bool | None = None
-    for row, rec in (records if records is not None else rows(path, REQUIRED, OPTIONAL)):
+    with_debt = None
+    for first, cols in _arrow_chunks(path):
         if with_debt is None:
-            with_debt = "debt" in rec
-            if with_debt:
-                book.debt = []
-        account_id = rec["account_id"]
-        if not account_id or account_id != account_id.strip():
-            raise InputError(path, f"account id {account_id!r} is empty or has surrounding spaces",
-                             row=row, field="account_id")
-        if len(account_id.encode("utf-8")) > MAX_ID_BYTES:
-            raise InputError(path, f"account id longer than {MAX_ID_BYTES} bytes", row=row, field="account_id")
-        symbol = rec["asset"].strip()
-        a = index.get(symbol)
-        if a is None:
-            raise InputError(path, f"unknown asset {symbol!r} (not in the asset list)", row=row, field="asset")
-        values = {}
-        for fld in ("balance", "debt") if with_debt else ("balance",):
-            try:
-                values[fld] = parse_amount(rec[fld], assets[a].decimals, range_bits)
-            except AmountError as e:
-                raise InputError(path, str(e), row=row, field=fld) from None
-        i = account_index.get(account_id)
-        if i is None:
-            i = account_index[account_id] = len(book.ids)
-            book.ids.append(account_id)
-            book.equity.append([0] * len(assets))
-            if book.debt is not None:
-                book.debt.append([0] * len(assets))
-        if (i, a) in seen:
-            raise InputError(path, f"duplicate row for account {account_id!r} and asset {symbol} "
-                                   f"(first at row {seen[(i, a)]})", row=row, field="asset")
-        seen[(i, a)] = row
-        book.equity[i][a] = values["balance"]
-        if book.debt is not None:
-            book.debt[i][a] = values["debt"]
-    if not book.ids:
+            with_debt = "debt" in cols
+            book.store.set_debt(with_debt)
+        try:
+            book.store.add_rows(first, cols["account_id"], cols["asset"], cols["balance"],
+                                cols["debt"] if with_debt else None)
+        except _native.BookRowError as e:
+            row, field, message = e.args
+            raise InputError(path, message, row=row, field=field) from None
+    if book.size == 0:
         raise InputError(path, "the book is empty: no account rows")
+    book.store.finish()
     return book

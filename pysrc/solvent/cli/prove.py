@@ -197,7 +197,7 @@ def prove(accounts_file: Path, assets_file: Path, out: Path, keys_dir: Path | No
     elif risk is not None and risk.margin:
         raise ValueError("the margin statement needs --positions FILE")
     if risk is not None and book.debt is None:
-        book.debt = [[0] * len(assets) for _ in book.ids]
+        book.store.set_debt(True)  # debt is zero unless the file says otherwise
     if insurance_fund is not None:
         from ..book.amounts import AmountError, parse_amount
 

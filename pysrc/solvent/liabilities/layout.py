@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from .. import _native
 from ..book import AccountBook
+from ..book.accounts import _View
 from ..circuits.shape import BookShape
 from ..field import R
 from ..risk.evaluate import AccountRisk, RiskSetup, evaluate
@@ -15,35 +16,32 @@ from ..verifier import book as spec
 from ..verifier import risk as risk_spec
 
 
-def _ints(data: bytes) -> list[int]:
-    return [int.from_bytes(data[i:i + 32], "little") for i in range(0, len(data), 32)]
-
-
-def _u128(values: list[list[int]]) -> bytes:
-    return b"".join(v.to_bytes(16, "little") for row in values for v in row)
-
-
 @dataclass
 class BookLayout:
-    """Leaves in tag order. ``order[k]`` is the account index at leaf ``k``, or -1 for a
-    padding leaf; ``leaf_of[i]`` is account ``i``'s leaf."""
+    """The committed leaves. ``tree`` is the native layout (``solvent._native.Layout``):
+    tags in leaf order, the leaf → account ``order`` (-1: padding), ``leaf_of`` each
+    account, salts, and every batch's tree; the fields below are views on it."""
 
     shape: BookShape
     epoch: int
-    tags: list[int]
-    salts: list[int]
-    order: list[int]
-    leaf_of: list[int]
-    tree: _native.BookTree
+    tree: _native.Layout
     risk: RiskSetup | None = None
     leaf_risk: list[AccountRisk] | None = None
     """Per leaf (tag order), with collateral/margin statements."""
     positions: list[int] | None = None
     """Per leaf positions commitment, with the margin statement."""
 
+    def __post_init__(self) -> None:
+        n_leaves = lambda: self.tree.num_leaves  # noqa: E731
+        n_accounts = lambda: self.tree.num_accounts  # noqa: E731
+        self.tags = _View(n_leaves, lambda k: int(self.tree.tag(k)))
+        self.order = _View(n_leaves, self.tree.order)
+        self.leaf_of = _View(n_accounts, self.tree.leaf_of)
+        self.salts = _View(n_accounts, lambda i: int(self.tree.salt(i)))
+
     @property
     def num_batches(self) -> int:
-        return len(self.tags) // self.shape.batch_size
+        return self.tree.num_batches
 
     def batch_range(self, b: int) -> range:
         return range(b * self.shape.batch_size, (b + 1) * self.shape.batch_size)
@@ -53,6 +51,10 @@ def positions_commitment(quantities: list[int]) -> int:
     """``verifier.risk.positions_commitment``, with the native Poseidon (bulk)."""
     offset = 1 << (risk_spec.QUANTITY_BITS - 1)
     return _native.hash_many(risk_spec.POSITIONS, spec.pack([q + offset for q in quantities], risk_spec.QUANTITY_BITS))
+
+
+def _fr_bytes(values) -> bytes:
+    return b"".join(v.to_bytes(32, "little") for v in values)
 
 
 def lay_out(book: AccountBook, shape: BookShape, secret: bytes, epoch: int, risk: RiskSetup | None = None) -> BookLayout:
@@ -70,42 +72,27 @@ def lay_out(book: AccountBook, shape: BookShape, secret: bytes, epoch: int, risk
     if n_batches > shape.capacity:
         raise ValueError(f"{book.size} accounts need {n_batches} batches of {B}; the top circuit "
                          f"takes {shape.capacity} (set up with a larger capacity)")
-    salts_b, tags_b = _native.account_tags(secret, epoch, book.ids)
-    salts, tags = _ints(salts_b), _ints(tags_b)
-    n_pad = n_batches * B - book.size
-    pad_tags = _ints(_native.padding_tags(secret, epoch, 0, n_pad))
-    all_tags = tags + pad_tags
-    if len(set(all_tags)) != len(all_tags):
-        # two real ids cannot share a tag unless Poseidon collides on 240 bits; a clash
-        # with a padding tag is as unlikely, but either would merge two leaves
-        raise ValueError("tag collision between two leaves; change the institution secret")
-    order = sorted(range(len(all_tags)), key=all_tags.__getitem__)
-    order = [i if i < book.size else -1 for i in order]
-    leaf_of = [0] * book.size
-    for k, i in enumerate(order):
-        if i >= 0:
-            leaf_of[i] = k
-    zeros = [0] * shape.n_assets
-    equity = [book.equity[i] if i >= 0 else zeros for i in order]
-    debt = [book.debt[i] if i >= 0 else zeros for i in order] if book.debt is not None else None
-    sorted_tags = sorted(all_tags)
-    leaf_risk = positions = None
-    extras = b""
+    account_risk = positions = None
+    kwargs: dict = {}
     if risk is not None:
-        leaf_risk = [evaluate(book, risk, i if i >= 0 else None) for i in order]
-        extras = b"".join(v.to_bytes(32, "little") for r in leaf_risk for v in r.outcome)
+        account_risk = [evaluate(book, risk, i) for i in range(book.size)]
+        padding_risk = evaluate(book, risk, None)
+        n_instr = len(risk.params.instruments)
+        kwargs["extras"] = b"".join(v.to_bytes(32, "little") for r in account_risk for v in r.outcome)
+        kwargs["n_extras"] = shape.extra_lanes
         if risk.margin:
-            n_instr = len(risk.params.instruments)
-            positions = [positions_commitment(book.positions[i] if i >= 0 and book.positions is not None
-                                              else [0] * n_instr) for i in order]
-    tree = _native.BookTree.build(
-        secret, epoch, shape.range_bits, shape.n_assets, B,
-        b"".join(t.to_bytes(32, "little") for t in sorted_tags),
-        _u128(equity), _u128(debt) if debt is not None else None,
-        b"".join(p.to_bytes(32, "little") for p in positions) if positions is not None else None,
-        extras or None, shape.extra_lanes,
-    )
-    return BookLayout(shape, epoch, sorted_tags, salts, order, leaf_of, tree, risk, leaf_risk, positions)
+            positions = [positions_commitment(book.positions[i] if book.positions is not None else [0] * n_instr)
+                         for i in range(book.size)]
+            kwargs["padding_positions"] = positions_commitment([0] * n_instr)
+        kwargs["positions"] = _fr_bytes(positions or [0] * book.size)
+    tree = _native.Layout.build(book.store, B, n_batches, secret, epoch, **kwargs)
+    layout = BookLayout(shape, epoch, tree, risk)
+    if account_risk is not None:
+        order = tree.orders(0, tree.num_leaves)
+        layout.leaf_risk = [account_risk[i] if i >= 0 else padding_risk for i in order]
+        if positions is not None:
+            layout.positions = [positions[i] if i >= 0 else kwargs["padding_positions"] for i in order]
+    return layout
 
 
 def batch_inputs(layout: BookLayout, book: AccountBook, b: int, context: int) -> dict:
@@ -113,7 +100,7 @@ def batch_inputs(layout: BookLayout, book: AccountBook, b: int, context: int) ->
     shape = layout.shape
     zeros = [0] * shape.n_assets
     rng = layout.batch_range(b)
-    idx = [layout.order[k] for k in rng]
+    idx = layout.tree.orders(rng.start, rng.stop)
     inputs = {
         "context": context,
         "tags": [layout.tags[k] for k in rng],

@@ -23,9 +23,8 @@ def read_positions(path: str | Path, book: AccountBook, params: RiskParams) -> N
     """Add ``book.positions`` (``[account][instrument]`` signed smallest units)."""
     path = Path(path)
     index = {name: i for i, name in enumerate(params.instruments)}
-    accounts = {aid: i for i, aid in enumerate(book.ids)}
     n = len(params.instruments)
-    positions = [[0] * n for _ in book.ids]
+    positions = [[0] * n for _ in range(book.size)]
     seen: dict[tuple[int, int], int] = {}
     header_checked = False
     for row, rec in rows(path, columns=("account_id", "instrument", "quantity")):
@@ -45,13 +44,9 @@ def read_positions(path: str | Path, book: AccountBook, params: RiskParams) -> N
                              row=row, field="quantity")
         if abs(int(q)) >= 1 << (QUANTITY_BITS - 1):
             raise InputError(path, f"{text!r} is outside ±2^{QUANTITY_BITS - 1} units", row=row, field="quantity")
-        i = accounts.get(aid)
+        i = book.store.index_of(aid)
         if i is None:
-            i = accounts[aid] = len(book.ids)
-            book.ids.append(aid)
-            book.equity.append([0] * len(book.assets))
-            if book.debt is not None:
-                book.debt.append([0] * len(book.assets))
+            i = book.add_account(aid, [0] * len(book.assets))
             positions.append([0] * n)
         if (i, j) in seen:
             raise InputError(path, f"duplicate position of {aid!r} in {name} (first at row {seen[(i, j)]})",

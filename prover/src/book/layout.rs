@@ -1,0 +1,101 @@
+//! From the stored book to the committed leaves: secret-derived salts and tags, padding
+//! leaves, one global tag order, and the per-batch trees — all in native memory.
+
+use super::derive::{tag, EpochKey};
+use super::store::Store;
+use super::tree::{build_book, Account, BatchTree, Shape};
+use ark_bn254::Fr;
+use ark_ff::{PrimeField, Zero};
+use rayon::prelude::*;
+
+pub struct Layout {
+    /// Tags of every leaf, in (sorted) leaf order.
+    pub tags: Vec<Fr>,
+    /// Salt of every account, in store order.
+    pub salts: Vec<Fr>,
+    /// Leaf → account index, or -1 for a padding leaf.
+    pub order: Vec<i64>,
+    /// Account → leaf.
+    pub leaf_of: Vec<u32>,
+    pub batches: Vec<BatchTree>,
+}
+
+/// Per-account inputs of the risk statements, in store order (padding leaves use
+/// `padding_positions` and zero extras).
+pub struct RiskLeaves<'a> {
+    pub positions: &'a [Fr],
+    pub padding_positions: Fr,
+    pub extras: &'a [Fr],
+    pub n_extras: usize,
+}
+
+fn key(x: &Fr) -> [u64; 4] {
+    let b = x.into_bigint();
+    [b.0[3], b.0[2], b.0[1], b.0[0]]
+}
+
+pub fn lay_out(store: &Store, shape: &Shape, n_batches: usize, secret: &[u8], epoch: u64,
+               risk: Option<RiskLeaves>) -> Result<Layout, String> {
+    shape.validate()?;
+    let n = store.len();
+    let n_leaves = n_batches * shape.batch_size;
+    if n_leaves < n {
+        return Err(format!("{n} accounts do not fit {n_batches} batches of {}", shape.batch_size));
+    }
+    let ek = EpochKey::new(secret, epoch);
+    let derived: Result<Vec<(Fr, Fr)>, String> = store
+        .ids
+        .par_iter()
+        .map(|id| {
+            let salt = ek.salt(id.as_bytes());
+            tag(id.as_bytes(), salt).map(|t| (salt, t)).map_err(|e| format!("account id {id:?}: {e}"))
+        })
+        .collect();
+    let derived = derived?;
+    let salts: Vec<Fr> = derived.iter().map(|(s, _)| *s).collect();
+    let mut leaves: Vec<(Fr, i64)> = derived.iter().enumerate().map(|(i, (_, t))| (*t, i as i64)).collect();
+    drop(derived);
+    leaves.extend((0..(n_leaves - n) as u64).map(|i| (ek.padding_tag(i), -1)));
+    leaves.par_sort_unstable_by_key(|(t, _)| key(t));
+    if leaves.windows(2).any(|w| w[0].0 == w[1].0) {
+        return Err("tag collision between two leaves; change the institution secret".into());
+    }
+    let tags: Vec<Fr> = leaves.iter().map(|(t, _)| *t).collect();
+    let order: Vec<i64> = leaves.iter().map(|(_, i)| *i).collect();
+    drop(leaves);
+    let mut leaf_of = vec![0u32; n];
+    for (k, i) in order.iter().enumerate() {
+        if *i >= 0 {
+            leaf_of[*i as usize] = k as u32;
+        }
+    }
+    let a = store.n_assets;
+    let zeros = vec![0u128; a];
+    let no_extras: Vec<Fr> = vec![Fr::zero(); risk.as_ref().map_or(0, |r| r.n_extras)];
+    let accounts: Vec<Account> = order
+        .iter()
+        .zip(&tags)
+        .map(|(i, t)| {
+            if *i >= 0 {
+                let i = *i as usize;
+                Account {
+                    tag: *t,
+                    equity: &store.equity[i * a..(i + 1) * a],
+                    debt: &store.debt[i * a..(i + 1) * a],
+                    positions: risk.as_ref().map_or(Fr::zero(), |r| r.positions[i]),
+                    extras: risk.as_ref().map_or(&[][..], |r| &r.extras[i * r.n_extras..(i + 1) * r.n_extras]),
+                }
+            } else {
+                Account {
+                    tag: *t,
+                    equity: &zeros,
+                    debt: &zeros,
+                    positions: risk.as_ref().map_or(Fr::zero(), |r| r.padding_positions),
+                    extras: &no_extras,
+                }
+            }
+        })
+        .collect();
+    let batches = build_book(shape, &ek, &accounts)?;
+    Ok(Layout { tags, salts, order, leaf_of, batches })
+}

@@ -1,0 +1,214 @@
+//! The account book held natively: ids and per-asset balances as flat arrays, filled
+//! from chunks of rows (streamed by pyarrow from CSV or Parquet) and validated here, so
+//! a book of millions of accounts never exists as Python objects.
+//!
+//! Validation mirrors `solvent.book` exactly (tests hold them together): exact decimal
+//! amounts, declared decimals, the range bound, known assets, no duplicate (account,
+//! asset) row, ids that are non-empty, unpadded and at most 434 bytes.
+
+use std::collections::HashMap;
+
+pub const MAX_ID_BYTES: usize = 434;
+
+/// A bad row: `(row, field, message)`; the Python side names the file.
+#[derive(Debug)]
+pub struct RowError {
+    pub row: u64,
+    pub field: Option<&'static str>,
+    pub message: String,
+}
+
+fn bad(row: u64, field: Option<&'static str>, message: String) -> RowError {
+    RowError { row, field, message }
+}
+
+/// `'text'`, quoted as Python's `repr` quotes a plain string (messages match the
+/// pure-Python reader's).
+fn q(s: &str) -> String {
+    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
+}
+
+/// Exact amount in smallest units (see `solvent.book.amounts.parse_amount`).
+pub fn parse_amount(text: &str, decimals: u32, max_bits: u32) -> Result<u128, String> {
+    let s = text.trim();
+    if s.starts_with('-') {
+        return Err(format!("negative amount {}", q(s)));
+    }
+    let (int_part, frac) = match s.split_once('.') {
+        Some((i, f)) => (i, f),
+        None => (s, ""),
+    };
+    let digits = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit());
+    if !digits(int_part) || (s.contains('.') && !digits(frac)) {
+        return Err(format!("{} is not a plain decimal amount", q(s)));
+    }
+    let frac_trimmed = frac.trim_end_matches('0');
+    if frac_trimmed.len() > decimals as usize {
+        return Err(format!("{} has more than the asset's {decimals} decimals", q(s)));
+    }
+    let too_big = || format!("{} is not below the 2^{max_bits} range bound", q(s));
+    let mut units: u128 = 0;
+    for b in int_part.bytes().chain(frac_trimmed.bytes()) {
+        units = units.checked_mul(10).and_then(|u| u.checked_add((b - b'0') as u128)).ok_or_else(too_big)?;
+    }
+    for _ in frac_trimmed.len()..decimals as usize {
+        units = units.checked_mul(10).ok_or_else(too_big)?;
+    }
+    if max_bits < 128 && units >> max_bits != 0 {
+        return Err(too_big());
+    }
+    Ok(units)
+}
+
+pub struct Store {
+    pub n_assets: usize,
+    decimals: Vec<u32>,
+    symbols: HashMap<String, usize>,
+    pub range_bits: u32,
+    pub with_debt: Option<bool>,
+    pub ids: Vec<String>,
+    index: HashMap<String, u32>,
+    /// `[account][asset]`, row-major.
+    pub equity: Vec<u128>,
+    pub debt: Vec<u128>,
+    /// Row of each (account, asset) seen so far (0: none), while rows are loaded;
+    /// `None` after `finish`.
+    first_row: Option<Vec<u32>>,
+}
+
+impl Store {
+    pub fn new(symbols: Vec<String>, decimals: Vec<u32>, range_bits: u32) -> Store {
+        let index = symbols.iter().enumerate().map(|(i, s)| (s.clone(), i)).collect();
+        Store {
+            n_assets: symbols.len(),
+            decimals,
+            symbols: index,
+            range_bits,
+            with_debt: None,
+            ids: vec![],
+            index: HashMap::new(),
+            equity: vec![],
+            debt: vec![],
+            first_row: Some(vec![]),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// The account's index, adding it (with zero balances) if new.
+    pub fn account(&mut self, id: &str) -> usize {
+        if let Some(i) = self.index.get(id) {
+            return *i as usize;
+        }
+        let i = self.ids.len();
+        self.index.insert(id.to_string(), i as u32);
+        self.ids.push(id.to_string());
+        self.equity.extend(std::iter::repeat_n(0, self.n_assets));
+        self.debt.extend(std::iter::repeat_n(0, self.n_assets));
+        if let Some(rows) = &mut self.first_row {
+            rows.extend(std::iter::repeat_n(0, self.n_assets));
+        }
+        i
+    }
+
+    pub fn check_id(id: &str, row: u64) -> Result<(), RowError> {
+        if id.is_empty() || id.trim() != id {
+            return Err(bad(row, Some("account_id"), format!("account id {} is empty or has surrounding spaces", q(id))));
+        }
+        if id.len() > MAX_ID_BYTES {
+            return Err(bad(row, Some("account_id"), format!("account id longer than {MAX_ID_BYTES} bytes")));
+        }
+        Ok(())
+    }
+
+    /// Validates and adds rows `first_row, first_row + 1, …`.
+    pub fn add_rows(
+        &mut self,
+        first_row: u64,
+        accounts: &[String],
+        assets: &[String],
+        balances: &[String],
+        debts: Option<&[String]>,
+    ) -> Result<(), RowError> {
+        match self.with_debt {
+            None => self.with_debt = Some(debts.is_some()),
+            Some(d) if d != debts.is_some() => return Err(bad(first_row, None, "the debt column comes and goes".into())),
+            _ => {}
+        }
+        for (k, id) in accounts.iter().enumerate() {
+            let row = first_row + k as u64;
+            Self::check_id(id, row)?;
+            let symbol = assets[k].trim();
+            let a = *self
+                .symbols
+                .get(symbol)
+                .ok_or_else(|| bad(row, Some("asset"), format!("unknown asset {} (not in the asset list)", q(symbol))))?;
+            let dec = self.decimals[a];
+            let balance = parse_amount(&balances[k], dec, self.range_bits).map_err(|m| bad(row, Some("balance"), m))?;
+            let debt = match debts {
+                Some(d) => parse_amount(&d[k], dec, self.range_bits).map_err(|m| bad(row, Some("debt"), m))?,
+                None => 0,
+            };
+            let i = self.account(id);
+            let cell = i * self.n_assets + a;
+            let rows = self.first_row.as_mut().ok_or_else(|| bad(row, None, "rows added after loading ended".into()))?;
+            if rows[cell] != 0 {
+                return Err(bad(
+                    row,
+                    Some("asset"),
+                    format!("duplicate row for account {} and asset {symbol} (first at row {})", q(id), rows[cell]),
+                ));
+            }
+            rows[cell] = row.min(u32::MAX as u64) as u32;
+            self.equity[cell] = balance;
+            self.debt[cell] = debt;
+        }
+        Ok(())
+    }
+
+    /// Ends loading from files: frees the duplicate-row table (the id index stays, for
+    /// accounts that only a positions file names).
+    pub fn finish(&mut self) {
+        self.first_row = None;
+    }
+
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.index.get(id).map(|i| *i as usize)
+    }
+
+    pub fn totals(&self) -> (Vec<u128>, Vec<u128>) {
+        let mut eq = vec![0u128; self.n_assets];
+        let mut de = vec![0u128; self.n_assets];
+        for (i, v) in self.equity.iter().enumerate() {
+            eq[i % self.n_assets] += v;
+        }
+        for (i, v) in self.debt.iter().enumerate() {
+            de[i % self.n_assets] += v;
+        }
+        (eq, de)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts() {
+        assert_eq!(parse_amount("1.5", 8, 64), Ok(150_000_000));
+        assert_eq!(parse_amount("1.50000000000", 8, 64), Ok(150_000_000));
+        assert_eq!(parse_amount("18446744073709.551615", 6, 64), Ok(u64::MAX as u128));
+        assert!(parse_amount("18446744073709.551616", 6, 64).unwrap_err().contains("range bound"));
+        assert!(parse_amount("-1", 8, 64).unwrap_err().contains("negative"));
+        for bad in ["1e5", "", "0x10", ".5", "5.", "1.2.3", "+1"] {
+            assert!(parse_amount(bad, 8, 64).is_err(), "{bad}");
+        }
+        assert!(parse_amount("0.123456789", 8, 64).unwrap_err().contains("decimals"));
+    }
+}
