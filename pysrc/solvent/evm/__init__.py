@@ -3,7 +3,8 @@
 * :mod:`.verifier_gen` writes a Groth16 verifier contract for a snarkjs verifying key;
 * :mod:`.calldata` encodes proofs for it (EVM G2 order);
 * :mod:`.poseidon_gen` derives the on-chain Poseidon tables from solvent's Python Poseidon;
-* :mod:`.inclusion` builds and checks sum-tree paths in the layout the contract checks;
+* :mod:`.inclusion_gen` writes the inclusion verifier's Poseidon half (widths 4, 6, 10);
+* :mod:`.inclusion` encodes and checks book paths as the contract does;
 * :mod:`.attest` computes the registry's ``context`` and the signed digest;
 * :mod:`.solc`, :mod:`.contracts`, :mod:`.chain` compile ``verifier/*.sol`` with the pinned
   solcjs and run them in an in-process EVM (pyrevm) for tests and benches.
