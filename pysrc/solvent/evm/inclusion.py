@@ -14,7 +14,8 @@ Encoding (``SumTreeInclusion.verifyPath(root, leafHash, levels, path)``, docs/ev
 * ``path``: per level, ``arity`` words: the siblings' hashes in child order (the current
   node left out), then the parent's sum commitment ``C``.
 
-:func:`verify_path` is the contract's check, with the same answers for malformed input.
+:func:`verify_path` is the contract's check, with the same answers for malformed input;
+:func:`registry_call` turns a customer's inclusion proof into the registry's arguments.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
+from ..attestation.inclusion import InclusionProof
+from ..attestation.models import Attestation
+from ..book.amounts import parse_amount
 from ..verifier import MalformedInput
 from ..verifier import book as spec
 from ..verifier.field import R
@@ -81,4 +85,57 @@ def verify_path(root: int, leaf_hash: int, levels: int, words: Sequence[int]) ->
     return h == root
 
 
-__all__ = ["ARITIES", "MAX_LEVELS", "EncodedPath", "encode_path", "decode_path", "verify_path"]
+@dataclass(frozen=True)
+class InclusionCall:
+    """What ``SolvencyRegistry.verifyInclusion`` takes for one customer, but the institution
+    (the address that registered, which the attestation does not name)."""
+
+    epoch: int
+    leaf_hash: int
+    levels: int
+    path: tuple[int, ...]
+
+    def args(self, institution: str) -> tuple:
+        return (institution, self.epoch, self.leaf_hash, self.levels, list(self.path))
+
+
+def leaf_of(proof: InclusionProof, att: Attestation) -> int:
+    """The customer's leaf hash, recomputed from their id, salt and balances (verifier/book.py)."""
+    st = att.statement
+    if sorted(proof.balances) != sorted(a.symbol for a in st.assets):
+        raise MalformedInput(f"balances must list exactly the assets {[a.symbol for a in st.assets]}")
+    bits = st.shape.range_bits
+    equity = [parse_amount(proof.balances[a.symbol].equity, a.decimals, bits) for a in st.assets]
+    debt = [parse_amount(proof.balances[a.symbol].debt, a.decimals, bits) for a in st.assets]
+    tag = spec.tag_of(proof.account_id, int(proof.salt))
+    return spec.leaf_hash(tag, equity, debt, int(proof.positions_commitment), bits)
+
+
+def _levels(steps, n_leaves: int, what: str) -> list[spec.PathLevel]:
+    out = [spec.PathLevel(s.position, tuple(int(x) for x in s.siblings), int(s.parent_commitment)) for s in steps]
+    shape = spec.arities(n_leaves)
+    if [len(s.siblings) + 1 for s in out] != shape or any(s.position > len(s.siblings) for s in out):
+        raise MalformedInput(f"{what}: not the shape of a {n_leaves}-leaf tree (arities {shape})")
+    return out
+
+
+def registry_call(proof: InclusionProof, att: Attestation) -> InclusionCall:
+    """The registry's arguments for a customer's inclusion proof (``solvent inclusion``'s
+    JSON): the leaf recomputed from what the customer knows, ``path`` then ``top_path``
+    encoded as one path to the book root. Raises MalformedInput (or AmountError) if the
+    proof does not fit the attestation's shape or names another attestation."""
+    from ..attestation import hashing
+
+    if proof.attestation_hash != hashing.attestation_hash(att).hex() or proof.epoch != att.statement.epoch:
+        raise MalformedInput("the inclusion proof is for another attestation")
+    shape = att.statement.shape
+    path = _levels(proof.path, shape.batch_size, "path")
+    top = _levels(proof.top_path, shape.capacity, "top_path")
+    if spec.position_in_batch(path) != proof.leaf_index or spec.position_in_batch(top) != proof.batch:
+        raise MalformedInput("the path's positions do not spell the proof's batch and leaf index")
+    enc = encode_path(path + top)
+    return InclusionCall(att.statement.epoch, leaf_of(proof, att), enc.levels, enc.words)
+
+
+__all__ = ["ARITIES", "MAX_LEVELS", "EncodedPath", "encode_path", "decode_path", "verify_path",
+           "InclusionCall", "leaf_of", "registry_call"]
