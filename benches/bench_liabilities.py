@@ -3,6 +3,7 @@
     python benches/bench_liabilities.py prove --accounts 10000 --batch-size 256 --assets 4
     python benches/bench_liabilities.py tree --accounts 1000000 --assets 8
     python benches/bench_liabilities.py sizes
+    python benches/bench_liabilities.py risk --accounts 256 --batch-size 64 --assets 8 --instruments 4
 
 ``prove`` runs the whole pipeline (tags, tree, every batch proof, the top proof, the
 signed bundle) and then verifies the attestation with both verifiers; ``tree`` times
@@ -95,6 +96,65 @@ def measure_prove(accounts: int, batch_size: int, assets: int, debt: bool, threa
             "verify_native_s": round(t_vn, 2), "verify_python_s": round(t_vp, 1)}
 
 
+def synthetic_risk(n_assets: int, n_instruments: int, scenarios: int = 16):
+    """Three-band tiers per asset and futures/options with SPAN-like arrays."""
+    from solvent.book import Asset
+    from solvent.risk.params import RiskParamsFile, from_file
+
+    rnd = random.Random(7)
+    instruments = {}
+    for i in range(n_instruments):
+        kind = "future" if i % 2 == 0 else "option"
+        instruments[f"I{i}"] = {"kind": kind, "underlying": SYMBOLS[i % n_assets], "quantity_decimals": 2,
+                                "mark_price": "100", "maintenance_rate": "5" if kind == "future" else "0",
+                                "risk_array": [str(rnd.randrange(-500, 500)) for _ in range(scenarios)]}
+    raw = {"version": "solvent.risk/1", "quote": "USD", "value_decimals": 8,
+           "prices": {s: "10" for s in SYMBOLS[:n_assets]},
+           "collateral_tiers": {s: [{"up_to": "1000000", "ratio": "100"}, {"up_to": "5000000", "ratio": "95"},
+                                    {"up_to": None, "ratio": "80"}] for s in SYMBOLS[:n_assets]},
+           "instruments": instruments, "scenarios": scenarios}
+    return from_file(RiskParamsFile.model_validate(raw), [Asset(s, 8) for s in SYMBOLS[:n_assets]])
+
+
+def measure_risk(accounts: int, batch_size: int, assets: int, instruments: int, threads: int | None) -> dict:
+    """Liabilities + collateral + margin: constraints per account and accounts/s."""
+    import warnings
+
+    from solvent.backend import Groth16
+    from solvent.circuit import build
+    from solvent.circuits import liabilities
+    from solvent.circuits.shape import BookShape
+    from solvent.liabilities.layout import batch_inputs, lay_out
+    from solvent.risk.evaluate import prepare
+
+    warnings.simplefilter("ignore")
+    setup = prepare(synthetic_risk(assets, instruments))
+    book = synthetic_book(accounts, assets, with_debt=True)
+    rnd = random.Random(3)
+    book.positions = [[rnd.randrange(-10**6, 10**6) for _ in range(instruments)] for _ in range(accounts)]
+    shape = BookShape(n_assets=assets, batch_size=batch_size, capacity=max(2, 1 << (-(-accounts // batch_size) - 1).bit_length()),
+                      with_debt=True, risk=setup.shape())
+    backend = Groth16(threads=threads)
+    compiled = build(liabilities.batch, "liabilities_batch", **shape.batch_params())
+    n = backend.circuit(compiled).num_constraints
+    plain = backend.circuit(build(liabilities.batch, "liabilities_batch", batch_size=batch_size, n_assets=assets,
+                                  range_bits=64, with_debt=True)).num_constraints
+    t = time.perf_counter()
+    keys = backend.setup_dev_insecure(compiled)
+    t_setup = time.perf_counter() - t
+    t = time.perf_counter()
+    layout = lay_out(book, shape, os.urandom(32), 1, setup)
+    t_layout = time.perf_counter() - t
+    t = time.perf_counter()
+    for b in range(layout.num_batches):
+        backend.prove(keys, compiled, backend.witness(compiled, batch_inputs(layout, book, b, 1)), check=False)
+    t_prove = time.perf_counter() - t
+    return {"accounts": accounts, "assets": assets, "instruments": instruments, "batch": batch_size,
+            "constraints_batch": n, "per_account": round(n / batch_size), "liabilities_only_per_account": round(plain / batch_size),
+            "setup_s": round(t_setup, 1), "layout_s": round(t_layout, 2), "batch_proofs_s": round(t_prove, 1),
+            "accounts_per_s": round(accounts / (t_layout + t_prove), 2)}
+
+
 def measure_tree(accounts: int, assets: int, batch_size: int) -> dict:
     from solvent.circuits.shape import BookShape
     from solvent.liabilities.layout import lay_out
@@ -131,7 +191,8 @@ def sizes() -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["prove", "tree", "sizes"])
+    ap.add_argument("mode", choices=["prove", "tree", "sizes", "risk"])
+    ap.add_argument("--instruments", type=int, default=4)
     ap.add_argument("--accounts", type=int, nargs="+", default=[10_000])
     ap.add_argument("--batch-size", type=int, nargs="+", default=[256])
     ap.add_argument("--assets", type=int, nargs="+", default=[4])
@@ -144,12 +205,22 @@ def main() -> None:
     for n in a.accounts:
         for b in a.batch_size:
             for k in a.assets:
-                if a.mode == "prove":
+                if a.mode == "risk":
+                    rows.append(in_subprocess("bench_liabilities", "measure_risk", accounts=n, batch_size=b,
+                                              assets=k, instruments=a.instruments, threads=a.threads))
+                elif a.mode == "prove":
                     rows.append(in_subprocess("bench_liabilities", "measure_prove", accounts=n, batch_size=b,
                                               assets=k, debt=a.debt, threads=a.threads))
                 else:
                     rows.append(in_subprocess("bench_liabilities", "measure_tree", accounts=n, assets=k, batch_size=b))
                 print(rows[-1], flush=True)
+    if a.mode == "risk":
+        print(table(rows, [("accounts", "accounts"), ("assets", "assets"), ("instruments", "instruments"),
+                           ("batch", "batch"), ("constraints_batch", "constraints/batch"),
+                           ("per_account", "constraints/account"), ("liabilities_only_per_account", "of which liabilities"),
+                           ("setup_s", "setup s"), ("layout_s", "layout s"), ("batch_proofs_s", "proofs s"),
+                           ("accounts_per_s", "accounts/s"), ("peak_rss_mb", "peak RSS MB")]))
+        return
     cols = ([("accounts", "accounts"), ("assets", "assets"), ("batch", "batch"), ("batches", "batches"),
              ("constraints_batch", "constraints/batch"), ("keys_s", "keys s"), ("layout_s", "layout s"),
              ("batches_s", "batch proofs s"), ("top_s", "top s"), ("write_s", "write s"), ("prove_total_s", "total s"),

@@ -47,3 +47,20 @@ def attested(tmp_path_factory, shape_keys, backend, institution):
     out = tmp_path_factory.mktemp("att") / "attestation"
     att = prove_book(book, sk, institution, ProveOptions(epoch=7, snapshot_time="2026-11-21T00:00:00Z"), out, backend)
     return book, att, out
+
+
+@pytest.fixture(scope="session")
+def risk_attested(tmp_path_factory, backend, institution):
+    """Liabilities + collateral + margin over one book, totals revealed, with a fund."""
+    from tests.risk.helpers import risk_book, risk_shape
+
+    shape, setup = risk_shape(margin=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InsecureSetupWarning)
+        sk = keymod.setup_dev_insecure(shape, tmp_path_factory.mktemp("risk-keys"), backend, seed=b"risk")
+    book = risk_book(6)
+    out = tmp_path_factory.mktemp("risk-att") / "attestation"
+    att = prove_book(book, sk, institution, ProveOptions(epoch=2, snapshot_time="2026-11-21T00:00:00Z",
+                                                         reveal_totals=True, risk=setup, insurance_fund="1000000"),
+                     out, backend)
+    return book, att, out, setup

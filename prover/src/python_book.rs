@@ -102,7 +102,7 @@ impl PyBookTree {
     /// Build from leaves in tag order: `tags` and `positions` 32-byte LE field elements,
     /// `equity` / `debt` 16-byte LE integers, row-major `[leaf][asset]` (`debt=None`: zeros).
     #[staticmethod]
-    #[pyo3(signature = (secret, epoch, range_bits, n_assets, batch_size, tags, equity, debt=None, positions=None))]
+    #[pyo3(signature = (secret, epoch, range_bits, n_assets, batch_size, tags, equity, debt=None, positions=None, extras=None, n_extras=0))]
     #[allow(clippy::too_many_arguments)]
     fn build(
         py: Python<'_>,
@@ -115,6 +115,8 @@ impl PyBookTree {
         equity: &[u8],
         debt: Option<&[u8]>,
         positions: Option<&[u8]>,
+        extras: Option<&[u8]>,
+        n_extras: usize,
     ) -> PyResult<Self> {
         let shape = Shape { range_bits, n_assets, batch_size };
         let tags = fr_vec_from_le(tags).map_err(|e| PyValueError::new_err(format!("tags: {e}")))?;
@@ -128,6 +130,13 @@ impl PyBookTree {
             Some(p) => fr_vec_from_le(p).map_err(|e| PyValueError::new_err(format!("positions: {e}")))?,
             None => vec![Fr::zero(); n],
         };
+        let extras = match extras {
+            Some(e) => fr_vec_from_le(e).map_err(|e| PyValueError::new_err(format!("extras: {e}")))?,
+            None => vec![],
+        };
+        if extras.len() != n * n_extras {
+            return Err(PyValueError::new_err("extras must hold n_extras values per leaf"));
+        }
         if equity.len() != n * n_assets || debt.len() != n * n_assets || positions.len() != n {
             return Err(PyValueError::new_err("tags, equity, debt and positions disagree on the number of leaves"));
         }
@@ -140,6 +149,7 @@ impl PyBookTree {
                         equity: &equity[i * n_assets..(i + 1) * n_assets],
                         debt: &debt[i * n_assets..(i + 1) * n_assets],
                         positions: positions[i],
+                        extras: &extras[i * n_extras..(i + 1) * n_extras],
                     })
                     .collect();
                 build_book(&shape, &key, &accounts)

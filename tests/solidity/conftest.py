@@ -7,6 +7,7 @@ test` installs them (npm ci), so CI always runs these tests.
 
 from __future__ import annotations
 
+import os
 import shutil
 import warnings
 from dataclasses import dataclass
@@ -27,6 +28,10 @@ except (ImportError, SolcError) as exc:  # pragma: no cover - depends on the mac
     _MISSING = str(exc)
 
 if _MISSING:  # pragma: no cover
+    # CI (and `make test`) installs the pinned toolchain: there a missing solc is a failure,
+    # never a silently skipped suite. A developer running pytest by hand gets a skip.
+    if os.environ.get("CI"):
+        raise RuntimeError(f"Solidity toolchain missing in CI: {_MISSING}")
     pytest.skip(f"Solidity toolchain missing: {_MISSING}", allow_module_level=True)
 
 from solvent.evm.chain import Chain  # noqa: E402  (needs pyrevm)

@@ -76,6 +76,8 @@ pub struct Account<'a> {
     pub equity: &'a [u128],
     pub debt: &'a [u128],
     pub positions: Fr,
+    /// Collateral/margin outcome values summed up the tree (empty without those statements).
+    pub extras: &'a [Fr],
 }
 
 pub fn leaf_hash(shape: &Shape, a: &Account) -> Fr {
@@ -88,7 +90,9 @@ pub fn leaf_hash(shape: &Shape, a: &Account) -> Fr {
 
 fn leaf_lanes(shape: &Shape, a: &Account) -> Vec<Fr> {
     let values: Vec<u128> = a.equity.iter().chain(a.debt).copied().collect();
-    pack(&values, shape.sum_width())
+    let mut lanes = pack(&values, shape.sum_width());
+    lanes.extend_from_slice(a.extras);
+    lanes
 }
 
 pub struct BatchTree {

@@ -42,6 +42,8 @@ class InclusionProof(Strict):
     salt: FieldStr
     balances: dict[str, Balance]
     positions_commitment: FieldStr
+    positions: dict[str, str] | None = None
+    """Signed quantities per instrument (in contracts), with the margin statement."""
     batch: int = Field(ge=0)
     leaf_index: int = Field(ge=0)
     path: list[PathStep]
@@ -62,7 +64,7 @@ def export(att_dir: Path, account_id: str) -> InclusionProof:
         row = db.account(account_id)
         if row is None:
             raise KeyError(f"account {account_id!r} is not in this attestation")
-        leaf, salt, equity, debt, positions = row
+        leaf, salt, equity, debt, positions, quantities = row
         B = att.statement.shape.batch_size
         batch, idx = divmod(leaf, B)
         eq, de = json.loads(equity), json.loads(debt)
@@ -72,7 +74,7 @@ def export(att_dir: Path, account_id: str) -> InclusionProof:
             balances={a.symbol: Balance(equity=format_amount(int(eq[i]), a.decimals),
                                         debt=format_amount(int(de[i]), a.decimals))
                       for i, a in enumerate(att.statement.assets)},
-            positions_commitment=positions, batch=batch, leaf_index=leaf % B,
+            positions_commitment=positions, positions=_positions(att, quantities), batch=batch, leaf_index=leaf % B,
             path=_path(db, batch, idx, B), top_path=_path(db, -1, batch, att.statement.shape.capacity))
     finally:
         db.close()
@@ -89,6 +91,42 @@ def _path(db, tree: int, index: int, n_leaves: int) -> list[PathStep]:
         path.append(PathStep(position=pos, siblings=siblings, parent_commitment=str(commitment)))
         index = parent
     return path
+
+
+def _instruments(att: Attestation) -> list[tuple[str, int]]:
+    """``(name, quantity decimals)`` in the parameters' (sorted) instrument order."""
+    instruments = (att.risk.params.get("instruments") or {}) if att.risk else {}
+    return [(name, int(instruments[name]["quantity_decimals"])) for name in sorted(instruments)]
+
+
+def _positions(att: Attestation, quantities: str | None) -> dict[str, str] | None:
+    if quantities is None:
+        return None
+    def signed(units: int, d: int) -> str:
+        return ("-" if units < 0 else "") + format_amount(abs(units), d)
+
+    return {name: signed(int(q), d) for (name, d), q in zip(_instruments(att), json.loads(quantities))}
+
+
+def _committed_positions(proof: "InclusionProof", att: Attestation) -> int:
+    """The leaf's positions commitment, recomputed from the customer's positions."""
+    from decimal import Decimal
+
+    from ..verifier import risk as risk_spec
+
+    if "margin" not in att.statement.statements:
+        if proof.positions:
+            raise MalformedInput("positions given, but this attestation proves no margin")
+        return int(proof.positions_commitment)
+    if proof.positions is None or sorted(proof.positions) != [n for n, _ in _instruments(att)]:
+        raise MalformedInput("the margin statement needs a quantity for every instrument")
+    units = []
+    for name, d in _instruments(att):
+        q = Decimal(proof.positions[name]).scaleb(d)
+        if q != q.to_integral_value():
+            raise MalformedInput(f"{name}: more decimals than the instrument's {d}")
+        units.append(int(q))
+    return risk_spec.positions_commitment(units)
 
 
 def _levels(steps: list[PathStep]) -> list[spec.PathLevel]:
@@ -110,7 +148,7 @@ def verify_inclusion(proof: InclusionProof, att: Attestation, fast: bool = False
         eq = [parse_amount(proof.balances[a.symbol].equity, a.decimals, width) for a in st.assets]
         de = [parse_amount(proof.balances[a.symbol].debt, a.decimals, width) for a in st.assets]
         tag = spec.tag_of(proof.account_id, int(proof.salt))
-        leaf = spec.leaf_hash(tag, eq, de, int(proof.positions_commitment), width)
+        leaf = spec.leaf_hash(tag, eq, de, _committed_positions(proof, att), width)
         path = _levels(proof.path)
         root = spec.root_from_path(leaf, path, st.shape.batch_size)
         entry = att.batches[proof.batch] if proof.batch < len(att.batches) else None

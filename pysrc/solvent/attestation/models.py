@@ -36,16 +36,29 @@ class AssetInfo(Strict):
     decimals: int = Field(ge=0, le=36)
 
 
+class RiskShape(Strict):
+    regions: int = Field(ge=1)
+    instruments: int = Field(ge=0)
+    scenarios: int = Field(ge=1)
+
+
+class SolvencyShape(Strict):
+    mode: Literal["pass_fail", "buckets"]
+    reserves: Literal["public", "committed"]
+
+
 class Shape(Strict):
     n_assets: int = Field(ge=1)
     batch_size: int = Field(ge=2)
     capacity: int = Field(ge=2)
     range_bits: int = Field(ge=1, le=128)
     with_debt: bool
+    risk: RiskShape | None = None
+    solvency: SolvencyShape | None = None
 
 
 class CircuitRef(Strict):
-    role: Literal["batch", "top"]
+    role: Literal["batch", "top", "solvency"]
     name: str
     ir_hash: Hex32
     vk_hash: Hex32
@@ -61,11 +74,13 @@ class Statement(Strict):
     signer: Address
     epoch: int = Field(ge=0, lt=2**64)
     snapshot_time: Timestamp
-    statements: list[Literal["liabilities"]]
+    statements: list[Literal["liabilities", "collateral", "margin", "solvency"]]
     assets: list[AssetInfo]
     shape: Shape
     circuits: list[CircuitRef]
     solvent_version: str
+    params_hash: FieldStr | None = None
+    """Hash of the risk parameters every collateral/margin check used (``risk.params``)."""
 
 
 class ProofJson(Strict):
@@ -92,6 +107,16 @@ class TopEntry(Strict):
     proof: ProofJson
 
 
+class Outcome(Strict):
+    """Accounts that fall short, summed over the book (×10^4 shortfalls made exact
+    decimals in the quote currency)."""
+
+    under_collateralized: int = Field(ge=0)
+    collateral_shortfall: Amount
+    under_margined: int = Field(ge=0)
+    margin_shortfall: Amount
+
+
 class Totals(Strict):
     """Revealed totals (only with ``--reveal-totals``): amounts in asset units and the
     blind that opens ``totals_commitment``."""
@@ -99,6 +124,31 @@ class Totals(Strict):
     blind: FieldStr
     equity: dict[str, Amount]
     debt: dict[str, Amount]
+    outcome: Outcome | None = None
+
+
+class RiskSection(Strict):
+    """The published risk parameters (``solvent.risk/1``) and the declared insurance fund."""
+
+    params: dict
+    insurance_fund: Amount | None = None
+
+
+class SolvencySection(Strict):
+    """Reserves against net liabilities (equity − customer debt), per asset.
+
+    ``coverage`` is what the solvency proof outputs: ``1``/``0`` per asset (pass/fail), or
+    a bucket index into ``verifier.solvency.BUCKET_LABELS``. Public reserves are listed
+    (asset units); committed reserves only as ``reserves_commitment``."""
+
+    mode: Literal["pass_fail", "buckets"]
+    reserves: dict[str, Amount] | None = None
+    reserves_commitment: FieldStr | None = None
+    coverage: dict[str, int]
+    insurance_covered: bool | None = None
+    proof: ProofJson
+    holdings: list[dict] | None = None
+    """The reserve holdings behind ``reserves`` with their ownership proofs."""
 
 
 class Attestation(Strict):
@@ -111,6 +161,8 @@ class Attestation(Strict):
     batches: list[BatchEntry] = Field(min_length=1)
     top: TopEntry
     totals: Totals | None = None
+    risk: RiskSection | None = None
+    solvency: SolvencySection | None = None
     signature: Signature | None = None
 
 

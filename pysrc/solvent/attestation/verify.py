@@ -18,7 +18,22 @@ from ..verifier import book as spec
 from . import hashing
 from .models import Attestation, proof_of
 
-BATCH_PUBLICS, TOP_PUBLICS = 3, 4
+TOP_PUBLICS = 4
+
+
+def solvency_publics(att: Attestation) -> int:
+    """context, totals_commitment, reserves[A] | reserves_commitment, [insurance_fund],
+    coverage[A], [insurance_covered]."""
+    s, A = att.statement.shape, att.statement.shape.n_assets
+    if s.solvency is None:
+        return 0
+    extra = 1 if s.risk is not None else 0
+    return 2 + (A if s.solvency.reserves == "public" else 1) + extra + A + extra
+
+
+def batch_publics(att: Attestation) -> int:
+    """context, [params_hash,] batch_root, batch_commitment."""
+    return 4 if att.statement.shape.risk is not None else 3
 
 
 class AttestationFormatError(ValueError):
@@ -73,7 +88,7 @@ def _vk(att: Attestation, role: str, report: Report) -> pyv.VerifyingKey | None:
     except pyv.MalformedInput as e:
         report.add(f"{role} verifying key", False, str(e))
         return None
-    expected = BATCH_PUBLICS if role == "batch" else TOP_PUBLICS
+    expected = {"batch": batch_publics(att), "top": TOP_PUBLICS, "solvency": solvency_publics(att)}[role]
     ok = pyv.vk_hash(vk) == ref.vk_hash and vk.n_public == expected
     report.add(f"{role} verifying key", ok,
                f"hash {ref.vk_hash[:16]}…" if ok else f"hash or input count ({vk.n_public}) does not match the statement")
@@ -89,13 +104,17 @@ def _circuits_match(att: Attestation, report: Report) -> None:
 
     s = att.statement.shape
     try:
-        compiled = compile_circuits(BookShape(**s.model_dump()))
+        compiled = compile_circuits(BookShape(**s.model_dump()))  # risk shape included
     except ValueError as e:
         report.add("circuits", False, f"invalid shape: {e}")
         return
-    bad = [c.role for c in att.statement.circuits if compiled[c.role].hash != c.ir_hash or compiled[c.role].name != c.name]
-    report.add("circuits", not bad and len(att.statement.circuits) == 2,
-               "batch and top circuits are solvent's for this shape" if not bad else f"unknown circuits: {bad}")
+    refs = att.statement.circuits
+    bad = [c.role for c in refs if c.role not in compiled or compiled[c.role].hash != c.ir_hash
+           or compiled[c.role].name != c.name]
+    complete = sorted(c.role for c in refs) == sorted(compiled)
+    report.add("circuits", not bad and complete,
+               f"{', '.join(sorted(compiled))} circuits are solvent's for this shape" if not bad and complete
+               else f"unknown or missing circuits: {bad or sorted(set(compiled) - {c.role for c in refs})}")
 
 
 def _proofs_ok(vk: pyv.VerifyingKey, vk_json: dict, items: list[tuple[list[int], dict]], fast: bool) -> list[bool]:
@@ -138,6 +157,7 @@ def verify(att: Attestation, fast: bool = False, signer: str | None = None, epoc
     context = hashing.context_of(sh, st.epoch, st.signer)
     r.add("context", str(context) == att.context, "binds institution, epoch and statement")
     r.add("assets", len(st.assets) == st.shape.n_assets and len({a.symbol for a in st.assets}) == len(st.assets))
+    params_hash = _risk_params(att, r)
     _circuits_match(att, r)
     vk_b, vk_t = _vk(att, "batch", r), _vk(att, "top", r)
 
@@ -146,7 +166,8 @@ def verify(att: Attestation, fast: bool = False, signer: str | None = None, epoc
           f"{n} batches of {st.shape.batch_size} leaves (capacity {st.shape.capacity})")
     if vk_b is not None:
         chosen = [b for b in att.batches if only_batches is None or b.index in only_batches]
-        items = [([context, int(b.root), int(b.commitment)], proof_of(b)) for b in chosen]
+        prefix = [context] if params_hash is None else [context, params_hash]
+        items = [([*prefix, int(b.root), int(b.commitment)], proof_of(b)) for b in chosen]
         oks = _proofs_ok(vk_b, att.verifying_keys[_name(att, "batch")], items, fast)
         bad = [b.index for b, ok in zip(chosen, oks) if not ok]
         r.add("batch proofs", bool(chosen) and not bad,
@@ -159,7 +180,100 @@ def verify(att: Attestation, fast: bool = False, signer: str | None = None, epoc
         r.add("top proof", ok, "book root and totals commitment")
     if att.totals is not None:
         r.add("revealed totals", _totals_open(att), "open the totals commitment")
+        _insurance(att, r)
+    _solvency(att, context, r, fast)
     return r
+
+
+def _solvency(att: Attestation, context: int, r: Report, fast: bool) -> None:
+    """The solvency proof over the top proof's totals commitment, and what it outputs:
+    every asset covered (never a valid "solvent" attestation otherwise)."""
+    from ..book.amounts import AmountError, parse_amount
+    from ..verifier.solvency import BUCKET_LABELS
+
+    st, s = att.statement, att.solvency
+    if "solvency" not in st.statements:
+        if s is not None or st.shape.solvency is not None:
+            r.add("solvency", False, "a solvency section without the solvency statement")
+        return
+    if s is None or st.shape.solvency is None or s.mode != st.shape.solvency.mode:
+        r.add("solvency", False, "the solvency statement has no (or a mismatched) proof")
+        return
+    vk = _vk(att, "solvency", r)
+    symbols = [a.symbol for a in st.assets]
+    try:
+        if st.shape.solvency.reserves == "public":
+            if s.reserves is None or sorted(s.reserves) != sorted(symbols):
+                raise ValueError("public reserves must list every asset")
+            res = [parse_amount(s.reserves[a.symbol], a.decimals, 250) for a in st.assets]
+        else:
+            if s.reserves_commitment is None:
+                raise ValueError("committed reserves need reserves_commitment")
+            res = [int(s.reserves_commitment)]
+        fund: list[int] = []
+        covered: list[int] = []
+        if st.shape.risk is not None:
+            if s.insurance_covered is None or att.risk is None:
+                raise ValueError("with collateral/margin the solvency proof states insurance coverage")
+            fund = [parse_amount(att.risk.insurance_fund or "0", 4 + int(att.risk.params["value_decimals"]), 250)]
+            covered = [int(s.insurance_covered)]
+        if sorted(s.coverage) != sorted(symbols):
+            raise ValueError("coverage must list every asset")
+        pub = [context, int(att.top.totals_commitment), *res, *fund, *(s.coverage[x] for x in symbols), *covered]
+    except (ValueError, AmountError, KeyError) as e:
+        r.add("solvency proof", False, str(e))
+        return
+    if vk is not None:
+        (ok,) = _proofs_ok(vk, att.verifying_keys[_name(att, "solvency")], [(pub, s.proof.model_dump(mode="json"))], fast)
+        r.add("solvency proof", ok, "reserves vs the committed totals, opened privately")
+    label = (lambda v: "covered" if v else "NOT COVERED") if s.mode == "pass_fail" else \
+        (lambda v: BUCKET_LABELS[v] if 0 <= v < len(BUCKET_LABELS) else "?")
+    uncovered = [x for x in symbols if s.coverage[x] < 1]
+    r.add("solvency", not uncovered, ", ".join(f"{x}: {label(s.coverage[x])}" for x in symbols))
+    if s.insurance_covered is not None and att.risk is not None and att.risk.insurance_fund is not None:
+        r.add("insurance fund covers shortfall", s.insurance_covered, "proven without revealing the shortfall")
+
+
+def _risk_params(att: Attestation, r: Report) -> int | None:
+    """The published risk parameters: present exactly with collateral/margin, of the
+    stated shape, and hashing to the stated ``params_hash`` (which every batch proof takes
+    as a public input). Returns that hash, or None without risk statements."""
+    st = att.statement
+    wants = "collateral" in st.statements
+    if not wants:
+        r.add("risk parameters", att.risk is None and st.params_hash is None and st.shape.risk is None
+              and "margin" not in st.statements, "no collateral or margin statement")
+        return None
+    from ..book import Asset, InputError
+    from ..risk.evaluate import prepare
+    from ..risk.params import RiskParamsFile, from_file
+
+    try:
+        if att.risk is None or st.shape.risk is None or st.params_hash is None:
+            raise ValueError("collateral statement without its parameters")
+        raw = RiskParamsFile.model_validate(att.risk.params)
+        setup = prepare(from_file(raw, [Asset(a.symbol, a.decimals) for a in st.assets]), st.shape.risk.regions)
+        ok = setup.shape() == st.shape.risk.model_dump() and str(setup.params_hash) == st.params_hash \
+            and ("margin" in st.statements) == setup.margin
+        r.add("risk parameters", ok, f"{len(raw.instruments)} instruments, {raw.scenarios} scenarios, "
+                                     f"hash {st.params_hash[:16]}…" if ok else "do not hash to the stated params_hash")
+        return int(st.params_hash)
+    except (ValueError, InputError) as e:
+        r.add("risk parameters", False, str(e))
+        return int(st.params_hash) if st.params_hash else 0
+
+
+def _insurance(att: Attestation, r: Report) -> None:
+    """With revealed totals, a declared insurance fund must cover the revealed shortfall."""
+    from decimal import Decimal
+
+    outcome = att.totals.outcome if att.totals else None
+    if att.risk is None or att.risk.insurance_fund is None or outcome is None:
+        return
+    fund = Decimal(att.risk.insurance_fund)
+    short = max(Decimal(outcome.collateral_shortfall), Decimal(outcome.margin_shortfall))
+    r.add("insurance fund", short <= fund,
+          f"shortfall {short} {att.risk.params.get('quote', '')} vs declared fund {fund}")
 
 
 def _name(att: Attestation, role: str) -> str:
@@ -179,5 +293,18 @@ def _totals_open(att: Attestation) -> bool:
         de = [parse_amount(t.debt[a.symbol], a.decimals, st.shape.range_bits + spec.MAX_LEAVES_LOG2) for a in st.assets]
     except AmountError:
         return False
-    lanes = spec.sums_lanes(eq, de, st.shape.range_bits)
+    extras: list[int] = []
+    if st.shape.risk is not None:
+        o = t.outcome
+        if o is None or att.risk is None:
+            return False
+        scale = 4 + int(att.risk.params.get("value_decimals", 0))
+        try:
+            extras = [o.under_collateralized, parse_amount(o.collateral_shortfall, scale, 250),
+                      o.under_margined, parse_amount(o.margin_shortfall, scale, 250)]
+        except AmountError:
+            return False
+    elif t.outcome is not None:
+        return False
+    lanes = spec.sums_lanes(eq, de, st.shape.range_bits, extras)
     return str(spec.sum_commitment(lanes, int(t.blind))) == att.top.totals_commitment

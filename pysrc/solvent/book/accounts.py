@@ -31,6 +31,8 @@ class AccountBook:
     ids: list[str] = field(default_factory=list)
     equity: list[list[int]] = field(default_factory=list)
     debt: list[list[int]] | None = None
+    positions: list[list[int]] | None = None
+    """Signed quantities per instrument (smallest units), when a positions file is given."""
 
     @property
     def size(self) -> int:
@@ -47,7 +49,7 @@ class AccountBook:
         return eq, de
 
 
-def _rows_csv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+def _rows_csv(path: Path, required: tuple[str, ...], optional: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
     try:
         with open(path, newline="", encoding="utf-8") as f:
             reader = csv.reader(f)
@@ -55,7 +57,7 @@ def _rows_csv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
             if header is None:
                 raise InputError(path, "the book is empty (no header, no rows)")
             header = [h.strip() for h in header]
-            _check_header(path, header)
+            _check_header(path, header, required, optional)
             for record in reader:
                 line = reader.line_num
                 if not record or record == [""]:
@@ -71,14 +73,15 @@ def _rows_csv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         raise InputError(path, f"malformed CSV: {e}") from e
 
 
-def _check_header(path: Path, header: list[str]) -> None:
-    missing = [c for c in REQUIRED if c not in header]
-    unknown = [c for c in header if c not in REQUIRED + OPTIONAL]
+def _check_header(path: Path, header: list[str], required: tuple[str, ...], optional: tuple[str, ...]) -> None:
+    missing = [c for c in required if c not in header]
+    unknown = [c for c in header if c not in required + optional]
     if missing or unknown or len(set(header)) != len(header):
-        raise InputError(path, f"columns must be {', '.join(REQUIRED)} [, debt]; got {', '.join(header)}", row=1)
+        extra = "".join(f" [, {c}]" for c in optional)
+        raise InputError(path, f"columns must be {', '.join(required)}{extra}; got {', '.join(header)}", row=1)
 
 
-def _rows_parquet(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+def _rows_parquet(path: Path, required: tuple[str, ...], optional: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -86,7 +89,7 @@ def _rows_parquet(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         table = pq.read_table(path)
     except (OSError, pa.ArrowException) as e:
         raise InputError(path, f"cannot read Parquet: {e}") from e
-    _check_header(path, table.column_names)
+    _check_header(path, table.column_names, required, optional)
     columns = {}
     for name in table.column_names:
         col = table.column(name)
@@ -97,11 +100,13 @@ def _rows_parquet(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         yield i + 1, {name: ("" if v[i] is None else str(v[i])) for name, v in columns.items()}
 
 
-def rows(path: str | Path) -> Iterator[tuple[int, dict[str, str]]]:
+def rows(path: str | Path, columns: tuple[str, ...] = REQUIRED,
+         optional: tuple[str, ...] = ()) -> Iterator[tuple[int, dict[str, str]]]:
+    """``(row number, record)`` of a CSV or Parquet file with the given columns."""
     path = Path(path)
     if path.suffix.lower() in (".parquet", ".pq"):
-        return _rows_parquet(path)
-    return _rows_csv(path)
+        return _rows_parquet(path, columns, optional)
+    return _rows_csv(path, columns, optional)
 
 
 def read_accounts(path: str | Path, assets: list[Asset], range_bits: int = 64,
@@ -113,7 +118,7 @@ def read_accounts(path: str | Path, assets: list[Asset], range_bits: int = 64,
     account_index: dict[str, int] = {}
     seen: dict[tuple[int, int], int] = {}
     with_debt: bool | None = None
-    for row, rec in (records if records is not None else rows(path)):
+    for row, rec in (records if records is not None else rows(path, REQUIRED, OPTIONAL)):
         if with_debt is None:
             with_debt = "debt" in rec
             if with_debt:

@@ -11,6 +11,8 @@ from typing import Sequence
 from ..circuit import CircuitBuilder, LC
 from ..circuit import gadgets as g
 from ..verifier import book
+from ..verifier import risk as risk_spec
+from . import risk as risk_gadgets
 from .shape import internal_nodes
 
 
@@ -35,16 +37,34 @@ def sum_tree(cs: CircuitBuilder, hashes: Sequence[LC], lanes: Sequence[Sequence[
     return hashes[0], list(lanes[0]), commitment
 
 
-def batch(cs: CircuitBuilder, n_assets: int, range_bits: int, batch_size: int, with_debt: bool) -> None:
+def batch(cs: CircuitBuilder, n_assets: int, range_bits: int, batch_size: int, with_debt: bool,
+          risk: dict | None = None) -> None:
     """``batch_size`` accounts: every balance in range, tags strictly increasing below
     2^240, leaves hashed, the batch's sum tree, and a hiding commitment binding the
-    batch's sums and boundary tags to the attestation context."""
+    batch's sums and boundary tags to the attestation context. With ``risk``
+    (``{"regions", "instruments", "scenarios"}``) it also proves, per account, collateral
+    adequacy and (with instruments) margin, over the same leaves, and sums the outcome
+    (see risk.md) up the tree as four extra lanes."""
     B, A = batch_size, n_assets
     context = cs.public_input("context")
+    rs = risk_gadgets.RiskShape(n_assets=A, **risk) if risk else None
+    if rs is not None:
+        if range_bits > 64:
+            raise ValueError("collateral and margin need balances of at most 64 bits")
+        params_hash = cs.public_input("params_hash")
+        params_in = cs.private_input("params", (rs.params_len,))
+        with cs.scope("params"):
+            cs.assert_equal(g.hash_many(cs, risk_spec.PARAMS, params_in), params_hash)
+        params = risk_gadgets.split_params(rs, params_in)
+        onehot = cs.private_input("regions", (B, A, rs.regions))
+        if rs.margin:
+            quantities = cs.private_input("quantities", (B, rs.instruments))
+            scan = cs.private_input("scan_risk", (B,))
+            claims = cs.private_input("requirement", (B,))
     tags = cs.private_input("tags", (B,))
     equity = cs.private_input("equity", (B, A))
     debt = cs.private_input("debt", (B, A)) if with_debt else [[LC.const(0)] * A for _ in range(B)]
-    positions = cs.private_input("positions", (B,))
+    positions = cs.private_input("positions", (B,)) if rs is None or not rs.margin else None
     node_blinds = cs.private_input("node_blinds", (internal_nodes(B),))
     batch_blind = cs.private_input("batch_blind")
 
@@ -69,10 +89,23 @@ def batch(cs: CircuitBuilder, n_assets: int, range_bits: int, batch_size: int, w
                 if with_debt:
                     with cs.scope(f"debt[{a}]"):
                         cs.range_check(debt[i][a], range_bits)
+            extras: list[LC] = []
+            pos = positions[i] if positions is not None else None
+            if rs is not None:
+                coll = risk_gadgets.collateral_value(cs, rs, params, equity[i], onehot[i])
+                owed = risk_gadgets.debt_value(cs, params, debt[i])
+                with cs.scope("collateral_outcome"):
+                    extras += risk_gadgets.shortfall(cs, coll, owed, rs.value_bits)
+                if rs.margin:
+                    pos, req = risk_gadgets.requirement(cs, rs, params, quantities[i], scan[i], claims[i])
+                    with cs.scope("margin_outcome"):
+                        extras += risk_gadgets.shortfall(cs, coll - owed, req, rs.value_bits)
+                else:
+                    extras += [LC.const(0), LC.const(0)]
             with cs.scope("leaf"):
                 leaves.append(g.hash_many(cs, book.LEAF, [
-                    tags[i], *g.pack_all(equity[i], range_bits), *g.pack_all(debt[i], range_bits), positions[i]]))
-            lanes.append(g.pack_all([*equity[i], *debt[i]], width))
+                    tags[i], *g.pack_all(equity[i], range_bits), *g.pack_all(debt[i], range_bits), pos]))
+            lanes.append([*g.pack_all([*equity[i], *debt[i]], width), *extras])
 
     root, root_lanes, _ = sum_tree(cs, leaves, lanes, node_blinds)
     with cs.scope("batch_commitment"):
@@ -81,13 +114,13 @@ def batch(cs: CircuitBuilder, n_assets: int, range_bits: int, batch_size: int, w
     cs.public_output("batch_commitment", commitment)
 
 
-def top(cs: CircuitBuilder, n_assets: int, range_bits: int, capacity: int) -> None:
+def top(cs: CircuitBuilder, n_assets: int, range_bits: int, capacity: int, extra_lanes: int = 0) -> None:
     """Binds every batch proof into one book: opens each active slot's batch commitment,
     chains ``(root, commitment)`` into the digest the verifier recomputes from the batch
     proofs, orders batch boundaries, and builds the top tree whose root sum commitment is
     the commitment to the book's totals."""
     M = capacity
-    L = -(-2 * n_assets // (book.PACK_BITS // book.sum_width(range_bits)))
+    L = -(-2 * n_assets // (book.PACK_BITS // book.sum_width(range_bits))) + extra_lanes
     context = cs.public_input("context")
     active = cs.private_input("active", (M,))
     roots = cs.private_input("batch_roots", (M,))

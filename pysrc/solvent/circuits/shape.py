@@ -16,6 +16,12 @@ class BookShape:
     ``capacity × batch_size`` leaves."""
     range_bits: int = 64
     with_debt: bool = False
+    risk: dict | None = None
+    """``{"regions", "instruments", "scenarios"}`` when collateral (and margin, with
+    instruments) are proven: fixes the risk parameters' layout, not their values."""
+    solvency: dict | None = None
+    """``{"mode": "pass_fail" | "buckets", "reserves": "public" | "committed"}`` when the
+    solvency statement is proven."""
 
     def __post_init__(self) -> None:
         if self.n_assets < 1:
@@ -29,12 +35,31 @@ class BookShape:
             raise ValueError(f"batch size {self.batch_size} above 2^{book.MAX_BATCH_LOG2}")
         if self.batch_size * self.capacity > 1 << book.MAX_LEAVES_LOG2:
             raise ValueError("batch size × capacity above 2^32 leaves")
+        if self.risk is not None:
+            if set(self.risk) != {"regions", "instruments", "scenarios"} or self.risk["regions"] < 1 \
+                    or self.risk["scenarios"] < 1 or self.risk["instruments"] < 0:
+                raise ValueError(f"bad risk shape {self.risk}")
+            if self.range_bits > 64:
+                raise ValueError("collateral and margin need balances of at most 64 bits")
+        if self.solvency is not None and (set(self.solvency) != {"mode", "reserves"}
+                                          or self.solvency["mode"] not in ("pass_fail", "buckets")
+                                          or self.solvency["reserves"] not in ("public", "committed")):
+            raise ValueError(f"bad solvency shape {self.solvency}")
+
+    def solvency_params(self) -> dict:
+        assert self.solvency is not None
+        return {"n_assets": self.n_assets, "range_bits": self.range_bits, "extra_lanes": self.extra_lanes,
+                **self.solvency}
+
+    @property
+    def extra_lanes(self) -> int:
+        return 4 if self.risk is not None else 0
 
     @property
     def lanes(self) -> int:
         """Field elements holding a node's packed sums (equity and debt per asset)."""
         per = book.PACK_BITS // book.sum_width(self.range_bits)
-        return -(-2 * self.n_assets // per)
+        return -(-2 * self.n_assets // per) + self.extra_lanes
 
     @property
     def leaf_inputs(self) -> int:
@@ -42,11 +67,17 @@ class BookShape:
         return 2 + 2 * -(-self.n_assets // per)
 
     def batch_params(self) -> dict:
-        return {"n_assets": self.n_assets, "range_bits": self.range_bits,
-                "batch_size": self.batch_size, "with_debt": self.with_debt}
+        params = {"n_assets": self.n_assets, "range_bits": self.range_bits,
+                  "batch_size": self.batch_size, "with_debt": self.with_debt}
+        if self.risk is not None:
+            params["risk"] = dict(self.risk)
+        return params
 
     def top_params(self) -> dict:
-        return {"n_assets": self.n_assets, "range_bits": self.range_bits, "capacity": self.capacity}
+        params = {"n_assets": self.n_assets, "range_bits": self.range_bits, "capacity": self.capacity}
+        if self.extra_lanes:
+            params["extra_lanes"] = self.extra_lanes
+        return params
 
     def to_dict(self) -> dict:
         return asdict(self)

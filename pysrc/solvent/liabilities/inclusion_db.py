@@ -20,7 +20,8 @@ CREATE TABLE accounts (
     salt TEXT NOT NULL,
     equity TEXT NOT NULL,      -- JSON list of integer units, asset order
     debt TEXT NOT NULL,
-    positions TEXT NOT NULL    -- positions commitment, decimal
+    positions TEXT NOT NULL,   -- positions commitment, decimal
+    quantities TEXT            -- JSON list of signed smallest units per instrument, or NULL
 );
 CREATE TABLE nodes (
     batch INTEGER NOT NULL,    -- -1: the top tree over batch slots
@@ -39,10 +40,16 @@ def write(path: Path, book: AccountBook, layout: BookLayout, top: TopTree, meta:
         con.executescript(SCHEMA)
         con.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
         zeros = json.dumps(["0"] * len(book.assets))
+        def positions(i: int) -> tuple[str, str | None]:
+            if layout.positions is None:
+                return "0", None
+            quantities = book.positions[i] if book.positions is not None else [0] * len(layout.risk.params.instruments)
+            return str(layout.positions[layout.leaf_of[i]]), json.dumps([str(q) for q in quantities])
+
         con.executemany(
-            "INSERT INTO accounts VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO accounts VALUES (?, ?, ?, ?, ?, ?, ?)",
             ((aid, layout.leaf_of[i], str(layout.salts[i]), json.dumps([str(v) for v in book.equity[i]]),
-              json.dumps([str(v) for v in book.debt[i]]) if book.debt is not None else zeros, "0")
+              json.dumps([str(v) for v in book.debt[i]]) if book.debt is not None else zeros, *positions(i))
              for i, aid in enumerate(book.ids)),
         )
         tree = layout.tree
@@ -75,7 +82,7 @@ class InclusionDb:
         self.meta = dict(self.con.execute("SELECT key, value FROM meta"))
 
     def account(self, account_id: str) -> tuple | None:
-        return self.con.execute("SELECT leaf, salt, equity, debt, positions FROM accounts WHERE account_id = ?",
+        return self.con.execute("SELECT leaf, salt, equity, debt, positions, quantities FROM accounts WHERE account_id = ?",
                                 (account_id,)).fetchone()
 
     def node(self, batch: int, level: int, idx: int) -> tuple[int, int | None]:

@@ -16,15 +16,19 @@ from ..backend import Groth16, KeyPair
 from ..circuit import CompiledCircuit, build
 from ..circuits import liabilities
 from ..circuits.shape import BookShape
+from ..circuits.solvency import solvency
 
-ROLES = ("batch", "top")
 
 
 def compile_circuits(shape: BookShape) -> dict[str, CompiledCircuit]:
-    return {
+    """Every circuit of the shape: batch and top, and solvency when it is proven."""
+    circuits = {
         "batch": build(liabilities.batch, "liabilities_batch", **shape.batch_params()),
         "top": build(liabilities.top, "liabilities_top", **shape.top_params()),
     }
+    if shape.solvency is not None:
+        circuits["solvency"] = build(solvency, "liabilities_solvency", **shape.solvency_params())
+    return circuits
 
 
 @dataclass
@@ -39,8 +43,8 @@ def setup_dev_insecure(shape: BookShape, out: Path, backend: Groth16, seed: byte
     out.mkdir(parents=True, exist_ok=True)
     circuits = compile_circuits(shape)
     keys = {}
-    for role in ROLES:
-        keys[role] = backend.setup_dev_insecure(circuits[role], seed=None if seed is None else seed + role.encode())
+    for role, compiled in circuits.items():
+        keys[role] = backend.setup_dev_insecure(compiled, seed=None if seed is None else seed + role.encode())
         backend.save_keys(keys[role], out)
     tmp = out / f"shape.json.{os.getpid()}.tmp"
     tmp.write_text(json.dumps(shape.to_dict(), indent=1))
@@ -59,4 +63,4 @@ def read_shape(keys_dir: Path) -> BookShape:
 def load(keys_dir: Path, backend: Groth16) -> ShapeKeys:
     shape = read_shape(keys_dir)
     circuits = compile_circuits(shape)
-    return ShapeKeys(shape, circuits, {role: backend.load_keys(keys_dir, circuits[role]) for role in ROLES})
+    return ShapeKeys(shape, circuits, {role: backend.load_keys(keys_dir, c) for role, c in circuits.items()})

@@ -9,6 +9,10 @@ from dataclasses import dataclass
 from .. import _native
 from ..book import AccountBook
 from ..circuits.shape import BookShape
+from ..field import R
+from ..risk.evaluate import AccountRisk, RiskSetup, evaluate
+from ..verifier import book as spec
+from ..verifier import risk as risk_spec
 
 
 def _ints(data: bytes) -> list[int]:
@@ -31,6 +35,11 @@ class BookLayout:
     order: list[int]
     leaf_of: list[int]
     tree: _native.BookTree
+    risk: RiskSetup | None = None
+    leaf_risk: list[AccountRisk] | None = None
+    """Per leaf (tag order), with collateral/margin statements."""
+    positions: list[int] | None = None
+    """Per leaf positions commitment, with the margin statement."""
 
     @property
     def num_batches(self) -> int:
@@ -40,13 +49,22 @@ class BookLayout:
         return range(b * self.shape.batch_size, (b + 1) * self.shape.batch_size)
 
 
-def lay_out(book: AccountBook, shape: BookShape, secret: bytes, epoch: int) -> BookLayout:
+def positions_commitment(quantities: list[int]) -> int:
+    """``verifier.risk.positions_commitment``, with the native Poseidon (bulk)."""
+    offset = 1 << (risk_spec.QUANTITY_BITS - 1)
+    return _native.hash_many(risk_spec.POSITIONS, spec.pack([q + offset for q in quantities], risk_spec.QUANTITY_BITS))
+
+
+def lay_out(book: AccountBook, shape: BookShape, secret: bytes, epoch: int, risk: RiskSetup | None = None) -> BookLayout:
     if shape.n_assets != len(book.assets):
         raise ValueError(f"shape has {shape.n_assets} assets, the book {len(book.assets)}")
     if book.has_debt and not shape.with_debt:
         raise ValueError("the book has debt but the circuits were set up without debt")
     if book.range_bits != shape.range_bits:
         raise ValueError(f"book validated for {book.range_bits} bits, circuits use {shape.range_bits}")
+    if (risk is None) != (shape.risk is None) or (risk is not None and risk.shape() != shape.risk):
+        raise ValueError(f"the risk parameters ({risk.shape() if risk else None}) do not fit the circuits' "
+                         f"risk shape ({shape.risk})")
     B = shape.batch_size
     n_batches = max(1, -(-book.size // B))
     if n_batches > shape.capacity:
@@ -71,12 +89,23 @@ def lay_out(book: AccountBook, shape: BookShape, secret: bytes, epoch: int) -> B
     equity = [book.equity[i] if i >= 0 else zeros for i in order]
     debt = [book.debt[i] if i >= 0 else zeros for i in order] if book.debt is not None else None
     sorted_tags = sorted(all_tags)
+    leaf_risk = positions = None
+    extras = b""
+    if risk is not None:
+        leaf_risk = [evaluate(book, risk, i if i >= 0 else None) for i in order]
+        extras = b"".join(v.to_bytes(32, "little") for r in leaf_risk for v in r.outcome)
+        if risk.margin:
+            n_instr = len(risk.params.instruments)
+            positions = [positions_commitment(book.positions[i] if i >= 0 and book.positions is not None
+                                              else [0] * n_instr) for i in order]
     tree = _native.BookTree.build(
         secret, epoch, shape.range_bits, shape.n_assets, B,
         b"".join(t.to_bytes(32, "little") for t in sorted_tags),
-        _u128(equity), _u128(debt) if debt is not None else None, None,
+        _u128(equity), _u128(debt) if debt is not None else None,
+        b"".join(p.to_bytes(32, "little") for p in positions) if positions is not None else None,
+        extras or None, shape.extra_lanes,
     )
-    return BookLayout(shape, epoch, sorted_tags, salts, order, leaf_of, tree)
+    return BookLayout(shape, epoch, sorted_tags, salts, order, leaf_of, tree, risk, leaf_risk, positions)
 
 
 def batch_inputs(layout: BookLayout, book: AccountBook, b: int, context: int) -> dict:
@@ -95,6 +124,18 @@ def batch_inputs(layout: BookLayout, book: AccountBook, b: int, context: int) ->
     }
     if shape.with_debt:
         inputs["debt"] = [list(book.debt[i]) if (i >= 0 and book.debt is not None) else list(zeros) for i in idx]
+    if layout.risk is not None:
+        setup, rs = layout.risk, [layout.leaf_risk[k] for k in rng]
+        inputs["params_hash"] = setup.params_hash
+        inputs["params"] = list(setup.vector)
+        inputs["regions"] = [[[int(k == reg) for k in range(setup.n_regions)] for reg in r.regions] for r in rs]
+        if setup.margin:
+            n_instr = len(setup.params.instruments)
+            del inputs["positions"]
+            inputs["quantities"] = [[q % R for q in (book.positions[i] if i >= 0 and book.positions is not None
+                                                     else [0] * n_instr)] for i in idx]
+            inputs["scan_risk"] = [r.scan % R for r in rs]
+            inputs["requirement"] = [r.requirement for r in rs]
     return inputs
 
 

@@ -75,9 +75,11 @@ def leaf_hash(tag: int, equity: Sequence[int], debt: Sequence[int], positions: i
     return hash_many(LEAF, [tag, *pack(equity, range_bits), *pack(debt, range_bits), positions % R])
 
 
-def sums_lanes(equity_sums: Sequence[int], debt_sums: Sequence[int], range_bits: int) -> list[int]:
-    """Per-asset sums (equity then debt) packed in lanes of ``range_bits + 32`` bits."""
-    return pack([*equity_sums, *debt_sums], sum_width(range_bits))
+def sums_lanes(equity_sums: Sequence[int], debt_sums: Sequence[int], range_bits: int,
+               extras: Sequence[int] = ()) -> list[int]:
+    """Per-asset sums (equity then debt) packed in lanes of ``range_bits + 32`` bits, then
+    the collateral/margin outcome sums (``verifier.risk.outcome``), one element each."""
+    return [*pack([*equity_sums, *debt_sums], sum_width(range_bits)), *extras]
 
 
 def sum_commitment(lanes: Sequence[int], blind: int) -> int:

@@ -1,0 +1,117 @@
+"""Collateral adequacy and margin: the formulas the circuits prove (spec:
+circuits/risk.md). Plain integers in value units (``10^-value_decimals`` of the quote
+currency); ratios in basis points, so ratio-weighted values are *scaled* by 10^4 and
+exact — nothing is rounded.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from .poseidon import hash_many
+
+SCALE = 10_000
+"""Basis points: a tiered value times 10^4 is an exact integer."""
+VALUE_BITS = 112
+"""An account's value in one asset (balance < 2^64 × price < 2^48) is below 2^112."""
+INF = 1 << (VALUE_BITS + 1)
+"""Upper end of an unbounded band; also the bounds of an unused (unreachable) region."""
+REGION_BITS = VALUE_BITS + 2
+QUANTITY_BITS = 48
+RISK_BITS = 48
+PARAMS = "solvent.params.v1"
+POSITIONS = "solvent.positions.v1"
+
+Region = tuple[int, int, int, int]
+"""``(lo, hi, ratio_bps, intercept)``: on ``lo ≤ cv ≤ hi`` the tiered value (×10^4) is
+``intercept + ratio·cv``."""
+
+
+def regions(bounds: Sequence[int | None], ratios: Sequence[int], n_regions: int) -> list[Region]:
+    """One asset's tiers as the circuit's regions: the bands, then the flat region above
+    the last bounded band (value capped), then unreachable padding up to ``n_regions``."""
+    out: list[Region] = []
+    lo, value = 0, 0
+    for hi, r in zip(bounds, ratios):
+        top = INF if hi is None else hi
+        out.append((lo, top, r, value - r * lo))
+        if hi is None:
+            break
+        value += (hi - lo) * r
+        lo = hi
+    else:
+        out.append((lo, INF, 0, value))  # above the last band: capped
+    if len(out) > n_regions:
+        raise ValueError(f"{len(out)} tier regions, the circuit takes {n_regions}")
+    out += [(INF, INF, 0, 0)] * (n_regions - len(out))
+    return out
+
+
+def tiered_scaled(cv: int, region_list: Sequence[Region]) -> int:
+    for lo, hi, r, icpt in region_list:
+        if lo <= cv <= hi:
+            return icpt + r * cv
+    raise ValueError(f"value {cv} in no region")
+
+
+def region_of(cv: int, region_list: Sequence[Region]) -> int:
+    return next(k for k, (lo, hi, _, _) in enumerate(region_list) if lo <= cv <= hi)
+
+
+def params_vector(prices: Sequence[int], asset_regions: Sequence[Sequence[Region]],
+                  marks: Sequence[int], rates: Sequence[int], risk_arrays: Sequence[Sequence[int]],
+                  r: int) -> list[int]:
+    """Field elements hashed into ``params_hash``, in this order: per asset its price and
+    regions, then per instrument its mark price, rate and risk array (negative values
+    as ``r − |x|``)."""
+    v: list[int] = []
+    for p, regs in zip(prices, asset_regions):
+        v.append(p)
+        for reg in regs:
+            v.extend(reg)
+    for m, rate, arr in zip(marks, rates, risk_arrays):
+        v.extend([m, rate, *(x % r for x in arr)])
+    return v
+
+
+def params_hash(vector: Sequence[int]) -> int:
+    return hash_many(PARAMS, vector)
+
+
+def positions_commitment(quantities: Sequence[int]) -> int:
+    """Offset-encoded signed quantities (``q + 2^47``, 48 bits), five to an element."""
+    from .book import pack
+
+    offset = 1 << (QUANTITY_BITS - 1)
+    return hash_many(POSITIONS, pack([q + offset for q in quantities], QUANTITY_BITS))
+
+
+def collateral_scaled(equity: Sequence[int], prices: Sequence[int], asset_regions) -> int:
+    return sum(tiered_scaled(e * p, regs) for e, p, regs in zip(equity, prices, asset_regions))
+
+
+def debt_scaled(debt: Sequence[int], prices: Sequence[int]) -> int:
+    return SCALE * sum(d * p for d, p in zip(debt, prices))
+
+
+def requirement_scaled(quantities: Sequence[int], marks: Sequence[int], rates: Sequence[int],
+                       risk_arrays: Sequence[Sequence[int]], scenarios: int) -> int:
+    """Maintenance requirement ×10^4: the worst scenario loss, and at least the futures
+    floor Σ |q|·mark·rate, and at least 0."""
+    scan = max(sum(q * arr[s] for q, arr in zip(quantities, risk_arrays)) for s in range(scenarios))
+    floor = sum(abs(q) * m * rate for q, m, rate in zip(quantities, marks, rates))
+    return max(SCALE * scan, floor, 0)
+
+
+def outcome(collateral: int, debt: int, requirement: int | None) -> tuple[int, int, int, int]:
+    """``(under-collateralized?, shortfall, under-margined?, shortfall)`` of one account,
+    all ×10^4."""
+    under_c = int(collateral < debt)
+    out = [under_c, (debt - collateral) * under_c]
+    if requirement is not None:
+        net = collateral - debt
+        under_m = int(net < requirement)
+        out += [under_m, (requirement - net) * under_m]
+    else:
+        out += [0, 0]
+    return tuple(out)  # type: ignore[return-value]

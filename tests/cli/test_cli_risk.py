@@ -1,0 +1,76 @@
+"""`solvent prove --positions --risk --statements …` from files."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from solvent.cli import main
+from tests.risk.helpers import RISK
+
+ACCOUNTS = ("account_id,asset,balance,debt\n"
+            "alice,BTC,1.5,0\nalice,USDT,10000,50000\n"
+            "bob,BTC,0.1,0\nbob,USDT,0,9000\n"
+            "carol,USDT,500,0\n")
+POSITIONS = "account_id,instrument,quantity\nalice,BTC-PERP,1\ncarol,BTC-C-70000,-2.5\ndave,BTC-PERP,-0.5\n"
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    d = tmp_path_factory.mktemp("risk-inputs")
+    (d / "accounts.csv").write_text(ACCOUNTS)
+    (d / "assets.csv").write_text("symbol,decimals\nBTC,8\nUSDT,6\n")
+    (d / "positions.csv").write_text(POSITIONS)
+    (d / "risk.json").write_text(json.dumps(RISK))
+    return d
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_prove_and_verify_all_statements(files, tmp_path):
+    out = tmp_path / "att"
+    r = run("prove", "--accounts", files / "accounts.csv", "--assets", files / "assets.csv", "--out", out,
+            "--positions", files / "positions.csv", "--risk", files / "risk.json",
+            "--statements", "liabilities,collateral,margin", "--insurance-fund", "100000",
+            "--batch-size", 4, "--reveal-totals", "--json")
+    assert r.exit_code == 0, r.output
+    summary = json.loads(r.stdout)
+    assert summary["statements"] == ["liabilities", "collateral", "margin"]
+    assert summary["accounts"] == 4, "dave, with a position and no balance, is kept, not dropped"
+    assert summary["accounts_short"] >= 1 and "bob" in r.stderr
+    v = run("verify", out, "--fast", "--json")
+    assert v.exit_code == 0, v.output
+    assert json.loads(v.stdout)["valid"]
+    proof = tmp_path / "carol.json"
+    assert run("inclusion", out, "--account", "carol", "--out", proof).exit_code == 0
+    assert json.loads(proof.read_text())["positions"]["BTC-C-70000"] == "-2.5"
+    assert run("verify-inclusion", proof, "--attestation", out, "--fast").exit_code == 0
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--statements", "liabilities,margin", "--risk", "risk.json"], "needs --positions"),
+    (["--statements", "liabilities,collateral"], "need --risk"),
+    (["--statements", "liabilities,solvency"], "choose from"),
+    (["--risk", "risk.json"], "neither collateral nor margin"),
+])
+def test_usage_errors(files, tmp_path, extra, message):
+    args = [files / x if x.endswith(".json") else x for x in extra]
+    r = run("prove", "--accounts", files / "accounts.csv", "--assets", files / "assets.csv",
+            "--out", tmp_path / "x", "--batch-size", 4, *args)
+    assert r.exit_code == 2 and message in r.output, r.output
+
+
+def test_bad_positions_file_names_row_and_field(files, tmp_path):
+    bad = tmp_path / "positions.csv"
+    bad.write_text("account_id,instrument,quantity\nalice,BTC-PERP,1\nbob,ETH-PERP,2\n")
+    r = run("prove", "--accounts", files / "accounts.csv", "--assets", files / "assets.csv", "--out", tmp_path / "x",
+            "--positions", bad, "--risk", files / "risk.json", "--statements", "liabilities,collateral,margin",
+            "--batch-size", 4)
+    assert r.exit_code == 2 and "positions.csv, row 3, field 'instrument': unknown instrument 'ETH-PERP'" in r.output
+    bad.write_text("account_id,instrument,quantity\nalice,BTC-PERP,1.00001\n")
+    r = run("prove", "--accounts", files / "accounts.csv", "--assets", files / "assets.csv", "--out", tmp_path / "x",
+            "--positions", bad, "--risk", files / "risk.json", "--statements", "liabilities,collateral,margin",
+            "--batch-size", 4)
+    assert r.exit_code == 2 and "more than the instrument's 4 decimals" in r.output
