@@ -268,3 +268,33 @@ def test_wrong_signer_is_refused(bundle, world, contracts):
     assert registry.call("register", INTRUDER.address, top.address, top_vk, vks).ok
     assert registry.call("submit", INSTITUTION, s3).error == "WrongSigner"
     assert registry.call("submit", INSTITUTION, tuple(forged)).error == "InvalidProof"
+
+
+def test_margin_attestation_customer_positions_on_chain(tmp_path, contracts):
+    """With the margin statement a leaf commits to the customer's positions, which the helper
+    recomputes from the quantities in their inclusion proof (never the operator's number)."""
+    from tests.risk.helpers import RISK
+
+    (tmp_path / "accounts.csv").write_text("account_id,asset,balance,debt\nalice,BTC,1.5,0\nalice,USDT,10000,50000\n"
+                                           "carol,USDT,500,0\n")
+    (tmp_path / "assets.csv").write_text(ASSETS)
+    (tmp_path / "positions.csv").write_text("account_id,instrument,quantity\nalice,BTC-PERP,1\ncarol,BTC-C-70000,-2.5\n")
+    (tmp_path / "risk.json").write_text(json.dumps(RISK))
+    (tmp_path / "key").write_text(SIGNING_KEY)
+    out = tmp_path / "att"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        run("prove", "--accounts", tmp_path / "accounts.csv", "--assets", tmp_path / "assets.csv", "--out", out,
+            "--positions", tmp_path / "positions.csv", "--risk", tmp_path / "risk.json", "--statements",
+            "liabilities,collateral,margin", "--batch-size", 4, "--signing-key-file", tmp_path / "key", "--epoch", 9)
+        run("inclusion", out, "--account", "carol", "--out", tmp_path / "carol.json")
+    att, proof = load(out), load_proof(tmp_path / "carol.json")
+    chain = Chain()
+    registry = chain.deploy(contracts["SolvencyRegistry"], deploy_inclusion_verifier(chain, contracts).address)
+    top = chain.deploy(compile_all({"T.sol": _export(out)})["TopVerifier"])
+    assert registry.call("register", *registration(att)[:1], top.address, *registration(att)[1:]).ok
+    res = registry.call("submit", INSTITUTION, submission(att))
+    assert res.ok, res.error
+    assert registry("verifyInclusion", *registry_call(proof, att).args(INSTITUTION)) is True
+    fewer = proof.model_copy(update={"positions": {**proof.positions, "BTC-C-70000": "-2"}})
+    assert registry("verifyInclusion", *registry_call(fewer, att).args(INSTITUTION)) is False

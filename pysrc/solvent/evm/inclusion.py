@@ -23,9 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from ..attestation.inclusion import InclusionProof
+from ..attestation.inclusion import InclusionProof, leaf_of
 from ..attestation.models import Attestation
-from ..book.amounts import parse_amount
 from ..verifier import MalformedInput
 from ..verifier import book as spec
 from ..verifier.field import R
@@ -99,18 +98,6 @@ class InclusionCall:
         return (institution, self.epoch, self.leaf_hash, self.levels, list(self.path))
 
 
-def leaf_of(proof: InclusionProof, att: Attestation) -> int:
-    """The customer's leaf hash, recomputed from their id, salt and balances (verifier/book.py)."""
-    st = att.statement
-    if sorted(proof.balances) != sorted(a.symbol for a in st.assets):
-        raise MalformedInput(f"balances must list exactly the assets {[a.symbol for a in st.assets]}")
-    bits = st.shape.range_bits
-    equity = [parse_amount(proof.balances[a.symbol].equity, a.decimals, bits) for a in st.assets]
-    debt = [parse_amount(proof.balances[a.symbol].debt, a.decimals, bits) for a in st.assets]
-    tag = spec.tag_of(proof.account_id, int(proof.salt))
-    return spec.leaf_hash(tag, equity, debt, int(proof.positions_commitment), bits)
-
-
 def _levels(steps, n_leaves: int, what: str) -> list[spec.PathLevel]:
     out = [spec.PathLevel(s.position, tuple(int(x) for x in s.siblings), int(s.parent_commitment)) for s in steps]
     shape = spec.arities(n_leaves)
@@ -121,7 +108,8 @@ def _levels(steps, n_leaves: int, what: str) -> list[spec.PathLevel]:
 
 def registry_call(proof: InclusionProof, att: Attestation) -> InclusionCall:
     """The registry's arguments for a customer's inclusion proof (``solvent inclusion``'s
-    JSON): the leaf recomputed from what the customer knows, ``path`` then ``top_path``
+    JSON): the leaf recomputed from what the customer knows (``attestation.inclusion.leaf_of``:
+    id, salt, balances, positions with the margin statement), ``path`` then ``top_path``
     encoded as one path to the book root. Raises MalformedInput (or AmountError) if the
     proof does not fit the attestation's shape or names another attestation."""
     from ..attestation import hashing
@@ -138,4 +126,4 @@ def registry_call(proof: InclusionProof, att: Attestation) -> InclusionCall:
 
 
 __all__ = ["ARITIES", "MAX_LEVELS", "EncodedPath", "encode_path", "decode_path", "verify_path",
-           "InclusionCall", "leaf_of", "registry_call"]
+           "InclusionCall", "registry_call"]
