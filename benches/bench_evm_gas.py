@@ -3,8 +3,9 @@
 Prints tables (no assertions): Groth16 verification for 1..8 public inputs, solvent's
 generated verifier against snarkjs's own Solidity template rendered for the same key
 (what `snarkjs zkey export solidityverifier` writes, minus the zkey); SolvencyRegistry
-register/submit; Poseidon per width; inclusion paths per depth against an inclusion
-SNARK's verification cost.
+register/submit; Poseidon per width; inclusion path levels per arity (2, 4, 8) and whole
+paths of real book shapes (10^6 accounts, batch 256, capacity 4096 among them), computed
+from the per-level figures and measured, against an inclusion SNARK's verification cost.
 
 "tx" is what a transaction pays (21,000 + calldata + execution); "exec" subtracts the
 intrinsic 21,000 and the calldata cost (EIP-2028: 16 gas per non-zero byte, 4 per zero).
@@ -31,6 +32,7 @@ from solvent.evm.contracts import compile_all, deploy_inclusion_verifier, deploy
 from solvent.evm.solc import compile_sources, find_node_modules
 from solvent.evm.verifier_gen import generate_verifier
 from solvent.verifier import R, VerifyingKey, poseidon, vk_hash
+from solvent.verifier import book as spec
 
 _RENDER_SNARKJS = r"""
 const fs = require('fs'); const path = require('path'); const ejs = require('ejs');
@@ -115,7 +117,8 @@ def bench_verifiers(backend: Groth16) -> dict[int, int]:
     return tx_by_n
 
 
-def bench_registry(backend: Groth16) -> None:
+def bench_registry(backend: Groth16) -> tuple[Chain, object]:
+    """register / submit gas; returns the chain and registry with epochs 1 and 2 stored."""
     from eth_account import Account
     from eth_account.messages import encode_defunct
 
@@ -144,6 +147,7 @@ def bench_registry(backend: Groth16) -> None:
         assert r.ok, r.error
         rows.append([f"submit (epoch {epoch})", r.gas])
     table("SolvencyRegistry (tx gas)", ["call", "gas"], rows)
+    return chain, registry
 
 
 def top_like_circuit(cs: CircuitBuilder) -> None:
@@ -162,8 +166,8 @@ def chain_sender() -> str:
     return DEFAULT_SENDER
 
 
-def bench_poseidon(snark_tx: dict[int, int]) -> None:
-    widths = (2, 3, 5, 9, 13, 17)
+def bench_poseidon() -> None:
+    widths = (2, 3, 4, 5, 6, 9, 10, 13, 17)
     contracts = compile_all(widths=widths)
     chain = Chain()
     rows = []
@@ -175,29 +179,66 @@ def bench_poseidon(snark_tx: dict[int, int]) -> None:
     table("Poseidon hash, one call (tx gas, tables loaded from data contracts)",
           ["width", "inputs", "unrolled", "generic loops"], rows)
 
-    fast_v = deploy_inclusion_verifier(chain, contracts)
-    slow_v = deploy_inclusion_verifier(chain, contracts, generic=True)
+
+def random_path(rng: random.Random, arities: list[int]) -> tuple[int, list[int]]:
+    """An encoded path of these arities (bottom first), random words: verifyPath hashes every
+    level before comparing with the root, so its gas does not depend on the words' values
+    (only on their calldata bytes)."""
+    levels = sum((a << 4 | rng.randrange(a)) << (8 * i) for i, a in enumerate(arities))
+    return levels, [rng.randrange(R) for _ in range(sum(arities))]
+
+
+def bench_inclusion(chain: Chain, registry, snark_tx: dict[int, int]) -> None:
+    verifier = deploy_inclusion_verifier(chain, compile_all())
     rng = random.Random(3)
+
+    def gas(arities: list[int]) -> int:
+        levels, words = random_path(rng, arities)
+        r = verifier.call("verifyPath", 1, 2, levels, words)
+        assert r.ok and r.value is False
+        return r.gas
+
+    first8 = gas([8])
+    per = {8: (gas([8] * 5) - first8) // 4}
+    fixed = first8 - per[8]  # 21,000, the arity-8 table copy and the call's own overhead
+    first = {8: 0}
+    for a in (2, 4):
+        one, three = gas([8, a]), gas([8, a, a, a])
+        per[a] = (three - one) // 2
+        first[a] = one - first8 - per[a]  # copying this width's tables, once per call
+    rows = [[8, 10, per[8], "in the fixed cost"]] + [[a, a + 2, per[a], first[a]] for a in (2, 4)]
+    table("Inclusion path, per level (tx gas; random words, so calldata bytes are non-zero)",
+          ["arity", "Poseidon width", "per level", "table copy, first level of this arity"], rows)
+    print(f"fixed cost of a verifyPath call whose path has an arity-8 level: {fixed:,} "
+          "(21,000, the width-10 table copy, the call)")
+
+    def book_path(n_accounts: int, batch: int, capacity: int) -> list[int]:
+        assert -(-n_accounts // batch) <= capacity
+        return spec.arities(batch) + spec.arities(capacity)
+
     rows = []
-    prev = None
-    snark = snark_tx.get(4)
-    for depth in (1, 2, 4, 8, 10, 12):
-        path = [rng.randrange(R) for _ in range(7 * depth)]
-        # gas does not depend on the path's values (every level is hashed, then compared)
-        r = fast_v.call("verifyPath", 1, 2, 0, path)
-        g = slow_v.call("verifyPath", 1, 2, 0, path)
-        per = "" if prev is None else (r.gas - prev[1]) // (depth - prev[0])
-        rows.append([depth, 4**depth, r.gas, per, g.gas, snark or "n/a"])
-        prev = (depth, r.gas)
-    table("Inclusion path, arity 4, Poseidon t=9 (tx gas) vs verifying an inclusion SNARK on chain",
-          ["depth", "leaves", "verifyPath", "per level", "generic loops", "Groth16 (4 inputs)"], rows)
+    levels_r, words_r = None, None
+    for n, batch, cap in ((10**4, 64, 256), (10**6, 256, 4096), (10**6, 1024, 1024), (10**8, 4096, 32768)):
+        arities = book_path(n, batch, cap)
+        computed = fixed + sum(per[a] * arities.count(a) + (first[a] if a in arities else 0) for a in (2, 4, 8))
+        measured = gas(arities)
+        if (n, batch, cap) == (10**6, 256, 4096):
+            levels_r, words_r = random_path(rng, arities)
+        rows.append([f"{n:,}", batch, cap, "+".join(map(str, arities)), computed, measured])
+    table("Whole path, leaf to book root (tx gas): computed from the per-level figures, and measured",
+          ["accounts", "batch", "capacity", "arities", "computed", "measured verifyPath"], rows)
+    r = registry.call("verifyInclusion", chain_sender(), 2, 2, levels_r, words_r)
+    assert r.ok and r.value is False
+    print(f"SolvencyRegistry.verifyInclusion, 10^6 accounts (batch 256, capacity 4096): {r.gas:,} tx gas "
+          f"(Groth16 verification of an inclusion SNARK, 4 inputs: {snark_tx.get(4, 'n/a'):,})")
 
 
 def main() -> int:
     backend = Groth16()
     tx = bench_verifiers(backend)
-    bench_registry(backend)
-    bench_poseidon(tx)
+    chain, registry = bench_registry(backend)
+    bench_poseidon()
+    bench_inclusion(chain, registry, tx)
     return 0
 
 

@@ -13,9 +13,9 @@ interface ITopVerifier {
     function verifyingKey() external view returns (bytes memory);
 }
 
-/// @notice Checks a Merkle sum-tree path against a root (see Poseidon.sol for the layout).
+/// @notice Checks a path of solvent's sum tree against a root (encoding: SumTreeInclusion.sol).
 interface IInclusionVerifier {
-    function verifyPath(uint256 root, uint256 leafHash, uint256 index, uint256[] calldata path)
+    function verifyPath(uint256 root, uint256 leafHash, uint256 levels, uint256[] calldata path)
         external
         view
         returns (bool);
@@ -193,17 +193,18 @@ contract SolvencyRegistry {
         return attestations[institution][epoch];
     }
 
-    /// @notice True iff the leaf at `index` is under the book root stored for (institution, epoch).
-    ///         False if no attestation is stored for that epoch.
+    /// @notice True iff `path` (levels and words as in SumTreeInclusion.verifyPath) leads from
+    ///         `leafHash` to the book root stored for (institution, epoch). False if no
+    ///         attestation is stored for that epoch, or the path is malformed.
     function verifyInclusion(
         address institution,
         uint64 epoch,
         uint256 leafHash,
-        uint256 index,
+        uint256 levels,
         uint256[] calldata path
     ) external view returns (bool) {
         Attestation storage a = attestations[institution][epoch];
         if (a.attestationHash == bytes32(0)) return false;
-        return inclusionVerifier.verifyPath(a.bookRoot, leafHash, index, path);
+        return inclusionVerifier.verifyPath(a.bookRoot, leafHash, levels, path);
     }
 }

@@ -78,3 +78,17 @@ def test_input_errors_exit_2_naming_the_file(tmp_path, prover):
         assert res.exit_code == 2, res.output
         assert needle in res.output, res.output
     assert not (tmp_path / "V.sol").exists()
+
+
+def test_roles_resolve_through_attestation_json(tmp_path, prover):
+    """`solvent prove` stores keys under circuit names (keys/liabilities_top.vk.json); --circuit
+    top / batch (the default: top) finds them through the statement's circuit roles."""
+    att = write_attestation(tmp_path, prover.keys.vk_json, name="liabilities_top")
+    (att / "attestation.json").write_text(json.dumps({"statement": {"circuits": [
+        {"role": "batch", "name": "liabilities_batch"}, {"role": "top", "name": "liabilities_top"}]}}))
+    runner = CliRunner()
+    res = runner.invoke(main, ["export-verifier", str(att), "--out", str(tmp_path / "T.sol"), "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["key"].endswith("liabilities_top.vk.json")
+    res = runner.invoke(main, ["export-verifier", str(att), "--circuit", "batch", "--out", str(tmp_path / "B.sol")])
+    assert res.exit_code == 2 and "liabilities_batch.vk.json" in res.output

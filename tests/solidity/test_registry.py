@@ -16,8 +16,10 @@ from solvent.evm.calldata import proof_words
 from solvent.evm.contracts import code_hash, deploy_inclusion_verifier
 from solvent.evm.solc import compile_sources
 from solvent.evm.verifier_gen import generate_verifier
-from solvent.evm.inclusion import SumTree
+from solvent.evm.inclusion import encode_path
 from solvent.verifier import R, VerifyingKey, poseidon, vk_hash
+
+from .trees import Tree
 
 SIGNER = Account.from_key(b"\x11" * 32)      # dev test keys, generated here, never real
 INTRUDER = Account.from_key(b"\x22" * 32)
@@ -27,13 +29,9 @@ HALF_N = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0
 SECP_N = 2 * HALF_N + 1
 
 
-def leaf(i):
-    return poseidon([i, 1]), poseidon([i, 2])
-
-
 @pytest.fixture(scope="module")
 def tree():
-    return SumTree.build([leaf(i) for i in range(16)], lambda ch: poseidon([s for _, s in ch]))
+    return Tree.build([8, 2])
 
 
 @pytest.fixture
@@ -84,9 +82,11 @@ def test_submit_stores_the_epoch_and_inclusion_checks_against_it(deployed, prove
     assert registry("attestationAt", INSTITUTION, 1) == (tree.root, sub[4], sub[2])
     assert registry("vkHashesOf", INSTITUTION)[1] == b"\x05" * 32
     for i in (0, 9, 15):
-        assert registry("verifyInclusion", INSTITUTION, 1, tree.levels[0][i][0], i, tree.path(i)) is True
-    assert registry("verifyInclusion", INSTITUTION, 1, leaf(99)[0], 9, tree.path(9)) is False
-    assert registry("verifyInclusion", INSTITUTION, 2, tree.levels[0][9][0], 9, tree.path(9)) is False
+        enc = encode_path(tree.path(i))
+        assert registry("verifyInclusion", INSTITUTION, 1, tree.levels[0][i], enc.levels, list(enc.words)) is True
+    enc = encode_path(tree.path(9))
+    assert registry("verifyInclusion", INSTITUTION, 1, poseidon([99]), enc.levels, list(enc.words)) is False
+    assert registry("verifyInclusion", INSTITUTION, 2, tree.levels[0][9], enc.levels, list(enc.words)) is False
 
 
 def test_epochs_only_move_forward(deployed, prover):

@@ -133,22 +133,29 @@ def _levels(steps: list[PathStep]) -> list[spec.PathLevel]:
     return [spec.PathLevel(s.position, tuple(int(x) for x in s.siblings), int(s.parent_commitment)) for s in steps]
 
 
+def leaf_of(proof: InclusionProof, att: Attestation) -> int:
+    """The customer's leaf, recomputed from what they know: id, salt, balances (and positions,
+    with the margin statement). Raises MalformedInput or AmountError."""
+    st = att.statement
+    symbols = [a.symbol for a in st.assets]
+    if sorted(proof.balances) != sorted(symbols):
+        raise MalformedInput(f"balances must list exactly the assets {symbols}")
+    width = st.shape.range_bits
+    eq = [parse_amount(proof.balances[a.symbol].equity, a.decimals, width) for a in st.assets]
+    de = [parse_amount(proof.balances[a.symbol].debt, a.decimals, width) for a in st.assets]
+    tag = spec.tag_of(proof.account_id, int(proof.salt))
+    return spec.leaf_hash(tag, eq, de, _committed_positions(proof, att), width)
+
+
 def verify_inclusion(proof: InclusionProof, att: Attestation, fast: bool = False,
                      expect: dict[str, str] | None = None) -> Report:
     r = Report()
     r.add("attestation", proof.attestation_hash == hashing.attestation_hash(att).hex(),
           "the proof is for this attestation")
     st = att.statement
-    symbols = [a.symbol for a in st.assets]
     leaf = None
     try:
-        if sorted(proof.balances) != sorted(symbols):
-            raise MalformedInput(f"balances must list exactly the assets {symbols}")
-        width = st.shape.range_bits
-        eq = [parse_amount(proof.balances[a.symbol].equity, a.decimals, width) for a in st.assets]
-        de = [parse_amount(proof.balances[a.symbol].debt, a.decimals, width) for a in st.assets]
-        tag = spec.tag_of(proof.account_id, int(proof.salt))
-        leaf = spec.leaf_hash(tag, eq, de, _committed_positions(proof, att), width)
+        leaf = leaf_of(proof, att)
         path = _levels(proof.path)
         root = spec.root_from_path(leaf, path, st.shape.batch_size)
         entry = att.batches[proof.batch] if proof.batch < len(att.batches) else None

@@ -26,6 +26,8 @@ def _key_path(source: Path, circuit: str, circuit_given: bool) -> Path:
             _fail(f"--circuit {circuit!r}: not a circuit name")
         path = source / "keys" / f"{circuit}.vk.json"
         if not path.is_file():
+            path = source / "keys" / f"{_circuit_of_role(source, circuit)}.vk.json"
+        if not path.is_file():
             _fail(f"{path}: no verifying key for circuit {circuit!r} in attestation directory {source}")
         return path
     if source.is_file():
@@ -38,12 +40,24 @@ def _key_path(source: Path, circuit: str, circuit_given: bool) -> Path:
     raise AssertionError  # unreachable
 
 
+def _circuit_of_role(source: Path, role: str) -> str:
+    """The name of the circuit an attestation directory's statement gives ``role`` (``top``,
+    ``batch``): keys are stored under circuit names (``keys/liabilities_top.vk.json``)."""
+    try:
+        circuits = json.loads((source / "attestation.json").read_text())["statement"]["circuits"]
+        names = [c["name"] for c in circuits if c.get("role") == role]
+    except (OSError, ValueError, KeyError, TypeError):
+        return role
+    return names[0] if len(names) == 1 and _CIRCUIT.fullmatch(str(names[0])) else role
+
+
 @click.command("export-verifier")
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path, dir_okay=False),
               help="Solidity file to write.")
 @click.option("--circuit", default="top", show_default=True,
-              help="Circuit whose key DIR/keys/<circuit>.vk.json to use (directories only).")
+              help="Circuit whose key DIR/keys/<circuit>.vk.json to use, by name or by its role in "
+                   "DIR/attestation.json (top, batch); directories only.")
 @click.option("--contract-name", default="Groth16Verifier", show_default=True,
               help="Name of the generated contract.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
@@ -52,8 +66,9 @@ def export_verifier(ctx: click.Context, source: Path, out: Path, circuit: str, c
                     as_json: bool) -> None:
     """Write a Solidity Groth16 verifier (BN254 precompiles) for a verifying key.
 
-    SOURCE is an attestation directory, whose keys are SOURCE/keys/<circuit>.vk.json,
-    or a *.vk.json file (snarkjs layout). The contract exposes
+    SOURCE is an attestation directory, whose keys are SOURCE/keys/<circuit>.vk.json
+    (the circuit named, or the one attestation.json gives that role), or a *.vk.json
+    file (snarkjs layout). The contract exposes
     verifyProof(uint256[2] a, uint256[2][2] b, uint256[2] c, uint256[N] input) -> bool,
     verifyingKey() and VK_HASH (the key's vk_hash), for SolvencyRegistry.
 

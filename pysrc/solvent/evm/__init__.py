@@ -3,8 +3,11 @@
 * :mod:`.verifier_gen` writes a Groth16 verifier contract for a snarkjs verifying key;
 * :mod:`.calldata` encodes proofs for it (EVM G2 order);
 * :mod:`.poseidon_gen` derives the on-chain Poseidon tables from solvent's Python Poseidon;
-* :mod:`.inclusion` builds and checks sum-tree paths in the layout the contract checks;
-* :mod:`.attest` computes the registry's ``context`` and the signed digest;
+* :mod:`.inclusion_gen` writes the inclusion verifier's Poseidon half (widths 4, 6, 10);
+* :mod:`.inclusion` encodes and checks book paths as the contract does, and turns a
+  customer's inclusion proof into ``verifyInclusion`` arguments (:func:`.inclusion.registry_call`);
+* :mod:`.attest` computes the registry's ``context``, the signed digest, and the
+  ``register`` / ``submit`` arguments of an attestation;
 * :mod:`.solc`, :mod:`.contracts`, :mod:`.chain` compile ``verifier/*.sol`` with the pinned
   solcjs and run them in an in-process EVM (pyrevm) for tests and benches.
 

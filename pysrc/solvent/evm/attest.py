@@ -1,13 +1,20 @@
-"""The registry's view of an attestation: ``context`` and the EIP-191 digest (docs/attestation-interface.md).
+"""The registry's view of an attestation (docs/attestation-interface.md): ``context``, the
+EIP-191 digest, and the arguments of ``SolvencyRegistry.register`` and ``submit``.
 
 Needs ``eth-hash`` (keccak); signing in tests uses ``eth-account``.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from eth_hash.auto import keccak
 
 from ..verifier.field import R
+from .calldata import proof_words
+
+if TYPE_CHECKING:
+    from ..attestation.models import Attestation
 
 
 def _address_bytes(signer: str) -> bytes:
@@ -34,4 +41,29 @@ def signed_digest(attestation_hash: bytes) -> bytes:
     return keccak(b"\x19Ethereum Signed Message:\n32" + attestation_hash)
 
 
-__all__ = ["context", "signed_digest"]
+def registration(att: "Attestation") -> tuple[str, bytes, list[bytes]]:
+    """``(signer, topVkHash, vkHashes)`` for ``register(signer, topVerifier, topVkHash, vkHashes)``:
+    the attestation's signer and its circuits' vk hashes (the top circuit's, and all of them)."""
+    st = att.statement
+    top = [c for c in st.circuits if c.role == "top"]
+    if len(top) != 1:
+        raise ValueError("the attestation names no single top circuit")
+    return st.signer, bytes.fromhex(top[0].vk_hash), [bytes.fromhex(c.vk_hash) for c in st.circuits]
+
+
+def submission(att: "Attestation") -> tuple:
+    """The ``Submission`` struct of ``submit(institution, s)`` for a signed attestation:
+    ``(epoch, statementHash, attestationHash, bookRoot, totalsCommitment, batchesDigest,
+    proof words, signature)``."""
+    from ..attestation.hashing import attestation_hash
+    from ..attestation.models import proof_of
+
+    if att.signature is None:
+        raise ValueError("the attestation is not signed")
+    top = att.top
+    return (att.statement.epoch, bytes.fromhex(att.statement_hash), attestation_hash(att), int(top.book_root),
+            int(top.totals_commitment), int(top.batches_digest), proof_words(proof_of(top)),
+            bytes.fromhex(att.signature[2:]))
+
+
+__all__ = ["context", "signed_digest", "registration", "submission"]

@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from ..verifier.poseidon import PARTIAL_ROUNDS
+from .inclusion_gen import ARITIES, inclusion_source, width
 from .poseidon_gen import permutation_source, table_chunks
 from .solc import Compiled, compile_sources
 
-_DEFAULT_LABEL = "solvent.node.v1"
-#: Widths whose unrolled permutation (PoseidonHasherT{t}, PoseidonInclusionVerifierT{t}) is
-#: compiled by default: 9 is the arity-4 inclusion tree's.
-DEFAULT_WIDTHS = (9,)
+#: Widths whose unrolled PoseidonHasherT{t} is compiled by default: none (the inclusion
+#: verifier, always compiled, has its own unrolled permutations).
+DEFAULT_WIDTHS: tuple[int, ...] = ()
 
 
 def verifier_dir() -> Path:
@@ -40,9 +40,11 @@ def solidity_sources() -> dict[str, str]:
 
 def compile_all(extra: Mapping[str, str] | None = None, widths: tuple[int, ...] = DEFAULT_WIDTHS
                 ) -> dict[str, Compiled]:
-    """Compile ``verifier/*.sol``, the unrolled Poseidon contracts for ``widths`` (generated
-    by :func:`.poseidon_gen.permutation_source`) and extra in-memory sources (e.g. verifiers)."""
+    """Compile ``verifier/*.sol``, the generated ``PoseidonInclusionVerifier``
+    (:func:`.inclusion_gen.inclusion_source`), the unrolled hashers for ``widths``
+    (:func:`.poseidon_gen.permutation_source`) and extra in-memory sources (e.g. verifiers)."""
     generated = {f"PoseidonT{t}.sol": permutation_source(t) for t in widths}
+    generated["PoseidonInclusionVerifier.sol"] = inclusion_source()
     return compile_sources({**solidity_sources(), **generated, **(extra or {})})
 
 
@@ -60,18 +62,10 @@ def deploy_poseidon_hasher(chain: Any, compiled: Mapping[str, Compiled], t: int,
     return chain.deploy(compiled["PoseidonHasher"], t, PARTIAL_ROUNDS[t], tables)
 
 
-def deploy_inclusion_verifier(chain: Any, compiled: Mapping[str, Compiled], arity: int = 4,
-                              label: str = _DEFAULT_LABEL, generic: bool = False) -> Any:
-    """A PoseidonInclusionVerifier for ``arity``: the unrolled one if compiled (and not ``generic``)."""
-    from .inclusion import node_domain
-
-    t = 2 * arity + 1
-    tables = deploy_tables(chain, t)
-    fast = compiled.get(f"PoseidonInclusionVerifierT{t}")
-    if fast is not None and not generic:
-        return chain.deploy(fast, tables, node_domain(arity, label))
-    return chain.deploy(compiled["PoseidonInclusionVerifier"], t, PARTIAL_ROUNDS[t], tables,
-                        node_domain(arity, label))
+def deploy_inclusion_verifier(chain: Any, compiled: Mapping[str, Compiled]) -> Any:
+    """``PoseidonInclusionVerifier`` with its tables (widths 10, 4, 6, deployed as data contracts)."""
+    tables = [addr for a in ARITIES for addr in deploy_tables(chain, width(a))]
+    return chain.deploy(compiled["PoseidonInclusionVerifier"], tables)
 
 
 def code_hash(runtime: bytes) -> str:

@@ -1,107 +1,129 @@
-"""Sum-tree inclusion paths in the layout ``PoseidonInclusionVerifier.verifyPath`` checks.
+"""Inclusion paths as the on-chain verifier takes them, in Python.
 
-ASSUMED LAYOUT (to be aligned with the tree spec of issue #3 at merge; docs/evm.md):
+The tree is the committed book of ``solvent.verifier.book`` (the specification): a node
+with ``a`` children is ``node_hash(children, C) = poseidon([*children, C],
+init=domain("solvent.node.v1", a + 1))``, where ``C`` is the node's own sum commitment;
+a customer's path goes from their leaf to their batch root (``path``) and on to the book
+root (``top_path``), which the registry stores.
 
-* every node carries ``(hash, sum commitment)``; for a leaf both come from the leaf
-  layout (not fixed here: callers pass them in);
-* a parent's hash is ``poseidon([h_0, s_0, …, h_{k-1}, s_{k-1}], init=node_domain)``
-  over its ``k`` children in order (width ``2k + 1``; ``k = 4`` gives width 9), with
-  ``node_domain = domain("solvent.node.v1", 2k)`` by default;
-* a parent's sum commitment is opaque here (the liabilities proof ties it to the
-  children's sums); the prover supplies it;
-* the book root is the root node's hash;
-* a path lists, per level from the leaf up, ``2k - 1`` words: the current node's sum
-  commitment, then ``(hash, sum)`` of each sibling in child order, skipping the
-  current position; the position at level ``i`` is the ``i``-th base-``k`` digit of
-  the leaf index.
+Encoding (``SumTreeInclusion.verifyPath(root, leafHash, levels, path)``, docs/evm.md):
 
-This module is pure Python over solvent's independent Poseidon; it builds small test
-trees and their paths, and checks a path exactly as the contract does.
+* ``levels``: one byte per level, bottom level in the least significant byte, high nibble
+  the arity (2, 4 or 8), low nibble the position of the current node among its
+  siblings; the first zero byte ends the path (at most 32 levels);
+* ``path``: per level, ``arity`` words: the siblings' hashes in child order (the current
+  node left out), then the parent's sum commitment ``C``.
+
+:func:`verify_path` is the contract's check, with the same answers for malformed input;
+:func:`registry_call` turns a customer's inclusion proof into the registry's arguments.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Sequence
 
+from ..attestation.inclusion import InclusionProof, leaf_of
+from ..attestation.models import Attestation
+from ..verifier import MalformedInput
+from ..verifier import book as spec
 from ..verifier.field import R
-from ..verifier.poseidon import domain, poseidon
 
-NODE_LABEL = "solvent.node.v1"
-ARITY = 4
-
-Node = tuple[int, int]  # (hash, sum commitment)
+ARITIES = (2, 4, 8)
+MAX_LEVELS = 32
 
 
-def node_domain(arity: int = ARITY, label: str = NODE_LABEL) -> int:
-    return domain(label, 2 * arity)
+@dataclass(frozen=True)
+class EncodedPath:
+    levels: int
+    words: tuple[int, ...]
 
 
-def parent_hash(children: Sequence[Node], dom: int) -> int:
-    flat = [v for h, s in children for v in (h, s)]
-    return poseidon(flat, init=dom)
+def encode_path(steps: Sequence[spec.PathLevel]) -> EncodedPath:
+    """The contract's encoding of a path (bottom level first)."""
+    if not 1 <= len(steps) <= MAX_LEVELS:
+        raise MalformedInput(f"a path has 1 to {MAX_LEVELS} levels, not {len(steps)}")
+    levels, words = 0, []
+    for i, step in enumerate(steps):
+        arity = len(step.siblings) + 1
+        if arity not in ARITIES or not 0 <= step.position < arity:
+            raise MalformedInput(f"level {i}: arity {arity}, position {step.position}")
+        levels |= (arity << 4 | step.position) << (8 * i)
+        words += [*step.siblings, step.parent_commitment]
+    return EncodedPath(levels, tuple(words))
 
 
-@dataclass
-class SumTree:
-    """A complete ``arity``-ary tree over ``arity**depth`` leaves (pad them yourself)."""
-
-    levels: list[list[Node]]  # levels[0] = leaves, levels[-1] = [root]
-    arity: int
-    dom: int
-
-    @classmethod
-    def build(cls, leaves: Sequence[Node], parent_sum: Callable[[Sequence[Node]], int],
-              arity: int = ARITY, label: str = NODE_LABEL) -> "SumTree":
-        n = len(leaves)
-        if n < arity or n & (n - 1) or (n.bit_length() - 1) % (arity.bit_length() - 1):
-            raise ValueError(f"need a power of {arity} leaves, at least {arity}, got {n}")
-        dom = node_domain(arity, label)
-        levels = [list(leaves)]
-        while len(levels[-1]) > 1:
-            cur = levels[-1]
-            levels.append([(parent_hash(cur[i:i + arity], dom), parent_sum(cur[i:i + arity]))
-                           for i in range(0, len(cur), arity)])
-        return cls(levels, arity, dom)
-
-    @property
-    def root(self) -> int:
-        return self.levels[-1][0][0]
-
-    def path(self, index: int) -> list[int]:
-        out: list[int] = []
-        for level in self.levels[:-1]:
-            base = index - index % self.arity
-            pos = index % self.arity
-            out.append(level[index][1])
-            for j in range(self.arity):
-                if j != pos:
-                    out += list(level[base + j])
-            index //= self.arity
-        return out
+def decode_path(levels: int, words: Sequence[int]) -> list[spec.PathLevel] | None:
+    """The levels of an encoded path; None if the encoding is malformed (what the contract
+    answers false for, except values >= r)."""
+    if not 0 < levels < 1 << (8 * MAX_LEVELS):
+        return None
+    steps, at = [], 0
+    while levels:
+        arity, pos = levels >> 4 & 0xF, levels & 0xF
+        if arity not in ARITIES or pos >= arity or at + arity > len(words):
+            return None
+        steps.append(spec.PathLevel(pos, tuple(words[at:at + arity - 1]), words[at + arity - 1]))
+        at += arity
+        levels >>= 8
+    return steps if at == len(words) else None
 
 
-def verify_path(root: int, leaf_hash: int, index: int, path: Sequence[int], arity: int = ARITY,
-                label: str = NODE_LABEL) -> bool:
-    """The contract's check, in Python (same answers, including for malformed paths)."""
-    per = 2 * arity - 1
-    if not path or len(path) % per or not 0 <= leaf_hash < R or not 0 <= root < R:
+def verify_path(root: int, leaf_hash: int, levels: int, words: Sequence[int]) -> bool:
+    """``verifyPath`` in Python: the same answer for every input."""
+    if not (0 <= root < R and 0 <= leaf_hash < R) or any(not 0 <= w < R for w in words):
         return False
-    depth = len(path) // per
-    if not 0 <= index < arity**depth:
+    steps = decode_path(levels, words)
+    if steps is None:
         return False
-    if any(not 0 <= w < R for w in path):
-        return False
-    dom = node_domain(arity, label)
-    cur = leaf_hash
-    for lvl in range(depth):
-        words = path[lvl * per:(lvl + 1) * per]
-        pos = index % arity
-        sibs = [(words[1 + 2 * i], words[2 + 2 * i]) for i in range(arity - 1)]
-        children = sibs[:pos] + [(cur, words[0])] + sibs[pos:]
-        cur = parent_hash(children, dom)
-        index //= arity
-    return cur == root
+    h = leaf_hash
+    for step in steps:
+        children = list(step.siblings)
+        children.insert(step.position, h)
+        h = spec.node_hash(children, step.parent_commitment)
+    return h == root
 
 
-__all__ = ["NODE_LABEL", "ARITY", "node_domain", "parent_hash", "SumTree", "verify_path"]
+@dataclass(frozen=True)
+class InclusionCall:
+    """What ``SolvencyRegistry.verifyInclusion`` takes for one customer, but the institution
+    (the address that registered, which the attestation does not name)."""
+
+    epoch: int
+    leaf_hash: int
+    levels: int
+    path: tuple[int, ...]
+
+    def args(self, institution: str) -> tuple:
+        return (institution, self.epoch, self.leaf_hash, self.levels, list(self.path))
+
+
+def _levels(steps, n_leaves: int, what: str) -> list[spec.PathLevel]:
+    out = [spec.PathLevel(s.position, tuple(int(x) for x in s.siblings), int(s.parent_commitment)) for s in steps]
+    shape = spec.arities(n_leaves)
+    if [len(s.siblings) + 1 for s in out] != shape or any(s.position > len(s.siblings) for s in out):
+        raise MalformedInput(f"{what}: not the shape of a {n_leaves}-leaf tree (arities {shape})")
+    return out
+
+
+def registry_call(proof: InclusionProof, att: Attestation) -> InclusionCall:
+    """The registry's arguments for a customer's inclusion proof (``solvent inclusion``'s
+    JSON): the leaf recomputed from what the customer knows (``attestation.inclusion.leaf_of``:
+    id, salt, balances, positions with the margin statement), ``path`` then ``top_path``
+    encoded as one path to the book root. Raises MalformedInput (or AmountError) if the
+    proof does not fit the attestation's shape or names another attestation."""
+    from ..attestation import hashing
+
+    if proof.attestation_hash != hashing.attestation_hash(att).hex() or proof.epoch != att.statement.epoch:
+        raise MalformedInput("the inclusion proof is for another attestation")
+    shape = att.statement.shape
+    path = _levels(proof.path, shape.batch_size, "path")
+    top = _levels(proof.top_path, shape.capacity, "top_path")
+    if spec.position_in_batch(path) != proof.leaf_index or spec.position_in_batch(top) != proof.batch:
+        raise MalformedInput("the path's positions do not spell the proof's batch and leaf index")
+    enc = encode_path(path + top)
+    return InclusionCall(att.statement.epoch, leaf_of(proof, att), enc.levels, enc.words)
+
+
+__all__ = ["ARITIES", "MAX_LEVELS", "EncodedPath", "encode_path", "decode_path", "verify_path",
+           "InclusionCall", "registry_call"]

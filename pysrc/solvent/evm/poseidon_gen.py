@@ -167,8 +167,8 @@ def table_chunks(t: int) -> list[bytes]:
     return chunks
 
 
-__all__ = ["OptimizedTables", "optimized_tables", "permute_optimized", "table_chunks",
-           "CHUNK_WORDS", "MAX_CHUNKS"]
+__all__ = ["OptimizedTables", "optimized_tables", "permute_optimized", "table_chunks", "table_words",
+           "permutation_asm", "indented", "permutation_source", "CHUNK_WORDS", "MAX_CHUNKS"]
 
 
 # --------------------------------------------------------------------------
@@ -198,12 +198,15 @@ def _w(base: str, index: int) -> str:
     return f"mload({base})" if index == 0 else f"mload(add({base}, {hex(32 * index)}))"
 
 
-def permutation_source(t: int) -> str:
-    """Solidity contracts ``PoseidonHasherT{t}`` (and, for odd t, ``PoseidonInclusionVerifierT{t}``)
-    that override ``_permute`` of ``verifier/Poseidon.sol`` with a width-``t`` permutation whose
-    inner loops are unrolled and every state/matrix address is a constant (same tables;
-    the state and tables must sit at the fixed addresses PoseidonBase's entry points give
-    them, which the code checks, reverting otherwise)."""
+def table_words(t: int) -> int:
+    """Words of the width-``t`` tables (the layout above)."""
+    return 8 * t + 2 * t * t + PARTIAL_ROUNDS[t] * 2 * t
+
+
+def permutation_asm(t: int, st: int, tb: int, tmp: int) -> list[str]:
+    """Yul statements permuting the width-``t`` state at memory ``st`` in place, with the
+    tables at ``tb`` and ``t`` words of scratch at ``tmp`` (all constant addresses): every
+    inner loop unrolled, matrix rows summed with lazy reduction."""
     if t not in PARTIAL_ROUNDS:
         raise ValueError(f"unsupported Poseidon width t={t} (2..17)")
     rp = PARTIAL_ROUNDS[t]
@@ -211,78 +214,74 @@ def permutation_source(t: int) -> str:
     pre_off = mds_off + 32 * t * t
     kp_off = pre_off + 32 * t * t
     sp_off = kp_off + 32 * rp
-    # Absolute memory layout (PoseidonBase's external functions allocate nothing before
-    # _loadTables): state at 0x80, tables right after it, scratch right after the tables.
-    st = 0x80
-    tb = st + 32 * t
-    tmp = tb + 32 * (8 * t + 2 * t * t + rp * 2 * t)
 
     def a(addr: int) -> str:
         return f"mload({hex(addr)})"
 
     y: list[str] = []
-    y.append(f"            if iszero(and(eq(s, {hex(st)}), eq(tb, {hex(tb)}))) {{ revert(0, 0) }}")
-    y.append("            function sbox(x, r) -> y {")
-    y.append("                let x2 := mulmod(x, x, r)")
-    y.append("                y := mulmod(mulmod(x2, x2, r), x, r)")
-    y.append("            }")
+    y.append("function sbox(x, r) -> y {")
+    y.append("    let x2 := mulmod(x, x, r)")
+    y.append("    y := mulmod(mulmod(x2, x2, r), x, r)")
+    y.append("}")
     for name, m in (("fullM", tb + mds_off), ("fullP", tb + pre_off)):
-        y.append(f"            function {name}(cc, r) {{")
+        y.append(f"function {name}(cc, r) {{")
         for i in range(t):
-            y.append(f"                mstore({hex(st + 32 * i)}, sbox(addmod({a(st + 32 * i)}, {_w('cc', i)}, r), r))")
+            y.append(f"    mstore({hex(st + 32 * i)}, sbox(addmod({a(st + 32 * i)}, {_w('cc', i)}, r), r))")
         for i in range(t):
             terms = [f"mulmod({a(m + 32 * (i * t + j))}, {a(st + 32 * j)}, r)" for j in range(t)]
-            y += _sum_products("v", terms, " " * 16, declare=(i == 0))
-            y.append(f"                mstore({hex(tmp + 32 * i)}, v)")
-        y.append(f"                mcopy({hex(st)}, {hex(tmp)}, {hex(32 * t)})")
-        y.append("            }")
-    y.append(f"            let r := {_R_HEX}")
+            y += _sum_products("v", terms, "    ", declare=(i == 0))
+            y.append(f"    mstore({hex(tmp + 32 * i)}, v)")
+        y.append(f"    mcopy({hex(st)}, {hex(tmp)}, {hex(32 * t)})")
+        y.append("}")
+    y.append(f"let r := {_R_HEX}")
     for rnd in range(4):
-        y.append(f"            {'fullP' if rnd == 3 else 'fullM'}({hex(tb + 32 * t * rnd)}, r)")
-    y.append(f"            let sp := {hex(tb + sp_off)}")
-    y.append(f"            for {{ let kp := {hex(tb + kp_off)} }} lt(kp, {hex(tb + sp_off)}) "
-             "{ kp := add(kp, 0x20) } {")
-    y.append(f"                let x := sbox(addmod({a(st)}, mload(kp), r), r)")
+        y.append(f"{'fullP' if rnd == 3 else 'fullM'}({hex(tb + 32 * t * rnd)}, r)")
+    y.append(f"let sp := {hex(tb + sp_off)}")
+    y.append(f"for {{ let kp := {hex(tb + kp_off)} }} lt(kp, {hex(tb + sp_off)}) {{ kp := add(kp, 0x20) }} {{")
+    y.append(f"    let x := sbox(addmod({a(st)}, mload(kp), r), r)")
     terms = ["mulmod(mload(sp), x, r)"] + [f"mulmod({_w('sp', j)}, {a(st + 32 * j)}, r)" for j in range(1, t)]
-    y += _sum_products("acc", terms, " " * 16)
+    y += _sum_products("acc", terms, "    ")
     for i in range(1, t):
-        y.append(f"                mstore({hex(st + 32 * i)}, addmod({a(st + 32 * i)}, "
-                 f"mulmod({_w('sp', t - 1 + i)}, x, r), r))")
-    y.append(f"                mstore({hex(st)}, acc)")
-    y.append(f"                sp := add(sp, {hex(32 * (2 * t - 1))})")
-    y.append("            }")
+        y.append(f"    mstore({hex(st + 32 * i)}, addmod({a(st + 32 * i)}, mulmod({_w('sp', t - 1 + i)}, x, r), r))")
+    y.append(f"    mstore({hex(st)}, acc)")
+    y.append(f"    sp := add(sp, {hex(32 * (2 * t - 1))})")
+    y.append("}")
     for rnd in range(4, 8):
-        y.append(f"            fullM({hex(tb + 32 * t * rnd)}, r)")
-    body = "\n".join(y)
-    override = f"""    function _permute(uint256 tb, uint256 s) internal pure override {{
+        y.append(f"fullM({hex(tb + 32 * t * rnd)}, r)")
+    return y
+
+
+def indented(lines: list[str], n: int) -> str:
+    return "\n".join(" " * n + line for line in lines)
+
+
+def permutation_source(t: int) -> str:
+    """Solidity contract ``PoseidonHasherT{t}``: ``PoseidonHasher`` of ``verifier/Poseidon.sol``
+    with :func:`permutation_asm` as its permutation (same tables; the state and tables must
+    sit where PoseidonBase's entry points put them, which the code checks, reverting otherwise)."""
+    if t not in PARTIAL_ROUNDS:
+        raise ValueError(f"unsupported Poseidon width t={t} (2..17)")
+    # Absolute memory layout (PoseidonBase's external functions allocate nothing before
+    # _loadTables): state at 0x80, tables right after it, scratch right after the tables.
+    st = 0x80
+    tb = st + 32 * t
+    tmp = tb + 32 * table_words(t)
+    check = f"if iszero(and(eq(s, {hex(st)}), eq(tb, {hex(tb)}))) {{ revert(0, 0) }}"
+    body = indented([check, *permutation_asm(t, st, tb, tmp)], 12)
+    return f"""// SPDX-License-Identifier: Apache-2.0
+// Generated by solvent.evm.poseidon_gen.permutation_source; do not edit.
+pragma solidity >=0.8.24 <0.9.0;
+
+import "./Poseidon.sol";
+
+/// @notice Poseidon hash for width {t} with the permutation unrolled for this width.
+contract PoseidonHasherT{t} is PoseidonHasher {{
+    constructor(address[] memory tables) PoseidonHasher({t}, {PARTIAL_ROUNDS[t]}, tables) {{}}
+
+    function _permute(uint256 tb, uint256 s) internal pure override {{
         assembly ("memory-safe") {{
 {body}
         }}
-    }}"""
-    out = [
-        "// SPDX-License-Identifier: Apache-2.0",
-        "// Generated by solvent.evm.poseidon_gen.permutation_source; do not edit.",
-        "pragma solidity >=0.8.24 <0.9.0;",
-        "",
-        'import "./Poseidon.sol";',
-        "",
-        f"/// @notice Poseidon hash for width {t} with the permutation unrolled for this width.",
-        f"contract PoseidonHasherT{t} is PoseidonHasher {{",
-        f"    constructor(address[] memory tables) PoseidonHasher({t}, {rp}, tables) {{}}",
-        "",
-        override,
-        "}",
-    ]
-    if t % 2 == 1 and t >= 3:
-        out += [
-            "",
-            f"/// @notice Inclusion paths of arity {(t - 1) // 2} with the permutation unrolled for width {t}.",
-            f"contract PoseidonInclusionVerifierT{t} is PoseidonInclusionVerifier {{",
-            "    constructor(address[] memory tables, uint256 nodeDomain)",
-            f"        PoseidonInclusionVerifier({t}, {rp}, tables, nodeDomain)",
-            "    {}",
-            "",
-            override,
-            "}",
-        ]
-    return "\n".join(out) + "\n"
+    }}
+}}
+"""
