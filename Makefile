@@ -10,7 +10,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.deps-installed
 OUT    ?= out/demo
 
-.PHONY: demo test test-rust test-python build bench clean
+.PHONY: demo test test-rust test-python build browser bench clean
 
 $(STAMP): requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +29,19 @@ test: test-rust test-python
 test-rust:
 	cargo test --quiet -p solvent-prover
 
-test-python: build
+test-python: build browser
 	$(PY) -m pytest -q
+
+# The report tests render HTML in headless Chromium: Debian's package, installed once
+# (idempotent; root, or sudo). If it cannot be installed the target fails, so the tests
+# never silently skip. SOLVENT_CHROMIUM=/path/to/chromium uses another binary instead.
+browser:
+	@if [ -n "$$SOLVENT_CHROMIUM" ] || dpkg -s chromium fonts-dejavu-core >/dev/null 2>&1; then :; else \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  echo "installing Debian's chromium for the report tests"; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core; \
+	fi
 
 bench: build
 	$(PY) benches/run_all.py

@@ -7,6 +7,7 @@ import click
 
 from .demo import demo
 from .prove import prove, setup
+from .report import report
 from .verify import inclusion, verify, verify_inclusion
 
 
@@ -18,3 +19,4 @@ def main() -> None:
 
 for command in (demo, setup, prove, verify, inclusion, verify_inclusion):
     main.add_command(command)
+main.add_command(report)
