@@ -113,7 +113,8 @@ def _bars(a: AssetView) -> str:
     assert a.reserves is not None and a.net_liabilities is not None
     net = max(a.net_liabilities, 0)
     top = max(a.reserves, net, 1)
-    wr, wl = BAR_WIDTH * a.reserves / top, BAR_WIDTH * net / top
+    # a non-zero amount stays visible (at least 2 units of 400) however small beside the other
+    wr, wl = (max(BAR_WIDTH * x / top, 2.0) if x > 0 else 0.0 for x in (a.reserves, net))
     label = (f"{a.symbol}: reserves {_amount(a.reserves, a.decimals)}, "
              f"net liabilities {_amount(a.net_liabilities, a.decimals)}")
     return (f'<svg viewBox="0 0 {BAR_WIDTH} 44" preserveAspectRatio="none" role="img" aria-label="{_e(label)}">'
@@ -127,6 +128,8 @@ def _ratio(a: AssetView) -> str:
     if net <= 0:
         return "no net liabilities"
     basis_points = a.reserves * 10_000 // net
+    if basis_points == 0 and a.reserves > 0:
+        return "less than 0.01 % of net liabilities"
     return f"{basis_points // 100:,}.{basis_points % 100:02d} % of net liabilities"
 
 

@@ -16,7 +16,8 @@ from typing import Annotated, Any, Literal, Union
 
 from eth_utils import is_checksum_address
 from pydantic import (
-    BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, ValidationError, field_validator, model_validator,
+    BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, ValidationError, ValidationInfo, field_validator,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -113,7 +114,7 @@ class Holding(_Strict):
 
     @field_validator("address")
     @classmethod
-    def _address_for_chain(cls, v: str, info: Any) -> str:
+    def _address_for_chain(cls, v: str, info: ValidationInfo) -> str:
         chain = info.data.get("chain")
         if chain == "ethereum":
             if not (len(v) == 42 and v.startswith("0x") and all(c in "0123456789abcdefABCDEF" for c in v[2:])):
