@@ -140,3 +140,15 @@ def test_write_atomic_leaves_the_old_file_on_failure(tmp_path, monkeypatch):
     with pytest.raises(OSError):
         write_atomic(out, "second")
     assert out.read_text() == "first" and os.listdir(tmp_path) == ["r.html"]
+
+
+def test_tampered_book_root_report_invalid(attested, tmp_path):
+    _, _, att_dir = attested
+    doc = json.loads((att_dir / "attestation.json").read_text())
+    doc["top"]["book_root"] = "42"
+    (tmp_path / "attestation.json").write_text(json.dumps(doc))
+    out = tmp_path / "r.html"
+    assert run("report", tmp_path / "attestation.json", "--out", out, "--fast").exit_code == 1
+    page = out.read_text()
+    assert 'data-verdict="INVALID"' in page and "FAILED verification" in page
+    assert '<tr class="check" data-ok="false"><td><span class="bad">✗</span></td><td>top proof</td>' in page

@@ -93,7 +93,9 @@ def test_valid_report_renders_with_verdict_and_figures(chromium, attested, tmp_p
     assert dom.attrs_by_id["verdict"]["data-verdict"] == "VALID"
     text = " ".join(dom.text)
     assert "Test Exchange" in text and att.top.book_root in text
-    assert "2,500,000.25" in text and "12" in dom.by_id["assets"]  # USDT and BTC (1.5+2.5+3.5+4.5) reserves
+    assets = " ".join(dom.by_id["assets"].split())
+    assert "reserves 12 · net liabilities hidden" in assets, assets  # BTC: 1.5 + 2.5 + 3.5 + 4.5
+    assert "reserves 2,500,000.25 · net liabilities hidden" in assets, assets  # USDT
     assert "No solvency statement in this attestation" in dom.by_id["no-solvency"]
     assert "INSECURE SETUP" in dom.by_id["insecure-setup"]
     assert dom.by_id["reserves"].count("✓ proven") == 5
