@@ -12,7 +12,7 @@ STAMP  := $(VENV)/.deps-installed
 NODE_STAMP := node_modules/.package-lock.json
 OUT    ?= out/demo
 
-.PHONY: demo test test-rust test-python test-solidity build bench bench-evm node-deps clean
+.PHONY: demo test test-rust test-python test-solidity build browser bench bench-evm node-deps clean
 
 $(STAMP): requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,11 +38,22 @@ test: test-rust test-python
 test-rust:
 	cargo test --quiet -p solvent-prover
 
-test-python: build node-deps
+test-python: build node-deps browser
 	$(PY) -m pytest -q
 
 test-solidity: build node-deps
 	$(PY) -m pytest -q tests/solidity
+
+# The report tests render HTML in headless Chromium: Debian's package, installed once
+# (idempotent; root, or sudo). If it cannot be installed the target fails, so the tests
+# never silently skip. SOLVENT_CHROMIUM=/path/to/chromium uses another binary instead.
+browser:
+	@if [ -n "$$SOLVENT_CHROMIUM" ] || dpkg -s chromium fonts-dejavu-core >/dev/null 2>&1; then :; else \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  echo "installing Debian's chromium for the report tests"; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core; \
+	fi
 
 bench: build node-deps
 	$(PY) benches/run_all.py

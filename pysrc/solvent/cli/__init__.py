@@ -8,6 +8,7 @@ import click
 from .demo import demo
 from .export_verifier import export_verifier
 from .prove import prove, setup
+from .report import report
 from .verify import inclusion, verify, verify_inclusion
 
 
@@ -19,3 +20,4 @@ def main() -> None:
 
 for command in (demo, setup, prove, verify, inclusion, verify_inclusion, export_verifier):
     main.add_command(command)
+main.add_command(report)

@@ -1,0 +1,154 @@
+"""``solvent report``: exit codes, what each section says for each kind of attestation,
+escaping of untrusted text, and atomic writes. (Rendering in a browser:
+test_report_browser.py.)"""
+
+from __future__ import annotations
+
+import json
+import os
+from types import SimpleNamespace
+
+import pytest
+from click.testing import CliRunner
+
+from solvent.attestation.models import Totals
+from solvent.attestation.verify import Check, Report
+from solvent.cli import main
+from solvent.report import build_report, render, write_atomic
+from solvent.report.view import build_view, reserves_from_attestation, reserves_from_file
+from tests.reserves.helpers import eth_holding, reserves_doc, valid_holdings, write_reserves
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_help_has_an_example():
+    r = run("report", "--help")
+    assert r.exit_code == 0 and "Example:" in r.output
+
+
+def test_valid_report_json_summary(attested, tmp_path):
+    _, _, att_dir = attested
+    out = tmp_path / "r.html"
+    r = run("report", att_dir, "--out", out, "--fast", "--json")
+    assert r.exit_code == 0, r.output
+    summary = json.loads(r.stdout)
+    assert summary["valid"] and summary["reserves_proven"] is None and summary["seconds"] > 0
+    page = out.read_text()
+    assert 'data-verdict="VALID"' in page and "No solvency statement in this attestation" in page
+    assert "No reserves in this attestation and no reserves file given" in page
+    assert "<script" not in page and "http" not in page.replace("http-equiv", ""), "self-contained"
+
+
+def test_pure_python_verifier_by_default(attested, tmp_path):
+    _, _, att_dir = attested
+    out = tmp_path / "r.html"
+    assert run("report", att_dir, "--out", out).exit_code == 0
+    assert "independent pure-Python (py_ecc) verifier" in out.read_text()
+
+
+def test_unproven_reserve_address_makes_the_report_invalid(attested, tmp_path):
+    _, _, att_dir = attested
+    reserves = write_reserves(tmp_path / "reserves.json", valid_holdings() + [eth_holding("old", "USDT", "7", epoch=6)])
+    out = tmp_path / "r.html"
+    r = run("report", att_dir, "--out", out, "--reserves", reserves, "--fast")
+    assert r.exit_code == 1
+    page = out.read_text()
+    assert 'data-verdict="INVALID"' in page and "5 of 6 ownership proofs valid" in page
+    assert "a message of another epoch cannot be reused" in page
+    assert "unproven balances are excluded" in page
+
+
+def test_malformed_reserves_exit_2_and_nothing_written(attested, tmp_path):
+    _, _, att_dir = attested
+    bad = valid_holdings()
+    bad[1]["balance"] = 1.5
+    reserves = write_reserves(tmp_path / "reserves.json", bad)
+    out = tmp_path / "r.html"
+    out.write_text("earlier report")
+    r = run("report", att_dir, "--out", out, "--reserves", reserves, "--fast")
+    assert r.exit_code == 2
+    assert f"{reserves}, holdings[1] (bitcoin {bad[1]['address']}), field 'balance'" in r.output
+    assert out.read_text() == "earlier report" and sorted(os.listdir(tmp_path)) == ["r.html", "reserves.json"]
+
+
+def test_reserves_in_an_asset_the_attestation_lacks_exit_2(attested, tmp_path):
+    _, _, att_dir = attested
+    reserves = write_reserves(tmp_path / "reserves.json", [eth_holding("e", "ETH", "1")])
+    r = run("report", att_dir, "--out", tmp_path / "r.html", "--reserves", reserves, "--fast")
+    assert r.exit_code == 2 and "field 'asset': unknown asset 'ETH'" in r.output
+    assert not (tmp_path / "r.html").exists()
+
+
+def _with_totals(att, equity, debt):
+    return att.model_copy(update={"totals": Totals(blind="0", equity=equity, debt=debt)})
+
+
+def test_revealed_totals_show_bars_and_coverage(attested, tmp_path):
+    """With revealed totals, liabilities are public: bars and ratios, labelled as
+    arithmetic on published figures (no solvency statement proves it)."""
+    _, att, _ = attested
+    att = _with_totals(att, {"BTC": "20", "USDT": "1000000"}, {"BTC": "2", "USDT": "0"})
+    reserves = reserves_from_file(write_reserves(tmp_path / "r.json", valid_holdings()), att)
+    view = build_view(att, Report(checks=[Check("stand-in", True)]), reserves, fast=True)
+    page = render(view)
+    assert page.count("<svg") == 2
+    assert 'data-asset="BTC"' in page and "SHORT" in page and "66.66 % of net liabilities" in page  # 12 / 18
+    assert "covered" in page and "250.00 % of net liabilities" in page  # 2,500,000.25 / 1,000,000
+    assert "net liabilities <b class=\"mono\">18</b>" in page
+    assert "reserves below net liabilities in BTC" in page
+    assert "not a proven statement of this attestation" in page
+
+
+def test_solvency_section_rendered_when_present(attested):
+    _, att, _ = attested
+    view = build_view(att, Report(checks=[Check("stand-in", True)]), None, fast=True)
+    view.solvency = {"statement": "reserves >= net liabilities", "proof": "<b>x</b>"}
+    page = render(view)
+    assert "No solvency statement" not in page and "&lt;b&gt;x&lt;/b&gt;" in page
+
+
+def test_reserves_read_from_an_attestation_section(attested):
+    """The switch to an attestation section: same view, marked as signed."""
+    _, att, _ = attested
+    stand_in = SimpleNamespace(reserves=reserves_doc(valid_holdings()), statement=att.statement)
+    view = reserves_from_attestation(stand_in)
+    assert view is not None and view.signed_by_attestation and view.all_proven
+    assert view.proven == {"BTC": 12 * 10**8, "USDT": 2_500_000_250_000}
+    assert reserves_from_attestation(att) is None
+
+
+def test_untrusted_text_is_escaped(attested, tmp_path):
+    _, att, _ = attested
+    h = valid_holdings()
+    h[0]["source"] = '<img src=x onerror="alert(1)">'
+    view = build_report(att, write_reserves(tmp_path / "r.json", h), fast=True)
+    page = render(view)
+    assert "<img" not in page and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page
+
+
+def test_write_atomic_leaves_the_old_file_on_failure(tmp_path, monkeypatch):
+    out = tmp_path / "r.html"
+    write_atomic(out, "first")
+    assert out.read_text() == "first"
+
+    def boom(*_):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(OSError):
+        write_atomic(out, "second")
+    assert out.read_text() == "first" and os.listdir(tmp_path) == ["r.html"]
+
+
+def test_tampered_book_root_report_invalid(attested, tmp_path):
+    _, _, att_dir = attested
+    doc = json.loads((att_dir / "attestation.json").read_text())
+    doc["top"]["book_root"] = "42"
+    (tmp_path / "attestation.json").write_text(json.dumps(doc))
+    out = tmp_path / "r.html"
+    assert run("report", tmp_path / "attestation.json", "--out", out, "--fast").exit_code == 1
+    page = out.read_text()
+    assert 'data-verdict="INVALID"' in page and "FAILED verification" in page
+    assert '<tr class="check" data-ok="false"><td><span class="bad">✗</span></td><td>top proof</td>' in page
