@@ -13,6 +13,7 @@ from solvent.liabilities import keys as keymod
 from solvent.liabilities.prove import ProveOptions, prove_book
 
 from tests.liabilities.helpers import small_book, small_shape
+from tests.solvency.helpers import signed_reserves
 
 
 def _failed(report):
@@ -32,7 +33,9 @@ def solvency_keys(tmp_path_factory, backend):
 
 def _prove(tmp_path, backend, institution, keys, reserves, epoch=1):
     book = small_book(6, with_debt=True)
-    opts = ProveOptions(epoch=epoch, snapshot_time="2026-11-21T00:00:00Z", reserves=reserves)
+    snapshot = "2026-11-21T00:00:00Z"
+    opts = ProveOptions(epoch=epoch, snapshot_time=snapshot, reserves=reserves,
+                        reserves_document=signed_reserves(reserves, institution.name, epoch, snapshot))
     return book, prove_book(book, keys, institution, opts, tmp_path / f"att{epoch}", backend)
 
 

@@ -147,8 +147,6 @@ class SolvencySection(Strict):
     coverage: dict[str, int]
     insurance_covered: bool | None = None
     proof: ProofJson
-    holdings: list[dict] | None = None
-    """The reserve holdings behind ``reserves`` with their ownership proofs."""
 
 
 class Attestation(Strict):
@@ -163,6 +161,9 @@ class Attestation(Strict):
     totals: Totals | None = None
     risk: RiskSection | None = None
     solvency: SolvencySection | None = None
+    reserves: dict | None = None
+    """The reserves snapshot (``solvent.reserves/1``: holdings with ownership proofs) behind
+    public reserves; absent when reserves are committed."""
     signature: Signature | None = None
 
 

@@ -228,6 +228,7 @@ def _solvency(att: Attestation, context: int, r: Report, fast: bool) -> None:
         r.add("solvency proof", ok, "reserves vs the committed totals, opened privately")
     label = (lambda v: "covered" if v else "NOT COVERED") if s.mode == "pass_fail" else \
         (lambda v: BUCKET_LABELS[v] if 0 <= v < len(BUCKET_LABELS) else "?")
+    _reserves_document(att, res, r)
     uncovered = [x for x in symbols if s.coverage[x] < 1]
     r.add("solvency", not uncovered, ", ".join(f"{x}: {label(s.coverage[x])}" for x in symbols))
     if s.insurance_covered is not None and att.risk is not None and att.risk.insurance_fund is not None:
@@ -308,3 +309,31 @@ def _totals_open(att: Attestation) -> bool:
         return False
     lanes = spec.sums_lanes(eq, de, st.shape.range_bits, extras)
     return str(spec.sum_commitment(lanes, int(t.blind))) == att.top.totals_commitment
+
+
+def _reserves_document(att: Attestation, reserves: list[int], r: Report) -> None:
+    """Public reserves stand on published holdings: every address's ownership proof is
+    checked against this attestation's institution, epoch and snapshot, and the proven
+    holdings add up to the reserves the solvency proof used."""
+    from ..book import Asset
+    from ..reserves import ReservesError, parse_reserves, reserves_per_asset, verify_ownership
+
+    st = att.statement
+    if st.shape.solvency is None or st.shape.solvency.reserves != "public":
+        if att.reserves is not None:
+            r.add("reserve holdings", False, "holdings published beside committed reserves")
+        return
+    if att.reserves is None:
+        r.add("reserve holdings", False, "public reserves need the published holdings")
+        return
+    try:
+        doc = parse_reserves(att.reserves, "attestation.json, section 'reserves'")
+        results = verify_ownership(doc, st.institution, st.epoch, st.snapshot_time)
+        bad = [x for x in results if not x.ok]
+        r.add("reserve ownership", not bad, f"{len(results)} addresses signed for this epoch and snapshot"
+              if not bad else "; ".join(x.detail for x in bad[:3]))
+        sums = reserves_per_asset(doc, [Asset(a.symbol, a.decimals) for a in st.assets])
+        r.add("reserves match holdings", [sums.get(a.symbol, 0) for a in st.assets] == reserves,
+              "the per-asset reserves are the sums of the holdings")
+    except (ReservesError, ValueError) as e:
+        r.add("reserve holdings", False, str(e))

@@ -47,7 +47,7 @@ def _dev_keys(shape: BookShape, backend: Groth16) -> keymod.ShapeKeys:
         return keymod.setup_dev_insecure(shape, d, backend)
 
 
-STATEMENTS = ("liabilities", "collateral", "margin")
+STATEMENTS = ("liabilities", "collateral", "margin", "solvency")
 
 
 def parse_statements(text: str) -> list[str]:
@@ -60,6 +60,8 @@ def parse_statements(text: str) -> list[str]:
 
 def risk_setup(risk_file: Path | None, assets, statements: list[str], regions: int | None = None) -> RiskSetup | None:
     """The risk parameters the statements need (instruments only with margin)."""
+    if "margin" in statements and "collateral" not in statements:
+        statements.insert(statements.index("margin"), "collateral")  # margin nets collateral against debt
     if "collateral" not in statements and "margin" not in statements:
         if risk_file is not None:
             raise ValueError("--risk given but --statements asks for neither collateral nor margin")
@@ -162,6 +164,12 @@ def setup(assets_file: Path, batch_size: int, capacity: int, range_bits: int, de
 @click.option("--statements", default="liabilities", show_default=True,
               help="What to prove, comma-separated: liabilities[,collateral][,margin].")
 @click.option("--insurance-fund", help="Declared insurance fund, in the risk parameters' quote currency.")
+@click.option("--reserves", "reserves_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Reserves snapshot (solvent.reserves/1) with an ownership proof per address (solvency).")
+@click.option("--solvency-mode", type=click.Choice(["pass_fail", "buckets"]), default="pass_fail", show_default=True,
+              help="Solvency output per asset: covered or not, or a coverage-ratio bucket.")
+@click.option("--private-reserves", is_flag=True,
+              help="Publish only a commitment to the reserves (not the holdings) in the solvency statement.")
 @click.option("--reveal-totals", is_flag=True, help="Publish the per-asset totals (and the commitment's blind).")
 @click.option("--threads", type=int, help="Prover threads (default: all cores).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
@@ -169,8 +177,8 @@ def setup(assets_file: Path, batch_size: int, capacity: int, range_bits: int, de
 def prove(accounts_file: Path, assets_file: Path, out: Path, keys_dir: Path | None, institution: str,
           epoch: int | None, snapshot_time: str | None, secret_file: Path | None, signing_key_file: Path | None,
           batch_size: int | None, range_bits: int, positions_file: Path | None, risk_file: Path | None,
-          statements: str, insurance_fund: str | None, reveal_totals: bool, threads: int | None,
-          as_json: bool) -> None:
+          statements: str, insurance_fund: str | None, reserves_file: Path | None, solvency_mode: str,
+          private_reserves: bool, reveal_totals: bool, threads: int | None, as_json: bool) -> None:
     """Prove a book of accounts: batch proofs, the top-level proof, a signed attestation.
 
     Writes OUT/attestation.json (public), OUT/keys/*.vk.json (public) and
@@ -207,9 +215,19 @@ def prove(accounts_file: Path, assets_file: Path, out: Path, keys_dir: Path | No
             raise ValueError(f"--insurance-fund: {e}") from None
         if risk is None:
             raise ValueError("--insurance-fund needs the collateral or margin statement")
+    solvency = None
+    if "solvency" in chosen:
+        if reserves_file is None:
+            raise ValueError("the solvency statement needs --reserves FILE")
+        solvency = {"mode": solvency_mode, "reserves": "committed" if private_reserves else "public"}
+    elif reserves_file is not None:
+        raise ValueError("--reserves given but --statements does not include solvency")
     if shape is None:
         shape = BookShape(n_assets=len(assets), batch_size=bs, capacity=_capacity_for(-(-book.size // bs)),
-                          range_bits=range_bits, with_debt=book.has_debt, risk=risk.shape() if risk else None)
+                          range_bits=range_bits, with_debt=book.has_debt, risk=risk.shape() if risk else None,
+                          solvency=solvency)
+    elif shape.solvency != solvency:
+        raise ValueError(f"{keys_dir}: the keys were set up for solvency {shape.solvency}, this run asks {solvency}")
     sk = keymod.load(keys_dir, backend) if keys_dir is not None else _dev_keys(shape, backend)
     if any(k.insecure for k in sk.keys.values()) and keys_dir is not None:
         insecure_banner("these keys")
@@ -220,6 +238,8 @@ def prove(accounts_file: Path, assets_file: Path, out: Path, keys_dir: Path | No
     opts = ProveOptions(epoch=epoch if epoch is not None else int(now.timestamp()),
                         snapshot_time=snapshot_time or now.strftime("%Y-%m-%dT%H:%M:%SZ"),
                         reveal_totals=reveal_totals, risk=risk, insurance_fund=insurance_fund)
+    if solvency is not None:
+        opts.reserves, opts.reserves_document = _load_reserves(reserves_file, assets, institution, opts)
     progress = BatchProgress(shape.batch_size)
     t = time.perf_counter()
     try:
@@ -265,3 +285,15 @@ def _report_shortfalls(out: Path) -> list[dict]:
         if len(rows) > 20:
             err.print(f"  … and {len(rows) - 20} more", highlight=False)
     return rows
+
+
+def _load_reserves(path: Path, assets, institution: str, opts: ProveOptions) -> tuple[dict[str, int], dict]:
+    """Reserves per asset from a snapshot whose every address proves ownership for this
+    institution, epoch and snapshot; any bad proof stops the run, naming the holding."""
+    import json as _json
+
+    from ..reserves import load_reserves, require_ownership, reserves_per_asset
+
+    doc = load_reserves(path)
+    require_ownership(doc, institution, opts.epoch, opts.snapshot_time)
+    return reserves_per_asset(doc, assets), _json.loads(path.read_text())

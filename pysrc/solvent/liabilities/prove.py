@@ -57,8 +57,8 @@ class ProveOptions:
     """Declared insurance fund, in the quote currency (with risk statements)."""
     reserves: dict[str, int] | None = None
     """Reserves per asset symbol, in smallest units (with the solvency statement)."""
-    holdings: list[dict] | None = None
-    """The reserve holdings (with ownership proofs) published beside the reserves."""
+    reserves_document: dict | None = None
+    """The reserves snapshot (``solvent.reserves/1``) published with public reserves."""
 
 
 class ProvingError(RuntimeError):
@@ -178,6 +178,7 @@ def prove_book(book: AccountBook, sk: ShapeKeys, inst: Institution, opts: ProveO
                          insurance_fund=opts.insurance_fund) if opts.risk else None,
         solvency=_prove_solvency(book, sk, layout, inst, opts, context, top, tt, backend)
         if sk.shape.solvency else None,
+        reserves=opts.reserves_document if sk.shape.solvency and sk.shape.solvency["reserves"] == "public" else None,
     )
     att = hashing.sign(att, inst.signing_key)
     write_bundle(out, att, book, layout, tt)
@@ -266,7 +267,7 @@ def _prove_solvency(book: AccountBook, sk: ShapeKeys, layout: BookLayout, inst: 
         reserves_commitment=str(commitment) if commitment is not None else None,
         coverage=dict(zip(symbols, out["coverage"])),
         insurance_covered=None if covered is None else bool(covered),
-        proof=ProofJson(**res_proof.proof), holdings=opts.holdings)
+        proof=ProofJson(**res_proof.proof))
 
 
 def _native_root_blind(inst: Institution, opts: ProveOptions, sk: ShapeKeys) -> int:
