@@ -52,7 +52,8 @@ def test_prove_and_verify_all_statements(files, tmp_path):
 @pytest.mark.parametrize("extra, message", [
     (["--statements", "liabilities,margin", "--risk", "risk.json"], "needs --positions"),
     (["--statements", "liabilities,collateral"], "need --risk"),
-    (["--statements", "liabilities,solvency"], "choose from"),
+    (["--statements", "liabilities,insolvency"], "choose from"),
+    (["--statements", "liabilities,solvency"], "needs --reserves"),
     (["--risk", "risk.json"], "neither collateral nor margin"),
 ])
 def test_usage_errors(files, tmp_path, extra, message):
