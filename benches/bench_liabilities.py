@@ -47,17 +47,17 @@ def measure_prove(accounts: int, batch_size: int, assets: int, debt: bool, threa
 
     from solvent.attestation.verify import verify
     from solvent.backend import Groth16
-    from solvent.cli.prove import _capacity_for, _dev_keys
+    from solvent.jobs.state import capacity_for, dev_keys
     from solvent.circuits.shape import BookShape
     from solvent.liabilities.prove import Institution, ProveOptions, prove_book
 
     warnings.simplefilter("ignore")
     book = synthetic_book(accounts, assets, debt)
-    shape = BookShape(n_assets=assets, batch_size=batch_size, capacity=_capacity_for(-(-accounts // batch_size)),
+    shape = BookShape(n_assets=assets, batch_size=batch_size, capacity=capacity_for(-(-accounts // batch_size)),
                       with_debt=debt)
     backend = Groth16(threads=threads)
     t = time.perf_counter()
-    sk = _dev_keys(shape, backend)
+    sk, _ = dev_keys(shape, backend)
     t_keys = time.perf_counter() - t
     out = Path(tempfile.mkdtemp()) / "att"
     stages: dict[str, float] = {}

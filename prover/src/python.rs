@@ -190,6 +190,16 @@ impl PyWitness {
     fn __len__(&self) -> usize {
         self.z.len()
     }
+    /// SHA-256 of the full assignment (32-byte LE values): what deterministic proof
+    /// randomness is derived from, so two different witnesses never share it.
+    fn digest<'py>(&self, py: Python<'py>) -> Bound<'py, pyo3::types::PyBytes> {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        for v in &self.z {
+            h.update(fr_to_le(v));
+        }
+        pyo3::types::PyBytes::new(py, &h.finalize())
+    }
 }
 
 #[pyclass(name = "VerifyingKey", module = "solvent._native", frozen)]
@@ -310,8 +320,10 @@ impl PyProvingKey {
 
 /// Prove with `pk` from a solved witness. By default the witness is checked first, so a
 /// cheating witness fails with the constraint that stops it instead of a bad proof.
+/// `seed` (32 bytes) makes the proof's randomness deterministic: it must be secret and
+/// unique per witness (the caller derives it with a keyed PRF of the witness digest).
 #[pyfunction]
-#[pyo3(signature = (pk, circuit, witness, check = true, threads = None))]
+#[pyo3(signature = (pk, circuit, witness, check = true, threads = None, seed = None))]
 fn prove(
     py: Python<'_>,
     pk: &PyProvingKey,
@@ -319,6 +331,7 @@ fn prove(
     witness: &PyWitness,
     check: bool,
     threads: Option<usize>,
+    seed: Option<[u8; 32]>,
 ) -> PyResult<PyProof> {
     if pk.circuit_hash() != circuit.hash() {
         return Err(KeyFileError::new_err(format!(
@@ -338,7 +351,12 @@ fn prove(
     let (pk, c) = (pk.pk.clone(), circuit.inner.clone());
     let z = &witness.z;
     let proof = py
-        .detach(move || with_threads(threads, || groth16::prove::prove(&pk, &c.r1cs, z, &mut OsRng)))?
+        .detach(move || {
+            with_threads(threads, || match seed {
+                Some(s) => groth16::prove::prove(&pk, &c.r1cs, z, &mut ChaCha20Rng::from_seed(s)),
+                None => groth16::prove::prove(&pk, &c.r1cs, z, &mut OsRng),
+            })
+        })?
         .map_err(ProverError::new_err)?;
     Ok(PyProof { proof })
 }

@@ -113,10 +113,24 @@ class Groth16:
             return False
 
     # proofs ----------------------------------------------------------------------------
-    def prove(self, keys: KeyPair, compiled: CompiledCircuit, witness: _native.Witness, check: bool = True) -> ProofResult:
-        proof = _native.prove(keys.pk, self.circuit(compiled), witness, check=check, threads=self.threads)
+    def prove(self, keys: KeyPair, compiled: CompiledCircuit, witness: _native.Witness, check: bool = True,
+              seed: bytes | None = None) -> ProofResult:
+        """``seed``: deterministic proof randomness (see ``proof_seed``); fresh OS randomness if None."""
+        proof = _native.prove(keys.pk, self.circuit(compiled), witness, check=check, threads=self.threads, seed=seed)
         return ProofResult(json.loads(proof.to_json()), witness.public_values())
 
     def verify_native(self, vk_json: Mapping[str, Any], public: Sequence[int], proof: Mapping[str, Any]) -> bool:
         vk = _native.VerifyingKey.from_json(json.dumps(vk_json))
         return _native.verify(vk, list(public), _native.Proof.from_json(json.dumps(proof)))
+
+
+def proof_seed(secret: bytes, compiled: CompiledCircuit, witness: _native.Witness) -> bytes:
+    """Deterministic Groth16 randomness, as RFC 6979 does for ECDSA nonces: a PRF keyed by
+    the institution secret over the circuit and the whole witness. Secret and uniform to
+    anyone without the key, different for any two different witnesses; the same witness
+    gives the same proof, so a resumed or distributed run reproduces the attestation."""
+    import hashlib
+    import hmac
+
+    msg = b"solvent.groth16.rs/1" + bytes.fromhex(compiled.hash) + witness.digest()
+    return hmac.new(secret, msg, hashlib.sha256).digest()

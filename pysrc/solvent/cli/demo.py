@@ -16,7 +16,7 @@ from ..book import read_accounts, read_assets
 from ..circuits.shape import BookShape
 from ..liabilities.prove import Institution, ProveOptions, prove_book
 from .common import BatchProgress, EXIT_INVALID, EXIT_VALID, emit_json, err, handle_errors
-from .prove import _capacity_for, _dev_keys
+from ..jobs.state import capacity_for, dev_keys
 
 
 def sample_files() -> tuple[Path, Path]:
@@ -43,11 +43,11 @@ def demo(out: Path, batch_size: int, as_json: bool) -> None:
     assets = read_assets(assets_file)
     book = read_accounts(accounts_file, assets)
     shape = BookShape(n_assets=len(assets), batch_size=batch_size,
-                      capacity=_capacity_for(-(-book.size // batch_size)))
+                      capacity=capacity_for(-(-book.size // batch_size)))
     backend = Groth16()
     timings = {}
     t = time.perf_counter()
-    sk = _dev_keys(shape, backend)
+    sk, _ = dev_keys(shape, backend)
     timings["keys"] = time.perf_counter() - t
 
     att_dir = out / "attestation"

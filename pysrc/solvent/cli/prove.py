@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import secrets
+import shutil
 import time
 import warnings
 from datetime import datetime, timezone
@@ -15,37 +14,13 @@ import click
 
 from ..backend import Groth16
 from ..backend.groth16 import InsecureSetupWarning
-from ..book import read_accounts, read_assets
-from ..circuit.cache import cache_dir
+from ..book import read_assets
 from ..circuits.shape import BookShape
+from ..jobs.spec import FileRef, RunSpec, keep_secret, read_hex_secret
+from ..jobs.state import DEFAULT_BATCH, risk_setup_from
 from ..liabilities import keys as keymod
-from ..liabilities.prove import Institution, ProveOptions, prove_book
-from ..risk.evaluate import RiskSetup, prepare
-from ..risk.params import load_risk_params
-from ..risk.positions import read_positions
+from ..liabilities.prove import prove_book
 from .common import BatchProgress, emit_json, err, handle_errors, insecure_banner
-
-DEFAULT_BATCH = 256
-
-
-def _capacity_for(batches: int) -> int:
-    return max(2, 1 << (batches - 1).bit_length())
-
-
-def _dev_keys(shape: BookShape, backend: Groth16) -> keymod.ShapeKeys:
-    """An INSECURE dev setup for ``shape``, cached per shape so later runs reuse it."""
-    digest = hashlib.sha256(json.dumps(shape.to_dict(), sort_keys=True).encode()).hexdigest()[:16]
-    d = cache_dir() / "dev-keys" / digest
-    if (d / "shape.json").exists():
-        try:
-            return keymod.load(d, backend)
-        except ValueError:
-            pass  # stale keys (circuits changed): set up again
-    insecure_banner("this run")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", InsecureSetupWarning)
-        return keymod.setup_dev_insecure(shape, d, backend)
-
 
 STATEMENTS = ("liabilities", "collateral", "margin", "solvency")
 
@@ -55,43 +30,9 @@ def parse_statements(text: str) -> list[str]:
     unknown = [x for x in chosen if x not in STATEMENTS]
     if unknown or "liabilities" not in chosen:
         raise ValueError(f"--statements: {text!r}: choose from {', '.join(STATEMENTS)}; liabilities is always proven")
+    if "margin" in chosen and "collateral" not in chosen:
+        chosen.insert(chosen.index("margin"), "collateral")  # margin nets collateral against debt
     return chosen
-
-
-def risk_setup(risk_file: Path | None, assets, statements: list[str], regions: int | None = None) -> RiskSetup | None:
-    """The risk parameters the statements need (instruments only with margin)."""
-    if "margin" in statements and "collateral" not in statements:
-        statements.insert(statements.index("margin"), "collateral")  # margin nets collateral against debt
-    if "collateral" not in statements and "margin" not in statements:
-        if risk_file is not None:
-            raise ValueError("--risk given but --statements asks for neither collateral nor margin")
-        return None
-    if risk_file is None:
-        raise ValueError("collateral and margin need --risk FILE (prices, tiers, instruments)")
-    params = load_risk_params(risk_file, assets)
-    if "margin" in statements and not params.instruments:
-        raise ValueError(f"{risk_file}: the margin statement needs instruments in the risk parameters")
-    if "margin" not in statements and params.instruments:
-        from ..risk.params import from_file
-
-        params = from_file(params.source.model_copy(update={"instruments": {}}), assets, risk_file)
-    return prepare(params, regions)
-
-
-def _read_secret(path: Path | None, env: str, what: str) -> tuple[bytes, bool]:
-    if path is not None:
-        text = path.read_text().strip()
-    elif os.environ.get(env):
-        text = os.environ[env].strip()
-    else:
-        return secrets.token_bytes(32), True
-    try:
-        value = bytes.fromhex(text.removeprefix("0x"))
-    except ValueError:
-        raise ValueError(f"{path or env}: {what} must be hex") from None
-    if len(value) != 32:
-        raise ValueError(f"{path or env}: {what} must be 32 bytes (64 hex digits)")
-    return value, False
 
 
 @click.command()
@@ -119,7 +60,7 @@ def setup(assets_file: Path, batch_size: int, capacity: int, range_bits: int, de
     Example: solvent setup --assets assets.csv --batch-size 256 --capacity 64 --out keys/
     """
     assets = read_assets(assets_file)
-    risk = risk_setup(risk_file, assets, parse_statements(statements), regions)
+    risk = risk_setup_from(risk_file, assets, parse_statements(statements), regions)
     shape = BookShape(n_assets=len(assets), batch_size=batch_size, capacity=capacity, range_bits=range_bits,
                       with_debt=debt or risk is not None, risk=risk.shape() if risk else None)
     insecure_banner("solvent setup")
@@ -139,13 +80,48 @@ def setup(assets_file: Path, batch_size: int, capacity: int, range_bits: int, de
         click.echo(f"keys written to {out} in {time.perf_counter() - t:.1f} s")
 
 
+def _spec_from_options(o: dict, out: Path) -> RunSpec:
+    """A new run's spec from the command line (secrets not given are generated and kept
+    in the run's private directory)."""
+    for needed in ("accounts_file", "assets_file"):
+        if o[needed] is None:
+            raise click.UsageError(f"--{needed.split('_')[0]} is required (or --resume DIR)")
+    now = datetime.now(timezone.utc)
+    chosen = parse_statements(o["statements"])
+    ref = lambda p: FileRef.of(p) if p is not None else None  # noqa: E731
+    generated = []
+    secrets_ = {}
+    for opt, env, name in (("secret_file", "SOLVENT_SECRET", "institution.secret"),
+                           ("signing_key_file", "SOLVENT_SIGNING_KEY", "signing.key")):
+        if o[opt] is not None:
+            read_hex_secret(o[opt], name)
+            secrets_[opt] = str(Path(o[opt]).resolve())
+        elif os.environ.get(env):
+            value = bytes.fromhex(os.environ[env].strip().removeprefix("0x"))
+            secrets_[opt] = keep_secret(out, f"env-{name}", value)
+        else:
+            secrets_[opt] = keep_secret(out, name, secrets.token_bytes(32))
+            generated.append(name)
+    return RunSpec(
+        accounts=FileRef.of(o["accounts_file"]), assets=FileRef.of(o["assets_file"]),
+        positions=ref(o["positions_file"]), risk=ref(o["risk_file"]), reserves=ref(o["reserves_file"]),
+        institution=o["institution"], epoch=o["epoch"] if o["epoch"] is not None else int(now.timestamp()),
+        snapshot_time=o["snapshot_time"] or now.strftime("%Y-%m-%dT%H:%M:%SZ"), statements=chosen,
+        reveal_totals=o["reveal_totals"], insurance_fund=o["insurance_fund"], solvency_mode=o["solvency_mode"],
+        private_reserves=o["private_reserves"], range_bits=o["range_bits"], batch_size=o["batch_size"],
+        keys_dir=str(Path(o["keys_dir"]).resolve()) if o["keys_dir"] else None,
+        secret_file=secrets_["secret_file"], signing_key_file=secrets_["signing_key_file"], generated=generated)
+
+
 @click.command()
-@click.option("--accounts", "accounts_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+@click.option("--accounts", "accounts_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Accounts file, CSV or Parquet: account_id,asset,balance[,debt].")
-@click.option("--assets", "assets_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+@click.option("--assets", "assets_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Asset list CSV (symbol,decimals).")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Attestation directory to create (must not exist or be empty).")
+@click.option("--resume", "resume_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Continue an interrupted run in this directory (its inputs must be unchanged).")
 @click.option("--keys", "keys_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Keys from `solvent setup` or a ceremony; default: a cached INSECURE dev setup.")
 @click.option("--institution", default="unnamed institution", show_default=True, help="Institution name.")
@@ -162,7 +138,7 @@ def setup(assets_file: Path, batch_size: int, capacity: int, range_bits: int, de
 @click.option("--risk", "risk_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Risk parameters (JSON, solvent.risk/1): prices, collateral tiers, instruments.")
 @click.option("--statements", default="liabilities", show_default=True,
-              help="What to prove, comma-separated: liabilities[,collateral][,margin].")
+              help="What to prove, comma-separated: liabilities[,collateral][,margin][,solvency].")
 @click.option("--insurance-fund", help="Declared insurance fund, in the risk parameters' quote currency.")
 @click.option("--reserves", "reserves_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Reserves snapshot (solvent.reserves/1) with an ownership proof per address (solvency).")
@@ -171,102 +147,94 @@ def setup(assets_file: Path, batch_size: int, capacity: int, range_bits: int, de
 @click.option("--private-reserves", is_flag=True,
               help="Publish only a commitment to the reserves (not the holdings) in the solvency statement.")
 @click.option("--reveal-totals", is_flag=True, help="Publish the per-asset totals (and the commitment's blind).")
+@click.option("--workers", type=int, help="Prove batches on N local worker processes (default: this process).")
+@click.option("--scheduler", help="Prove batches on a Dask cluster (scheduler address, e.g. tcp://host:8786).")
+@click.option("--progress-log", type=click.Path(dir_okay=False, path_type=Path),
+              help="Append progress as JSON lines here (default: OUT/.run/progress.jsonl while running).")
 @click.option("--threads", type=int, help="Prover threads (default: all cores).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @handle_errors
-def prove(accounts_file: Path, assets_file: Path, out: Path, keys_dir: Path | None, institution: str,
-          epoch: int | None, snapshot_time: str | None, secret_file: Path | None, signing_key_file: Path | None,
-          batch_size: int | None, range_bits: int, positions_file: Path | None, risk_file: Path | None,
-          statements: str, insurance_fund: str | None, reserves_file: Path | None, solvency_mode: str,
-          private_reserves: bool, reveal_totals: bool, threads: int | None, as_json: bool) -> None:
+def prove(resume_dir: Path | None, out: Path | None, workers: int | None, scheduler: str | None,
+          progress_log: Path | None, threads: int | None, as_json: bool, **options) -> None:
     """Prove a book of accounts: batch proofs, the top-level proof, a signed attestation.
 
-    Writes OUT/attestation.json (public), OUT/keys/*.vk.json (public) and
-    OUT/private/ (the operator's inclusion database: never publish it).
+    Writes OUT/attestation.json (public), OUT/keys/*.vk.json (public) and OUT/private/
+    (the operator's inclusion database: never publish it). Every finished batch is
+    checkpointed in OUT/.run/, so an interrupted run continues with --resume OUT.
 
     Example: solvent prove --accounts accounts.csv --assets assets.csv --out attestation/
     """
-    if out.exists() and any(out.iterdir()):
-        raise FileExistsError(f"{out}: output directory exists and is not empty")
-    assets = read_assets(assets_file)
-    backend = Groth16(threads=threads)
-    if keys_dir is not None:
-        shape = keymod.read_shape(keys_dir)
-    else:
-        bs = batch_size or DEFAULT_BATCH
-        shape = None
-    chosen = parse_statements(statements)
-    risk = risk_setup(risk_file, assets, chosen, shape.risk["regions"] if shape and shape.risk else None)
-    book = read_accounts(accounts_file, assets, range_bits=shape.range_bits if shape else range_bits)
-    if positions_file is not None:
-        if risk is None or not risk.margin:
-            raise ValueError("--positions given but --statements does not include margin")
-        read_positions(positions_file, book, risk.params)
-    elif risk is not None and risk.margin:
-        raise ValueError("the margin statement needs --positions FILE")
-    if risk is not None and book.debt is None:
-        book.store.set_debt(True)  # debt is zero unless the file says otherwise
-    if insurance_fund is not None:
-        from ..book.amounts import AmountError, parse_amount
+    from ..jobs.checkpoints import RUN_DIR
+    from ..jobs.executors import DaskExecutor, PoolExecutor
+    from ..jobs.progress import ProgressLog
+    from ..jobs.state import load_state
 
+    if (resume_dir is None) == (out is None):
+        raise click.UsageError("give --out DIR for a new run, or --resume DIR")
+    if workers is not None and scheduler is not None:
+        raise click.UsageError("--workers and --scheduler exclude each other")
+    if resume_dir is not None:
+        out = resume_dir
+        if (out / "attestation.json").exists():
+            raise FileExistsError(f"{out}: this run is complete (attestation.json exists)")
+        spec = RunSpec.load(out)
+    else:
+        if out.exists() and any(out.iterdir()):
+            raise FileExistsError(f"{out}: output directory exists and is not empty")
+        out.mkdir(parents=True, exist_ok=True)
         try:
-            parse_amount(insurance_fund, 30, 250)
-        except AmountError as e:
-            raise ValueError(f"--insurance-fund: {e}") from None
-        if risk is None:
-            raise ValueError("--insurance-fund needs the collateral or margin statement")
-    solvency = None
-    if "solvency" in chosen:
-        if reserves_file is None:
-            raise ValueError("the solvency statement needs --reserves FILE")
-        solvency = {"mode": solvency_mode, "reserves": "committed" if private_reserves else "public"}
-    elif reserves_file is not None:
-        raise ValueError("--reserves given but --statements does not include solvency")
-    if shape is None:
-        shape = BookShape(n_assets=len(assets), batch_size=bs, capacity=_capacity_for(-(-book.size // bs)),
-                          range_bits=range_bits, with_debt=book.has_debt, risk=risk.shape() if risk else None,
-                          solvency=solvency)
-    elif shape.solvency != solvency:
-        raise ValueError(f"{keys_dir}: the keys were set up for solvency {shape.solvency}, this run asks {solvency}")
-    sk = keymod.load(keys_dir, backend) if keys_dir is not None else _dev_keys(shape, backend)
-    if any(k.insecure for k in sk.keys.values()) and keys_dir is not None:
+            spec = _spec_from_options(options, out)
+        except BaseException:
+            shutil.rmtree(out / RUN_DIR, ignore_errors=True)
+            _rmdir_if_empty(out)
+            raise
+    backend = Groth16(threads=threads)
+    try:
+        state = load_state(spec, backend, banner=lambda: insecure_banner("this run"))
+    except BaseException:
+        if resume_dir is None:
+            shutil.rmtree(out / RUN_DIR, ignore_errors=True)
+            _rmdir_if_empty(out)
+        raise
+    spec.save(out)
+    if any(k.insecure for k in state.keys.keys.values()) and spec.keys_dir and options.get("keys_dir"):
         insecure_banner("these keys")
-    now = datetime.now(timezone.utc)
-    secret, new_secret = _read_secret(secret_file, "SOLVENT_SECRET", "the institution secret")
-    signing, new_key = _read_secret(signing_key_file, "SOLVENT_SIGNING_KEY", "the signing key")
-    inst = Institution(institution, signing, secret)
-    opts = ProveOptions(epoch=epoch if epoch is not None else int(now.timestamp()),
-                        snapshot_time=snapshot_time or now.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                        reveal_totals=reveal_totals, risk=risk, insurance_fund=insurance_fund)
-    if solvency is not None:
-        opts.reserves, opts.reserves_document = _load_reserves(reserves_file, assets, institution, opts)
-    progress = BatchProgress(shape.batch_size)
+    bar = BatchProgress(state.shape.batch_size)
+    log = ProgressLog(progress_log or out / RUN_DIR / "progress.jsonl", state.shape.batch_size, then=bar)
+    log.note(stage="start", accounts=state.book.size, resume=resume_dir is not None,
+             executor="dask" if scheduler else f"pool×{workers}" if workers else "in-process")
+    executor = DaskExecutor(scheduler) if scheduler else PoolExecutor(workers) if workers else None
     t = time.perf_counter()
     try:
-        att = prove_book(book, sk, inst, opts, out, backend, progress=progress)
+        att = prove_book(state.book, state.keys, state.inst, state.opts, out, backend, progress=log,
+                         executor=executor, keys_dir=Path(spec.keys_dir) if spec.keys_dir else None)
     finally:
-        progress.close()
+        bar.close()
     seconds = time.perf_counter() - t
-    for value, fresh, name in ((secret, new_secret, "institution.secret"), (signing, new_key, "signing.key")):
-        if fresh:
-            path = out / "private" / name
-            path.write_text(value.hex() + "\n")
-            os.chmod(path, 0o600)
-            err.print(f"[yellow]note:[/] no {name.split('.')[0]} given: a new one was generated and saved to {path}; "
-                      "keep it (an ephemeral signing key is for trials only)", highlight=False)
-    short = _report_shortfalls(out) if risk is not None else []
+    for name in spec.generated:
+        err.print(f"[yellow]note:[/] no {name.split('.')[0]} given: a new one was generated and saved to "
+                  f"{out / 'private' / name}; keep it (an ephemeral signing key is for trials only)", highlight=False)
+    book = state.book
+    short = _report_shortfalls(out) if state.opts.risk is not None else []
     summary = {"attestation": str(out), "accounts": book.size, "batches": len(att.batches),
-               "statements": chosen, "accounts_short": len(short),
-               "signer": inst.address, "epoch": opts.epoch, "book_root": att.top.book_root,
+               "statements": spec.statements, "accounts_short": len(short),
+               "signer": state.inst.address, "epoch": spec.epoch, "book_root": att.top.book_root,
                "totals_commitment": att.top.totals_commitment, "seconds": round(seconds, 2),
                "accounts_per_second": round(book.size / seconds, 1)}
     if as_json:
         emit_json(summary)
     else:
-        click.echo(f"proved {book.size:,} accounts in {len(att.batches)} batches of {shape.batch_size} "
+        click.echo(f"proved {book.size:,} accounts in {len(att.batches)} batches of {state.shape.batch_size} "
                    f"in {seconds:.1f} s ({book.size / seconds:,.0f} accounts/s)")
-        click.echo(f"attestation: {out / 'attestation.json'} (signed by {inst.address}, epoch {opts.epoch})")
+        click.echo(f"attestation: {out / 'attestation.json'} (signed by {state.inst.address}, epoch {spec.epoch})")
         click.echo(f"book root: {att.top.book_root}")
+
+
+def _rmdir_if_empty(path: Path) -> None:
+    try:
+        path.rmdir()
+    except OSError:
+        pass
 
 
 def _report_shortfalls(out: Path) -> list[dict]:
@@ -286,14 +254,3 @@ def _report_shortfalls(out: Path) -> list[dict]:
             err.print(f"  … and {len(rows) - 20} more", highlight=False)
     return rows
 
-
-def _load_reserves(path: Path, assets, institution: str, opts: ProveOptions) -> tuple[dict[str, int], dict]:
-    """Reserves per asset from a snapshot whose every address proves ownership for this
-    institution, epoch and snapshot; any bad proof stops the run, naming the holding."""
-    import json as _json
-
-    from ..reserves import load_reserves, require_ownership, reserves_per_asset
-
-    doc = load_reserves(path)
-    require_ownership(doc, institution, opts.epoch, opts.snapshot_time)
-    return reserves_per_asset(doc, assets), _json.loads(path.read_text())

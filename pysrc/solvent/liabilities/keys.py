@@ -36,6 +36,8 @@ class ShapeKeys:
     shape: BookShape
     circuits: dict[str, CompiledCircuit]
     keys: dict[str, KeyPair]
+    keys_dir: Path | None = None
+    """Where the keys are on disk (worker processes load them from there)."""
 
 
 def setup_dev_insecure(shape: BookShape, out: Path, backend: Groth16, seed: bytes | None = None) -> ShapeKeys:
@@ -49,7 +51,7 @@ def setup_dev_insecure(shape: BookShape, out: Path, backend: Groth16, seed: byte
     tmp = out / f"shape.json.{os.getpid()}.tmp"
     tmp.write_text(json.dumps(shape.to_dict(), indent=1))
     os.replace(tmp, out / "shape.json")
-    return ShapeKeys(shape, circuits, keys)
+    return ShapeKeys(shape, circuits, keys, out)
 
 
 def read_shape(keys_dir: Path) -> BookShape:
@@ -63,4 +65,4 @@ def read_shape(keys_dir: Path) -> BookShape:
 def load(keys_dir: Path, backend: Groth16) -> ShapeKeys:
     shape = read_shape(keys_dir)
     circuits = compile_circuits(shape)
-    return ShapeKeys(shape, circuits, {role: backend.load_keys(keys_dir, c) for role, c in circuits.items()})
+    return ShapeKeys(shape, circuits, {role: backend.load_keys(keys_dir, c) for role, c in circuits.items()}, keys_dir)

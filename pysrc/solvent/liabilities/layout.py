@@ -47,6 +47,17 @@ class BookLayout:
         return range(b * self.shape.batch_size, (b + 1) * self.shape.batch_size)
 
 
+class ProvingError(RuntimeError):
+    """The circuit and the native tree disagree, or inputs a statement needs are missing."""
+
+
+def outcome_totals(layout: BookLayout) -> list[int]:
+    """The four outcome sums over every leaf (empty without risk statements)."""
+    if layout.leaf_risk is None:
+        return []
+    return [sum(r.outcome[j] for r in layout.leaf_risk) for j in range(4)]
+
+
 def positions_commitment(quantities: list[int]) -> int:
     """``verifier.risk.positions_commitment``, with the native Poseidon (bulk)."""
     offset = 1 << (risk_spec.QUANTITY_BITS - 1)

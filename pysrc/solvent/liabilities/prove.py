@@ -8,9 +8,6 @@ directory, renamed into place only when everything succeeded.
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -24,13 +21,14 @@ from ..attestation.models import (
     SolvencySection, SolvencyShape, Statement, TopEntry, Totals,
 )
 from ..backend import Groth16
+from ..backend.groth16 import proof_seed
 from ..book import AccountBook, format_amount
 from ..verifier import VerifyingKey, vk_hash
 from ..verifier import book as spec
-from . import inclusion_db, top_tree
+from ..risk.evaluate import RiskSetup
+from . import top_tree
 from .keys import ShapeKeys
-from ..risk.evaluate import RiskSetup, shortfalls
-from .layout import BookLayout, batch_inputs, lay_out, top_inputs
+from .layout import BookLayout, ProvingError, batch_inputs, lay_out, outcome_totals, top_inputs
 
 
 @dataclass
@@ -61,8 +59,6 @@ class ProveOptions:
     """The reserves snapshot (``solvent.reserves/1``) published with public reserves."""
 
 
-class ProvingError(RuntimeError):
-    pass
 
 
 Progress = Callable[[str, int, int], None]
@@ -99,13 +95,6 @@ def _expect(named: dict, expected: dict, what: str) -> None:
             raise ProvingError(f"{what}: the circuit computed {k} = {named[k]}, the tree builder {v}")
 
 
-def outcome_totals(layout: BookLayout) -> list[int]:
-    """The four outcome sums over every leaf (empty without risk statements)."""
-    if layout.leaf_risk is None:
-        return []
-    return [sum(r.outcome[j] for r in layout.leaf_risk) for j in range(4)]
-
-
 def _totals(book: AccountBook, layout: BookLayout, secret: bytes, commitment: int) -> Totals:
     from .. import _native
 
@@ -128,151 +117,106 @@ def _totals(book: AccountBook, layout: BookLayout, secret: bytes, commitment: in
 
 
 def prove_book(book: AccountBook, sk: ShapeKeys, inst: Institution, opts: ProveOptions, out: Path,
-               backend: Groth16 | None = None, progress: Progress | None = None) -> Attestation:
+               backend: Groth16 | None = None, progress: Progress | None = None,
+               executor=None, keys_dir: Path | None = None) -> Attestation:
+    """Prove ``book`` into the attestation directory ``out``.
+
+    Every finished proof is checkpointed under ``out/.run/``; calling again on the same
+    ``out`` after a crash reuses every checkpoint that is intact, is for exactly the
+    public values this book gives, and verifies — and proves the rest. Proof randomness
+    is derived from the institution secret and the witness, so the result is the same
+    attestation whatever crashed or whichever executor ran the batches.
+    """
+    from ..jobs import faults
+    from ..jobs.checkpoints import RUN_DIR, Checkpoints
+    from ..jobs.executors import BatchJob, InProcessExecutor
+    from .bundle import write_bundle
+    from .solvency_step import prove_solvency
+
     backend = backend or Groth16()
-    if out.exists() and any(out.iterdir()):
+    if out.exists() and any(p.name != RUN_DIR for p in out.iterdir()):
         raise FileExistsError(f"{out}: output directory exists and is not empty")
+    out.mkdir(parents=True, exist_ok=True)
+    checkpoints = Checkpoints(out)
     layout = lay_out(book, sk.shape, inst.secret, opts.epoch, opts.risk)
     statement = _statement(book, sk, inst, opts)
     sh = hashing.statement_hash(statement)
     context = hashing.context_of(sh, opts.epoch, inst.address)
 
     batch_c, top_c = sk.circuits["batch"], sk.circuits["top"]
-    entries = []
-    for b in range(layout.num_batches):
+    n = layout.num_batches
+
+    def expected(b: int) -> list[int]:
+        prefix = [context] if opts.risk is None else [context, opts.risk.params_hash]
+        return [*prefix, layout.tree.root(b), layout.tree.commitment(b, context)]
+
+    def verifies(vk_json: dict) -> Callable[[dict, list[int]], bool]:
+        return lambda proof, public: backend.verify_native(vk_json, public, proof)
+
+    proofs: dict[int, dict] = {}
+    for b in range(n):
+        stored = checkpoints.load(f"batch-{b:05d}", expected(b), verifies(sk.keys["batch"].vk_json))
+        if stored is not None:
+            proofs[b] = stored
+    if progress:
+        if checkpoints.discarded:
+            progress("discarded", len(checkpoints.discarded), n)
+        progress("batch", len(proofs), n)
+    job = BatchJob(inputs=lambda b: batch_c.input_vector(batch_inputs(layout, book, b, context)),
+                   keys_dir=keys_dir or getattr(sk, "keys_dir", None), secret=inst.secret, out=out)
+    todo = [b for b in range(n) if b not in proofs]
+    if executor is not None and job.keys_dir is None:
+        raise ValueError("worker processes load keys from a directory: these keys have none")
+    for b, proof, public in (executor or InProcessExecutor(backend, sk)).run(job, todo):
+        if public != expected(b):
+            raise ProvingError(f"batch {b}: the proof's public values are not the ones the tree gives")
+        checkpoints.save(f"batch-{b:05d}", proof, public)
+        proofs[b] = proof
         if progress:
-            progress("batch", b, layout.num_batches)
-        witness = backend.witness(batch_c, batch_inputs(layout, book, b, context))
-        res = backend.prove(sk.keys["batch"], batch_c, witness)
-        named = batch_c.name_publics(res.public)
-        expected = {"context": context, "batch_root": layout.tree.root(b),
-                    "batch_commitment": layout.tree.commitment(b, context)}
-        if opts.risk is not None:
-            expected["params_hash"] = opts.risk.params_hash
-        _expect(named, expected, f"batch {b}")
-        entries.append(BatchEntry(index=b, root=str(named["batch_root"]),
-                                  commitment=str(named["batch_commitment"]), proof=ProofJson(**res.proof)))
+            progress("batch", len(proofs), n)
+        faults.after_batches(len(proofs) - (n - len(todo)))
+    entries = [BatchEntry(index=b, root=str(layout.tree.root(b)), commitment=str(layout.tree.commitment(b, context)),
+                          proof=ProofJson(**proofs[b])) for b in range(n)]
+
     if progress:
-        progress("batch", layout.num_batches, layout.num_batches)
         progress("top", 0, 1)
-    res = backend.prove(sk.keys["top"], top_c, backend.witness(top_c, top_inputs(layout, inst.secret, context)))
-    top = top_c.name_publics(res.public)
-    _expect(top, {"context": context,
-                  "batches_digest": spec.digest(context, [(int(e.root), int(e.commitment)) for e in entries])}, "top")
-    if progress:
-        progress("top", 1, 1)
     from .. import _native
 
-    tt = top_tree.build([int(e.root) for e in entries], [layout.tree.lanes(b) for b in range(layout.num_batches)],
-                        sk.shape.capacity, _native.top_node_blinds(inst.secret, opts.epoch,
-                                                                   spec.arities(sk.shape.capacity), sk.shape.capacity))
-    _expect(top, {"book_root": tt.root, "totals_commitment": tt.totals_commitment}, "top tree")
+    blinds = _native.top_node_blinds(inst.secret, opts.epoch, spec.arities(sk.shape.capacity), sk.shape.capacity)
+    tt = top_tree.build([int(e.root) for e in entries], [layout.tree.lanes(b) for b in range(n)],
+                        sk.shape.capacity, blinds)
+    digest = spec.digest(context, [(int(e.root), int(e.commitment)) for e in entries])
+    top_public = [context, tt.root, tt.totals_commitment, digest]
+    top_proof = checkpoints.load("top", top_public, verifies(sk.keys["top"].vk_json))
+    if top_proof is None:
+        w = backend.witness(top_c, top_inputs(layout, inst.secret, context))
+        res = backend.prove(sk.keys["top"], top_c, w, seed=proof_seed(inst.secret, top_c, w))
+        _expect(top_c.name_publics(res.public), dict(zip(["context", "book_root", "totals_commitment",
+                                                           "batches_digest"], top_public)), "top")
+        checkpoints.save("top", res.proof, res.public)
+        top_proof = res.proof
+    if progress:
+        progress("top", 1, 1)
+    top = {"totals_commitment": tt.totals_commitment}
     att = Attestation(
         statement=statement, statement_hash=sh, context=str(context),
         verifying_keys={sk.circuits[r].name: sk.keys[r].vk_json for r in sk.circuits},
         batches=entries,
-        top=TopEntry(book_root=str(top["book_root"]), totals_commitment=str(top["totals_commitment"]),
-                     batches_digest=str(top["batches_digest"]), proof=ProofJson(**res.proof)),
-        totals=_totals(book, layout, inst.secret, top["totals_commitment"]) if opts.reveal_totals else None,
+        top=TopEntry(book_root=str(tt.root), totals_commitment=str(tt.totals_commitment),
+                     batches_digest=str(digest), proof=ProofJson(**top_proof)),
+        totals=_totals(book, layout, inst.secret, tt.totals_commitment) if opts.reveal_totals else None,
         risk=RiskSection(params=opts.risk.params.source.model_dump(mode="json"),
                          insurance_fund=opts.insurance_fund) if opts.risk else None,
-        solvency=_prove_solvency(book, sk, layout, inst, opts, context, top, tt, backend)
+        solvency=prove_solvency(book, sk, layout, inst, opts, context, top, tt, backend)
         if sk.shape.solvency else None,
         reserves=opts.reserves_document if sk.shape.solvency and sk.shape.solvency["reserves"] == "public" else None,
     )
     att = hashing.sign(att, inst.signing_key)
+    if progress:
+        progress("write", 0, 1)
     write_bundle(out, att, book, layout, tt)
+    checkpoints.clear()
+    if progress:
+        progress("done", 1, 1)
     return att
 
-
-def write_bundle(out: Path, att: Attestation, book: AccountBook, layout: BookLayout, tt: top_tree.TopTree) -> None:
-    """Everything goes to a staging directory first; only a complete bundle is renamed
-    into place, so a failure never leaves a half-written attestation."""
-    out = out.resolve()
-    stage = out.parent / f".{out.name}.staging-{os.getpid()}"
-    shutil.rmtree(stage, ignore_errors=True)
-    try:
-        (stage / "keys").mkdir(parents=True)
-        (stage / "private").mkdir()
-        (stage / "attestation.json").write_text(json.dumps(att.model_dump(mode="json"), indent=1))
-        for name, vk in att.verifying_keys.items():
-            (stage / "keys" / f"{name}.vk.json").write_text(json.dumps(vk, indent=1))
-        inclusion_db.write(stage / "private" / "inclusion.sqlite", book, layout, tt, {
-            "attestation_hash": hashing.attestation_hash(att).hex(),
-            "assets": json.dumps([[a.symbol, a.decimals] for a in book.assets]),
-            "batch_size": str(layout.shape.batch_size),
-        })
-        if layout.leaf_risk is not None:
-            _write_shortfalls(stage / "private" / "shortfalls.csv", book, layout)
-        (stage / "private" / "README").write_text(
-            "Operator-only: every customer's salt and balances. Never publish this directory;\n"
-            "give each customer their own extract (solvent inclusion).\n")
-        if out.exists():
-            out.rmdir()  # empty, checked before proving
-        os.rename(stage, out)
-    except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
-
-
-def _write_shortfalls(path: Path, book: AccountBook, layout: BookLayout) -> None:
-    """Operator-only: the accounts that fall short (shortfalls ×10^4 value units)."""
-    import csv
-
-    per_account = [layout.leaf_risk[layout.leaf_of[i]] for i in range(book.size)]
-    rows = shortfalls(book, layout.risk, per_account)
-    with open(path, "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["account_id", "under_collateralized", "collateral_shortfall", "under_margined", "margin_shortfall"])
-        scale = 4 + layout.risk.params.value_decimals
-        for r in rows:
-            w.writerow([r["account_id"], int(r["under_collateralized"]), format_amount(r["collateral_shortfall"], scale),
-                        int(r["under_margined"]), format_amount(r["margin_shortfall"], scale)])
-
-
-def _prove_solvency(book: AccountBook, sk: ShapeKeys, layout: BookLayout, inst: Institution, opts: ProveOptions,
-                    context: int, top: dict, tt: top_tree.TopTree, backend: Groth16) -> SolvencySection:
-    """Reserves against the totals the top proof committed, opened privately."""
-    import hashlib
-    import hmac
-
-    from ..book.amounts import parse_amount
-    from ..verifier import solvency as sspec
-
-    mode, kind = sk.shape.solvency["mode"], sk.shape.solvency["reserves"]
-    symbols = [a.symbol for a in book.assets]
-    if opts.reserves is None or sorted(opts.reserves) != sorted(symbols):
-        raise ProvingError(f"the solvency statement needs reserves for exactly the assets {symbols}")
-    eq, de = book.totals()
-    res = [opts.reserves[s] for s in symbols]
-    inputs = {"context": context, "totals_commitment": top["totals_commitment"],
-              "totals_lanes": spec.sums_lanes(eq, de, book.range_bits, outcome_totals(layout)),
-              "totals_blind": _native_root_blind(inst, opts, sk), "reserves": res}
-    commitment = None
-    if kind == "committed":
-        blind = int.from_bytes(hmac.new(inst.secret, b"solvent.reserves.v1" + opts.epoch.to_bytes(8, "big"),
-                                        hashlib.sha256).digest()[:31], "big")
-        commitment = sspec.reserves_commitment(res, blind, context)
-        inputs.update(reserves_commitment=commitment, reserves_blind=blind)
-    if sk.shape.extra_lanes:
-        fund = opts.insurance_fund or "0"
-        inputs["insurance_fund"] = parse_amount(fund, 4 + opts.risk.params.value_decimals, 200)
-    c = sk.circuits["solvency"]
-    res_proof = backend.prove(sk.keys["solvency"], c, backend.witness(c, inputs))
-    out = c.name_publics(res_proof.public)
-    covered = out.get("insurance_covered")
-    return SolvencySection(
-        mode=mode,
-        reserves={a.symbol: format_amount(r, a.decimals) for a, r in zip(book.assets, res)} if kind == "public" else None,
-        reserves_commitment=str(commitment) if commitment is not None else None,
-        coverage=dict(zip(symbols, out["coverage"])),
-        insurance_covered=None if covered is None else bool(covered),
-        proof=ProofJson(**res_proof.proof))
-
-
-def _native_root_blind(inst: Institution, opts: ProveOptions, sk: ShapeKeys) -> int:
-    """The blind of the top root's sum commitment, i.e. of ``totals_commitment``."""
-    from .. import _native
-
-    M = sk.shape.capacity
-    return _native.top_node_blinds(inst.secret, opts.epoch, spec.arities(M), M)[-1]

@@ -1,0 +1,61 @@
+"""The solvency proof of a run: reserves against the totals the top proof committed."""
+
+from __future__ import annotations
+
+from ..attestation.models import ProofJson, SolvencySection
+from ..backend import Groth16
+from ..backend.groth16 import proof_seed
+from ..book import AccountBook, format_amount
+from ..verifier import book as spec
+from . import top_tree
+from .keys import ShapeKeys
+from .layout import BookLayout, ProvingError, outcome_totals
+
+
+def prove_solvency(book: AccountBook, sk: ShapeKeys, layout: BookLayout, inst: "Institution", opts: "ProveOptions",
+                    context: int, top: dict, tt: top_tree.TopTree, backend: Groth16) -> SolvencySection:
+    """Reserves against the totals the top proof committed, opened privately."""
+    import hashlib
+    import hmac
+
+    from ..book.amounts import parse_amount
+    from ..verifier import solvency as sspec
+
+    mode, kind = sk.shape.solvency["mode"], sk.shape.solvency["reserves"]
+    symbols = [a.symbol for a in book.assets]
+    if opts.reserves is None or sorted(opts.reserves) != sorted(symbols):
+        raise ProvingError(f"the solvency statement needs reserves for exactly the assets {symbols}")
+    eq, de = book.totals()
+    res = [opts.reserves[s] for s in symbols]
+    inputs = {"context": context, "totals_commitment": top["totals_commitment"],
+              "totals_lanes": spec.sums_lanes(eq, de, book.range_bits, outcome_totals(layout)),
+              "totals_blind": _native_root_blind(inst, opts, sk), "reserves": res}
+    commitment = None
+    if kind == "committed":
+        blind = int.from_bytes(hmac.new(inst.secret, b"solvent.reserves.v1" + opts.epoch.to_bytes(8, "big"),
+                                        hashlib.sha256).digest()[:31], "big")
+        commitment = sspec.reserves_commitment(res, blind, context)
+        inputs.update(reserves_commitment=commitment, reserves_blind=blind)
+    if sk.shape.extra_lanes:
+        fund = opts.insurance_fund or "0"
+        inputs["insurance_fund"] = parse_amount(fund, 4 + opts.risk.params.value_decimals, 200)
+    c = sk.circuits["solvency"]
+    witness = backend.witness(c, inputs)
+    res_proof = backend.prove(sk.keys["solvency"], c, witness, seed=proof_seed(inst.secret, c, witness))
+    out = c.name_publics(res_proof.public)
+    covered = out.get("insurance_covered")
+    return SolvencySection(
+        mode=mode,
+        reserves={a.symbol: format_amount(r, a.decimals) for a, r in zip(book.assets, res)} if kind == "public" else None,
+        reserves_commitment=str(commitment) if commitment is not None else None,
+        coverage=dict(zip(symbols, out["coverage"])),
+        insurance_covered=None if covered is None else bool(covered),
+        proof=ProofJson(**res_proof.proof))
+
+
+def _native_root_blind(inst: "Institution", opts: "ProveOptions", sk: ShapeKeys) -> int:
+    """The blind of the top root's sum commitment, i.e. of ``totals_commitment``."""
+    from .. import _native
+
+    M = sk.shape.capacity
+    return _native.top_node_blinds(inst.secret, opts.epoch, spec.arities(M), M)[-1]
