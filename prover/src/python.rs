@@ -27,7 +27,7 @@ create_exception!(_native, KeyFileError, PyValueError, "A proving-key file is un
 create_exception!(_native, FormatError, PyValueError, "A proof or verifying key is malformed.");
 create_exception!(_native, ProverError, PyRuntimeError, "The prover failed.");
 
-fn to_fr(x: &BigUint, what: &str) -> PyResult<Fr> {
+pub(crate) fn to_fr(x: &BigUint, what: &str) -> PyResult<Fr> {
     let bytes = x.to_bytes_le();
     if bytes.len() > 32 || x >= &BigUint::from_bytes_le(&Fr::MODULUS.to_bytes_le()) {
         return Err(PyValueError::new_err(format!("{what}: value is not below the field modulus r")));
@@ -39,7 +39,7 @@ fn to_frs(xs: &[BigUint], what: &str) -> PyResult<Vec<Fr>> {
     xs.iter().enumerate().map(|(i, x)| to_fr(x, &format!("{what}[{i}]"))).collect()
 }
 
-fn to_big(x: &Fr) -> BigUint {
+pub(crate) fn to_big(x: &Fr) -> BigUint {
     BigUint::from_bytes_le(&fr_to_le(x))
 }
 

@@ -5,8 +5,8 @@ use crate::book::derive::{tag, EpochKey};
 use crate::book::layout::{lay_out, Layout, RiskLeaves};
 use crate::book::store::{RowError, Store};
 use crate::book::tree::{batch_commitment, digest_step, empty_root, BatchTree, Shape};
-use crate::field::{fr_from_le, fr_to_le, fr_vec_from_le, fr_vec_to_le};
-use ark_bn254::Fr;
+use crate::field::{fr_vec_from_le, fr_vec_to_le};
+use crate::python::{to_big, to_fr};
 use num_bigint::BigUint;
 use pyo3::create_exception;
 use pyo3::exceptions::{PyIndexError, PyValueError};
@@ -14,19 +14,6 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
 create_exception!(_native, BookRowError, PyValueError, "A row of the accounts file is invalid: args (row, field, message).");
-
-fn big(x: &Fr) -> BigUint {
-    BigUint::from_bytes_le(&fr_to_le(x))
-}
-
-fn fr(x: &BigUint, what: &str) -> PyResult<Fr> {
-    let mut b = x.to_bytes_le();
-    if b.len() > 32 {
-        return Err(PyValueError::new_err(format!("{what}: not below r")));
-    }
-    b.resize(32, 0);
-    fr_from_le(&b).ok_or_else(|| PyValueError::new_err(format!("{what}: not below r")))
-}
 
 fn row_error(e: RowError) -> PyErr {
     BookRowError::new_err((e.row, e.field, e.message))
@@ -145,7 +132,7 @@ impl PyLayout {
         let shape = Shape { range_bits: s.range_bits, n_assets: s.n_assets, batch_size };
         let positions = positions.map(fr_vec_from_le).transpose().map_err(PyValueError::new_err)?;
         let extras = extras.map(fr_vec_from_le).transpose().map_err(PyValueError::new_err)?;
-        let padding = padding_positions.as_ref().map(|p| fr(p, "padding_positions")).transpose()?;
+        let padding = padding_positions.as_ref().map(|p| to_fr(p, "padding_positions")).transpose()?;
         let risk = match (&positions, &extras) {
             (Some(p), Some(e)) if p.len() == s.len() && e.len() == s.len() * n_extras => Some(RiskLeaves {
                 positions: p,
@@ -173,7 +160,7 @@ impl PyLayout {
         self.layout.salts.len()
     }
     fn tag(&self, k: usize) -> PyResult<BigUint> {
-        self.layout.tags.get(k).map(big).ok_or_else(|| PyIndexError::new_err(format!("no leaf {k}")))
+        self.layout.tags.get(k).map(to_big).ok_or_else(|| PyIndexError::new_err(format!("no leaf {k}")))
     }
     fn order(&self, k: usize) -> PyResult<i64> {
         self.layout.order.get(k).copied().ok_or_else(|| PyIndexError::new_err(format!("no leaf {k}")))
@@ -182,31 +169,31 @@ impl PyLayout {
         self.layout.leaf_of.get(i).copied().ok_or_else(|| PyIndexError::new_err(format!("no account {i}")))
     }
     fn salt(&self, i: usize) -> PyResult<BigUint> {
-        self.layout.salts.get(i).map(big).ok_or_else(|| PyIndexError::new_err(format!("no account {i}")))
+        self.layout.salts.get(i).map(to_big).ok_or_else(|| PyIndexError::new_err(format!("no account {i}")))
     }
     /// Leaf → account (or -1) for leaves `start .. end`.
     fn orders(&self, start: usize, end: usize) -> Vec<i64> {
         self.layout.order[start..end.min(self.layout.order.len())].to_vec()
     }
     fn root(&self, batch: usize) -> PyResult<BigUint> {
-        Ok(big(&self.batch(batch)?.root()))
+        Ok(to_big(&self.batch(batch)?.root()))
     }
     fn lanes(&self, batch: usize) -> PyResult<Vec<BigUint>> {
-        Ok(self.batch(batch)?.lanes.iter().map(big).collect())
+        Ok(self.batch(batch)?.lanes.iter().map(to_big).collect())
     }
     fn boundary_tags(&self, batch: usize) -> PyResult<(BigUint, BigUint)> {
         let b = self.batch(batch)?;
-        Ok((big(&b.first_tag), big(&b.last_tag)))
+        Ok((to_big(&b.first_tag), to_big(&b.last_tag)))
     }
     fn batch_blind(&self, batch: usize) -> PyResult<BigUint> {
-        Ok(big(&self.batch(batch)?.batch_blind))
+        Ok(to_big(&self.batch(batch)?.batch_blind))
     }
     /// Node blinds, level by level from the bottom, as the batch circuit takes them.
     fn node_blinds(&self, batch: usize) -> PyResult<Vec<BigUint>> {
-        Ok(self.batch(batch)?.blinds.iter().flatten().map(big).collect())
+        Ok(self.batch(batch)?.blinds.iter().flatten().map(to_big).collect())
     }
     fn commitment(&self, batch: usize, context: BigUint) -> PyResult<BigUint> {
-        Ok(big(&batch_commitment(fr(&context, "context")?, self.batch(batch)?)))
+        Ok(to_big(&batch_commitment(to_fr(&context, "context")?, self.batch(batch)?)))
     }
     /// Node hashes per level (level 0 = leaves), each level 32-byte LE concatenated.
     fn level_hashes<'py>(&self, py: Python<'py>, batch: usize) -> PyResult<Vec<Bound<'py, PyBytes>>> {
@@ -220,17 +207,17 @@ impl PyLayout {
 
 #[pyfunction]
 fn account_tag(account_id: &str, salt: BigUint) -> PyResult<BigUint> {
-    Ok(big(&tag(account_id.as_bytes(), fr(&salt, "salt")?).map_err(PyValueError::new_err)?))
+    Ok(to_big(&tag(account_id.as_bytes(), to_fr(&salt, "salt")?).map_err(PyValueError::new_err)?))
 }
 
 #[pyfunction]
 fn book_digest_step(d: BigUint, root: BigUint, commitment: BigUint) -> PyResult<BigUint> {
-    Ok(big(&digest_step(fr(&d, "d")?, fr(&root, "root")?, fr(&commitment, "commitment")?)))
+    Ok(to_big(&digest_step(to_fr(&d, "d")?, to_fr(&root, "root")?, to_fr(&commitment, "commitment")?)))
 }
 
 #[pyfunction]
 fn book_empty_root() -> BigUint {
-    big(&empty_root())
+    to_big(&empty_root())
 }
 
 /// Node blinds of the top tree (scope `u32::MAX`), level by level from the bottom.
@@ -241,7 +228,7 @@ fn top_node_blinds(secret: &[u8], epoch: u64, arities: Vec<usize>, slots: usize)
     let mut n = slots;
     for (l, a) in arities.iter().enumerate() {
         n /= a;
-        out.extend((0..n).map(|i| big(&key.node_blind(u32::MAX, (l + 1) as u8, i as u32))));
+        out.extend((0..n).map(|i| to_big(&key.node_blind(u32::MAX, (l + 1) as u8, i as u32))));
     }
     out
 }

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any, Mapping, Sequence
 
 from .. import _native
 from ..circuit import CompiledCircuit
+from ..io import write_atomic
 
 log = logging.getLogger("solvent")
 
@@ -48,12 +48,6 @@ class KeyPair:
 class ProofResult:
     proof: dict[str, Any]
     public: list[int]
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-    tmp.write_text(text)
-    os.replace(tmp, path)
 
 
 class Groth16:
@@ -91,7 +85,7 @@ class Groth16:
     def save_keys(self, keys: KeyPair, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         keys.pk.save(directory / f"{keys.circuit_name}.pk")
-        _write_atomic(directory / f"{keys.circuit_name}.vk.json", json.dumps(keys.vk_json, indent=1))
+        write_atomic(directory / f"{keys.circuit_name}.vk.json", json.dumps(keys.vk_json, indent=1))
 
     def load_keys(self, directory: Path, compiled: CompiledCircuit) -> KeyPair:
         path = directory / f"{compiled.name}.pk"

@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 from typing import Any, Callable
 
+from ..io import write_atomic
 from .builder import CircuitBuilder, Group, Kind
 from .compiled import CompiledCircuit
 
@@ -44,12 +45,6 @@ def cache_key(fn: Callable[..., Any], shape: dict[str, Any]) -> str:
         "sources": [_module_hash(m) for m in [fn.__module__, *dsl]],
     }
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
 
 
 def _groups_json(c: CompiledCircuit) -> str:
@@ -89,8 +84,8 @@ def build(fn: Callable[..., Any], name: str, use_disk: bool = True, **shape: Any
                 base.parent.mkdir(parents=True, exist_ok=True)
                 meta = json.loads(_groups_json(compiled))
                 meta["ir_sha256"] = compiled.hash
-                _write_atomic(ir_path, compiled.ir)
-                _write_atomic(meta_path, json.dumps(meta).encode())
+                write_atomic(ir_path, compiled.ir)
+                write_atomic(meta_path, json.dumps(meta).encode())
             except OSError:
                 pass  # an unwritable cache only costs a rebuild next time
     _memory[key] = compiled

@@ -9,19 +9,11 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..field import R
+from ..verifier.poseidon import domain  # the one definition (docs/hashing.md)
 from .builder import CircuitBuilder
 from .lc import LC, Expr
 
 MAX_INPUTS = 16
-
-
-def domain(label: str, n: int) -> int:
-    """``int(label as big-endian ASCII)·2^16 + n`` (docs/hashing.md)."""
-    if not 1 <= len(label) <= 29 or not all(" " <= c <= "~" for c in label):
-        raise ValueError(f"domain label must be 1..29 printable ASCII characters, got {label!r}")
-    if not 0 <= n < 1 << 16:
-        raise ValueError("domain length must be below 2^16")
-    return int.from_bytes(label.encode("ascii"), "big") * (1 << 16) + n
 
 
 def hash_many(cs: CircuitBuilder, label: str, xs: Sequence[Expr]) -> LC:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
 import click
+
+from ..io import write_atomic
 
 from ..evm.verifier_gen import generate_verifier
 from ..verifier import MalformedInput, load_verifying_key, vk_hash
@@ -90,9 +91,7 @@ def export_verifier(ctx: click.Context, source: Path, out: Path, circuit: str, c
         _fail(f"{out}: is a directory")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(out.name + f".{os.getpid()}.tmp")
-        tmp.write_text(source_text)
-        os.replace(tmp, out)
+        write_atomic(out, source_text)
     except OSError as exc:
         _fail(f"{out}: cannot write: {exc.strerror or exc}")
     summary = {"out": str(out), "key": str(path), "contract": contract_name,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import click
 from pydantic import ValidationError
 
 from ..attestation import inclusion as inc
+from ..io import write_atomic
 from ..attestation.verify import Report, load, verify as verify_attestation
 from .common import EXIT_INVALID, EXIT_VALID, emit_json, err, fail_usage, handle_errors
 
@@ -54,12 +54,6 @@ def verify(directory: Path, fast: bool, signer: str | None, epoch: int | None, a
     raise SystemExit(EXIT_VALID if report.valid else EXIT_INVALID)
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-    tmp.write_text(text)
-    os.replace(tmp, path)
-
-
 @click.command()
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--account", required=True, help="The customer's account id.")
@@ -72,7 +66,7 @@ def inclusion(directory: Path, account: str, out: Path) -> None:
     Example: solvent inclusion attestation/ --account alice@example.com --out alice.json
     """
     proof = inc.export(directory, account)
-    _write_atomic(out, json.dumps(proof.model_dump(mode="json"), indent=1))
+    write_atomic(out, json.dumps(proof.model_dump(mode="json"), indent=1))
     err.print(f"inclusion proof for {account!r} (batch {proof.batch}) written to {out}", highlight=False)
 
 

@@ -16,6 +16,8 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..io import write_atomic
 from typing import Any, Mapping
 
 #: EVM version every contract is compiled for (and pyrevm runs).
@@ -125,9 +127,7 @@ def compile_standard(std_input: Mapping[str, Any]) -> dict[str, Any]:
     if errors:
         raise SolcError("\n".join(e.get("formattedMessage", e.get("message", "")) for e in errors))
     cache.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache.with_name(cache.name + f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(out))
-    os.replace(tmp, cache)
+    write_atomic(cache, json.dumps(out))
     return out
 
 

@@ -11,7 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .checkpoints import RUN_DIR, write_atomic
+from ..io import write_atomic
+from .checkpoints import RUN_DIR
 
 
 class FileRef(BaseModel):

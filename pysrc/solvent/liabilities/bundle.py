@@ -16,7 +16,8 @@ from pathlib import Path
 from ..attestation import hashing
 from ..attestation.models import Attestation
 from ..book import AccountBook, format_amount
-from ..jobs.checkpoints import RUN_DIR, write_atomic
+from ..io import write_atomic
+from ..jobs.checkpoints import RUN_DIR
 from ..risk.evaluate import shortfalls
 from . import inclusion_db, top_tree
 from .layout import BookLayout

@@ -8,7 +8,6 @@ every book of that shape — every epoch — up to ``capacity × batch_size`` le
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from ..circuit import CompiledCircuit, build
 from ..circuits import liabilities
 from ..circuits.shape import BookShape
 from ..circuits.solvency import solvency
+from ..io import write_atomic
 
 
 
@@ -48,9 +48,7 @@ def setup_dev_insecure(shape: BookShape, out: Path, backend: Groth16, seed: byte
     for role, compiled in circuits.items():
         keys[role] = backend.setup_dev_insecure(compiled, seed=None if seed is None else seed + role.encode())
         backend.save_keys(keys[role], out)
-    tmp = out / f"shape.json.{os.getpid()}.tmp"
-    tmp.write_text(json.dumps(shape.to_dict(), indent=1))
-    os.replace(tmp, out / "shape.json")
+    write_atomic(out / "shape.json", json.dumps(shape.to_dict(), indent=1))
     return ShapeKeys(shape, circuits, keys, out)
 
 

@@ -3,12 +3,11 @@ whether every check passed, and how reserves compare with liabilities."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from ..attestation.models import Attestation
 from ..attestation.verify import verify
+from ..io import write_atomic
 from .html import render
 from .view import ReportView, build_view, reserves_from_attestation, reserves_from_file
 
@@ -25,17 +24,3 @@ def build_report(att: Attestation, reserves_file: Path | None = None, fast: bool
     reserves = own if own is not None else (reserves_from_file(reserves_file, att) if reserves_file else None)
     return build_view(att, verify(att, fast=fast), reserves, fast)
 
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write to a temporary file beside ``path`` and rename: a reader never sees half a
-    report, and a failure leaves any earlier report untouched."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or Path("."))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
