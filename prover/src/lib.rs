@@ -10,4 +10,7 @@ pub mod ir;
 pub mod r1cs;
 pub mod solver;
 pub mod groth16;
+pub mod interop;
+pub mod ceremony;
 pub mod python;
+pub mod python_ceremony;
