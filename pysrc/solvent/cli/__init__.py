@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import click
 
+from .ceremony import ceremony
+from .circom import circom
 from .demo import demo
 
 
@@ -15,3 +17,5 @@ def main() -> None:
 
 
 main.add_command(demo)
+main.add_command(ceremony)
+main.add_command(circom)
