@@ -116,6 +116,9 @@ pub struct PtauUse {
 
 /// Reads, checks and turns a ptau into the circuit's initial key.
 pub fn initial_key_from_ptau<R: RngCore>(r1cs: &R1cs, ptau: &Ptau, rng: &mut R) -> Result<(ProvingKey, PtauUse), String> {
+    if r1cs.num_constraints() == 0 {
+        return Err("the circuit has no constraints".into());
+    }
     let n = domain_size(r1cs);
     let powers = ptau.powers(n)?;
     check_powers(&powers, rng).map_err(|e| format!("{}: {e}", ptau.path().display()))?;
