@@ -12,6 +12,7 @@
 //! with `c = IFFT(ρ)`, an identity of two MSMs.
 
 use ark_bn254::{Bn254, Fr, G1Affine, G1Projective, G2Affine, G2Projective};
+use ark_ec::scalar_mul::glv::GLVConfig;
 use ark_ec::{pairing::Pairing, scalar_mul::BatchMulPreprocessing, AffineRepr, CurveGroup, VariableBaseMSM};
 use ark_ff::{One, UniformRand, Zero};
 use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
@@ -135,12 +136,60 @@ fn ifft_points<G: CurveGroup<ScalarField = Fr>>(d: &Radix2EvaluationDomain<Fr>, 
     G::normalize_batch(&v)
 }
 
+/// G2 points whose multiplication by a scalar uses the GLV endomorphism (arkworks'
+/// default G2 multiplication does not, and the FFT multiplies by a twiddle factor at
+/// every butterfly).
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Glv2(G2Projective);
+
+impl std::ops::Add for Glv2 {
+    type Output = Self;
+    fn add(self, o: Self) -> Self {
+        Glv2(self.0 + o.0)
+    }
+}
+impl std::ops::Sub for Glv2 {
+    type Output = Self;
+    fn sub(self, o: Self) -> Self {
+        Glv2(self.0 - o.0)
+    }
+}
+impl std::ops::AddAssign for Glv2 {
+    fn add_assign(&mut self, o: Self) {
+        self.0 += o.0
+    }
+}
+impl std::ops::SubAssign for Glv2 {
+    fn sub_assign(&mut self, o: Self) {
+        self.0 -= o.0
+    }
+}
+impl std::ops::MulAssign<Fr> for Glv2 {
+    fn mul_assign(&mut self, k: Fr) {
+        self.0 = <ark_bn254::g2::Config as GLVConfig>::glv_mul_projective(self.0, k)
+    }
+}
+impl Zero for Glv2 {
+    fn zero() -> Self {
+        Glv2(G2Projective::zero())
+    }
+    fn is_zero(&self) -> bool {
+        self.0.is_zero()
+    }
+}
+
+fn ifft_g2(d: &Radix2EvaluationDomain<Fr>, pts: &[G2Affine]) -> Vec<G2Affine> {
+    let mut v: Vec<Glv2> = pts.iter().map(|p| Glv2(p.into_group())).collect();
+    d.ifft_in_place(&mut v);
+    G2Projective::normalize_batch(&v.into_iter().map(|g| g.0).collect::<Vec<_>>())
+}
+
 /// The Lagrange basis by inverse FFTs over group elements.
 pub fn lagrange_from_powers(p: &Powers) -> Lagrange {
     let d = domain(p.n);
     Lagrange {
         g1: ifft_points::<G1Projective>(&d, &p.tau_g1[..p.n]),
-        g2: ifft_points::<G2Projective>(&d, &p.tau_g2),
+        g2: ifft_g2(&d, &p.tau_g2),
         alpha_g1: ifft_points::<G1Projective>(&d, &p.alpha_g1),
         beta_g1: ifft_points::<G1Projective>(&d, &p.beta_g1),
     }

@@ -19,7 +19,10 @@ use super::phase1::{check_lagrange, check_powers, lagrange_from_powers, Lagrange
 use super::ptau::Ptau;
 use crate::groth16::ProvingKey;
 use crate::r1cs::R1cs;
-use ark_bn254::{Fr, G1Affine, G1Projective, G2Affine, G2Projective};
+use ark_bn254::{Fr, G1Affine, G1Projective, G2Affine};
+use ark_bn254::{g1::Config as G1Config, g2::Config as G2Config};
+use ark_ec::scalar_mul::glv::GLVConfig;
+use ark_ec::short_weierstrass::{Affine, Projective, SWCurveConfig};
 use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
 use ark_ff::{Field, PrimeField, Zero};
 use rand::RngCore;
@@ -43,23 +46,76 @@ fn transpose(m: &[Vec<(Fr, usize)>], cols: usize) -> Vec<Vec<(usize, Fr)>> {
     t
 }
 
-/// `Σ coeff·base[row]` over several (bases, entries) pairs, plus `extra` points.
-fn combine<G: CurveGroup<ScalarField = Fr> + VariableBaseMSM<MulBase = G::Affine>>(
-    parts: &[(&[G::Affine], &[(usize, Fr)])],
-    extra: &[G::Affine],
-) -> G {
-    let len: usize = parts.iter().map(|(_, e)| e.len()).sum::<usize>() + extra.len();
-    let mut bases = Vec::with_capacity(len);
-    let mut scalars = Vec::with_capacity(len);
-    for (b, entries) in parts {
+/// One column's terms: `(bases, (row, coefficient) entries)` pairs, plus points added
+/// with coefficient one.
+type Terms<'a, A> = (Vec<(&'a [A], &'a [(usize, Fr)])>, Vec<A>);
+
+/// Columns with more terms than this are summed by an MSM, the rest term by term.
+const MSM_THRESHOLD: usize = 64;
+
+fn term_count<A>(t: &Terms<A>) -> usize {
+    t.0.iter().map(|(_, e)| e.len()).sum::<usize>() + t.1.len()
+}
+
+fn naive_sum<P: SWCurveConfig<ScalarField = Fr> + GLVConfig>(t: &Terms<Affine<P>>) -> Projective<P> {
+    let (one, minus_one) = (Fr::from(1u8), -Fr::from(1u8));
+    let mut acc = Projective::<P>::zero();
+    for (bases, entries) in &t.0 {
+        for (row, c) in entries.iter() {
+            let p = bases[*row];
+            if *c == one {
+                acc += p;
+            } else if *c == minus_one {
+                acc -= p;
+            } else {
+                acc += P::glv_mul_projective(p.into_group(), *c);
+            }
+        }
+    }
+    for p in &t.1 {
+        acc += *p;
+    }
+    acc
+}
+
+fn msm_sum<G: CurveGroup<ScalarField = Fr> + VariableBaseMSM<MulBase = G::Affine>>(t: &Terms<G::Affine>) -> G {
+    let mut bases = Vec::with_capacity(term_count(t));
+    let mut scalars = Vec::with_capacity(bases.capacity());
+    for (b, entries) in &t.0 {
         for (row, c) in entries.iter() {
             bases.push(b[*row]);
             scalars.push(*c);
         }
     }
-    bases.extend_from_slice(extra);
-    scalars.extend(std::iter::repeat_n(Fr::from(1u8), extra.len()));
+    bases.extend_from_slice(&t.1);
+    scalars.extend(std::iter::repeat_n(Fr::from(1u8), t.1.len()));
     G::msm_unchecked(&bases, &scalars)
+}
+
+/// `Σ coeff·base[row]` for every column. Small columns are summed in parallel term by
+/// term; large ones by MSMs run one after another. (ark-ec's MSM builds a thread pool of
+/// its own per call: calling it from inside a parallel iterator nests pools until a
+/// worker's stack overflows.)
+fn column_sums<'a, P, F>(cols: usize, terms: F) -> Vec<Affine<P>>
+where
+    P: SWCurveConfig<ScalarField = Fr> + GLVConfig,
+    F: Fn(usize) -> Terms<'a, Affine<P>> + Sync,
+{
+    type G<P> = Projective<P>;
+    let mut out: Vec<G<P>> = (0..cols)
+        .into_par_iter()
+        .map(|j| {
+            let t = terms(j);
+            if term_count(&t) > MSM_THRESHOLD { G::<P>::zero() } else { naive_sum(&t) }
+        })
+        .collect();
+    for (j, o) in out.iter_mut().enumerate() {
+        let t = terms(j);
+        if term_count(&t) > MSM_THRESHOLD {
+            *o = msm_sum::<G<P>>(&t);
+        }
+    }
+    G::<P>::normalize_batch(&out)
 }
 
 /// The phase-2 starting key (δ = 1) for `r1cs` from checked phase-1 material.
@@ -71,23 +127,13 @@ pub fn initial_key(r1cs: &R1cs, p: &Powers, l: &Lagrange) -> Result<ProvingKey, 
     }
     let [ta, tb, tc] = [0, 1, 2].map(|k| transpose(&r1cs.m[k], cols));
     let input_row = |j: usize, series: &[G1Affine]| if j < ni { vec![series[m + j]] } else { vec![] };
-    let a: Vec<G1Projective> = (0..cols)
-        .into_par_iter()
-        .map(|j| combine::<G1Projective>(&[(&l.g1, &ta[j])], &input_row(j, &l.g1)))
-        .collect();
-    let b1: Vec<G1Projective> = (0..cols).into_par_iter().map(|j| combine::<G1Projective>(&[(&l.g1, &tb[j])], &[])).collect();
-    let b2: Vec<G2Projective> = (0..cols).into_par_iter().map(|j| combine::<G2Projective>(&[(&l.g2, &tb[j])], &[])).collect();
-    let abc: Vec<G1Projective> = (0..cols)
-        .into_par_iter()
-        .map(|j| {
-            combine::<G1Projective>(
-                &[(&l.beta_g1, &ta[j]), (&l.alpha_g1, &tb[j]), (&l.g1, &tc[j])],
-                &input_row(j, &l.beta_g1),
-            )
-        })
-        .collect();
+    let a = column_sums::<G1Config, _>(cols, |j| (vec![(&l.g1[..], &ta[j][..])], input_row(j, &l.g1)));
+    let b1 = column_sums::<G1Config, _>(cols, |j| (vec![(&l.g1[..], &tb[j][..])], vec![]));
+    let b2 = column_sums::<G2Config, _>(cols, |j| (vec![(&l.g2[..], &tb[j][..])], vec![]));
+    let abc = column_sums::<G1Config, _>(cols, |j| {
+        (vec![(&l.beta_g1[..], &ta[j][..]), (&l.alpha_g1[..], &tb[j][..]), (&l.g1[..], &tc[j][..])], input_row(j, &l.beta_g1))
+    });
     let h: Vec<G1Projective> = (0..n - 1).into_par_iter().map(|i| p.tau_g1[n + i].into_group() - p.tau_g1[i]).collect();
-    let abc = G1Projective::normalize_batch(&abc);
     let vk = ark_groth16::VerifyingKey {
         alpha_g1: p.alpha_g1[0],
         beta_g2: p.beta_g2,
@@ -99,9 +145,9 @@ pub fn initial_key(r1cs: &R1cs, p: &Powers, l: &Lagrange) -> Result<ProvingKey, 
         vk,
         beta_g1: p.beta_g1[0],
         delta_g1: G1Affine::generator(),
-        a_query: G1Projective::normalize_batch(&a),
-        b_g1_query: G1Projective::normalize_batch(&b1),
-        b_g2_query: G2Projective::normalize_batch(&b2),
+        a_query: a,
+        b_g1_query: b1,
+        b_g2_query: b2,
         h_query: G1Projective::normalize_batch(&h),
         l_query: abc[ni..].to_vec(),
     })
@@ -221,6 +267,32 @@ mod tests {
         let mut pk = pk;
         apply(&mut pk, &x);
         w.delta = x.0;
+        assert!(pk == setup_from_toxic_waste(&r1cs, &w).unwrap());
+    }
+
+    /// Dense random coefficients: columns summed term by term, and column 0 (in every
+    /// row) by MSM.
+    #[test]
+    fn random_dense_circuit_matches_the_toxic_waste_setup() {
+        use rand::Rng;
+        let mut rng = <rand_chacha::ChaCha20Rng as rand::SeedableRng>::seed_from_u64(9);
+        let (rows, cols) = (1500, 1200);
+        let mut m: [Vec<Vec<(Fr, usize)>>; 3] = [vec![], vec![], vec![]];
+        for mat in m.iter_mut() {
+            for _ in 0..rows {
+                let mut row = vec![(Fr::rand(&mut rng), 0)];
+                for _ in 0..3 {
+                    row.push((Fr::rand(&mut rng), rng.gen_range(1..cols)));
+                }
+                mat.push(row);
+            }
+        }
+        let r1cs = R1cs { num_public: 3, num_columns: cols, aux_offset: cols, m, row_op: vec![0; rows], wire_col: vec![] };
+        let n = domain_size(&r1cs);
+        let (tau, alpha, beta) = (Fr::rand(&mut rng), Fr::rand(&mut rng), Fr::rand(&mut rng));
+        let p = Powers::from_secrets_insecure(n, tau, alpha, beta);
+        let pk = initial_key(&r1cs, &p, &lagrange_from_powers(&p)).unwrap();
+        let w = ToxicWaste { tau, alpha, beta, gamma: Fr::one(), delta: Fr::one() };
         assert!(pk == setup_from_toxic_waste(&r1cs, &w).unwrap());
     }
 
