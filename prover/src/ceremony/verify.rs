@@ -1,5 +1,6 @@
 //! `solvent ceremony verify`: the whole transcript from the ptau to the final key.
 //!
+//! 0. The state is for this circuit (its circuit hash; the header's kind and sizes).
 //! 1. The ptau's powers (and Lagrange sections, if used) pass phase1's checks, and the
 //!    circuit's initial key is re-derived from them; its hash is S₀.
 //! 2. For every record k, in order: `prev_hash` is the hash of the state before it (S₀,
@@ -75,6 +76,18 @@ pub fn verify<R: RngCore>(state: &State, c: &Circuit, ptau: &Ptau, rng: &mut R) 
             "the transcript is for circuit {} ({}), not {} ({})",
             state.header["circuit"], state.circuit_hash(), c.name, c.hash
         ));
+    }
+    // the header is informational (only the circuit hash is hashed), but must not lie
+    // (a circom circuit's name is its file name: not checked)
+    let h = &state.header;
+    let facts = [
+        (h["circuit_kind"] == c.kind, "circuit kind"),
+        (h["num_constraints"] == c.r1cs.num_constraints(), "constraint count"),
+        (h["num_public"] == c.r1cs.num_public, "public input count"),
+        (h["num_columns"] == c.r1cs.num_columns, "column count"),
+    ];
+    if let Some((_, what)) = facts.iter().find(|(ok, _)| !ok) {
+        return Err(format!("the state header's {what} does not match the circuit"));
     }
     let (init, _) = initial_key_from_ptau(&c.r1cs, ptau, rng)?;
     let s0 = state_hash(&c.hash, None, &init);
