@@ -1,18 +1,20 @@
 # solvent — two commands set everything up on a fresh machine:
 #   make demo   the main job on bundled sample data
-#   make test   the whole test suite (Rust and Python)
+#   make test   the whole test suite (Rust, Python, Solidity in an EVM, the report in Chromium)
 # Both create .venv, install pinned dependencies from PyPI and build the Rust extension
-# with maturin; `make test` also installs the pinned JavaScript tools (solc, snarkjs) from
-# the npm registry with `npm ci` into node_modules/. Nothing is downloaded from anywhere else.
+# with maturin. `make test` also installs the pinned JavaScript tools (solc, snarkjs,
+# circom2, circomlib, circomlibjs: package-lock.json) with `npm ci` into node_modules/, and
+# Debian's chromium for the report tests. Nothing is downloaded from anywhere else.
 
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.deps-installed
-NODE_STAMP := node_modules/.package-lock.json
+NODE_STAMP := node_modules/.solvent-npm-installed
 OUT    ?= out/demo
 
-.PHONY: demo test test-rust test-python test-solidity build browser bench bench-evm node-deps clean
+.PHONY: demo test test-rust test-python test-solidity build browser node-deps npm \
+        bench bench-evm bench-circom clean
 
 $(STAMP): requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,12 +22,12 @@ $(STAMP): requirements-dev.txt pyproject.toml
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
-# solc (solcjs) and snarkjs, exactly as package-lock.json pins them
+# the JavaScript tools, exactly as package-lock.json pins them
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
-node-deps: $(NODE_STAMP)
+node-deps npm: $(NODE_STAMP)
 
 build: $(STAMP)
 	$(VENV)/bin/maturin develop --release --quiet
@@ -60,6 +62,9 @@ bench: build node-deps
 
 bench-evm: build node-deps
 	$(PY) benches/bench_evm_gas.py
+
+bench-circom: build node-deps
+	$(PY) benches/bench_circom_interop.py
 
 clean:
 	rm -rf $(VENV) target out .pytest_cache node_modules .solvent-cache

@@ -421,6 +421,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(domain, m)?)?;
     m.add_function(wrap_pyfunction!(encode_bytes, m)?)?;
     crate::python_book::register(m)?;
+    crate::python_ceremony::register(m)?;
     let py = m.py();
     for (name, ty) in [
         ("IrError", py.get_type::<IrError>()),

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import click
 
+from .ceremony import ceremony
+from .circom import circom
 from .demo import demo
 from .export_verifier import export_verifier
 from .prove import prove, setup
@@ -18,6 +20,5 @@ def main() -> None:
     """solvent: zero-knowledge proofs of solvency over BN254 Groth16."""
 
 
-for command in (demo, setup, prove, verify, inclusion, verify_inclusion, export_verifier):
+for command in (demo, setup, prove, verify, inclusion, verify_inclusion, export_verifier, report, ceremony, circom):
     main.add_command(command)
-main.add_command(report)

@@ -1,0 +1,119 @@
+"""The phase-2 trusted-setup ceremony (docs/ceremony.md), over the native core.
+
+A ceremony turns a powers-of-tau file (snarkjs ``.ptau``, e.g. the Perpetual Powers of
+Tau) and one circuit into Groth16 keys whose toxic waste no single party knows:
+
+1. :func:`init` derives the circuit's key with delta = 1 from the ptau (checked);
+2. each participant runs :func:`contribute` on the latest state: a fresh secret x from
+   the OS (mixed with optional typed entropy) multiplies delta, is used once and wiped;
+3. :func:`finalize` optionally applies a public random beacon and writes the proving
+   key (``setup: ceremony``, with the ``transcript_hash``) and the verifying key;
+4. anyone runs :func:`verify` from the ptau and the circuit to the final key.
+
+Circuits are named by a *spec*: a circom ``.r1cs`` file, a solvent IR file (``.ir``,
+as the circuit cache writes them), or ``package.module:function`` for a DSL circuit
+function (built with ``shape`` keyword arguments).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any, Mapping
+
+from . import _native
+from .circuit import build
+
+CeremonyError = _native.CeremonyError
+InteropError = _native.InteropError
+
+IR_MAGIC = b"SLVIR001"
+
+
+def load_circuit(spec: str | os.PathLike[str], shape: Mapping[str, Any] | None = None,
+                 name: str | None = None) -> _native.CeremonyCircuit:
+    """Resolve a circuit spec (see module docstring) to a native circuit."""
+    text = os.fspath(spec)
+    path = Path(text)
+    if path.suffix == ".r1cs":
+        return _native.CeremonyCircuit.from_r1cs(path)
+    if path.is_file():
+        data = path.read_bytes()
+        if not data.startswith(IR_MAGIC):
+            raise InteropError(f"{path}: neither a circom .r1cs nor a solvent IR file")
+        return _native.CeremonyCircuit.from_ir(data)
+    if ":" in text and not path.exists():
+        module, _, attr = text.partition(":")
+        try:
+            fn = getattr(importlib.import_module(module), attr)
+        except (ImportError, AttributeError) as exc:
+            raise InteropError(f"circuit {text!r}: cannot import it ({exc})") from exc
+        compiled = build(fn, name or attr.lstrip("_"), **dict(shape or {}))
+        return _native.CeremonyCircuit.from_ir(compiled.ir)
+    raise InteropError(f"circuit {text!r}: no such file (expected a .r1cs, an IR file or module:function)")
+
+
+def init(circuit: _native.CeremonyCircuit, ptau: Path, out: Path, threads: int | None = None) -> dict[str, Any]:
+    """Check the ptau and write the initial state (delta = 1) to ``out``."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return _native.ceremony_init(circuit, ptau, out, threads=threads)
+
+
+def contribute(state: Path, out: Path, name: str, entropy: bytes = b"", threads: int | None = None) -> dict[str, Any]:
+    """Add one contribution; returns its record (publish ``prev_hash`` and ``hash``)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return _native.ceremony_contribute(state, out, name, entropy, threads=threads)
+
+
+def beacon(state: Path, out: Path, value: bytes, iterations_exp: int = 10, name: str = "beacon") -> dict[str, Any]:
+    """Apply a public random beacon (e.g. a block hash fixed in advance) as a contribution."""
+    return _native.ceremony_beacon(state, out, value, iterations_exp, name)
+
+
+def info(state: Path) -> dict[str, Any]:
+    return _native.ceremony_info(state)
+
+
+def verify(state: Path, ptau: Path, circuit: _native.CeremonyCircuit, key: Path | None = None,
+           threads: int | None = None) -> dict[str, Any]:
+    """Verify the transcript from ``ptau`` to the state's key (and ``key``, a finalized
+    key file, if given). Raises :class:`CeremonyError` naming the first failure."""
+    return _native.ceremony_verify(state, ptau, circuit, key, threads=threads)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
+def finalize(state: Path, out_dir: Path, beacon_value: bytes | None = None, beacon_iterations_exp: int = 10,
+             setup: str = "ceremony") -> dict[str, Any]:
+    """Write the final keys into ``out_dir``.
+
+    Files: ``final.ph2`` (the final state, beacon included: what ``verify`` checks),
+    ``<circuit>.pk`` (solvent key file), ``<circuit>.vk.json`` and
+    ``verification_key.json`` (snarkjs layout; the same key twice, for solvent's
+    key directory and for snarkjs users).
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    final_state = out_dir / "final.ph2"
+    if beacon_value is not None:
+        beacon(state, final_state, beacon_value, beacon_iterations_exp)
+    elif state.resolve() != final_state.resolve():
+        shutil.copyfile(state, final_state)
+    name = info(final_state)["header"]["circuit"]
+    key = out_dir / f"{name}.pk"
+    header, vk_text = _native.ceremony_finalize(final_state, key, setup)
+    vk = json.dumps(json.loads(vk_text), indent=1)
+    _write_atomic(out_dir / f"{name}.vk.json", vk)
+    _write_atomic(out_dir / "verification_key.json", vk)
+    return {"header": header, "state": str(final_state), "key": str(key),
+            "verification_key": str(out_dir / "verification_key.json")}
+
+
+__all__ = ["CeremonyError", "InteropError", "load_circuit", "init", "contribute", "beacon", "info", "verify",
+           "finalize"]
