@@ -92,27 +92,25 @@ def _write_atomic(path: Path, text: str) -> None:
 
 def finalize(state: Path, out_dir: Path, beacon_value: bytes | None = None, beacon_iterations_exp: int = 10,
              setup: str = "ceremony") -> dict[str, Any]:
-    """Write the final keys into ``out_dir``.
+    """Write the final keys into ``out_dir``, named after the circuit so that every
+    circuit of a book shape can be finalized into one keys directory.
 
-    Files: ``final.ph2`` (the final state, beacon included: what ``verify`` checks),
-    ``<circuit>.pk`` (solvent key file), ``<circuit>.vk.json`` and
-    ``verification_key.json`` (snarkjs layout; the same key twice, for solvent's
-    key directory and for snarkjs users).
+    Files: ``<circuit>.ph2`` (the final state, beacon included: what ``verify`` checks),
+    ``<circuit>.pk`` (solvent key file) and ``<circuit>.vk.json`` (snarkjs layout: what
+    ``snarkjs groth16 verify`` takes).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    final_state = out_dir / "final.ph2"
+    name = info(state)["header"]["circuit"]
+    final_state = out_dir / f"{name}.ph2"
     if beacon_value is not None:
         beacon(state, final_state, beacon_value, beacon_iterations_exp)
     elif state.resolve() != final_state.resolve():
         shutil.copyfile(state, final_state)
-    name = info(final_state)["header"]["circuit"]
     key = out_dir / f"{name}.pk"
     header, vk_text = _native.ceremony_finalize(final_state, key, setup)
-    vk = json.dumps(json.loads(vk_text), indent=1)
-    _write_atomic(out_dir / f"{name}.vk.json", vk)
-    _write_atomic(out_dir / "verification_key.json", vk)
-    return {"header": header, "state": str(final_state), "key": str(key),
-            "verification_key": str(out_dir / "verification_key.json")}
+    vk_path = out_dir / f"{name}.vk.json"
+    _write_atomic(vk_path, json.dumps(json.loads(vk_text), indent=1))
+    return {"header": header, "state": str(final_state), "key": str(key), "verification_key": str(vk_path)}
 
 
 __all__ = ["CeremonyError", "InteropError", "load_circuit", "init", "contribute", "beacon", "info", "verify",

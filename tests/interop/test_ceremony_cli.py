@@ -71,7 +71,7 @@ def test_ceremony_keys_prove_and_every_verifier_accepts(tmp_path, transcript, ci
     cli("circom", "setup", circom_circuit.r1cs, "--key", transcript.key, "--out", tmp_path / "kd")
     cli("circom", "prove", tmp_path / "kd", circom_circuit.wtns, "--out", tmp_path / "proof")
     vk, pub, proof = (tmp_path / "proof" / f for f in ("verification_key.json", "public.json", "proof.json"))
-    assert json.loads(vk.read_text()) == json.loads((transcript.key.parent / "verification_key.json").read_text())
+    assert json.loads(vk.read_text()) == json.loads(transcript.key.with_suffix(".vk.json").read_text())
     assert node.snarkjs_verify(vk, pub, proof)
     assert verify_files(vk, proof, pub)
 
@@ -170,7 +170,7 @@ def test_dsl_circuit_ceremony_and_groth16_backend(tmp_path, ptau):
     cli("ceremony", "init", ir, "--ptau", ptau.prepared, "--out", s0)
     cli("ceremony", "contribute", s0, "--out", s1, "--name", "dora", "--no-prompt")
     cli("ceremony", "finalize", s1, "--out", tmp_path / "keys")
-    cli("ceremony", "verify", tmp_path / "keys" / "final.ph2", "--ptau", ptau.plain, "--circuit", ir,
+    cli("ceremony", "verify", tmp_path / "keys" / "tiny.ph2", "--ptau", ptau.plain, "--circuit", ir,
         "--key", tmp_path / "keys" / "tiny.pk")
     backend = Groth16()
     with warnings.catch_warnings():
@@ -183,7 +183,7 @@ def test_dsl_circuit_ceremony_and_groth16_backend(tmp_path, ptau):
     d.mkdir()
     (d / "proof.json").write_text(json.dumps(res.proof))
     (d / "public.json").write_text(json.dumps([str(x) for x in res.public]))
-    vk = tmp_path / "keys" / "verification_key.json"
+    vk = tmp_path / "keys" / "tiny.vk.json"
     assert node.snarkjs_verify(vk, d / "public.json", d / "proof.json")
     assert verify_files(vk, d / "proof.json", d / "public.json")
 

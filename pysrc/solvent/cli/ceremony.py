@@ -143,7 +143,7 @@ def verify(state: Path, ptau: Path, circuit: str, key, shape, circuit_name, thre
 
     Exit code 0 when valid, 1 when not (the message names the first failure).
 
-    Example: solvent ceremony verify keys/final.ph2 --ptau pot12_final.ptau --circuit circuit.r1cs --key keys/circuit.pk
+    Example: solvent ceremony verify keys/circuit.ph2 --ptau pot12_final.ptau --circuit circuit.r1cs --key keys/circuit.pk
     """
     c = _circuit(circuit, shape, circuit_name)
     try:
@@ -171,9 +171,10 @@ def verify(state: Path, ptau: Path, circuit: str, key, shape, circuit_name, thre
 def finalize(state: Path, out_dir: Path, beacon, beacon_iterations, as_json) -> None:
     """Apply an optional beacon and write the final keys.
 
-    Writes final.ph2, <circuit>.pk (header "setup": "ceremony" with the transcript
-    hash), <circuit>.vk.json and verification_key.json. Refuses a transcript with no
-    participant contribution.
+    Writes <circuit>.ph2 (the final transcript), <circuit>.pk (header "setup":
+    "ceremony" with the transcript hash) and <circuit>.vk.json (snarkjs layout), so every
+    circuit of a book shape can be finalized into one keys directory. Refuses a
+    transcript with no participant contribution.
 
     Example: solvent ceremony finalize c_0003.ph2 --out keys --beacon 0000000000000000000320283a032748cef8227873ff4872689bf23f1cda83a5
     """

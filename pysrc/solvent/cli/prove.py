@@ -46,11 +46,17 @@ def parse_statements(text: str) -> list[str]:
               help="Risk parameters (their layout fixes the collateral/margin circuits).")
 @click.option("--statements", default="liabilities", show_default=True, help="liabilities[,collateral][,margin]")
 @click.option("--regions", type=int, help="Tier regions per asset the circuit takes (default: what --risk needs).")
+@click.option("--solvency-mode", type=click.Choice(["pass_fail", "buckets"]), default="pass_fail", show_default=True,
+              help="With the solvency statement: covered or not per asset, or a coverage-ratio bucket.")
+@click.option("--private-reserves", is_flag=True, help="With the solvency statement: reserves as a commitment.")
+@click.option("--circuits-only", is_flag=True,
+              help="Write the shape and each circuit's IR, no keys: the input of a ceremony (docs/ceremony.md).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Keys directory.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @handle_errors
 def setup(assets_file: Path, batch_size: int, capacity: int, range_bits: int, debt: bool, risk_file: Path | None,
-          statements: str, regions: int | None, out: Path, as_json: bool) -> None:
+          statements: str, regions: int | None, solvency_mode: str, private_reserves: bool, circuits_only: bool,
+          out: Path, as_json: bool) -> None:
     """Compile the liabilities circuits for a book shape and make their keys.
 
     This is the INSECURE single-party development setup; production keys come from
@@ -60,9 +66,14 @@ def setup(assets_file: Path, batch_size: int, capacity: int, range_bits: int, de
     Example: solvent setup --assets assets.csv --batch-size 256 --capacity 64 --out keys/
     """
     assets = read_assets(assets_file)
-    risk = risk_setup_from(risk_file, assets, parse_statements(statements), regions)
+    chosen = parse_statements(statements)
+    risk = risk_setup_from(risk_file, assets, chosen, regions)
+    solvency = {"mode": solvency_mode, "reserves": "committed" if private_reserves else "public"} \
+        if "solvency" in chosen else None
     shape = BookShape(n_assets=len(assets), batch_size=batch_size, capacity=capacity, range_bits=range_bits,
-                      with_debt=debt or risk is not None, risk=risk.shape() if risk else None)
+                      with_debt=debt or risk is not None, risk=risk.shape() if risk else None, solvency=solvency)
+    if circuits_only:
+        return _circuits_only(shape, out, as_json)
     insecure_banner("solvent setup")
     backend = Groth16()
     t = time.perf_counter()
@@ -78,6 +89,29 @@ def setup(assets_file: Path, batch_size: int, capacity: int, range_bits: int, de
         for role, c in info.items():
             click.echo(f"{role:5} {c['circuit']}: {c['constraints']:,} constraints, hash {c['hash'][:16]}…")
         click.echo(f"keys written to {out} in {time.perf_counter() - t:.1f} s")
+
+
+def _circuits_only(shape: BookShape, out: Path, as_json: bool) -> None:
+    """The shape and the circuits' IR, for a ceremony per circuit into the same directory."""
+    import json
+
+    from ..io import write_atomic
+
+    out.mkdir(parents=True, exist_ok=True)
+    circuits = keymod.compile_circuits(shape)
+    for c in circuits.values():
+        write_atomic(out / f"{c.name}.ir", c.ir)
+    write_atomic(out / "shape.json", json.dumps(shape.to_dict(), indent=1))
+    steps = [f"solvent ceremony init {out}/{c.name}.ir --ptau POT.ptau --out {c.name}-0.ph2\n"
+             f"  (each participant: solvent ceremony contribute {c.name}-K.ph2 --out {c.name}-K+1.ph2 --name NAME)\n"
+             f"solvent ceremony finalize {c.name}-N.ph2 --out {out} --beacon HEX" for c in circuits.values()]
+    if as_json:
+        emit_json({"keys": str(out), "shape": shape.to_dict(),
+                   "circuits": {r: {"name": c.name, "hash": c.hash, "ir": str(out / f"{c.name}.ir")}
+                                for r, c in circuits.items()}})
+    else:
+        click.echo(f"wrote {out}/shape.json and {len(circuits)} circuits; run one ceremony per circuit:")
+        click.echo("\n".join(steps))
 
 
 def _spec_from_options(o: dict, out: Path) -> RunSpec:
