@@ -44,7 +44,7 @@ pub(crate) fn to_big(x: &Fr) -> BigUint {
 }
 
 /// Runs `f` on a pool of `threads` workers, or on rayon's global pool.
-fn with_threads<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Send) -> PyResult<T> {
+pub(crate) fn with_threads<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Send) -> PyResult<T> {
     match threads {
         None | Some(0) => Ok(f()),
         Some(n) => {

@@ -23,15 +23,9 @@ use std::sync::Arc;
 create_exception!(_native, InteropError, PyValueError, "A ptau, r1cs, wtns or zkey file is malformed or does not fit.");
 create_exception!(_native, CeremonyError, PyValueError, "A ceremony transcript or state does not verify.");
 
+/// `f` without the GIL, on `threads` workers (or rayon's global pool).
 fn run<T: Send>(py: Python<'_>, threads: Option<usize>, f: impl FnOnce() -> T + Send) -> PyResult<T> {
-    py.detach(|| match threads {
-        None | Some(0) => Ok(f()),
-        Some(n) => rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build()
-            .map(|pool| pool.install(f))
-            .map_err(|e| PyRuntimeError::new_err(format!("thread pool: {e}"))),
-    })
+    py.detach(|| crate::python::with_threads(threads, f))
 }
 
 /// JSON → Python object through the json module (the values are small).
