@@ -54,7 +54,6 @@ def main() -> None:
     warnings.simplefilter("ignore")
 
     from solvent import _native
-    from solvent.attestation import hashing
     from solvent.backend import Groth16
     from solvent.backend.groth16 import proof_seed
     from solvent.book import Asset, read_accounts

@@ -15,7 +15,7 @@ from solvent import _native
 from solvent.attestation import hashing
 from solvent.attestation.inclusion import export, verify_inclusion
 from solvent.attestation.verify import verify
-from solvent.circuit import CircuitBuilder, build
+from solvent.circuit import CircuitBuilder
 from solvent.circuit.builder import Op
 from solvent.circuits import liabilities
 from solvent.field import R

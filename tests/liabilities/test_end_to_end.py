@@ -7,7 +7,7 @@ from solvent.attestation import hashing
 from solvent.attestation.inclusion import export, verify_inclusion
 from solvent.attestation.verify import load, verify
 from solvent.book import format_amount
-from solvent.liabilities.prove import Institution, ProveOptions, prove_book
+from solvent.liabilities.prove import ProveOptions, prove_book
 
 from tests.liabilities.helpers import small_book
 

@@ -7,7 +7,6 @@ from solvent.backend import Groth16
 from solvent.circuit import build
 from solvent.circuits import liabilities
 from solvent.liabilities.layout import batch_inputs, lay_out, top_inputs
-from solvent.verifier import book as spec
 
 from tests.liabilities.helpers import SECRET
 from tests.risk.helpers import risk_book, risk_shape

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
-from .amounts import AmountError, parse_amount
 from .assets import Asset
 from .errors import InputError
 

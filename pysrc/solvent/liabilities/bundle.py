@@ -71,6 +71,3 @@ def _write_shortfalls(path: Path, book: AccountBook, layout: BookLayout) -> None
 
 
 
-
-def read_bundle_done(out: Path) -> bool:
-    return (out / "attestation.json").exists()

@@ -18,7 +18,7 @@ from .. import __version__
 from ..attestation import hashing
 from ..attestation.models import (
     AssetInfo, Attestation, BatchEntry, CircuitRef, Outcome, ProofJson, RiskSection, RiskShape, Shape,
-    SolvencySection, SolvencyShape, Statement, TopEntry, Totals,
+    SolvencyShape, Statement, TopEntry, Totals,
 )
 from ..backend import Groth16
 from ..backend.groth16 import proof_seed
@@ -95,14 +95,13 @@ def _expect(named: dict, expected: dict, what: str) -> None:
             raise ProvingError(f"{what}: the circuit computed {k} = {named[k]}, the tree builder {v}")
 
 
-def _totals(book: AccountBook, layout: BookLayout, secret: bytes, commitment: int) -> Totals:
-    from .. import _native
-
+def _totals(book: AccountBook, layout: BookLayout, tt: top_tree.TopTree) -> Totals:
+    """The revealed totals, recomputed from the book (not read off the tree) and checked to
+    open the committed ones."""
     eq, de = book.totals()
-    blind = _native.top_node_blinds(secret, layout.epoch, spec.arities(layout.shape.capacity),
-                                    layout.shape.capacity)[-1]
+    blind = tt.root_blind
     extras = outcome_totals(layout)
-    if spec.sum_commitment(spec.sums_lanes(eq, de, book.range_bits, extras), blind) != commitment:
+    if spec.sum_commitment(spec.sums_lanes(eq, de, book.range_bits, extras), blind) != tt.totals_commitment:
         raise ProvingError("the revealed totals do not open the totals commitment")
     fmt = {a.symbol: a.decimals for a in book.assets}
     outcome = None
@@ -197,17 +196,16 @@ def prove_book(book: AccountBook, sk: ShapeKeys, inst: Institution, opts: ProveO
         top_proof = res.proof
     if progress:
         progress("top", 1, 1)
-    top = {"totals_commitment": tt.totals_commitment}
     att = Attestation(
         statement=statement, statement_hash=sh, context=str(context),
         verifying_keys={sk.circuits[r].name: sk.keys[r].vk_json for r in sk.circuits},
         batches=entries,
         top=TopEntry(book_root=str(tt.root), totals_commitment=str(tt.totals_commitment),
                      batches_digest=str(digest), proof=ProofJson(**top_proof)),
-        totals=_totals(book, layout, inst.secret, tt.totals_commitment) if opts.reveal_totals else None,
+        totals=_totals(book, layout, tt) if opts.reveal_totals else None,
         risk=RiskSection(params=opts.risk.params.source.model_dump(mode="json"),
                          insurance_fund=opts.insurance_fund) if opts.risk else None,
-        solvency=prove_solvency(book, sk, layout, inst, opts, context, top, tt, backend)
+        solvency=prove_solvency(book, sk, inst, opts, context, tt, backend)
         if sk.shape.solvency else None,
         reserves=opts.reserves_document if sk.shape.solvency and sk.shape.solvency["reserves"] == "public" else None,
     )

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..attestation.models import ProofJson, SolvencySection
 from ..backend import Groth16
 from ..backend.groth16 import proof_seed
 from ..book import AccountBook, format_amount
-from ..verifier import book as spec
 from . import top_tree
 from .keys import ShapeKeys
-from .layout import BookLayout, ProvingError, outcome_totals
+from .layout import ProvingError
+
+if TYPE_CHECKING:  # pragma: no cover - prove.py imports this module
+    from .prove import Institution, ProveOptions
 
 
-def prove_solvency(book: AccountBook, sk: ShapeKeys, layout: BookLayout, inst: "Institution", opts: "ProveOptions",
-                    context: int, top: dict, tt: top_tree.TopTree, backend: Groth16) -> SolvencySection:
+def prove_solvency(book: AccountBook, sk: ShapeKeys, inst: Institution, opts: ProveOptions,
+                   context: int, tt: top_tree.TopTree, backend: Groth16) -> SolvencySection:
     """Reserves against the totals the top proof committed, opened privately."""
     import hashlib
     import hmac
@@ -25,11 +29,9 @@ def prove_solvency(book: AccountBook, sk: ShapeKeys, layout: BookLayout, inst: "
     symbols = [a.symbol for a in book.assets]
     if opts.reserves is None or sorted(opts.reserves) != sorted(symbols):
         raise ProvingError(f"the solvency statement needs reserves for exactly the assets {symbols}")
-    eq, de = book.totals()
     res = [opts.reserves[s] for s in symbols]
-    inputs = {"context": context, "totals_commitment": top["totals_commitment"],
-              "totals_lanes": spec.sums_lanes(eq, de, book.range_bits, outcome_totals(layout)),
-              "totals_blind": _native_root_blind(inst, opts, sk), "reserves": res}
+    inputs = {"context": context, "totals_commitment": tt.totals_commitment, "totals_lanes": tt.root_lanes,
+              "totals_blind": tt.root_blind, "reserves": res}
     commitment = None
     if kind == "committed":
         blind = int.from_bytes(hmac.new(inst.secret, b"solvent.reserves.v1" + opts.epoch.to_bytes(8, "big"),
@@ -52,10 +54,3 @@ def prove_solvency(book: AccountBook, sk: ShapeKeys, layout: BookLayout, inst: "
         insurance_covered=None if covered is None else bool(covered),
         proof=ProofJson(**res_proof.proof))
 
-
-def _native_root_blind(inst: "Institution", opts: "ProveOptions", sk: ShapeKeys) -> int:
-    """The blind of the top root's sum commitment, i.e. of ``totals_commitment``."""
-    from .. import _native
-
-    M = sk.shape.capacity
-    return _native.top_node_blinds(inst.secret, opts.epoch, spec.arities(M), M)[-1]

@@ -14,6 +14,8 @@ from ..verifier import book as spec
 class TopTree:
     levels: list[list[int]]  # levels[0] = slot roots, last = [book root]
     commitments: list[list[int]]  # commitments[l] for the nodes of levels[l + 1]
+    root_lanes: list[int]  # the book's packed totals, what totals_commitment commits to
+    root_blind: int  # the blind that opens totals_commitment
 
     @property
     def root(self) -> int:
@@ -31,6 +33,7 @@ def build(roots: list[int], lanes: list[list[int]], capacity: int, blinds: list[
     n_lanes = len(lanes[0])
     hashes = roots + [spec.empty_root()] * (capacity - len(roots))
     sums = [list(x) for x in lanes] + [[0] * n_lanes for _ in range(capacity - len(roots))]
+    root_blind = blinds[-1]
     blinds = list(blinds)
     levels, commitments = [hashes], []
     for arity in spec.arities(capacity):
@@ -45,4 +48,4 @@ def build(roots: list[int], lanes: list[list[int]], capacity: int, blinds: list[
         hashes, sums = nxt_h, nxt_s
         levels.append(hashes)
         commitments.append(cs)
-    return TopTree(levels, commitments)
+    return TopTree(levels, commitments, sums[0], root_blind)
