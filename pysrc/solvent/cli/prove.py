@@ -256,6 +256,11 @@ def prove(resume_dir: Path | None, out: Path | None, workers: int | None, schedu
                   f"{out / 'private' / name}; keep it (an ephemeral signing key is for trials only)", highlight=False)
     book = state.book
     short = _report_shortfalls(out) if state.opts.risk is not None else []
+    if att.solvency is not None and att.solvency.reserves_commitment is not None:
+        err.print(f"[yellow]note:[/] committed reserves are INVALID until a custodian vouches for them: hand "
+                  f"{out / 'private' / 'reserves-opening.json'} to the custodian, who checks it and signs "
+                  "`solvent reserves commitment-message` (EIP-191); then `solvent reserves attach "
+                  f"{out} --custodian ADDRESS --name NAME --signature SIG`", highlight=False)
     summary = {"attestation": str(out), "accounts": book.size, "batches": len(att.batches),
                "statements": spec.statements, "accounts_short": len(short),
                "signer": state.inst.address, "epoch": spec.epoch, "book_root": att.top.book_root,
