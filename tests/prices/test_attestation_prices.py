@@ -95,3 +95,25 @@ def test_cli_prove_with_prices(tmp_path):
     v = run("verify", tmp_path / "att", "--fast", "--json")
     assert v.exit_code == 0, v.output
     assert next(c for c in json.loads(v.stdout)["checks"] if c["name"] == "price snapshot")["ok"]
+
+
+def test_cli_prove_refuses_a_zero_price(tmp_path):
+    (tmp_path / "accounts.csv").write_text("account_id,asset,balance,debt\na,BTC,1,0\na,USDT,0,1000\n")
+    (tmp_path / "assets.csv").write_text("symbol,decimals\nBTC,8\nUSDT,6\n")
+    risk = {**json.loads(json.dumps(RISK)), "instruments": {}, "prices": {"BTC": "0", "USDT": "1"}}
+    (tmp_path / "risk.json").write_text(json.dumps(risk))
+    r = CliRunner().invoke(main, [str(x) for x in (
+        "prove", "--accounts", tmp_path / "accounts.csv", "--assets", tmp_path / "assets.csv", "--risk",
+        tmp_path / "risk.json", "--statements", "liabilities,collateral", "--out", tmp_path / "att")])
+    assert r.exit_code == 2 and "field 'prices.BTC'" in r.output and "zero price" in r.output
+    assert not (tmp_path / "att").exists()
+
+
+def test_report_says_where_prices_come_from(risk_attested, institution):
+    from solvent.report import build_report, render
+
+    _, att, _, _ = risk_attested
+    page = render(build_report(_with(att, institution, price_snapshot(PRICES)), fast=True))
+    assert "medians of a signed oracle snapshot" in page and 'id="caveats"' in page
+    page = render(build_report(att, fast=True))
+    assert "declared by the institution (no signed oracle snapshot)" in page

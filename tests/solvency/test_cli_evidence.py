@@ -113,6 +113,8 @@ def test_committed_reserves_need_a_custodian_statement(committed, tmp_path):
     assert r.exit_code == 1 and failed == {"reserves commitment statement"}
     att = load(committed)
     assert att.reserves is None and "holdings" not in json.dumps(att.model_dump(mode="json"))
+    assert run("report", committed, "--fast", "--out", tmp_path / "before.html").exit_code == 1
+    assert "no evidence bound to the commitment" in (tmp_path / "before.html").read_text()
 
     opening = committed / "private" / "reserves-opening.json"
     r = run("reserves", "commitment-message", opening)
@@ -138,6 +140,8 @@ def test_committed_reserves_need_a_custodian_statement(committed, tmp_path):
     v = run("verify", committed, "--fast", "--json")
     assert v.exit_code == 0, v.output
     assert any("rest on Vault Co" in w for w in json.loads(v.stdout)["warnings"])
+    assert run("report", committed, "--fast", "--out", tmp_path / "after.html").exit_code == 0
+    assert "vouched for by Vault Co" in (tmp_path / "after.html").read_text()
     assert run("verify", committed, "--fast", "--custodian", custodian).exit_code == 0
     assert run("reserves", "attach", committed, "--custodian", custodian, "--name", "Vault Co",
                "--signature", sign_text(CUSTODIAN, r.stdout)).exit_code == 2  # already attached: --force
