@@ -58,6 +58,10 @@ def test_evidenced_public_reserves_verify_with_caveats(public, tmp_path):
     checks = {c["name"]: c for c in out["checks"]}
     assert checks["reserve evidence"]["ok"] and "1 Ethereum state proof, 1 custodian statement" in \
         checks["reserve evidence"]["detail"]
+    assert [(h["evidence"], h["evidence_ok"]) for h in out["holdings"]] == [
+        ("eth_state_proof", True), ("custodian_statement", True)]
+    text = run("verify", public, "--fast")
+    assert "2500000.25 USDT: eth_state_proof — balance of" in text.output and "custodian_statement — " in text.output
     caveats = " | ".join(out["warnings"])
     assert f"Ethereum block {BLOCKS[0]['number']}" in caveats and "token contract" in caveats
     assert "custodian key" in caveats

@@ -16,6 +16,7 @@ from .models import Attestation
 
 class Checks(Protocol):
     warnings: list[str]
+    holdings: list[dict]
 
     def add(self, name: str, ok: bool, detail: str = "") -> bool: ...
 
@@ -50,11 +51,19 @@ def check_reserve_holdings(att: Attestation, reserves: list[int], r: Checks, pin
         r.add("reserve evidence", not bad_ev, summary(audits) if not bad_ev else
               "; ".join(f"{a.ownership.where}: {a.evidence.detail}" for a in bad_ev[:3]))
         _caveats(r, caveats_of(audits))
+        r.holdings.extend(holding_summary(a, h.balance) for a, h in zip(audits, doc.holdings))
         sums = reserves_per_asset(doc, [Asset(a.symbol, a.decimals) for a in st.assets])
         r.add("reserves match holdings", [sums.get(a.symbol, 0) for a in st.assets] == reserves,
               "the per-asset reserves are the sums of the holdings")
     except (ReservesError, ValueError) as e:
         r.add("reserve holdings", False, str(e))
+
+
+def holding_summary(a, balance: str) -> dict:
+    """One holding as ``solvent verify`` prints it: address, balance, ownership, evidence."""
+    return {"index": a.ownership.index, "chain": a.ownership.chain, "address": a.ownership.address,
+            "asset": a.ownership.asset, "balance": balance, "ownership_ok": a.ownership.ok,
+            "evidence": a.evidence.kind, "evidence_ok": a.evidence.ok, "evidence_detail": a.evidence.detail}
 
 
 def check_commitment_statement(att: Attestation, r: Checks, pins: Pins) -> None:

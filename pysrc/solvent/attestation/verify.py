@@ -52,6 +52,8 @@ class Check:
 class Report:
     checks: list[Check] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    holdings: list[dict] = field(default_factory=list)
+    """Per reserve holding: what backs its balance and what was checked (``evidence``)."""
 
     @property
     def valid(self) -> bool:
@@ -62,7 +64,7 @@ class Report:
         return ok
 
     def to_dict(self) -> dict:
-        return {"valid": self.valid, "warnings": self.warnings,
+        return {"valid": self.valid, "warnings": self.warnings, "holdings": self.holdings,
                 "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in self.checks]}
 
 

@@ -19,6 +19,12 @@ def _print_report(report: Report, title: str) -> None:
     for c in report.checks:
         mark = "[green]✓[/]" if c.ok else "[bold red]✗[/]"
         err.print(f" {mark} {c.name}" + (f" — {c.detail}" if c.detail else ""), highlight=False)
+    if report.holdings:
+        err.print(" reserve holdings (balance evidence per holding):", highlight=False)
+    for h in report.holdings:
+        mark = "[green]✓[/]" if h["ownership_ok"] and h["evidence_ok"] else "[bold red]✗[/]"
+        err.print(f"   {mark} [{h['index']}] {h['chain']} {h['address']} {h['balance']} {h['asset']}: "
+                  f"{h['evidence']} — {h['evidence_detail']}", highlight=False)
     for w in report.warnings:
         err.print(f" [yellow]![/] {w}", highlight=False)
     verdict = "[bold green]VALID[/]" if report.valid else "[bold red]INVALID[/]"
