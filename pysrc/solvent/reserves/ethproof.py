@@ -101,9 +101,10 @@ def prove_account(root: bytes, p: EthGetProof) -> Account:
     else:
         try:
             nonce, balance, storage_root, code_hash = rlp.decode(value)
-        except (ValueError, rlp.exceptions.DecodingError):
+            acct = Account(int.from_bytes(nonce, "big"), int.from_bytes(balance, "big"), bytes(storage_root),
+                           bytes(code_hash))
+        except (ValueError, TypeError, rlp.exceptions.DecodingError):
             raise StateProofError("the proven account is not an RLP [nonce, balance, storageRoot, codeHash]") from None
-        acct = Account(int.from_bytes(nonce, "big"), int.from_bytes(balance, "big"), storage_root, code_hash)
     stated = Account(int(p.nonce, 16), int(p.balance, 16), _bytes(p.storage_hash), _bytes(p.code_hash))
     if stated != acct:
         raise StateProofError("the response's account fields (balance, nonce, storageHash, codeHash) are not "
@@ -141,7 +142,7 @@ def prove_balance(ev: EthStateProof, holder: str, block: EthBlock) -> ProvenBala
     value = _prove(acct.storage_root, key, sp.proof, "storage")
     try:
         proven = int.from_bytes(rlp.decode(value), "big") if value else 0
-    except rlp.exceptions.DecodingError:
+    except (TypeError, rlp.exceptions.DecodingError):
         raise StateProofError("the proven storage value is not RLP") from None
     if proven != int(sp.value, 16):
         raise StateProofError(f"the response states storage value {sp.value}, its proof proves {hex(proven)}: "
