@@ -12,6 +12,7 @@ from solvent.reserves import ownership_message
 from solvent.reserves.signing import bitcoin_address, ethereum_address, sign_bitcoin, sign_ethereum
 
 INSTITUTION, EPOCH, SNAPSHOT = "Test Exchange", 7, "2026-11-21T00:00:00Z"
+SELF_REPORTED = {"kind": "self_reported"}
 BTC_KINDS = ("p2pkh-uncompressed", "p2pkh-compressed", "p2sh-p2wpkh", "p2wpkh")
 
 
@@ -28,7 +29,8 @@ def eth_holding(label: str, asset: str, balance: str, *, institution: str = INST
     return {"chain": "ethereum", "address": address, "asset": asset, "balance": balance,
             "as_of": {"block": 21_000_000, "time": SNAPSHOT}, "source": "test node",
             "ownership": {"scheme": "eip191", "message": message,
-                          "signature": sign_ethereum(throwaway_key(signer or label), message)}}
+                          "signature": sign_ethereum(throwaway_key(signer or label), message)},
+            "evidence": dict(SELF_REPORTED)}
 
 
 def btc_holding(label: str, kind: str, balance: str, *, institution: str = INSTITUTION, epoch: int = EPOCH,
@@ -38,7 +40,8 @@ def btc_holding(label: str, kind: str, balance: str, *, institution: str = INSTI
     return {"chain": "bitcoin", "address": address, "asset": "BTC", "balance": balance,
             "as_of": {"block": 870_000}, "source": "test node",
             "ownership": {"scheme": "bip137", "message": message,
-                          "signature": sign_bitcoin(throwaway_key(signer or label), message, sign_as or kind)}}  # type: ignore[arg-type]
+                          "signature": sign_bitcoin(throwaway_key(signer or label), message, sign_as or kind)},  # type: ignore[arg-type]
+            "evidence": dict(SELF_REPORTED)}
 
 
 def valid_holdings() -> list[dict[str, Any]]:

@@ -16,5 +16,27 @@ def signed_reserves(units: dict[str, int], institution: str, epoch: int, snapsho
         holdings.append({"chain": "ethereum", "address": address, "asset": symbol,
                          "balance": format_amount(amount, DECIMALS[symbol]), "as_of": {"time": snapshot},
                          "source": "test", "ownership": {"scheme": "eip191", "message": msg,
-                                                         "signature": sign_ethereum(key, msg)}})
+                                                         "signature": sign_ethereum(key, msg)},
+                         "evidence": {"kind": "self_reported"}})
     return {"version": "solvent.reserves/1", "holdings": holdings}
+
+
+CUSTODIAN_KEY = bytes([0xC5]) * 32
+"""A throw-away custodian key (never a real one)."""
+
+
+def attach_custodian_statement(att, out, institution, key: bytes = CUSTODIAN_KEY, name: str = "Vault Co"):
+    """What a custodian and the institution do for committed reserves: the custodian checks
+    the opening the run wrote (OUT/private/reserves-opening.json) and signs the commitment
+    message; the institution attaches the signature and signs the attestation again."""
+    from solvent.attestation import hashing
+    from solvent.attestation.models import ReservesStatement
+    from solvent.eip191 import sign_text
+    from solvent.reserves.commitment import check_opening, load_opening, opening_message
+
+    op = load_opening(out / "private" / "reserves-opening.json")
+    problems, _ = check_opening(op)
+    assert not problems, problems
+    assert op.commitment == att.solvency.reserves_commitment
+    stmt = ReservesStatement(custodian=ethereum_address(key), name=name, signature=sign_text(key, opening_message(op)))
+    return hashing.sign(att.model_copy(update={"reserves_statement": stmt}), institution.signing_key)

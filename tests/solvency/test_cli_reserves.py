@@ -27,7 +27,8 @@ def holding(chain, key, asset, balance, epoch=EPOCH, snapshot=SNAPSHOT):
         msg = ownership_message(NAME, epoch, snapshot, chain, address)
         proof = {"scheme": "bip137", "message": msg, "signature": sign_bitcoin(key, msg, "p2wpkh")}
     return {"chain": chain, "address": address, "asset": asset, "balance": balance,
-            "as_of": {"time": SNAPSHOT}, "source": "test node", "ownership": proof}
+            "as_of": {"time": SNAPSHOT}, "source": "test node", "ownership": proof,
+            "evidence": {"kind": "self_reported"}}
 
 
 def reserves_doc(*holdings):

@@ -13,7 +13,7 @@ from solvent.liabilities import keys as keymod
 from solvent.liabilities.prove import ProveOptions, prove_book
 
 from tests.liabilities.helpers import small_book, small_shape
-from tests.solvency.helpers import signed_reserves
+from tests.solvency.helpers import attach_custodian_statement, signed_reserves
 
 
 def _failed(report):
@@ -75,8 +75,13 @@ def test_committed_reserves_in_buckets(tmp_path, backend, institution, solvency_
     assert att.solvency.reserves is None and att.solvency.reserves_commitment is not None
     assert att.solvency.coverage == {"BTC": 3, "USDT": 3}  # 110–120 %
     report = verify(att)
-    assert report.valid, report.to_dict()
+    # nobody but the institution has seen committed reserves: never valid on their own
+    assert not report.valid and _failed(report) == {"reserves commitment statement"}
     assert "110–120 %" in next(c.detail for c in report.checks if c.name == "solvency")
+    att = attach_custodian_statement(att, tmp_path / "att1", institution)
+    report = verify(att)
+    assert report.valid, report.to_dict()
+    assert any("rest on Vault Co" in w for w in report.warnings)
 
 
 def test_reserves_of_another_attestation(tmp_path, backend, institution, solvency_keys):

@@ -132,6 +132,9 @@ class RiskSection(Strict):
 
     params: dict
     insurance_fund: Amount | None = None
+    prices: dict | None = None
+    """The signed oracle price snapshot (``solvent.prices/1``) the prices were taken from;
+    absent: the prices are the institution's declaration."""
 
 
 class SolvencySection(Strict):
@@ -149,6 +152,16 @@ class SolvencySection(Strict):
     proof: ProofJson
 
 
+class ReservesStatement(Strict):
+    """The evidence behind committed reserves: a custodian's (or auditor's) EIP-191
+    signature over ``reserves.custody.commitment_message`` for this attestation's
+    institution, epoch, snapshot, assets and reserves commitment (docs/reserves.md)."""
+
+    custodian: Address
+    name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    signature: Signature
+
+
 class Attestation(Strict):
     version: Literal["solvent.attestation/1"] = VERSION
     statement: Statement
@@ -164,6 +177,8 @@ class Attestation(Strict):
     reserves: dict | None = None
     """The reserves snapshot (``solvent.reserves/1``: holdings with ownership proofs) behind
     public reserves; absent when reserves are committed."""
+    reserves_statement: ReservesStatement | None = None
+    """With committed reserves: the custodian's statement bound to the commitment."""
     signature: Signature | None = None
 
 

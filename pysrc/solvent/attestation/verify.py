@@ -14,8 +14,9 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .. import verifier as pyv
+from ..pins import Pins
 from ..verifier import book as spec
-from . import hashing
+from . import evidence, hashing
 from .models import Attestation, proof_of
 
 TOP_PUBLICS = 4
@@ -51,6 +52,8 @@ class Check:
 class Report:
     checks: list[Check] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    holdings: list[dict] = field(default_factory=list)
+    """Per reserve holding: what backs its balance and what was checked (``evidence``)."""
 
     @property
     def valid(self) -> bool:
@@ -61,7 +64,7 @@ class Report:
         return ok
 
     def to_dict(self) -> dict:
-        return {"valid": self.valid, "warnings": self.warnings,
+        return {"valid": self.valid, "warnings": self.warnings, "holdings": self.holdings,
                 "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in self.checks]}
 
 
@@ -140,10 +143,12 @@ def _proofs_ok(vk: pyv.VerifyingKey, vk_json: dict, items: list[tuple[list[int],
 
 
 def verify(att: Attestation, fast: bool = False, signer: str | None = None, epoch: int | None = None,
-           only_batches: list[int] | None = None) -> Report:
+           only_batches: list[int] | None = None, pins: Pins | None = None) -> Report:
     """All checks of ``att``; ``only_batches`` limits the batch proofs checked (a
-    customer needs only their own batch, the digest and the top proof)."""
+    customer needs only their own batch, the digest and the top proof); ``pins`` are the
+    blocks, custodian, oracle and token keys the auditor pins (caveats become checks)."""
     r = Report()
+    pins = pins or Pins()
     st = att.statement
     recovered = hashing.recover_signer(att)
     r.add("signature", recovered is not None and recovered.lower() == st.signer.lower(),
@@ -158,6 +163,7 @@ def verify(att: Attestation, fast: bool = False, signer: str | None = None, epoc
     r.add("context", str(context) == att.context, "binds institution, epoch and statement")
     r.add("assets", len(st.assets) == st.shape.n_assets and len({a.symbol for a in st.assets}) == len(st.assets))
     params_hash = _risk_params(att, r)
+    evidence.check_price_snapshot(att, r, pins)
     _circuits_match(att, r)
     vk_b, vk_t = _vk(att, "batch", r), _vk(att, "top", r)
 
@@ -181,11 +187,11 @@ def verify(att: Attestation, fast: bool = False, signer: str | None = None, epoc
     if att.totals is not None:
         r.add("revealed totals", _totals_open(att), "open the totals commitment")
         _insurance(att, r)
-    _solvency(att, context, r, fast)
+    _solvency(att, context, r, fast, pins)
     return r
 
 
-def _solvency(att: Attestation, context: int, r: Report, fast: bool) -> None:
+def _solvency(att: Attestation, context: int, r: Report, fast: bool, pins: Pins) -> None:
     """The solvency proof over the top proof's totals commitment, and what it outputs:
     every asset covered (never a valid "solvent" attestation otherwise)."""
     from ..book.amounts import AmountError, parse_amount
@@ -193,8 +199,8 @@ def _solvency(att: Attestation, context: int, r: Report, fast: bool) -> None:
 
     st, s = att.statement, att.solvency
     if "solvency" not in st.statements:
-        if s is not None or st.shape.solvency is not None:
-            r.add("solvency", False, "a solvency section without the solvency statement")
+        if s is not None or st.shape.solvency is not None or att.reserves is not None or att.reserves_statement:
+            r.add("solvency", False, "a solvency or reserves section without the solvency statement")
         return
     if s is None or st.shape.solvency is None or s.mode != st.shape.solvency.mode:
         r.add("solvency", False, "the solvency statement has no (or a mismatched) proof")
@@ -228,7 +234,10 @@ def _solvency(att: Attestation, context: int, r: Report, fast: bool) -> None:
         r.add("solvency proof", ok, "reserves vs the committed totals, opened privately")
     label = (lambda v: "covered" if v else "NOT COVERED") if s.mode == "pass_fail" else \
         (lambda v: BUCKET_LABELS[v] if 0 <= v < len(BUCKET_LABELS) else "?")
-    _reserves_document(att, res, r)
+    if st.shape.solvency.reserves == "public":
+        evidence.check_reserve_holdings(att, res, r, pins)
+    else:
+        evidence.check_commitment_statement(att, r, pins)
     uncovered = [x for x in symbols if s.coverage[x] < 1]
     r.add("solvency", not uncovered, ", ".join(f"{x}: {label(s.coverage[x])}" for x in symbols))
     if s.insurance_covered is not None and att.risk is not None and att.risk.insurance_fund is not None:
@@ -309,31 +318,3 @@ def _totals_open(att: Attestation) -> bool:
         return False
     lanes = spec.sums_lanes(eq, de, st.shape.range_bits, extras)
     return str(spec.sum_commitment(lanes, int(t.blind))) == att.top.totals_commitment
-
-
-def _reserves_document(att: Attestation, reserves: list[int], r: Report) -> None:
-    """Public reserves stand on published holdings: every address's ownership proof is
-    checked against this attestation's institution, epoch and snapshot, and the proven
-    holdings add up to the reserves the solvency proof used."""
-    from ..book import Asset
-    from ..reserves import ReservesError, parse_reserves, reserves_per_asset, verify_ownership
-
-    st = att.statement
-    if st.shape.solvency is None or st.shape.solvency.reserves != "public":
-        if att.reserves is not None:
-            r.add("reserve holdings", False, "holdings published beside committed reserves")
-        return
-    if att.reserves is None:
-        r.add("reserve holdings", False, "public reserves need the published holdings")
-        return
-    try:
-        doc = parse_reserves(att.reserves, "attestation.json, section 'reserves'")
-        results = verify_ownership(doc, st.institution, st.epoch, st.snapshot_time)
-        bad = [x for x in results if not x.ok]
-        r.add("reserve ownership", not bad, f"{len(results)} addresses signed for this epoch and snapshot"
-              if not bad else "; ".join(x.detail for x in bad[:3]))
-        sums = reserves_per_asset(doc, [Asset(a.symbol, a.decimals) for a in st.assets])
-        r.add("reserves match holdings", [sums.get(a.symbol, 0) for a in st.assets] == reserves,
-              "the per-asset reserves are the sums of the holdings")
-    except (ReservesError, ValueError) as e:
-        r.add("reserve holdings", False, str(e))

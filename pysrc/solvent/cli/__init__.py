@@ -9,8 +9,10 @@ from .ceremony import ceremony
 from .circom import circom
 from .demo import demo
 from .export_verifier import export_verifier
+from .prices import prices
 from .prove import prove, setup
 from .report import report
+from .reserves import reserves
 from .verify import inclusion, verify, verify_inclusion
 
 
@@ -20,5 +22,6 @@ def main() -> None:
     """solvent: zero-knowledge proofs of solvency over BN254 Groth16."""
 
 
-for command in (demo, setup, prove, verify, inclusion, verify_inclusion, export_verifier, report, ceremony, circom):
+for command in (demo, setup, prove, verify, inclusion, verify_inclusion, export_verifier, report, ceremony, circom,
+                reserves, prices):
     main.add_command(command)

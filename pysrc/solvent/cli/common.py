@@ -39,6 +39,31 @@ def handle_errors(fn: Callable) -> Callable:
     return wrapper
 
 
+def pin_options(fn: Callable) -> Callable:
+    """``--eth-block``, ``--custodian``, ``--oracle``, ``--token``: what the auditor pins so
+    that a caveat becomes a check (``solvent.pins``); the command gets ``pins``."""
+    from ..pins import parse_pins
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, eth_blocks: tuple[str, ...], custodians: tuple[str, ...], oracles: tuple[str, ...],
+                tokens: tuple[str, ...], **kwargs: Any) -> Any:
+        return fn(*args, pins=parse_pins(eth_blocks, custodians, oracles, tokens), **kwargs)
+
+    for opt in reversed([
+        click.option("--eth-block", "eth_blocks", multiple=True, metavar="NUMBER:HASH",
+                     help="An Ethereum block you checked is canonical: state proofs against it are then checked, "
+                          "not caveated (repeatable)."),
+        click.option("--custodian", "custodians", multiple=True, metavar="ADDRESS",
+                     help="A custodian key you trust; statements by any other key fail (repeatable)."),
+        click.option("--oracle", "oracles", multiple=True, metavar="ADDRESS",
+                     help="An oracle source key you trust; price reports by any other key fail (repeatable)."),
+        click.option("--token", "tokens", multiple=True, metavar="SYMBOL=ADDRESS",
+                     help="The ERC-20 contract that is SYMBOL; a state proof of another contract fails (repeatable)."),
+    ]):
+        wrapper = opt(wrapper)
+    return wrapper
+
+
 def emit_json(obj: Any) -> None:
     click.echo(json.dumps(obj, indent=1, sort_keys=True))
 

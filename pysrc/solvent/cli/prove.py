@@ -44,6 +44,8 @@ def parse_statements(text: str) -> list[str]:
 @click.option("--debt/--no-debt", default=False, show_default=True, help="Whether accounts carry per-asset debt.")
 @click.option("--risk", "risk_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Risk parameters (their layout fixes the collateral/margin circuits).")
+@click.option("--prices", "prices_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Signed price snapshot (solvent.prices/1) the risk parameters' prices come from (docs/prices.md).")
 @click.option("--statements", default="liabilities", show_default=True, help="liabilities[,collateral][,margin]")
 @click.option("--regions", type=int, help="Tier regions per asset the circuit takes (default: what --risk needs).")
 @click.option("--solvency-mode", type=click.Choice(["pass_fail", "buckets"]), default="pass_fail", show_default=True,
@@ -55,8 +57,8 @@ def parse_statements(text: str) -> list[str]:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @handle_errors
 def setup(assets_file: Path, batch_size: int, capacity: int, range_bits: int, debt: bool, risk_file: Path | None,
-          statements: str, regions: int | None, solvency_mode: str, private_reserves: bool, circuits_only: bool,
-          out: Path, as_json: bool) -> None:
+          prices_file: Path | None, statements: str, regions: int | None, solvency_mode: str, private_reserves: bool,
+          circuits_only: bool, out: Path, as_json: bool) -> None:
     """Compile the liabilities circuits for a book shape and make their keys.
 
     This is the INSECURE single-party development setup; production keys come from
@@ -67,7 +69,7 @@ def setup(assets_file: Path, batch_size: int, capacity: int, range_bits: int, de
     """
     assets = read_assets(assets_file)
     chosen = parse_statements(statements)
-    risk = risk_setup_from(risk_file, assets, chosen, regions)
+    risk = risk_setup_from(risk_file, assets, chosen, regions, prices_file)
     solvency = {"mode": solvency_mode, "reserves": "committed" if private_reserves else "public"} \
         if "solvency" in chosen else None
     shape = BookShape(n_assets=len(assets), batch_size=batch_size, capacity=capacity, range_bits=range_bits,
@@ -138,7 +140,8 @@ def _spec_from_options(o: dict, out: Path) -> RunSpec:
             generated.append(name)
     return RunSpec(
         accounts=FileRef.of(o["accounts_file"]), assets=FileRef.of(o["assets_file"]),
-        positions=ref(o["positions_file"]), risk=ref(o["risk_file"]), reserves=ref(o["reserves_file"]),
+        positions=ref(o["positions_file"]), risk=ref(o["risk_file"]), prices=ref(o["prices_file"]),
+        reserves=ref(o["reserves_file"]),
         institution=o["institution"], epoch=o["epoch"] if o["epoch"] is not None else int(now.timestamp()),
         snapshot_time=o["snapshot_time"] or now.strftime("%Y-%m-%dT%H:%M:%SZ"), statements=chosen,
         reveal_totals=o["reveal_totals"], insurance_fund=o["insurance_fund"], solvency_mode=o["solvency_mode"],
@@ -171,6 +174,9 @@ def _spec_from_options(o: dict, out: Path) -> RunSpec:
               help="Positions file: account_id,instrument,quantity (signed).")
 @click.option("--risk", "risk_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Risk parameters (JSON, solvent.risk/1): prices, collateral tiers, instruments.")
+@click.option("--prices", "prices_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Signed oracle price snapshot (solvent.prices/1): the risk parameters' prices become its "
+                   "medians, checked against the snapshot time, and the attestation carries it (docs/prices.md).")
 @click.option("--statements", default="liabilities", show_default=True,
               help="What to prove, comma-separated: liabilities[,collateral][,margin][,solvency].")
 @click.option("--insurance-fund", help="Declared insurance fund, in the risk parameters' quote currency.")
@@ -250,6 +256,11 @@ def prove(resume_dir: Path | None, out: Path | None, workers: int | None, schedu
                   f"{out / 'private' / name}; keep it (an ephemeral signing key is for trials only)", highlight=False)
     book = state.book
     short = _report_shortfalls(out) if state.opts.risk is not None else []
+    if att.solvency is not None and att.solvency.reserves_commitment is not None:
+        err.print(f"[yellow]note:[/] committed reserves are INVALID until a custodian vouches for them: hand "
+                  f"{out / 'private' / 'reserves-opening.json'} to the custodian, who checks it and signs "
+                  "`solvent reserves commitment-message` (EIP-191); then `solvent reserves attach "
+                  f"{out} --custodian ADDRESS --name NAME --signature SIG`", highlight=False)
     summary = {"attestation": str(out), "accounts": book.size, "batches": len(att.batches),
                "statements": spec.statements, "accounts_short": len(short),
                "signer": state.inst.address, "epoch": spec.epoch, "book_root": att.top.book_root,

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..attestation.verify import load
-from .common import EXIT_INVALID, EXIT_VALID, emit_json, err, handle_errors
+from .common import EXIT_INVALID, EXIT_VALID, emit_json, err, handle_errors, pin_options
 
 
 @click.command()
@@ -20,7 +20,8 @@ from .common import EXIT_INVALID, EXIT_VALID, emit_json, err, handle_errors
 @click.option("--fast", is_flag=True, help="Use the native (Rust) verifier instead of the pure-Python one.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable summary on stdout.")
 @handle_errors
-def report(attestation: Path, out: Path, reserves_file: Path | None, fast: bool, as_json: bool) -> None:
+@pin_options
+def report(attestation: Path, out: Path, reserves_file: Path | None, fast: bool, as_json: bool, pins) -> None:
     """Verify an attestation and write a self-contained HTML report for auditors: what
     was proven, each check, reserves against liabilities per asset, and the reserve
     addresses' ownership signatures. Exit 0 valid, 1 invalid (the report is still
@@ -32,7 +33,7 @@ def report(attestation: Path, out: Path, reserves_file: Path | None, fast: bool,
 
     t0 = time.perf_counter()
     att = load(attestation)
-    view = build_report(att, reserves_file, fast=fast)
+    view = build_report(att, reserves_file, fast=fast, pins=pins)
     t1 = time.perf_counter()
     write_atomic(out, render(view))
     t2 = time.perf_counter()

@@ -12,17 +12,24 @@ from pydantic import ValidationError
 from ..attestation import inclusion as inc
 from ..io import write_atomic
 from ..attestation.verify import Report, load, verify as verify_attestation
-from .common import EXIT_INVALID, EXIT_VALID, emit_json, err, fail_usage, handle_errors
+from .common import EXIT_INVALID, EXIT_VALID, emit_json, err, fail_usage, handle_errors, pin_options
 
 
 def _print_report(report: Report, title: str) -> None:
     for c in report.checks:
         mark = "[green]✓[/]" if c.ok else "[bold red]✗[/]"
         err.print(f" {mark} {c.name}" + (f" — {c.detail}" if c.detail else ""), highlight=False)
+    if report.holdings:
+        err.print(" reserve holdings (balance evidence per holding):", highlight=False)
+    for h in report.holdings:
+        mark = "[green]✓[/]" if h["ownership_ok"] and h["evidence_ok"] else "[bold red]✗[/]"
+        err.print(f"   {mark} [{h['index']}] {h['chain']} {h['address']} {h['balance']} {h['asset']}: "
+                  f"{h['evidence']} — {h['evidence_detail']}", highlight=False)
     for w in report.warnings:
         err.print(f" [yellow]![/] {w}", highlight=False)
     verdict = "[bold green]VALID[/]" if report.valid else "[bold red]INVALID[/]"
-    err.print(f"{title}: {verdict}", highlight=False)
+    caveats = f" [yellow](with the {len(report.warnings)} caveat(s) above)[/]" if report.valid and report.warnings else ""
+    err.print(f"{title}: {verdict}{caveats}", highlight=False, markup=True)
 
 
 @click.command()
@@ -32,15 +39,19 @@ def _print_report(report: Report, title: str) -> None:
 @click.option("--epoch", type=int, help="Expected epoch: fail on a replayed older attestation.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable report.")
 @handle_errors
-def verify(directory: Path, fast: bool, signer: str | None, epoch: int | None, as_json: bool) -> None:
+@pin_options
+def verify(directory: Path, fast: bool, signer: str | None, epoch: int | None, as_json: bool, pins) -> None:
     """Verify an attestation: signature, context, circuits and keys, every batch proof,
-    the batches digest and the top-level proof. Exit 0 valid, 1 invalid, 2 bad input.
+    the batches digest, the top-level proof, and the evidence behind reserves and prices
+    (state proofs, custodian statements, oracle signatures). What only the auditor can
+    check (a block's canonicity, a key the institution named) is printed as a caveat
+    unless pinned. Exit 0 valid, 1 invalid, 2 bad input.
 
-    Example: solvent verify attestation/ --signer 0xAbC… --epoch 7
+    Example: solvent verify attestation/ --signer 0xAbC… --epoch 7 --eth-block 21000000:0x…
     """
     t = time.perf_counter()
     att = load(directory)
-    report = verify_attestation(att, fast=fast, signer=signer, epoch=epoch)
+    report = verify_attestation(att, fast=fast, signer=signer, epoch=epoch, pins=pins)
     seconds = time.perf_counter() - t
     if as_json:
         emit_json({**report.to_dict(), "seconds": round(seconds, 3), "institution": att.statement.institution,

@@ -48,6 +48,7 @@ class RunSpec(BaseModel):
     assets: FileRef
     positions: FileRef | None = None
     risk: FileRef | None = None
+    prices: FileRef | None = None
     reserves: FileRef | None = None
     institution: str
     epoch: int

@@ -43,23 +43,50 @@ def capacity_for(batches: int) -> int:
 
 
 def risk_setup(spec: RunSpec, assets, regions: int | None) -> RiskSetup | None:
-    return risk_setup_from(spec.risk.check("risk parameters") if spec.risk else None, assets, spec.statements, regions)
+    return risk_setup_from(spec.risk.check("risk parameters") if spec.risk else None, assets, spec.statements, regions,
+                           spec.prices.check("price snapshot") if spec.prices else None, spec.snapshot_time)
 
 
-def risk_setup_from(path: Path | None, assets, statements: list[str], regions: int | None) -> RiskSetup | None:
-    """The risk parameters the statements need (instruments only with margin)."""
+def risk_setup_from(path: Path | None, assets, statements: list[str], regions: int | None,
+                    prices_path: Path | None = None, snapshot_time: str | None = None) -> RiskSetup | None:
+    """The risk parameters the statements need (instruments only with margin); with
+    ``prices_path`` their prices are the medians of that signed snapshot, checked against
+    ``snapshot_time`` (``setup`` passes none: it only needs the circuits' shape)."""
     if "collateral" not in statements:
-        if path is not None:
-            raise ValueError("--risk given but --statements asks for neither collateral nor margin")
+        if path is not None or prices_path is not None:
+            raise ValueError("--risk or --prices given but --statements asks for neither collateral nor margin")
         return None
     if path is None:
         raise ValueError("collateral and margin need --risk FILE (prices, tiers, instruments)")
-    params = load_risk_params(path, assets)
+    params = load_risk_params(path, assets) if prices_path is None else \
+        _snapshot_priced(path, assets, prices_path, snapshot_time)
     if "margin" in statements and not params.instruments:
         raise ValueError(f"{path}: the margin statement needs instruments in the risk parameters")
     if "margin" not in statements and params.instruments:
         params = from_file(params.source.model_copy(update={"instruments": {}}), assets, path)
     return prepare(params, regions)
+
+
+def _snapshot_priced(path: Path, assets, prices_path: Path, snapshot_time: str | None):
+    from ..prices import load_snapshot, median, require_snapshot
+    from ..prices.check import PriceCheck, AssetPrice
+    from ..prices.risk import with_snapshot_prices
+    from ..risk.params import RiskParamsFile, read_risk_file
+
+    snap = load_snapshot(prices_path)
+    symbols = [a.symbol for a in assets]
+    if snapshot_time is not None:
+        check = require_snapshot(snap, snapshot_time, assets=symbols)
+    else:  # setup: the medians only fix the parameters' shape; prove checks the snapshot
+        check = PriceCheck(tuple(AssetPrice(s, True, "", median([r.price for r in e.reports]), (), ())
+                                 for s, e in snap.assets.items()), ())
+    raw: RiskParamsFile = read_risk_file(path)
+    return from_file(with_snapshot_prices(raw, snap, check, path), assets, path)
+
+
+def price_snapshot_document(spec: RunSpec) -> dict | None:
+    """The snapshot as published in the attestation's risk section (verbatim JSON)."""
+    return json.loads(Path(spec.prices.path).read_text()) if spec.prices is not None else None
 
 
 def dev_keys(shape: BookShape, backend: Groth16, banner=None) -> tuple[keymod.ShapeKeys, Path]:
@@ -124,12 +151,13 @@ def load_state(spec: RunSpec, backend: Groth16, banner=None) -> RunState:
     inst = Institution(spec.institution, read_hex_secret(spec.signing_key_file, "the signing key"),
                        read_hex_secret(spec.secret_file, "the institution secret"))
     opts = ProveOptions(epoch=spec.epoch, snapshot_time=spec.snapshot_time, reveal_totals=spec.reveal_totals,
-                        risk=risk, insurance_fund=spec.insurance_fund)
+                        risk=risk, insurance_fund=spec.insurance_fund, price_snapshot=price_snapshot_document(spec))
     if solvency is not None:
-        from ..reserves import load_reserves, require_ownership, reserves_per_asset
+        from ..reserves import load_reserves, reserves_per_asset
+        from ..reserves.audit import require_audit
 
         path = spec.reserves.check("reserves snapshot")
         doc = load_reserves(path)
-        require_ownership(doc, spec.institution, spec.epoch, spec.snapshot_time)
+        require_audit(doc, spec.institution, spec.epoch, spec.snapshot_time)
         opts.reserves, opts.reserves_document = reserves_per_asset(doc, assets), json.loads(path.read_text())
     return RunState(spec, book, sk, inst, opts)

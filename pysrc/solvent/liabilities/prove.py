@@ -57,6 +57,8 @@ class ProveOptions:
     """Reserves per asset symbol, in smallest units (with the solvency statement)."""
     reserves_document: dict | None = None
     """The reserves snapshot (``solvent.reserves/1``) published with public reserves."""
+    price_snapshot: dict | None = None
+    """The signed price snapshot (``solvent.prices/1``) the risk parameters' prices come from."""
 
 
 
@@ -130,7 +132,7 @@ def prove_book(book: AccountBook, sk: ShapeKeys, inst: Institution, opts: ProveO
     from ..jobs.checkpoints import RUN_DIR, Checkpoints
     from ..jobs.executors import BatchJob, InProcessExecutor
     from .bundle import write_bundle
-    from .solvency_step import prove_solvency
+    from .solvency_step import prove_solvency, write_reserves_opening
 
     backend = backend or Groth16()
     if out.exists() and any(p.name != RUN_DIR for p in out.iterdir()):
@@ -204,7 +206,7 @@ def prove_book(book: AccountBook, sk: ShapeKeys, inst: Institution, opts: ProveO
                      batches_digest=str(digest), proof=ProofJson(**top_proof)),
         totals=_totals(book, layout, tt) if opts.reveal_totals else None,
         risk=RiskSection(params=opts.risk.params.source.model_dump(mode="json"),
-                         insurance_fund=opts.insurance_fund) if opts.risk else None,
+                         insurance_fund=opts.insurance_fund, prices=opts.price_snapshot) if opts.risk else None,
         solvency=prove_solvency(book, sk, inst, opts, context, tt, backend)
         if sk.shape.solvency else None,
         reserves=opts.reserves_document if sk.shape.solvency and sk.shape.solvency["reserves"] == "public" else None,
@@ -213,6 +215,8 @@ def prove_book(book: AccountBook, sk: ShapeKeys, inst: Institution, opts: ProveO
     if progress:
         progress("write", 0, 1)
     write_bundle(out, att, book, layout, tt)
+    if att.solvency is not None and att.solvency.reserves_commitment is not None:
+        write_reserves_opening(out, att, book, inst, opts)
     checkpoints.clear()
     if progress:
         progress("done", 1, 1)

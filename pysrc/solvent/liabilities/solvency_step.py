@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..attestation.models import ProofJson, SolvencySection
+from ..attestation.models import Attestation, ProofJson, SolvencySection
 from ..backend import Groth16
 from ..backend.groth16 import proof_seed
 from ..book import AccountBook, format_amount
@@ -16,12 +17,18 @@ if TYPE_CHECKING:  # pragma: no cover - prove.py imports this module
     from .prove import Institution, ProveOptions
 
 
-def prove_solvency(book: AccountBook, sk: ShapeKeys, inst: Institution, opts: ProveOptions,
-                   context: int, tt: top_tree.TopTree, backend: Groth16) -> SolvencySection:
-    """Reserves against the totals the top proof committed, opened privately."""
+def reserves_blind(secret: bytes, epoch: int) -> int:
+    """The blind of the reserves commitment: a PRF of the institution secret and the epoch."""
     import hashlib
     import hmac
 
+    return int.from_bytes(hmac.new(secret, b"solvent.reserves.v1" + epoch.to_bytes(8, "big"),
+                                   hashlib.sha256).digest()[:31], "big")
+
+
+def prove_solvency(book: AccountBook, sk: ShapeKeys, inst: Institution, opts: ProveOptions,
+                   context: int, tt: top_tree.TopTree, backend: Groth16) -> SolvencySection:
+    """Reserves against the totals the top proof committed, opened privately."""
     from ..book.amounts import parse_amount
     from ..verifier import solvency as sspec
 
@@ -34,8 +41,7 @@ def prove_solvency(book: AccountBook, sk: ShapeKeys, inst: Institution, opts: Pr
               "totals_blind": tt.root_blind, "reserves": res}
     commitment = None
     if kind == "committed":
-        blind = int.from_bytes(hmac.new(inst.secret, b"solvent.reserves.v1" + opts.epoch.to_bytes(8, "big"),
-                                        hashlib.sha256).digest()[:31], "big")
+        blind = reserves_blind(inst.secret, opts.epoch)
         commitment = sspec.reserves_commitment(res, blind, context)
         inputs.update(reserves_commitment=commitment, reserves_blind=blind)
     if sk.shape.extra_lanes:
@@ -54,3 +60,15 @@ def prove_solvency(book: AccountBook, sk: ShapeKeys, inst: Institution, opts: Pr
         insurance_covered=None if covered is None else bool(covered),
         proof=ProofJson(**res_proof.proof))
 
+
+
+def write_reserves_opening(out: Path, att: Attestation, book: AccountBook, inst: Institution, opts: ProveOptions) -> None:
+    """Operator-private ``OUT/private/reserves-opening.json``: what a custodian needs to
+    check the reserves commitment and sign for it (``reserves.commitment``)."""
+    from ..reserves.commitment import build_opening, write_opening
+
+    assert att.solvency is not None and att.solvency.reserves_commitment is not None and opts.reserves is not None
+    op = build_opening(inst.name, opts.epoch, opts.snapshot_time, int(att.context), int(att.solvency.reserves_commitment),
+                       reserves_blind(inst.secret, opts.epoch), [(a.symbol, a.decimals) for a in book.assets],
+                       [opts.reserves[a.symbol] for a in book.assets], opts.reserves_document or {})
+    write_opening(out / "private" / "reserves-opening.json", op)

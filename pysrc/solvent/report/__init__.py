@@ -8,19 +8,21 @@ from pathlib import Path
 from ..attestation.models import Attestation
 from ..attestation.verify import verify
 from ..io import write_atomic
+from ..pins import Pins
 from .html import render
 from .view import ReportView, build_view, reserves_from_attestation, reserves_from_file
 
 __all__ = ["ReportView", "build_report", "render", "write_atomic"]
 
 
-def build_report(att: Attestation, reserves_file: Path | None = None, fast: bool = False) -> ReportView:
+def build_report(att: Attestation, reserves_file: Path | None = None, fast: bool = False,
+                 pins: Pins | None = None) -> ReportView:
     """Verify ``att`` and gather the report. Reserves come from the attestation's own
     section when it has one, else from ``reserves_file``; giving both is an error (two
-    sources of the same figures would be ambiguous)."""
-    own = reserves_from_attestation(att)
+    sources of the same figures would be ambiguous). ``pins`` as for ``solvent verify``."""
+    own = reserves_from_attestation(att, pins)
     if own is not None and reserves_file is not None:
         raise ValueError(f"{reserves_file}: the attestation already has a reserves section; do not pass --reserves")
-    reserves = own if own is not None else (reserves_from_file(reserves_file, att) if reserves_file else None)
-    return build_view(att, verify(att, fast=fast), reserves, fast)
+    reserves = own if own is not None else (reserves_from_file(reserves_file, att, pins) if reserves_file else None)
+    return build_view(att, verify(att, fast=fast, pins=pins), reserves, fast)
 

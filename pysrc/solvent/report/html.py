@@ -45,13 +45,24 @@ def _verdict(v: ReportView) -> str:
              f"({'valid' if v.attestation_valid else 'INVALID'})."]
     if v.reserves is not None:
         good = sum(h.ok for h in v.reserves.holdings)
-        lines.append(f"Reserve addresses: {good} of {len(v.reserves.holdings)} ownership proofs valid.")
+        evidenced = sum(h.evidence_ok for h in v.reserves.holdings)
+        self_reported = sum(h.evidence_kind == "self_reported" for h in v.reserves.holdings)
+        lines.append(f"Reserve addresses: {good} of {len(v.reserves.holdings)} ownership proofs valid; "
+                     f"{evidenced} of {len(v.reserves.holdings)} balances' evidence checks"
+                     + (f" ({self_reported} self-reported)." if self_reported else "."))
+    if v.reserves_statement is not None:
+        lines.append(f"Reserves: {v.reserves_statement}.")
+    if v.prices is not None:
+        lines.append(f"Prices: {v.prices}.")
     short = [a.symbol for a in v.assets if a.covered is False]
     if short:
         lines.append(f"Published figures: reserves below net liabilities in {', '.join(short)}.")
     if any(c.insecure for c in v.circuits):
         lines.append("Keys from an INSECURE development setup: the proofs are not evidence (see below).")
     body = "".join(f"<p>{_e(x)}</p>" for x in lines)
+    if v.warnings:
+        body += ('<p>Caveats — what this verdict rests on that the verifier could not check itself:</p>'
+                 '<ul id="caveats">' + "".join(f"<li>{_e(w)}</li>" for w in v.warnings) + "</ul>")
     return (f'<section id="verdict" class="verdict {"valid" if v.valid else "invalid"}" data-verdict="{word}">'
             f'<div class="verdict-word" id="verdict-word">{word}</div><div>{body}</div></section>')
 
@@ -83,6 +94,8 @@ def _statement(v: ReportView) -> str:
         ("Attestation hash", f"<code>{_e(v.attestation_hash)}</code>"),
         ("Made with", _e(f"solvent {v.solvent_version}")),
     ]
+    if v.prices is not None:
+        kv.insert(5, ("Prices", _e(v.prices)))
     circuits = _rows(
         f"<tr><td>{_e(c.role)}</td><td>{_e(c.name)}</td><td><code>{_e(c.ir_hash)}</code></td>"
         f"<td><code>{_e(c.vk_hash)}</code></td><td>"
@@ -165,7 +178,8 @@ def _assets(v: ReportView) -> str:
         notes.append("Coverage here is arithmetic on published figures — revealed totals and the reserves "
                      f"({_e(v.reserves.origin)}) — not a proven statement of this attestation.")
     if v.reserves is not None and any(v.reserves.unproven.values()):
-        notes.append("Reserves count only addresses whose ownership proof is valid; unproven balances are excluded.")
+        notes.append("Reserves count only addresses whose ownership proof and balance evidence are valid; "
+                     "unproven balances are excluded.")
     legend = ('<p class="legend"><span style="background:var(--res)"></span>reserves'
               '<span style="background:var(--liab)"></span>net liabilities'
               '<span style="background:var(--bad)"></span>reserves short of liabilities</p>'
@@ -184,8 +198,11 @@ def _solvency(v: ReportView) -> str:
     return f'<section id="solvency"><h2>Solvency statement</h2><dl class="kv">{items}</dl></section>'
 
 
-def _reserves(r: ReservesView | None) -> str:
+def _reserves(r: ReservesView | None, statement: str | None = None) -> str:
     if r is None:
+        if statement is not None:
+            return ('<section id="reserves"><h2>Reserve addresses</h2>'
+                    f'<p class="note" id="committed">{_e(statement)}.</p></section>')
         return ('<section id="reserves"><h2>Reserve addresses</h2><p class="note">No reserves in this attestation '
                 "and no reserves file given (<code>--reserves FILE</code>).</p></section>")
     origin = _e(r.origin) + ("" if r.signed_by_attestation else
@@ -195,10 +212,14 @@ def _reserves(r: ReservesView | None) -> str:
         f'<tr class="holding" data-ok="{str(h.ok).lower()}"><td class="num">{h.index}</td><td>{_e(h.chain)}</td>'
         f"<td><code>{_e(h.address)}</code></td><td>{_e(h.asset)}</td><td class=\"num mono\">{_e(h.balance)}</td>"
         f"<td>{_e(h.as_of)}<br><small>{_e(h.source)}</small></td><td>{_ok(h.ok, '✓ proven', '✗ not proven')}"
-        f"<br><small>{_e(h.detail)}</small></td></tr>" for h in r.holdings)
+        f"<br><small>{_e(h.detail)}</small></td>"
+        f'<td class="evidence" data-kind="{_e(h.evidence_kind)}" data-ok="{str(h.evidence_ok).lower()}">'
+        f"{_ok(h.evidence_ok, '✓ ' + h.evidence_label, '✗ ' + h.evidence_label)}"
+        f"<br><small>{_e(h.evidence_detail)}</small></td></tr>" for h in r.holdings)
     return (f'<section id="reserves"><h2>Reserve addresses</h2><p class="note">Source: {origin}.</p>'
             '<table><thead><tr><th class="num">#</th><th>chain</th><th>address</th><th>asset</th>'
-            '<th class="num">balance</th><th>as of / source</th><th>ownership signature</th></tr></thead>'
+            '<th class="num">balance</th><th>as of / source</th><th>ownership signature</th>'
+            '<th>balance evidence</th></tr></thead>'
             f"<tbody>{rows}</tbody></table></section>")
 
 
@@ -207,7 +228,8 @@ def render(v: ReportView) -> str:
     body = "".join([
         f"<header><h1>Auditor's report</h1><p class=\"sub\">{_e(v.institution)} · epoch {_e(v.epoch)} · "
         f"snapshot {_e(v.snapshot_time)}</p></header>",
-        _verdict(v), _insecure_alert(v), _statement(v), _checks(v), _assets(v), _solvency(v), _reserves(v.reserves),
+        _verdict(v), _insecure_alert(v), _statement(v), _checks(v), _assets(v), _solvency(v),
+        _reserves(v.reserves, v.reserves_statement),
         f"<footer>Generated {_e(v.generated_at)} by {_e(v.generator)}. Every figure above is read from the "
         "attestation or the reserves source named; this page loads nothing from elsewhere.</footer>",
     ])

@@ -9,7 +9,7 @@ has none the report says so rather than inventing coverage.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,9 @@ from ..attestation import hashing
 from ..attestation.models import Attestation
 from ..attestation.verify import Check, Report
 from ..book.amounts import AmountError, parse_amount
-from ..reserves import Reserves, load_reserves, parse_reserves, reserves_per_asset, verify_ownership
+from ..pins import Pins
+from ..reserves import Reserves, load_reserves, parse_reserves, reserves_per_asset
+from ..reserves.audit import KIND_LABEL, audit_holdings
 
 STATEMENT_MEANING = {
     "liabilities": "Every customer account is a leaf of one committed book (root below); every balance is "
@@ -55,7 +57,15 @@ class HoldingView:
     as_of: str
     source: str
     ok: bool
+    """The ownership proof is valid."""
     detail: str
+    evidence_kind: str = "self_reported"
+    evidence_ok: bool = True
+    evidence_detail: str = ""
+
+    @property
+    def evidence_label(self) -> str:
+        return KIND_LABEL.get(self.evidence_kind, self.evidence_kind)
 
 
 @dataclass
@@ -71,7 +81,8 @@ class ReservesView:
 
     @property
     def all_proven(self) -> bool:
-        return all(h.ok for h in self.holdings)
+        """Every ownership proof and every balance's evidence checks."""
+        return all(h.ok and h.evidence_ok for h in self.holdings)
 
 
 @dataclass(frozen=True)
@@ -116,6 +127,10 @@ class ReportView:
     reserves: ReservesView | None
     solvency: dict[str, Any] | None
     totals_revealed: bool
+    prices: str | None = None
+    """Where the risk parameters' prices come from, said plainly (None: no risk statements)."""
+    reserves_statement: str | None = None
+    """With committed reserves: who vouches for the commitment, or that nobody does."""
     generated_at: str = field(default_factory=lambda: datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
     generator: str = f"solvent {__version__}"
 
@@ -126,35 +141,68 @@ class ReportView:
         return self.attestation_valid and (self.reserves is None or self.reserves.all_proven)
 
 
-def _holding_views(reserves: Reserves, att: Attestation) -> tuple[list[HoldingView], dict[str, int], dict[str, int]]:
+def _holding_views(reserves: Reserves, att: Attestation,
+                   pins: Pins | None) -> tuple[list[HoldingView], dict[str, int], dict[str, int]]:
+    """Each holding with its ownership proof and balance evidence checked (the same
+    ``audit_holdings`` as ``solvent verify``); reserves count only holdings whose
+    ownership and evidence both check."""
     st = att.statement
-    results = verify_ownership(reserves, st.institution, st.epoch, st.snapshot_time)
-    proven = reserves_per_asset(reserves, st.assets, proven=results)
+    audits = audit_holdings(reserves, st.institution, st.epoch, st.snapshot_time, pins)
+    proven = reserves_per_asset(reserves, st.assets, proven=[
+        a.ownership if a.evidence.ok else replace(a.ownership, ok=False) for a in audits])
     everything = reserves_per_asset(reserves, st.assets)
     views = []
-    for r, h in zip(results, reserves.holdings):
+    for a, h in zip(audits, reserves.holdings):
         as_of = " · ".join(x for x in (f"block {h.as_of.block}" if h.as_of.block is not None else "",
                                        h.as_of.time or "") if x)
-        views.append(HoldingView(r.index, h.chain, h.address, h.asset, h.balance, as_of, h.source, r.ok, r.detail))
+        views.append(HoldingView(a.ownership.index, h.chain, h.address, h.asset, h.balance, as_of, h.source,
+                                 a.ownership.ok, a.ownership.detail, a.evidence.kind, a.evidence.ok,
+                                 a.evidence.detail))
     return views, proven, {s: everything[s] - proven[s] for s in everything}
 
 
-def reserves_from_file(path: Path, att: Attestation) -> ReservesView:
+def reserves_from_file(path: Path, att: Attestation, pins: Pins | None = None) -> ReservesView:
     """Reserves read from a file beside the attestation (ReservesError if malformed)."""
     reserves = load_reserves(path)
-    holdings, proven, unproven = _holding_views(reserves, att)
+    holdings, proven, unproven = _holding_views(reserves, att, pins)
     return ReservesView(f"file {path.name} supplied to this report", False, holdings, proven, unproven)
 
 
-def reserves_from_attestation(att: Attestation) -> ReservesView | None:
-    """The attestation's own ``reserves`` section (signed with it), once the model has one."""
+def reserves_from_attestation(att: Attestation, pins: Pins | None = None) -> ReservesView | None:
+    """The attestation's own ``reserves`` section (signed with it)."""
     section = getattr(att, "reserves", None)
     if section is None:
         return None
     raw = section.model_dump(mode="json") if hasattr(section, "model_dump") else section
     reserves = parse_reserves(raw, "attestation.json, section 'reserves'")
-    holdings, proven, unproven = _holding_views(reserves, att)
+    holdings, proven, unproven = _holding_views(reserves, att, pins)
     return ReservesView("the attestation's reserves section", True, holdings, proven, unproven)
+
+
+def price_source(att: Attestation, report: Report) -> str | None:
+    """Where the prices of the risk parameters come from, as the verification found it."""
+    risk = getattr(att, "risk", None)
+    if risk is None:
+        return None
+    if risk.prices is None:
+        return "declared by the institution (no signed oracle snapshot): a caveat"
+    check = next((c for c in report.checks if c.name == "price snapshot"), None)
+    if check is not None and check.ok:
+        return f"medians of a signed oracle snapshot: {check.detail}"
+    return "a signed oracle snapshot that FAILED its checks" + (f": {check.detail}" if check else "")
+
+
+def reserves_statement_of(att: Attestation) -> str | None:
+    """Committed reserves: the custodian who vouches for the commitment, if any."""
+    s = getattr(att, "solvency", None)
+    if s is None or s.reserves_commitment is None:
+        return None
+    stmt = getattr(att, "reserves_statement", None)
+    if stmt is None:
+        return ("committed reserves with no evidence bound to the commitment: nobody but the institution has seen "
+                "them (never VALID)")
+    return (f"committed reserves vouched for by {stmt.name} ({stmt.custodian}), who signed that it saw the opening "
+            "and the holdings behind it; no address or balance is published")
 
 
 def solvency_from_attestation(att: Attestation) -> dict[str, Any] | None:
@@ -196,4 +244,5 @@ def build_view(att: Attestation, report: Report, reserves: ReservesView | None, 
         solvent_version=st.solvent_version, checks=list(report.checks), warnings=list(report.warnings),
         attestation_valid=report.valid, verifier="native (arkworks)" if fast else "independent pure-Python (py_ecc)",
         reserves=reserves, solvency=solvency_from_attestation(att), totals_revealed=revealed is not None,
+        prices=price_source(att, report), reserves_statement=reserves_statement_of(att),
     )

@@ -26,7 +26,7 @@ def canonical_address(chain: Chain, address: str) -> str:
     return address.lower() if address[:3].lower() == "bc1" else address
 
 
-def _one_line(label: str, value: str) -> str:
+def one_line(label: str, value: str) -> str:
     if not value or any(unicodedata.category(c).startswith("C") or c in "\u2028\u2029" for c in value):
         raise ValueError(f"{label} {value!r} cannot go into an ownership message (empty, or a control or line-break character)")
     return value
@@ -42,7 +42,7 @@ def ownership_message(institution: str, epoch: int, snapshot_time: str, chain: C
         raise ValueError(f"epoch must be a non-negative integer, got {epoch!r}")
     if chain not in ("ethereum", "bitcoin"):
         raise ValueError(f"unknown chain {chain!r}")
-    values = (_one_line("institution", institution), str(epoch), _one_line("snapshot time", snapshot_time),
+    values = (one_line("institution", institution), str(epoch), one_line("snapshot time", snapshot_time),
               chain, canonical_address(chain, address))
     return "\n".join([HEADER, INTENT, *(f"{label}: {v}" for label, v in zip(_LABELS, values))])
 

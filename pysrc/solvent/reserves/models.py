@@ -23,6 +23,7 @@ from pydantic_core import PydanticCustomError
 
 from ..book.errors import InputError
 from . import bitcoin
+from .evidence import EthBlock, EthStateProof, Evidence
 from .message import canonical_address
 
 VERSION = "solvent.reserves/1"
@@ -104,6 +105,8 @@ class Holding(_Strict):
     source: str = Field(min_length=1, max_length=200)
     """Where the figure was read: an explorer, a node, a custodian statement."""
     ownership: Ownership
+    evidence: Evidence
+    """What backs the balance: ``self_reported``, ``eth_state_proof`` or ``custodian_statement``."""
 
     @field_validator("balance", mode="before")
     @classmethod
@@ -140,6 +143,13 @@ class Holding(_Strict):
                                           {"chain": chain, "want": want, "got": scheme})
         return raw
 
+    @model_validator(mode="after")
+    def _evidence_for_chain(self) -> "Holding":
+        if isinstance(self.evidence, EthStateProof) and self.chain != "ethereum":
+            raise PydanticCustomError("evidence_chain", "an eth_state_proof backs only ethereum holdings, not {chain}",
+                                      {"chain": self.chain})
+        return self
+
     @property
     def key(self) -> tuple[str, str, str]:
         """What may appear only once: chain, canonical address, asset."""
@@ -153,6 +163,8 @@ class Holding(_Strict):
 class Reserves(_Strict):
     version: Literal["solvent.reserves/1"] = VERSION
     holdings: list[Holding] = Field(min_length=1)
+    eth_blocks: list[EthBlock] = Field(default_factory=list)
+    """Block headers that the holdings' ``eth_state_proof`` evidence names by hash."""
     _source: str = PrivateAttr(default="<reserves>")
 
     @model_validator(mode="after")
@@ -164,7 +176,18 @@ class Reserves(_Strict):
                     "counted_twice", "{asset} at this address is already counted by holdings[{first}]: "
                     "an address is counted once per asset", {"index": i, "first": seen[h.key], "asset": h.asset})
             seen[h.key] = i
+        blocks = [b.hash.lower() for b in self.eth_blocks]
+        if len(set(blocks)) != len(blocks):
+            raise ValueError("eth_blocks lists a block twice")
+        for i, h in enumerate(self.holdings):
+            if isinstance(h.evidence, EthStateProof) and h.evidence.block_hash.lower() not in blocks:
+                raise PydanticCustomError(
+                    "unknown_block", "the state proof names block {block}, which eth_blocks does not carry",
+                    {"index": i, "block": h.evidence.block_hash})
         return self
+
+    def block(self, block_hash: str) -> EthBlock:
+        return next(b for b in self.eth_blocks if b.hash.lower() == block_hash.lower())
 
     @property
     def source(self) -> str:
@@ -185,15 +208,18 @@ def _holding_address(raw: Any, index: int) -> str | None:
 
 def _error_from(path: Path, raw: Any, e: ValidationError) -> ReservesError:
     first = e.errors()[0]
-    loc = [p for p in first["loc"] if p not in ("eip191", "bip137")]
+    loc = [p for p in first["loc"] if p not in ("eip191", "bip137", "self_reported", "eth_state_proof",
+                                                 "custodian_statement")]
     msg = first["msg"].removeprefix("Value error, ")
     more = f" (and {e.error_count() - 1} more errors)" if e.error_count() > 1 else ""
-    if first["type"] == "counted_twice":
+    if first["type"] in ("counted_twice", "unknown_block"):
         index = first["ctx"]["index"]
-        return ReservesError(path, msg + more, index, "address", _holding_address(raw, index))
+        field = "address" if first["type"] == "counted_twice" else "evidence.block_hash"
+        return ReservesError(path, msg + more, index, field, _holding_address(raw, index))
     if len(loc) >= 2 and loc[0] == "holdings" and isinstance(loc[1], int):
         index = loc[1]
-        field = ".".join(str(p) for p in loc[2:]) or ("ownership.scheme" if first["type"] == "scheme_mismatch" else None)
+        field = ".".join(str(p) for p in loc[2:]) or {"scheme_mismatch": "ownership.scheme",
+                                                       "evidence_chain": "evidence.kind"}.get(first["type"])
         return ReservesError(path, msg + more, index, field, _holding_address(raw, index))
     return ReservesError(path, msg + more, field=".".join(str(p) for p in loc) or None)
 

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from eth_account import Account
-from eth_account.messages import encode_defunct
-
+from ..eip191 import signed_by
 from . import bitcoin
 from .message import explain_mismatch, ownership_message
 from .models import Holding, Reserves
@@ -39,14 +37,7 @@ class OwnershipError(ValueError):
 
 
 def _check_ethereum(h: Holding, message: str) -> str | None:
-    try:
-        recovered = Account.recover_message(encode_defunct(text=message), signature=bytes.fromhex(h.ownership.signature[2:]))
-    except Exception as e:  # eth-keys raises several types for a malformed signature  # noqa: BLE001
-        return f"malformed EIP-191 signature ({e})"
-    if recovered.lower() != h.address.lower():
-        return (f"the signature recovers to the key of {recovered}, not of {h.address} "
-                "(signed by another key, or over another message)")
-    return None
+    return signed_by(message, h.ownership.signature, h.address)
 
 
 def _check_bitcoin(h: Holding, message: str) -> str | None:

@@ -11,8 +11,8 @@ import base64
 
 from coincurve import PrivateKey
 from eth_account import Account
-from eth_account.messages import encode_defunct
 
+from ..eip191 import sign_text
 from . import bitcoin
 from .bitcoin import SigKind
 
@@ -23,8 +23,7 @@ def ethereum_address(private_key: bytes) -> str:
 
 def sign_ethereum(private_key: bytes, message: str) -> str:
     """EIP-191 ``personal_sign`` signature, 0x-hex (65 bytes r‖s‖v)."""
-    sig = Account.sign_message(encode_defunct(text=message), private_key=private_key)
-    return "0x" + bytes(sig.signature).hex()
+    return sign_text(private_key, message)
 
 
 def bitcoin_address(private_key: bytes, kind: SigKind) -> str:

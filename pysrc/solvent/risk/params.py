@@ -49,7 +49,8 @@ class RiskParamsFile(BaseModel):
     version: Literal["solvent.risk/1"]
     quote: str = Field(min_length=1, max_length=16)
     value_decimals: int = Field(ge=0, le=30)
-    prices: dict[str, Dec]
+    prices: dict[str, Dec] = Field(default_factory=dict)
+    """Quote currency per whole unit; taken from a signed price snapshot with ``--prices``."""
     collateral_tiers: dict[str, list[Band]]
     instruments: dict[str, Instrument] = Field(default_factory=dict)
     scenarios: int = Field(ge=1, le=64, default=16)
@@ -118,16 +119,20 @@ def _bps(text: str, what: str, path: Path) -> int:
     return v
 
 
-def load_risk_params(path: str | Path, assets: list[Asset]) -> RiskParams:
+def read_risk_file(path: str | Path) -> RiskParamsFile:
+    """The file's structure, validated (InputError naming the file and field)."""
     path = Path(path)
     try:
-        raw = RiskParamsFile.model_validate_json(path.read_bytes())
+        return RiskParamsFile.model_validate_json(path.read_bytes())
     except OSError as e:
         raise InputError(path, f"cannot read: {e.strerror}") from e
     except ValidationError as e:
         first = e.errors()[0]
         raise InputError(path, first["msg"], field=".".join(str(p) for p in first["loc"])) from None
-    return from_file(raw, assets, path)
+
+
+def load_risk_params(path: str | Path, assets: list[Asset]) -> RiskParams:
+    return from_file(read_risk_file(path), assets, Path(path))
 
 
 def from_file(raw: RiskParamsFile, assets: list[Asset], path: Path = Path("<risk parameters>")) -> RiskParams:
@@ -141,9 +146,10 @@ def from_file(raw: RiskParamsFile, assets: list[Asset], path: Path = Path("<risk
     prices, tiers = [], []
     for a in assets:
         p = _exact(raw.prices[a.symbol], vd - a.decimals, f"prices.{a.symbol}", path)
-        if not 0 <= p < 1 << PRICE_BITS:
-            raise InputError(path, f"price of {a.symbol} is {p} value units per smallest unit, "
-                                   f"outside 0..2^{PRICE_BITS}", field=f"prices.{a.symbol}")
+        if not 0 < p < 1 << PRICE_BITS:
+            raise InputError(path, f"price of {a.symbol} is {p} value units per smallest unit, outside 1..2^{PRICE_BITS}"
+                             + (" (a zero price would value debt and collateral in it at nothing: refused)"
+                                if p == 0 else ""), field=f"prices.{a.symbol}")
         prices.append(p)
         bands = raw.collateral_tiers[a.symbol]
         if not bands:

@@ -1,0 +1,124 @@
+"""The evidence checks of an attestation's verification: reserve holdings (ownership and
+balance evidence), the statement behind committed reserves, and the price snapshot.
+
+Each function adds named checks to a verification report and appends what the verifier
+could not check itself (a block's canonicity, a key the institution named) to its
+warnings, which ``solvent verify`` and the report print with the verdict as caveats.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from ..pins import Pins
+from .models import Attestation
+
+
+class Checks(Protocol):
+    warnings: list[str]
+    holdings: list[dict]
+
+    def add(self, name: str, ok: bool, detail: str = "") -> bool: ...
+
+
+def _caveats(r: Checks, caveats: list[str] | tuple[str, ...]) -> None:
+    for c in caveats:
+        if c not in r.warnings:
+            r.warnings.append(c)
+
+
+def check_reserve_holdings(att: Attestation, reserves: list[int], r: Checks, pins: Pins) -> None:
+    """Public reserves stand on the published holdings: every address's ownership proof and
+    balance evidence is checked against this attestation, and the holdings add up to the
+    reserves the solvency proof used."""
+    from ..book import Asset
+    from ..reserves import ReservesError, parse_reserves, reserves_per_asset
+    from ..reserves.audit import audit_holdings, caveats_of, summary
+
+    st = att.statement
+    if att.reserves_statement is not None:
+        r.add("reserves commitment statement", False, "a commitment statement beside public reserves")
+    if att.reserves is None:
+        r.add("reserve holdings", False, "public reserves need the published holdings")
+        return
+    try:
+        doc = parse_reserves(att.reserves, "attestation.json, section 'reserves'")
+        audits = audit_holdings(doc, st.institution, st.epoch, st.snapshot_time, pins)
+        bad_own = [a.ownership for a in audits if not a.ownership.ok]
+        r.add("reserve ownership", not bad_own, f"{len(audits)} addresses signed for this epoch and snapshot"
+              if not bad_own else "; ".join(f"{x.where}: {x.detail}" for x in bad_own[:3]))
+        bad_ev = [a for a in audits if not a.evidence.ok]
+        r.add("reserve evidence", not bad_ev, summary(audits) if not bad_ev else
+              "; ".join(f"{a.ownership.where}: {a.evidence.detail}" for a in bad_ev[:3]))
+        _caveats(r, caveats_of(audits))
+        r.holdings.extend(holding_summary(a, h.balance) for a, h in zip(audits, doc.holdings))
+        sums = reserves_per_asset(doc, [Asset(a.symbol, a.decimals) for a in st.assets])
+        r.add("reserves match holdings", [sums.get(a.symbol, 0) for a in st.assets] == reserves,
+              "the per-asset reserves are the sums of the holdings")
+    except (ReservesError, ValueError) as e:
+        r.add("reserve holdings", False, str(e))
+
+
+def holding_summary(a, balance: str) -> dict:
+    """One holding as ``solvent verify`` prints it: address, balance, ownership, evidence."""
+    return {"index": a.ownership.index, "chain": a.ownership.chain, "address": a.ownership.address,
+            "asset": a.ownership.asset, "balance": balance, "ownership_ok": a.ownership.ok,
+            "evidence": a.evidence.kind, "evidence_ok": a.evidence.ok, "evidence_detail": a.evidence.detail}
+
+
+def check_commitment_statement(att: Attestation, r: Checks, pins: Pins) -> None:
+    """Committed reserves publish no holdings (an address's balance is public on its chain,
+    so its address would reveal what the commitment hides); they count only with a
+    custodian's signature over this attestation's reserves commitment."""
+    from ..reserves.custody import check_custodian, commitment_message
+
+    st, s, stmt = att.statement, att.solvency, att.reserves_statement
+    if att.reserves is not None:
+        r.add("reserve holdings", False, "holdings published beside committed reserves")
+        return
+    if stmt is None or s is None or s.reserves_commitment is None:
+        r.add("reserves commitment statement", False, "committed reserves without evidence bound to the commitment: "
+              "nobody but the institution has seen what it committed (attach a custodian's statement: "
+              "solvent reserves attach)")
+        return
+    try:
+        message = commitment_message(st.institution, st.epoch, st.snapshot_time, [a.symbol for a in st.assets],
+                                     s.reserves_commitment)
+    except ValueError as e:
+        r.add("reserves commitment statement", False, str(e))
+        return
+    ok, detail, caveats = check_custodian(message, stmt.signature, stmt.custodian, pins)
+    r.add("reserves commitment statement", ok, f"{detail} ({stmt.name}) over the reserves commitment" if ok else detail)
+    if ok:
+        _caveats(r, [f"committed reserves rest on {stmt.name} ({stmt.custodian}) having checked the holdings behind "
+                     "the commitment: no address or balance is published", *caveats])
+
+
+def check_price_snapshot(att: Attestation, r: Checks, pins: Pins) -> None:
+    """Risk-parameter prices: the medians of the signed snapshot the risk section carries,
+    or (without one) the institution's declaration, said as a caveat."""
+    from ..prices import check_snapshot, parse_snapshot
+    from ..prices.risk import differences
+
+    if att.risk is None:
+        return
+    if att.risk.prices is None:
+        _caveats(r, ["prices are declared by the institution (no signed oracle snapshot in the risk section)"])
+        return
+    symbols = [a.symbol for a in att.statement.assets]
+    try:
+        snap = parse_snapshot(att.risk.prices, "attestation.json, risk.prices")
+    except ValueError as e:
+        r.add("price snapshot", False, str(e))
+        return
+    result = check_snapshot(snap, att.statement.snapshot_time, pins, assets=symbols)
+    problems = result.errors
+    if snap.quote != att.risk.params.get("quote"):
+        problems.append(f"the snapshot quotes {snap.quote}, the risk parameters {att.risk.params.get('quote')}")
+    if result.ok:
+        problems += differences(dict(att.risk.params.get("prices", {})), result.medians)
+    rules = snap.rules
+    r.add("price snapshot", not problems,
+          f"every price is the median of ≥ {rules.min_sources} signed reports within {rules.max_age_seconds} s of "
+          f"the snapshot, spread ≤ {rules.max_spread_bps} bps" if not problems else "; ".join(problems[:3]))
+    _caveats(r, result.caveats)
