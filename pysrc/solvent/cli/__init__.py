@@ -9,6 +9,7 @@ from .ceremony import ceremony
 from .circom import circom
 from .demo import demo
 from .export_verifier import export_verifier
+from .export_web import export_web
 from .prove import prove, setup
 from .report import report
 from .verify import inclusion, verify, verify_inclusion
@@ -20,5 +21,6 @@ def main() -> None:
     """solvent: zero-knowledge proofs of solvency over BN254 Groth16."""
 
 
-for command in (demo, setup, prove, verify, inclusion, verify_inclusion, export_verifier, report, ceremony, circom):
+for command in (demo, setup, prove, verify, inclusion, verify_inclusion, export_verifier, export_web, report,
+                ceremony, circom):
     main.add_command(command)

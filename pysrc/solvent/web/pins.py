@@ -1,0 +1,104 @@
+"""The verifying keys (and, optionally, the signer) a customer's page is built to trust.
+
+The page checks every key of the attestation against these pins; it cannot recompile
+circuits or re-verify a ceremony itself, so the pins carry that trust from whoever built
+the page. Pins come from a trusted-keys file (entries of circuit name, IR hash and
+key hash, from a party other than the institution), or, with ``--allow-insecure-keys``,
+from the attestation itself, which proves nothing and makes the page say so.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..attestation.models import Address, Attestation, Hex32, Strict
+from ..verifier import MalformedInput, VerifyingKey, vk_hash
+
+VERSION = "solvent.web-pins/1"
+Role = Literal["batch", "top", "solvency"]
+
+
+class PinnedKey(Strict):
+    """One trusted verifying key: the circuit it belongs to and the key's hash
+    (``solvent.verifier.vk_hash``)."""
+
+    role: Role | None = None
+    name: str = Field(min_length=1)
+    ir_hash: Hex32
+    vk_hash: Hex32
+    evidence: str = "pinned"
+    """How the key came to be trusted (``pinned``, ``ceremony``, ``trust-store``, ``none``)."""
+    detail: str = ""
+
+
+class Pins(Strict):
+    """What the page embeds beside the attestation."""
+
+    version: Literal["solvent.web-pins/1"] = VERSION
+    keys: list[PinnedKey]
+    signer: Address | None = None
+    insecure: bool = False
+    """True when the keys are the attestation's own: no evidence that they are sound."""
+    source: str | None = None
+
+
+class _KeyEntry(BaseModel):
+    """An entry of a trusted-keys file; fields the page does not use are ignored."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    role: Role | None = None
+    name: str = Field(min_length=1)
+    ir_hash: Hex32
+    vk_hash: Hex32
+    evidence: str = "pinned"
+    detail: str = ""
+
+
+class _KeysFile(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    keys: list[_KeyEntry] = Field(min_length=1)
+
+
+def read_trusted_keys(path: Path) -> list[PinnedKey]:
+    """The keys of a trusted-keys file: ``{"keys": [{"name", "ir_hash", "vk_hash",
+    ["role", "evidence", "detail"]}, …]}`` (other fields ignored). Errors name the file
+    and the field."""
+    try:
+        doc = _KeysFile.model_validate_json(path.read_bytes())
+    except OSError as e:
+        raise ValueError(f"{path}: cannot read: {e.strerror}") from e
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ValueError(f"{path}: {where}: {first['msg']}") from e
+    return [PinnedKey(**entry.model_dump()) for entry in doc.keys]
+
+
+def attestation_keys(att: Attestation) -> list[PinnedKey]:
+    """The attestation's own keys as pins (``--allow-insecure-keys``): evidence ``none``."""
+    return [PinnedKey(role=c.role, name=c.name, ir_hash=c.ir_hash, vk_hash=c.vk_hash, evidence="none",
+                      detail="the attestation's own key, not independently verified") for c in att.statement.circuits]
+
+
+def unpinned(att: Attestation, keys: list[PinnedKey]) -> list[str]:
+    """The attestation's circuits whose key (as hashed from the key itself, not as the
+    statement claims) is not among ``keys``: the page would reject every customer."""
+    missing = []
+    for c in att.statement.circuits:
+        try:
+            h = vk_hash(VerifyingKey.from_snarkjs(att.verifying_keys.get(c.name)))
+        except MalformedInput as e:
+            missing.append(f"{c.role} ({c.name}): malformed key: {e}")
+            continue
+        if not any(k.name == c.name and k.vk_hash == h and k.ir_hash == c.ir_hash and k.role in (None, c.role)
+                   for k in keys):
+            missing.append(f"{c.role} ({c.name}, key hash {h[:16]}…)")
+    return missing
+
+
+def to_json(pins: Pins) -> str:
+    return json.dumps(pins.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
