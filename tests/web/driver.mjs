@@ -6,7 +6,9 @@
 //
 // JOB: {"chromium": path, "page": path, "steps": [step, …]} where a step is
 //   {"op": "attestation"}                           the attestation-wide part of the page
-//   {"op": "check", "id": str, "file": path}        a customer's check (or "text": the file's text)
+//   {"op": "check", "id": str, "file": path}        a customer's check, the file chosen in the file
+//                                                   input ("drop": path, dropped on the page;
+//                                                   "text": the file's text, pasted)
 //   {"op": "eval", "expr": str}                     evaluate JS in the page (window.solventWeb)
 // The result lists every request the page made that was not to its own file, console
 // errors, and Content-Security-Policy violations, so tests can assert there were none.
@@ -55,7 +57,13 @@ try {
     } else if (step.op === "check") {
       await page.fill("#account-id", step.id);
       if (step.file) await page.setInputFiles("#inclusion-file", step.file);
-      else {
+      else if (step.drop) {
+        await page.evaluate(({ name, text }) => {
+          const dt = new DataTransfer();
+          dt.items.add(new File([text], name, { type: "application/json" }));
+          document.getElementById("drop-zone").dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+        }, { name: step.drop.split("/").pop(), text: readFileSync(step.drop, "utf8") });
+      } else {
         if (!(await page.$eval("#drop-zone details", (d) => d.open))) await page.click("#drop-zone summary");
         await page.fill("#inclusion-text", step.text);
       }

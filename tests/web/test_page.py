@@ -48,9 +48,11 @@ def customer_run(attested, next_epoch, chromium, tmp_path_factory):
     cases = [("valid", ME), ("tampered", ME), ("foreign", ME), ("replayed", ME), ("foreign-typed", OTHER)]
     steps = [{"op": "attestation"}]
     steps += [{"op": "check", "id": who, "file": str(files[name.split("-")[0]])} for name, who in cases]
-    steps += [{"op": "check", "id": ME, "text": "{\"version\": \"solvent.inclusion/1\", \"salt\": 12"}]
+    steps += [{"op": "check", "id": ME, "text": "{\"version\": \"solvent.inclusion/1\", \"salt\": 12"},
+              {"op": "check", "id": ME, "drop": str(files["valid"])},
+              {"op": "check", "id": f" {ME}", "text": files["valid"].read_text()}]
     result = drive(chromium, page, steps)
-    named = dict(zip(["attestation", *(n for n, _ in cases), "garbage"], result["steps"]))
+    named = dict(zip(["attestation", *(n for n, _ in cases), "garbage", "dropped", "pasted-with-space"], result["steps"]))
     return att, out, named, result
 
 
@@ -64,6 +66,12 @@ def test_a_customer_with_their_own_file_is_included(customer_run):
     expected = inc.export(out, ME).balances
     assert mine["balances"] == {s: {"equity": b.equity, "debt": b.debt} for s, b in expected.items()}
     assert mine["balances_note"] == ""
+
+
+def test_a_dropped_file_is_checked_and_the_id_must_be_exact(customer_run):
+    r = customer_run[2]
+    assert r["dropped"]["included"] == "yes", r["dropped"]
+    assert r["pasted-with-space"]["included"] == "no" and failed(r["pasted-with-space"]["account"]) == {"account id"}
 
 
 def test_a_tampered_balance_is_not_included(customer_run):

@@ -280,7 +280,7 @@ export async function checkInclusion(state, text, accountId) {
   const typed = accountId.normalize("NFC");
   account.add("account id", typed.length > 0 && typed === file.accountId.normalize("NFC"),
     typed === file.accountId.normalize("NFC") ? "the file is for the id you typed"
-      : `the file is for another account id (${JSON.stringify(file.accountId)}), not the one you typed`);
+      : `the file is for another account id (${JSON.stringify(file.accountId)}), not the one you typed (${JSON.stringify(typed)})`);
   try {
     const leaf = leafOf(state, file);
     const root = F.rootFromPath(leaf, file.path, state.shape.batchSize);

@@ -76,7 +76,8 @@ export function showResult(result, state) {
   $("verdict-findings").textContent = state.findings.ok || state.findings.checks.length === 0 ? ""
     : "Separately, the attestation as a whole has findings: see “Attestation-wide findings” below.";
   showBalances(result, state.assets);
-  $("balances-note").textContent = result.included ? "" : "These are what the file claims; they are NOT confirmed by the attestation.";
+  $("balances-note").textContent = result.included ? ""
+    : "These balances (and positions) are what the file claims: they are NOT confirmed by the attestation.";
   fill($("account-checks"), result.account.checks);
   fill($("proof-checks"), result.proofs.checks);
   $("result").hidden = false;
