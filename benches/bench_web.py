@@ -71,8 +71,8 @@ def main() -> None:
     print(f"attestation: {len(att.batches)} batches × {st.shape.batch_size} leaves, {st.shape.n_assets} assets, "
           f"statements {', '.join(st.statements)}; account {account!r}\n")
     print(table([
-        {"what": "export-web (Python)", "figure": f"{export_s:.2f} s"},
-        {"what": "page size (script 1 file, attestation inline)", "figure": f"{size_kib:,.0f} KiB"},
+        {"what": "export_site: render and write the page (Python)", "figure": f"{export_s:.2f} s"},
+        {"what": "page size (one file: script and attestation inline)", "figure": f"{size_kib:,.0f} KiB"},
         {"what": "page open → attestation checked (signature, keys, digest, top proof)",
          "figure": f"{result['load_ms'] / 1000:.2f} s"},
         {"what": f"one customer's check in the page (median of {len(checks)})",

@@ -16,10 +16,12 @@ from .helpers import run_cli
 
 @pytest.fixture
 def keys_file(attested, tmp_path):
+    """A trusted-keys file as `solvent keys pin` writes it (solvent.trusted-keys/1)."""
     _, att, _ = attested
     path = tmp_path / "keys.json"
-    path.write_text(json.dumps({"version": "solvent.trusted-keys/1", "keys": [
-        {"role": c.role, "name": c.name, "ir_hash": c.ir_hash, "vk_hash": c.vk_hash, "shape": {"ignored": True}}
+    path.write_text(json.dumps({"version": "solvent.trusted-keys/1", "publisher": "Test Auditor", "keys": [
+        {"shape": att.statement.shape.model_dump(mode="json"), "circuit": c.name, "ir_hash": c.ir_hash,
+         "vk_hash": c.vk_hash, "transcript_hash": "11" * 32, "ptau_hash": "22" * 32, "note": "two participants"}
         for c in att.statement.circuits]}))
     return path
 
@@ -46,6 +48,9 @@ def test_trusted_keys_and_json_summary(attested, tmp_path, keys_file):
     summary = json.loads(r.stdout)
     assert summary["insecure_keys"] is False and summary["signer_pinned"] is True
     assert {k["name"] for k in summary["keys"]} == {c.name for c in att.statement.circuits}
+    assert {k["detail"] for k in summary["keys"]} == {"two participants"}
+    html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "keys.json published by Test Auditor (sha256" in html
     assert (tmp_path / "site" / "index.html").stat().st_size == summary["bytes"]
 
 
@@ -56,6 +61,25 @@ def test_keys_that_do_not_cover_the_attestation_are_refused(attested, tmp_path, 
     keys_file.write_text(json.dumps(doc))
     r = run_cli("export-web", out, "--out", tmp_path / "site", "--trusted-keys", keys_file)
     assert r.exit_code == 1 and "is not among the trusted keys" in r.output
+    assert not (tmp_path / "site").exists()
+
+
+def test_circuits_that_are_not_solvents_for_the_shape_are_refused(attested, tmp_path, institution):
+    """The page cannot recompile circuits: the exporter does, and refuses a statement whose
+    circuit IR hash is not that of solvent's circuit for the stated shape."""
+    from solvent.attestation import hashing
+
+    _, att, _ = attested
+    st = att.statement
+    circuits = [c.model_copy(update={"ir_hash": "ab" * 32}) if c.role == "batch" else c for c in st.circuits]
+    forged_st = st.model_copy(update={"circuits": circuits})
+    forged = hashing.sign(att.model_copy(update={"statement": forged_st,
+                                                 "statement_hash": hashing.statement_hash(forged_st)}),
+                          institution.signing_key)
+    (tmp_path / "forged").mkdir()
+    (tmp_path / "forged" / "attestation.json").write_text(forged.model_dump_json())
+    r = run_cli("export-web", tmp_path / "forged", "--out", tmp_path / "site", "--allow-insecure-keys")
+    assert r.exit_code == 1 and "circuits: unknown or missing circuits: ['batch']" in r.output, r.output
     assert not (tmp_path / "site").exists()
 
 

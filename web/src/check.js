@@ -226,8 +226,9 @@ function keyCaveats(att, pins, caveats) {
       caveats.push(`The ${c.role} keys say they come from an INSECURE single-party development setup: whoever ran it could forge proofs.`);
     }
   }
-  caveats.push("Not checked by this page: the circuits behind the keys (the pinned IR hashes stand for them), "
-    + "the risk parameters' hash, and the reserve holdings' ownership signatures. `solvent verify` checks them.");
+  caveats.push("Not checked in this page: that the circuits are solvent's for the stated shape (`solvent export-web` "
+    + "recompiled them when it built the page; the pinned IR hashes stand for them here), the risk parameters' hash, "
+    + "and the reserve holdings' ownership signatures. `solvent verify` checks all of them.");
 }
 
 function committedPositions(state, file) {

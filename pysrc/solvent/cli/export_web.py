@@ -36,7 +36,7 @@ def export_web(attestation: Path, out: Path, trusted_keys: Path | None, allow_in
 
     Example: solvent export-web attestation/ --trusted-keys auditor-keys.json --signer 0xAbC… --out site/
     """
-    from ..web import Pins, attestation_keys, export_site, read_trusted_keys, unpinned
+    from ..web import Pins, attestation_keys, circuit_problems, export_site, read_trusted_keys, unpinned
 
     if (trusted_keys is None) == (not allow_insecure_keys):
         fail_usage("give the keys the page trusts: --trusted-keys FILE, or --allow-insecure-keys "
@@ -48,15 +48,16 @@ def export_web(attestation: Path, out: Path, trusted_keys: Path | None, allow_in
         pins = Pins(keys=attestation_keys(att), signer=signer, insecure=True, source=None)
     else:
         assert trusted_keys is not None
+        keys, publisher = read_trusted_keys(trusted_keys)
         digest = hashlib.sha256(trusted_keys.read_bytes()).hexdigest()
-        pins = Pins(keys=read_trusted_keys(trusted_keys), signer=signer,
-                    source=f"{trusted_keys.name} (sha256 {digest[:16]}…)")
-    problems = unpinned(att, pins.keys)
+        by = f" published by {publisher}" if publisher else ""
+        pins = Pins(keys=keys, signer=signer, source=f"{trusted_keys.name}{by} (sha256 {digest[:16]}…)")
+    problems = [f"{p} is not among the trusted keys" for p in unpinned(att, pins.keys)]
+    problems += circuit_problems(att)
     if signer is not None and signer.lower() != att.statement.signer.lower():
         problems.append(f"the attestation names signer {att.statement.signer}, not {signer}")
     if problems:
-        err.print("[bold red]error:[/] the page would reject every customer: " + "; ".join(
-            f"{p} is not among the trusted keys" if "signer" not in p else p for p in problems), highlight=False)
+        err.print("[bold red]error:[/] the page would reject every customer: " + "; ".join(problems), highlight=False)
         raise SystemExit(EXIT_INVALID)
     page = export_site(att, out, pins, force=force)
     size = page.stat().st_size

@@ -13,9 +13,9 @@ from pathlib import Path
 from ..attestation.models import Attestation
 from ..io import write_atomic
 from .page import BUNDLE, BundleMissing, render
-from .pins import PinnedKey, Pins, attestation_keys, read_trusted_keys, unpinned
+from .pins import PinnedKey, Pins, attestation_keys, circuit_problems, read_trusted_keys, unpinned
 
-__all__ = ["BUNDLE", "BundleMissing", "PinnedKey", "Pins", "attestation_keys", "export_site",
+__all__ = ["BUNDLE", "BundleMissing", "PinnedKey", "Pins", "attestation_keys", "circuit_problems", "export_site",
            "read_trusted_keys", "unpinned"]
 
 PAGE = "index.html"

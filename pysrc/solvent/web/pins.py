@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 
 from ..attestation.models import Address, Attestation, Hex32, Strict
 from ..verifier import MalformedInput, VerifyingKey, vk_hash
@@ -47,26 +47,28 @@ class Pins(Strict):
 
 
 class _KeyEntry(BaseModel):
-    """An entry of a trusted-keys file; fields the page does not use are ignored."""
+    """An entry of a trusted-keys file (``solvent.trusted-keys/1`` names the circuit
+    ``circuit`` and has a ``note``); fields the page does not use are ignored."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
     role: Role | None = None
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, validation_alias=AliasChoices("name", "circuit"))
     ir_hash: Hex32
     vk_hash: Hex32
     evidence: str = "pinned"
-    detail: str = ""
+    detail: str | None = Field(default=None, validation_alias=AliasChoices("detail", "note"))
 
 
 class _KeysFile(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
+    publisher: str | None = None
     keys: list[_KeyEntry] = Field(min_length=1)
 
 
-def read_trusted_keys(path: Path) -> list[PinnedKey]:
-    """The keys of a trusted-keys file: ``{"keys": [{"name", "ir_hash", "vk_hash",
-    ["role", "evidence", "detail"]}, …]}`` (other fields ignored). Errors name the file
-    and the field."""
+def read_trusted_keys(path: Path) -> tuple[list[PinnedKey], str | None]:
+    """The keys of a trusted-keys file, ``{"publisher"?, "keys": [{"circuit" (or "name"),
+    "ir_hash", "vk_hash", ["role", "note" (or "detail")]}, …]}`` (other fields ignored),
+    and its publisher. Errors name the file and the field."""
     try:
         doc = _KeysFile.model_validate_json(path.read_bytes())
     except OSError as e:
@@ -75,13 +77,25 @@ def read_trusted_keys(path: Path) -> list[PinnedKey]:
         first = e.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise ValueError(f"{path}: {where}: {first['msg']}") from e
-    return [PinnedKey(**entry.model_dump()) for entry in doc.keys]
+    keys = [PinnedKey(role=k.role, name=k.name, ir_hash=k.ir_hash, vk_hash=k.vk_hash, evidence=k.evidence,
+                      detail=k.detail or "") for k in doc.keys]
+    return keys, doc.publisher
 
 
 def attestation_keys(att: Attestation) -> list[PinnedKey]:
     """The attestation's own keys as pins (``--allow-insecure-keys``): evidence ``none``."""
     return [PinnedKey(role=c.role, name=c.name, ir_hash=c.ir_hash, vk_hash=c.vk_hash, evidence="none",
                       detail="the attestation's own key, not independently verified") for c in att.statement.circuits]
+
+
+def circuit_problems(att: Attestation) -> list[str]:
+    """Whether the statement's circuits are solvent's for its shape (recompiled here, as
+    ``solvent verify`` does): the page cannot recompile them, so the exporter does."""
+    from ..attestation.verify import Report, _circuits_match
+
+    report = Report()
+    _circuits_match(att, report)
+    return [f"circuits: {c.detail}" for c in report.checks if not c.ok]
 
 
 def unpinned(att: Attestation, keys: list[PinnedKey]) -> list[str]:
