@@ -75,6 +75,7 @@ try {
         included: await page.getAttribute("#verdict", "data-included"),
         word: await page.textContent("#verdict-word"),
         reason: await page.textContent("#verdict-reason"),
+        keys_note: await page.textContent("#verdict-keys"),
         findings_note: await page.textContent("#verdict-findings"),
         account: await texts("#account-checks li"),
         proofs: await texts("#proof-checks li"),

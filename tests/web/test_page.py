@@ -66,6 +66,7 @@ def test_a_customer_with_their_own_file_is_included(customer_run):
     expected = inc.export(out, ME).balances
     assert mine["balances"] == {s: {"equity": b.equity, "debt": b.debt} for s, b in expected.items()}
     assert mine["balances_note"] == ""
+    assert mine["keys_note"].startswith("UNTRUSTED KEYS"), "an insecurely pinned page qualifies every INCLUDED"
 
 
 def test_a_dropped_file_is_checked_and_the_id_must_be_exact(customer_run):
@@ -155,7 +156,7 @@ def test_pinned_keys_and_signer(pinned_run):
     r = pinned_run["pinned"]
     a, mine = r["steps"]
     assert mine["included"] == "yes", mine
-    assert not any(c.startswith("UNTRUSTED") for c in a["caveats"])
+    assert not any(c.startswith("UNTRUSTED") for c in a["caveats"]) and mine["keys_note"] == ""
     assert any("pinned from keys.json" in c for c in a["caveats"])
     assert "(pinned)" in a["facts"]["signer"]
     assert "test auditor" in next(c["text"] for c in mine["proofs"] if c["name"] == "batch verifying key")

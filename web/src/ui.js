@@ -67,8 +67,12 @@ export function showResult(result, state) {
   const v = $("verdict");
   v.dataset.state = "done";
   v.dataset.included = result.included ? "yes" : "no";
-  v.className = `verdict ${result.included ? "valid" : "invalid"}`;
+  const untrusted = result.included && state.pins.insecure;
+  v.className = `verdict ${result.included ? "valid" : "invalid"}${untrusted ? " untrusted" : ""}`;
   $("verdict-word").textContent = result.included ? "INCLUDED" : "NOT INCLUDED";
+  $("verdict-keys").textContent = untrusted
+    ? "UNTRUSTED KEYS: this page was built without evidence for the verifying keys; whoever made them could forge this result."
+    : "";
   const failed = result.account.firstFailure ?? result.proofs.firstFailure;
   $("verdict-reason").textContent = result.included
     ? "Your account is in this attestation with exactly the balances below: compare them with your own records."
