@@ -206,11 +206,17 @@ function totalsFindings(att, shape, assets, findings) {
   const o = t.outcome;
   const fund = att.risk?.insurance_fund;
   if (o && fund !== undefined && fund !== null) {
-    const scale = 4 + num(att.risk.params.value_decimals ?? 0n);
-    const short = [o.collateral_shortfall, o.margin_shortfall].map((x) => F.parseAmount(x, scale, 250));
-    const worst = short[0] > short[1] ? short[0] : short[1];
-    findings.add("insurance fund", worst <= F.parseAmount(fund, scale, 250),
-      `shortfall ${F.formatAmount(worst, scale)} ${att.risk.params.quote ?? ""} vs declared fund ${fund}`);
+    // exact decimals, compared at the finest scale any of them is written in
+    const amounts = [o.collateral_shortfall, o.margin_shortfall, fund];
+    const scale = Math.max(...amounts.map((x) => (x.split(".")[1] ?? "").length));
+    try {
+      const [c, m, f] = amounts.map((x) => F.parseAmount(x, scale, 1024));
+      const worst = c > m ? c : m;
+      findings.add("insurance fund", worst <= f,
+        `shortfall ${F.formatAmount(worst, scale)} ${att.risk.params.quote ?? ""} vs declared fund ${fund}`);
+    } catch (e) {
+      findings.add("insurance fund", false, e.message);
+    }
   }
 }
 
