@@ -32,7 +32,9 @@ def export_web(attestation: Path, out: Path, trusted_keys: Path | None, allow_in
     proof and the institution's signature, checks the verifying keys against the keys
     pinned here, and shows their balances with a verdict. It needs no server and makes
     no network request: open OUT/index.html from disk or put OUT/ on any static host.
-    Exit 0 written, 1 the attestation does not match the pins, 2 bad input.
+    Exit 0 written; 1 the page would reject every customer (a key not pinned, circuits
+    that are not solvent's for the stated shape, another signer), nothing written; 2 bad
+    input.
 
     Example: solvent export-web attestation/ --trusted-keys auditor-keys.json --signer 0xAbC… --out site/
     """
@@ -52,8 +54,7 @@ def export_web(attestation: Path, out: Path, trusted_keys: Path | None, allow_in
         digest = hashlib.sha256(trusted_keys.read_bytes()).hexdigest()
         by = f" published by {publisher}" if publisher else ""
         pins = Pins(keys=keys, signer=signer, source=f"{trusted_keys.name}{by} (sha256 {digest[:16]}…)")
-    problems = [f"{p} is not among the trusted keys" for p in unpinned(att, pins.keys)]
-    problems += circuit_problems(att)
+    problems = unpinned(att, pins.keys) + circuit_problems(att)
     if signer is not None and signer.lower() != att.statement.signer.lower():
         problems.append(f"the attestation names signer {att.statement.signer}, not {signer}")
     if problems:

@@ -99,8 +99,9 @@ def circuit_problems(att: Attestation) -> list[str]:
 
 
 def unpinned(att: Attestation, keys: list[PinnedKey]) -> list[str]:
-    """The attestation's circuits whose key (as hashed from the key itself, not as the
-    statement claims) is not among ``keys``: the page would reject every customer."""
+    """What is wrong with each of the attestation's circuits whose key (as hashed from the
+    key itself, not as the statement claims) is not among ``keys``: the page would reject
+    every customer."""
     missing = []
     for c in att.statement.circuits:
         try:
@@ -110,7 +111,7 @@ def unpinned(att: Attestation, keys: list[PinnedKey]) -> list[str]:
             continue
         if not any(k.name == c.name and k.vk_hash == h and k.ir_hash == c.ir_hash and k.role in (None, c.role)
                    for k in keys):
-            missing.append(f"{c.role} ({c.name}, key hash {h[:16]}…)")
+            missing.append(f"{c.role} ({c.name}, key hash {h[:16]}…) is not among the trusted keys")
     return missing
 
 
