@@ -5,15 +5,17 @@
 # with maturin. `make test` also installs the pinned JavaScript tools (solc, snarkjs,
 # circom2, circomlib, circomlibjs: package-lock.json) with `npm ci` into node_modules/, and
 # Debian's chromium for the report tests. Nothing is downloaded from anywhere else.
+# `make build` also bundles the customer's web page (web/, esbuild) into the package.
 
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.deps-installed
 NODE_STAMP := node_modules/.solvent-npm-installed
+WEB_BUNDLE := pysrc/solvent/web/assets/solvent-web.js
 OUT    ?= out/demo
 
-.PHONY: demo test test-rust test-python test-solidity build browser node-deps npm \
+.PHONY: demo test test-rust test-python test-solidity test-web build web browser node-deps npm \
         bench bench-evm bench-circom clean
 
 $(STAMP): requirements-dev.txt pyproject.toml
@@ -29,7 +31,14 @@ $(NODE_STAMP): package.json package-lock.json
 
 node-deps npm: $(NODE_STAMP)
 
-build: $(STAMP)
+# The customer's page script (`solvent export-web` inlines it): web/src bundled by the
+# pinned esbuild into the package, git-ignored; the same sources give the same bytes.
+$(WEB_BUNDLE): $(NODE_STAMP) web/build.mjs $(wildcard web/src/*.js)
+	node web/build.mjs $@
+
+web: $(WEB_BUNDLE)
+
+build: $(STAMP) $(WEB_BUNDLE)
 	$(VENV)/bin/maturin develop --release --quiet
 
 demo: build
@@ -45,6 +54,9 @@ test-python: build node-deps browser
 
 test-solidity: build node-deps
 	$(PY) -m pytest -q tests/solidity
+
+test-web: build node-deps browser
+	$(PY) -m pytest -q tests/web
 
 # The report tests render HTML in headless Chromium: Debian's package, installed once
 # (idempotent; root, or sudo). If it cannot be installed the target fails, so the tests
@@ -67,4 +79,4 @@ bench-circom: build node-deps
 	$(PY) benches/bench_circom_interop.py
 
 clean:
-	rm -rf $(VENV) target out .pytest_cache node_modules .solvent-cache
+	rm -rf $(VENV) target out .pytest_cache node_modules .solvent-cache pysrc/solvent/web/assets

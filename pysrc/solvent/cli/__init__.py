@@ -9,6 +9,7 @@ from .ceremony import ceremony
 from .circom import circom
 from .demo import demo
 from .export_verifier import export_verifier
+from .export_web import export_web
 from .prices import prices
 from .prove import prove, setup
 from .report import report
@@ -22,6 +23,6 @@ def main() -> None:
     """solvent: zero-knowledge proofs of solvency over BN254 Groth16."""
 
 
-for command in (demo, setup, prove, verify, inclusion, verify_inclusion, export_verifier, report, ceremony, circom,
-                reserves, prices):
+for command in (demo, setup, prove, verify, inclusion, verify_inclusion, export_verifier, export_web, report,
+                ceremony, circom, reserves, prices):
     main.add_command(command)
