@@ -96,6 +96,6 @@ def test_parameters_are_exact_or_refused():
     with pytest.raises(InputError, match="ratios must not increase"):
         risk_params({"collateral_tiers": {"BTC": [{"up_to": "1", "ratio": "90"}, {"up_to": None, "ratio": "95"}],
                                           "USDT": [{"up_to": None, "ratio": "100"}]}})
-    with pytest.raises(InputError, match="outside 0..2\\^48"):
-        risk_params({"prices": {"BTC": "1000000000000000", "USDT": "1"}})
+    with pytest.raises(InputError, match="outside 0..2\\^64"):  # 10^22 value units per satoshi
+        risk_params({"prices": {"BTC": "10000000000000000000000", "USDT": "1"}})
     assert [a.symbol for a in ASSETS] == ["BTC", "USDT"]

@@ -49,6 +49,11 @@ class RiskShape:
     def requirement_bits(self) -> int:
         return self.scan_bits + 14 + 1
 
+    @property
+    def margin_bits(self) -> int:
+        """Net equity ``C − D`` and the requirement ``R`` are both inside ``(−2^bits, 2^bits)``."""
+        return max(self.value_bits, self.requirement_bits)
+
 
 @dataclass
 class Params:
@@ -131,3 +136,10 @@ def shortfall(cs: CircuitBuilder, have: LC, need: LC, bits: int) -> tuple[LC, LC
     shift = 1 << bits
     short = 1 - g.geq(cs, have + shift, need + shift, bits + 1)
     return short, cs.mul(short, need - have)
+
+
+def netted_debt(cs: CircuitBuilder, debt: Sequence[LC], under_collateralized: LC) -> list[LC]:
+    """Per asset, the debt that reduces net liabilities: ``(1 − under)·debt`` — all of an
+    account's debt when its collateral covers it, none otherwise (solvency.md)."""
+    covered = 1 - under_collateralized
+    return [cs.mul(covered, d) for d in debt]

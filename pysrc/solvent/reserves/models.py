@@ -104,6 +104,9 @@ class Holding(_Strict):
     source: str = Field(min_length=1, max_length=200)
     """Where the figure was read: an explorer, a node, a custodian statement."""
     ownership: Ownership
+    purpose: Literal["reserves", "insurance"] = "reserves"
+    """``reserves`` back customer balances; ``insurance`` forms the insurance fund that covers
+    accounts falling short. A (chain, address, asset) is counted once, so never both."""
 
     @field_validator("balance", mode="before")
     @classmethod

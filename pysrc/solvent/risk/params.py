@@ -19,12 +19,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 from ..book import Asset, InputError
+from ..verifier.risk import PRICE_BITS, RISK_BITS, VALUE_BITS  # the circuits' bounds
 
 Dec = Annotated[str, StringConstraints(pattern=r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?$")]
-PRICE_BITS = 48
-"""A price in value units per smallest unit is below 2^48: per-asset values stay below 2^112."""
-RISK_BITS = 48
-"""|loss per unit| in a risk array, and an instrument's mark price, are below 2^48 value units."""
 BPS = 10_000
 
 
@@ -152,6 +149,9 @@ def from_file(raw: RiskParamsFile, assets: list[Asset], path: Path = Path("<risk
         for k, b in enumerate(bands):
             where = f"collateral_tiers.{a.symbol}[{k}]"
             hi = None if b.up_to is None else _exact(b.up_to, vd, where + ".up_to", path)
+            if hi is not None and hi >= 1 << VALUE_BITS:
+                raise InputError(path, f"band bound of {hi} value units is not below 2^{VALUE_BITS} "
+                                       "(no account's value reaches it: make the band unbounded)", field=where)
             if hi is not None and hi <= last:
                 raise InputError(path, "band bounds must increase", field=where)
             if hi is None and k != len(bands) - 1:

@@ -12,13 +12,25 @@ from .poseidon import hash_many
 
 SCALE = 10_000
 """Basis points: a tiered value times 10^4 is an exact integer."""
-VALUE_BITS = 112
-"""An account's value in one asset (balance < 2^64 × price < 2^48) is below 2^112."""
+BALANCE_BITS = 96
+"""The widest balance the collateral and margin circuits take: 2^96 smallest units
+(7.9·10^10 whole units of an 18-decimal asset such as ETH)."""
+PRICE_BITS = 64
+"""A price is below 2^64 value units per smallest unit of its asset. Pricing an 18-decimal
+asset to the cent per wei needs ``value_decimals = 20`` (ETH at 3,000.25 is 300,025 value
+units per wei); at that scale 2^64 still admits 1.8·10^7 quote units per whole 8-decimal
+asset (BTC), where 48 bits stopped at 281. Parameter files outside the bound are refused
+(``risk/params.py``)."""
+VALUE_BITS = BALANCE_BITS + PRICE_BITS
+"""An account's value in one asset (balance < 2^96 × price < 2^64) is below 2^160."""
 INF = 1 << (VALUE_BITS + 1)
 """Upper end of an unbounded band; also the bounds of an unused (unreachable) region."""
 REGION_BITS = VALUE_BITS + 2
 QUANTITY_BITS = 48
-RISK_BITS = 48
+"""Signed positions: ``|q| < 2^47`` smallest contract units."""
+RISK_BITS = 64
+"""``|loss per smallest contract unit|`` in a risk array and a mark price are below 2^64
+value units (the same headroom as prices)."""
 PARAMS = "solvent.params.v1"
 POSITIONS = "solvent.positions.v1"
 
@@ -101,6 +113,13 @@ def requirement_scaled(quantities: Sequence[int], marks: Sequence[int], rates: S
     scan = max(sum(q * arr[s] for q, arr in zip(quantities, risk_arrays)) for s in range(scenarios))
     floor = sum(abs(q) * m * rate for q, m, rate in zip(quantities, marks, rates))
     return max(SCALE * scan, floor, 0)
+
+
+def netted_debt(debt: Sequence[int], outcome_: Sequence[int]) -> list[int]:
+    """The debt of one account that reduces net liabilities: all of it when its
+    collateral covers it (``C ≥ D``), none of it otherwise (circuits/solvency.md)."""
+    covered = 1 - outcome_[0]
+    return [covered * d for d in debt]
 
 
 def outcome(collateral: int, debt: int, requirement: int | None) -> tuple[int, int, int, int]:
