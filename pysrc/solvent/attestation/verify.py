@@ -312,7 +312,8 @@ def _risk_params(att: Attestation, r: Report) -> tuple[int | None, list[int] | N
         if att.risk is None or st.shape.risk is None or st.params_hash is None:
             raise ValueError("collateral statement without its parameters")
         raw = RiskParamsFile.model_validate(att.risk.params)
-        setup = prepare(from_file(raw, [Asset(a.symbol, a.decimals) for a in st.assets]), st.shape.risk.regions)
+        setup = prepare(from_file(raw, [Asset(a.symbol, a.decimals) for a in st.assets]), st.shape.risk.regions,
+                        st.shape.range_bits)
         ok = setup.shape() == st.shape.risk.model_dump() and str(setup.params_hash) == st.params_hash \
             and ("margin" in st.statements) == setup.margin
         r.add("risk parameters", ok, f"{len(raw.instruments)} instruments, {raw.scenarios} scenarios, "

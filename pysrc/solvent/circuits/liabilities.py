@@ -49,7 +49,7 @@ def batch(cs: CircuitBuilder, n_assets: int, range_bits: int, batch_size: int, w
     collateralized (and margined): the batch root's count lanes are zero."""
     B, A = batch_size, n_assets
     context = cs.public_input("context")
-    rs = risk_gadgets.RiskShape(n_assets=A, **risk) if risk else None
+    rs = risk_gadgets.RiskShape(n_assets=A, range_bits=range_bits, **risk) if risk else None
     if rs is not None:
         if range_bits > risk_spec.BALANCE_BITS:
             raise ValueError(f"collateral and margin take balances of at most {risk_spec.BALANCE_BITS} bits")

@@ -83,8 +83,8 @@ def setup(assets_file: Path, batch_size: int, capacity: int, range_bits: int | N
     if accounts_file is not None:
         book = read_book(accounts_file, assets, range_bits, risk is not None)
         range_bits, debt = book.range_bits, debt or book.has_debt
-    shape = BookShape(n_assets=len(assets), batch_size=batch_size, capacity=capacity,
-                      range_bits=range_bits or DEFAULT_SETUP_RANGE_BITS,
+    range_bits = range_bits or DEFAULT_SETUP_RANGE_BITS
+    shape = BookShape(n_assets=len(assets), batch_size=batch_size, capacity=capacity, range_bits=range_bits,
                       with_debt=debt or risk is not None, risk=risk.shape() if risk else None, solvency=solvency)
     if circuits_only:
         return _circuits_only(shape, out, as_json)

@@ -17,7 +17,7 @@ from ..circuit.cache import cache_dir
 from ..circuits.shape import BookShape, auto_range_bits
 from ..liabilities import keys as keymod
 from ..liabilities.prove import Institution, ProveOptions
-from ..risk.evaluate import RiskSetup, prepare
+from ..risk.evaluate import RiskSetup, at_width, prepare
 from ..risk.params import from_file, load_risk_params
 from ..risk.positions import read_positions
 from .spec import RunSpec, read_hex_secret
@@ -86,6 +86,7 @@ def load_state(spec: RunSpec, backend: Groth16, banner=None) -> RunState:
     risk = risk_setup(spec, assets, fixed.risk["regions"] if fixed and fixed.risk else None)
     book = read_book(spec.accounts.check("accounts file"), assets,
                      fixed.range_bits if fixed else spec.range_bits, risk is not None)
+    risk = at_width(risk, book.range_bits) if risk is not None else None
     if spec.positions is not None:
         if risk is None or not risk.margin:
             raise ValueError("--positions given but --statements does not include margin")

@@ -102,6 +102,9 @@ def lay_out(book: AccountBook, shape: BookShape, secret: bytes, epoch: int, risk
     if (risk is None) != (shape.risk is None) or (risk is not None and risk.shape() != shape.risk):
         raise ValueError(f"the risk parameters ({risk.shape() if risk else None}) do not fit the circuits' "
                          f"risk shape ({shape.risk})")
+    if risk is not None and risk.range_bits != shape.range_bits:
+        raise ValueError(f"the risk parameters were prepared for {risk.range_bits}-bit balances, the circuits "
+                         f"take {shape.range_bits}")
     B = shape.batch_size
     n_batches = max(1, -(-book.size // B))
     if n_batches > shape.capacity:

@@ -19,7 +19,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 from ..book import Asset, InputError
-from ..verifier.risk import PRICE_BITS, RISK_BITS, VALUE_BITS  # the circuits' bounds
+from ..verifier.risk import PRICE_BITS, RISK_BITS  # the circuits' bounds
 
 Dec = Annotated[str, StringConstraints(pattern=r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?$")]
 BPS = 10_000
@@ -149,9 +149,6 @@ def from_file(raw: RiskParamsFile, assets: list[Asset], path: Path = Path("<risk
         for k, b in enumerate(bands):
             where = f"collateral_tiers.{a.symbol}[{k}]"
             hi = None if b.up_to is None else _exact(b.up_to, vd, where + ".up_to", path)
-            if hi is not None and hi >= 1 << VALUE_BITS:
-                raise InputError(path, f"band bound of {hi} value units is not below 2^{VALUE_BITS} "
-                                       "(no account's value reaches it: make the band unbounded)", field=where)
             if hi is not None and hi <= last:
                 raise InputError(path, "band bounds must increase", field=where)
             if hi is None and k != len(bands) - 1:
