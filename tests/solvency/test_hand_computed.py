@@ -105,3 +105,33 @@ def test_a_book_where_everyone_is_covered(tmp_path):
     html = tmp_path / "r.html"
     assert run("report", out, "--out", html, "--fast").exit_code == 0
     assert "Every account is collateralized and margined" in html.read_text()
+
+
+def test_private_reserves_still_publish_the_fund(tmp_path):
+    """With committed reserves the customer-backing holdings stay private, but the insurance
+    fund's holding is published (and its ownership and value checked): a fund nobody can
+    value backs nothing."""
+    d = hb.write_files(tmp_path / "in")
+    out = tmp_path / "att"
+    assert run(*hb.prove_args(d, out, "--private-reserves")).exit_code == 0
+    att = json.loads((out / "attestation.json").read_text())
+    assert [h["purpose"] for h in att["reserves"]["holdings"]] == ["insurance"]
+    assert att["solvency"]["reserves"] is None and att["solvency"]["insurance_fund"] == hb.FUND_USD
+    v = run("verify", out, "--fast", "--json")
+    checks = {c["name"]: c["ok"] for c in json.loads(v.stdout)["checks"]}
+    assert checks["reserve ownership"] and checks["insurance fund"] and checks["accounts covered"]
+    assert checks["solvency proof"]
+
+
+def test_customer_check_warns_about_unverified_batches(tmp_path):
+    accounts = "".join(line + "\n" for line in hb.ACCOUNTS.splitlines() if not line.startswith("carol"))
+    d = hb.write_files(tmp_path / "in", accounts=accounts, reserves_doc=hb.reserves(eth="1001", fund_btc=None))
+    (d / "positions.csv").write_text("account_id,instrument,quantity\n")
+    out = tmp_path / "att"
+    assert run(*hb.prove_args(d, out)).exit_code == 0
+    proof = tmp_path / "erin.json"
+    assert run("inclusion", out, "--account", "erin", "--out", proof).exit_code == 0
+    r = run("verify-inclusion", proof, "--attestation", out, "--fast", "--json")
+    report = json.loads(r.stdout)
+    assert r.exit_code == 0 and report["valid"], r.output
+    assert any("were not verified here" in w for w in report["warnings"])
