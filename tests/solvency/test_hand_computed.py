@@ -70,7 +70,8 @@ def test_report_prints_them(proven, tmp_path):
     assert "covered by the insurance fund (12,000 USD): yes" in page
     assert 'net liabilities <b class="mono">998</b>' in page and "debt that nets 5 of 5 owed" in page
     assert 'net liabilities <b class="mono">3.5</b>' in page and "debt that nets 0 of 0.2 owed" in page
-    assert "insurance fund" in page
+    assert "Holdings of the insurance fund are not counted as reserves" in page
+    assert "reserves <b class=\"mono\">3.5</b>" in page, "BTC reserves without the fund's 0.2 BTC"
     assert "every account" not in page.split('id="accounts"')[1].split("</section>")[0]
 
 

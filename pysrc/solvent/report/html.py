@@ -170,6 +170,9 @@ def _assets(v: ReportView) -> str:
                      f"({_e(v.reserves.origin)}) — not a proven statement of this attestation.")
     if v.reserves is not None and any(v.reserves.unproven.values()):
         notes.append("Reserves count only addresses whose ownership proof is valid; unproven balances are excluded.")
+    if v.reserves is not None and any(h.purpose == "insurance" for h in v.reserves.holdings):
+        notes.append("Holdings of the insurance fund are not counted as reserves: they cover accounts that fall "
+                     "short (see Accounts), never customer balances.")
     legend = ('<p class="legend"><span style="background:var(--res)"></span>reserves'
               '<span style="background:var(--liab)"></span>net liabilities'
               '<span style="background:var(--bad)"></span>reserves short of liabilities</p>'
