@@ -4,10 +4,13 @@
     python benches/bench_liabilities.py tree --accounts 1000000 --assets 8
     python benches/bench_liabilities.py sizes
     python benches/bench_liabilities.py risk --accounts 256 --batch-size 64 --assets 8 --instruments 4
+    python benches/bench_liabilities.py risk --accounts 64 --batch-size 32 --assets 8 --range-bits 64 96 --constraints-only
 
 ``prove`` runs the whole pipeline (tags, tree, every batch proof, the top proof, the
 signed bundle) and then verifies the attestation with both verifiers; ``tree`` times
-building the committed tree alone; ``sizes`` prints constraint counts. Each run is a
+building the committed tree alone; ``sizes`` prints constraint counts (64- and 96-bit
+balances); ``risk`` adds collateral (and margin with instruments) to the batch circuit,
+per balance width (``--range-bits``), and with ``--constraints-only`` skips the proving. Each run is a
 fresh process, so its peak RSS is its own. Keys are an INSECURE dev setup cached under
 ``out/bench-cache``.
 """
@@ -29,11 +32,11 @@ from benches._util import in_subprocess, table  # noqa: E402
 SYMBOLS = ["BTC", "ETH", "USDT", "SOL", "XRP", "DOGE", "ADA", "TRX"]
 
 
-def synthetic_book(n: int, n_assets: int, with_debt: bool = False, seed: int = 1):
+def synthetic_book(n: int, n_assets: int, with_debt: bool = False, seed: int = 1, range_bits: int = 64):
     from solvent.book import AccountBook, Asset
 
     rnd = random.Random(seed)
-    book = AccountBook(assets=[Asset(s, 8) for s in SYMBOLS[:n_assets]], range_bits=64, debt=with_debt)
+    book = AccountBook(assets=[Asset(s, 8) for s in SYMBOLS[:n_assets]], range_bits=range_bits, debt=with_debt)
     for i in range(n):
         book.add_account(f"acct-{i:08d}", [rnd.getrandbits(40) for _ in range(n_assets)],
                          [rnd.getrandbits(30) for _ in range(n_assets)] if with_debt else None)
@@ -115,7 +118,8 @@ def synthetic_risk(n_assets: int, n_instruments: int, scenarios: int = 16):
     return from_file(RiskParamsFile.model_validate(raw), [Asset(s, 8) for s in SYMBOLS[:n_assets]])
 
 
-def measure_risk(accounts: int, batch_size: int, assets: int, instruments: int, threads: int | None) -> dict:
+def measure_risk(accounts: int, batch_size: int, assets: int, instruments: int, threads: int | None,
+                 range_bits: int = 64, constraints_only: bool = False) -> dict:
     """Liabilities + collateral + margin: constraints per account and accounts/s."""
     import warnings
 
@@ -127,17 +131,26 @@ def measure_risk(accounts: int, batch_size: int, assets: int, instruments: int, 
     from solvent.risk.evaluate import prepare
 
     warnings.simplefilter("ignore")
-    setup = prepare(synthetic_risk(assets, instruments))
-    book = synthetic_book(accounts, assets, with_debt=True)
+    setup = prepare(synthetic_risk(assets, instruments), range_bits=range_bits)
+    book = synthetic_book(accounts, assets, with_debt=True, range_bits=range_bits)
     rnd = random.Random(3)
     book.positions = [[rnd.randrange(-10**6, 10**6) for _ in range(instruments)] for _ in range(accounts)]
     shape = BookShape(n_assets=assets, batch_size=batch_size, capacity=max(2, 1 << (-(-accounts // batch_size) - 1).bit_length()),
-                      with_debt=True, risk=setup.shape())
+                      with_debt=True, risk=setup.shape(), range_bits=range_bits)
     backend = Groth16(threads=threads)
     compiled = build(liabilities.batch, "liabilities_batch", **shape.batch_params())
     n = backend.circuit(compiled).num_constraints
     plain = backend.circuit(build(liabilities.batch, "liabilities_batch", batch_size=batch_size, n_assets=assets,
-                                  range_bits=64, with_debt=True)).num_constraints
+                                  range_bits=range_bits, with_debt=True)).num_constraints
+    collateral_only = BookShape(n_assets=assets, batch_size=batch_size, capacity=shape.capacity, with_debt=True,
+                                risk={**setup.shape(), "instruments": 0}, range_bits=range_bits)
+    n_coll = backend.circuit(build(liabilities.batch, "liabilities_batch", **collateral_only.batch_params())).num_constraints
+    sizes = {"accounts": accounts, "assets": assets, "instruments": instruments, "batch": batch_size,
+             "range_bits": range_bits, "constraints_batch": n, "per_account": round(n / batch_size),
+             "collateral_per_account": round(n_coll / batch_size),
+             "liabilities_only_per_account": round(plain / batch_size)}
+    if constraints_only:
+        return sizes
     t = time.perf_counter()
     keys = backend.setup_dev_insecure(compiled)
     t_setup = time.perf_counter() - t
@@ -148,9 +161,7 @@ def measure_risk(accounts: int, batch_size: int, assets: int, instruments: int, 
     for b in range(layout.num_batches):
         backend.prove(keys, compiled, backend.witness(compiled, batch_inputs(layout, book, b, 1)), check=False)
     t_prove = time.perf_counter() - t
-    return {"accounts": accounts, "assets": assets, "instruments": instruments, "batch": batch_size,
-            "constraints_batch": n, "per_account": round(n / batch_size), "liabilities_only_per_account": round(plain / batch_size),
-            "setup_s": round(t_setup, 1), "layout_s": round(t_layout, 2), "batch_proofs_s": round(t_prove, 1),
+    return {**sizes, "setup_s": round(t_setup, 1), "layout_s": round(t_layout, 2), "batch_proofs_s": round(t_prove, 1),
             "accounts_per_s": round(accounts / (t_layout + t_prove), 2)}
 
 
@@ -174,18 +185,19 @@ def sizes() -> None:
     from solvent.circuits.shape import BookShape
 
     rows = []
-    for A, B, debt in [(4, 256, False), (4, 1024, False), (8, 256, False), (8, 1024, False), (8, 256, True)]:
-        s = BookShape(n_assets=A, batch_size=B, capacity=16, with_debt=debt)
+    for A, B, debt, bits in [(4, 256, False, 64), (4, 1024, False, 64), (8, 256, False, 64), (8, 1024, False, 64),
+                             (8, 256, True, 64), (4, 256, False, 96), (8, 256, False, 96), (8, 256, True, 96)]:
+        s = BookShape(n_assets=A, batch_size=B, capacity=16, with_debt=debt, range_bits=bits)
         n = _native.Circuit(build(liabilities.batch, "liabilities_batch", use_disk=False, **s.batch_params()).ir)
-        rows.append({"circuit": "batch", "assets": A, "batch": B, "debt": debt, "constraints": n.num_constraints,
-                     "per": round(n.num_constraints / B)})
+        rows.append({"circuit": "batch", "assets": A, "batch": B, "debt": debt, "bits": bits,
+                     "constraints": n.num_constraints, "per": round(n.num_constraints / B)})
     for M in (16, 256, 1024):
         s = BookShape(n_assets=8, batch_size=256, capacity=M)
         n = _native.Circuit(build(liabilities.top, "liabilities_top", use_disk=False, **s.top_params()).ir)
         rows.append({"circuit": "top", "assets": 8, "batch": f"{M} slots", "constraints": n.num_constraints,
                      "per": round(n.num_constraints / M)})
     print(table(rows, [("circuit", "circuit"), ("assets", "assets"), ("batch", "batch / slots"), ("debt", "debt"),
-                       ("constraints", "constraints"), ("per", "per account (slot)")]))
+                       ("bits", "balance bits"), ("constraints", "constraints"), ("per", "per account (slot)")]))
 
 
 def main() -> None:
@@ -196,6 +208,8 @@ def main() -> None:
     ap.add_argument("--batch-size", type=int, nargs="+", default=[256])
     ap.add_argument("--assets", type=int, nargs="+", default=[4])
     ap.add_argument("--debt", action="store_true")
+    ap.add_argument("--range-bits", type=int, nargs="+", default=[64], help="risk: balance widths to measure")
+    ap.add_argument("--constraints-only", action="store_true", help="risk: count constraints, prove nothing")
     ap.add_argument("--threads", type=int)
     a = ap.parse_args()
     if a.mode == "sizes":
@@ -205,8 +219,12 @@ def main() -> None:
         for b in a.batch_size:
             for k in a.assets:
                 if a.mode == "risk":
-                    rows.append(in_subprocess("bench_liabilities", "measure_risk", accounts=n, batch_size=b,
-                                              assets=k, instruments=a.instruments, threads=a.threads))
+                    for bits in a.range_bits:
+                        rows.append(in_subprocess("bench_liabilities", "measure_risk", accounts=n, batch_size=b,
+                                                  assets=k, instruments=a.instruments, threads=a.threads,
+                                                  range_bits=bits, constraints_only=a.constraints_only))
+                        print(rows[-1], flush=True)
+                    continue
                 elif a.mode == "prove":
                     rows.append(in_subprocess("bench_liabilities", "measure_prove", accounts=n, batch_size=b,
                                               assets=k, debt=a.debt, threads=a.threads))
@@ -215,8 +233,9 @@ def main() -> None:
                 print(rows[-1], flush=True)
     if a.mode == "risk":
         print(table(rows, [("accounts", "accounts"), ("assets", "assets"), ("instruments", "instruments"),
-                           ("batch", "batch"), ("constraints_batch", "constraints/batch"),
+                           ("batch", "batch"), ("range_bits", "balance bits"), ("constraints_batch", "constraints/batch"),
                            ("per_account", "constraints/account"), ("liabilities_only_per_account", "of which liabilities"),
+                           ("collateral_per_account", "liabilities + collateral"),
                            ("setup_s", "setup s"), ("layout_s", "layout s"), ("batch_proofs_s", "proofs s"),
                            ("accounts_per_s", "accounts/s"), ("peak_rss_mb", "peak RSS MB")]))
         return

@@ -9,7 +9,8 @@ import random
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parents[1] / "pysrc" / "solvent" / "data"
-ASSETS = [("BTC", 8, 0.05), ("ETH", 9, 1.5), ("USDT", 6, 2_000.0), ("SOL", 9, 40.0)]
+ASSETS = [("BTC", 8, 0.05), ("ETH", 18, 1.5), ("USDT", 6, 2_000.0), ("SOL", 9, 40.0)]
+"""ETH at its native 18 decimals (wei): the book needs 96-bit balances, chosen automatically."""
 
 
 def main(n: int = 2500, seed: int = 2026) -> None:

@@ -51,7 +51,8 @@ def attested(tmp_path_factory, shape_keys, backend, institution):
 
 @pytest.fixture(scope="session")
 def risk_attested(tmp_path_factory, backend, institution):
-    """Liabilities + collateral + margin over one book, totals revealed, with a fund."""
+    """Liabilities + collateral + margin over one book, totals revealed; accounts 1 and 2 fall
+    short and there is no solvency statement (so no insurance proof): INVALID by its outputs."""
     from tests.risk.helpers import risk_book, risk_shape
 
     shape, setup = risk_shape(margin=True)
@@ -61,6 +62,33 @@ def risk_attested(tmp_path_factory, backend, institution):
     book = risk_book(6)
     out = tmp_path_factory.mktemp("risk-att") / "attestation"
     att = prove_book(book, sk, institution, ProveOptions(epoch=2, snapshot_time="2026-11-21T00:00:00Z",
-                                                         reveal_totals=True, risk=setup, insurance_fund="1000000"),
+                                                         reveal_totals=True, risk=setup),
                      out, backend)
+    return book, att, out, setup
+
+
+@pytest.fixture(scope="session")
+def risk_solvent_attested(tmp_path_factory, backend, institution):
+    """The same book with the solvency statement: reserves cover net liabilities (the
+    under-collateralized account's debt does not net) and an insurance fund of 10 BTC,
+    reserve holdings of its own, covers the shortfalls. VALID."""
+    from dataclasses import replace
+
+    from tests.risk.helpers import risk_book, risk_shape
+    from tests.solvency.helpers import signed_reserves
+
+    shape, setup = risk_shape(margin=True)
+    shape = replace(shape, solvency={"mode": "pass_fail", "reserves": "public"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InsecureSetupWarning)
+        sk = keymod.setup_dev_insecure(shape, tmp_path_factory.mktemp("risk-solv-keys"), backend, seed=b"risk-solv")
+    book = risk_book(6)
+    equity, _ = book.totals()
+    reserves, fund = {"BTC": equity[0], "USDT": 0}, {"BTC": 10 * 10**8}
+    snapshot = "2026-11-21T00:00:00Z"
+    opts = ProveOptions(epoch=3, snapshot_time=snapshot, reveal_totals=True, risk=setup, reserves=reserves,
+                        insurance=fund,
+                        reserves_document=signed_reserves(reserves, institution.name, 3, snapshot, insurance=fund))
+    out = tmp_path_factory.mktemp("risk-solv-att") / "attestation"
+    att = prove_book(book, sk, institution, opts, out, backend)
     return book, att, out, setup

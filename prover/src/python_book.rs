@@ -103,6 +103,18 @@ impl PyBookStore {
     fn totals(&self) -> (Vec<u128>, Vec<u128>) {
         self.store.totals()
     }
+    /// Bits of the largest amount (equity or debt) in the book.
+    fn max_bits(&self) -> u32 {
+        self.store.max_bits()
+    }
+    #[getter]
+    fn range_bits(&self) -> u32 {
+        self.store.range_bits
+    }
+    /// Narrow the range width once the book is loaded (every amount must fit).
+    fn set_range_bits(&mut self, bits: u32) -> PyResult<()> {
+        self.store.set_range_bits(bits).map_err(PyValueError::new_err)
+    }
 }
 
 /// The committed layout of a book: tags, order and every batch's tree.
@@ -120,28 +132,26 @@ impl PyLayout {
 #[pymethods]
 impl PyLayout {
     /// Lay out `store` in `n_batches` batches. With risk statements, `positions` (one
-    /// 32-byte LE field element per account), `padding_positions`, and `extras`
-    /// (`n_extras` elements per account) join the leaves.
+    /// 32-byte LE field element per account), `padding_positions`, `extras` (`n_extras`
+    /// elements per account) and `covered` (one byte per account: 1 when its collateral
+    /// covers its debt, which then nets) join the leaves.
     #[staticmethod]
-    #[pyo3(signature = (store, batch_size, n_batches, secret, epoch, positions=None, padding_positions=None, extras=None, n_extras=0))]
+    #[pyo3(signature = (store, batch_size, n_batches, secret, epoch, positions=None, padding_positions=None, extras=None, n_extras=0, covered=None))]
     #[allow(clippy::too_many_arguments)]
     fn build(py: Python<'_>, store: &PyBookStore, batch_size: usize, n_batches: usize, secret: &[u8], epoch: u64,
              positions: Option<&[u8]>, padding_positions: Option<BigUint>, extras: Option<&[u8]>,
-             n_extras: usize) -> PyResult<Self> {
+             n_extras: usize, covered: Option<&[u8]>) -> PyResult<Self> {
         let s = &store.store;
         let shape = Shape { range_bits: s.range_bits, n_assets: s.n_assets, batch_size };
         let positions = positions.map(fr_vec_from_le).transpose().map_err(PyValueError::new_err)?;
         let extras = extras.map(fr_vec_from_le).transpose().map_err(PyValueError::new_err)?;
         let padding = padding_positions.as_ref().map(|p| to_fr(p, "padding_positions")).transpose()?;
-        let risk = match (&positions, &extras) {
-            (Some(p), Some(e)) if p.len() == s.len() && e.len() == s.len() * n_extras => Some(RiskLeaves {
-                positions: p,
-                padding_positions: padding.unwrap_or_default(),
-                extras: e,
-                n_extras,
-            }),
-            (None, None) => None,
-            _ => return Err(PyValueError::new_err("positions and extras must both be given, one per account")),
+        let risk = match (&positions, &extras, covered) {
+            (Some(p), Some(e), Some(c)) if p.len() == s.len() && e.len() == s.len() * n_extras && c.len() == s.len() => {
+                Some(RiskLeaves { positions: p, padding_positions: padding.unwrap_or_default(), extras: e, n_extras, covered: c })
+            }
+            (None, None, None) => None,
+            _ => return Err(PyValueError::new_err("positions, extras and covered must all be given, one per account")),
         };
         let layout = py.detach(|| lay_out(s, &shape, n_batches, secret, epoch, risk)).map_err(PyValueError::new_err)?;
         Ok(PyLayout { layout })

@@ -63,12 +63,14 @@ def test_negative_or_overflowing_balance(setting, backend, value, why):
 
 
 def test_sum_that_wraps_the_field_is_impossible():
-    """Every leaf value is below 2^64 and a book has at most 2^32 leaves, so a per-asset
-    sum stays below 2^96, the lane width, which stays below r: no wrap, no lane carry."""
-    assert spec.sum_width(64) == 96 and 2 * 96 <= spec.PACK_BITS < R.bit_length()
+    """Every leaf value is below 2^b and a book has at most 2^30 leaves, so a per-asset
+    sum stays below 2^(b+30), the lane width; two lanes of 96-bit balances (2·126 bits)
+    stay below 2^252 < r: no wrap, no lane carry."""
+    assert spec.sum_width(64) == 94 and spec.sum_width(96) == 126
+    assert 2 * spec.sum_width(96) <= spec.PACK_BITS < R.bit_length()
     shape = small_shape()
-    with pytest.raises(ValueError, match="2\\^32"):
-        type(shape)(n_assets=2, batch_size=4096, capacity=2**21)
+    with pytest.raises(ValueError, match="2\\^30"):
+        type(shape)(n_assets=2, batch_size=4096, capacity=2**19)
 
 
 # --- the sum tree -----------------------------------------------------------------------

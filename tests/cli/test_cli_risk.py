@@ -30,23 +30,45 @@ def run(*args):
 
 
 def test_prove_and_verify_all_statements(files, tmp_path):
+    """bob (0.1 BTC against 9,000 USDT of debt) is under-collateralized and there is no
+    solvency statement, so no insurance proof: `prove` says the attestation will be
+    INVALID, `verify` fails it on the proofs' own output, and customers' checks still run."""
     out = tmp_path / "att"
     r = run("prove", "--accounts", files / "accounts.csv", "--assets", files / "assets.csv", "--out", out,
             "--positions", files / "positions.csv", "--risk", files / "risk.json",
-            "--statements", "liabilities,collateral,margin", "--insurance-fund", "100000",
-            "--batch-size", 4, "--reveal-totals", "--json")
+            "--statements", "liabilities,collateral,margin", "--batch-size", 4, "--reveal-totals", "--json")
     assert r.exit_code == 0, r.output
     summary = json.loads(r.stdout)
     assert summary["statements"] == ["liabilities", "collateral", "margin"]
     assert summary["accounts"] == 4, "dave, with a position and no balance, is kept, not dropped"
     assert summary["accounts_short"] >= 1 and "bob" in r.stderr
+    assert summary["problems"] and "will verify as INVALID" in r.stderr
     v = run("verify", out, "--fast", "--json")
-    assert v.exit_code == 0, v.output
-    assert json.loads(v.stdout)["valid"]
+    assert v.exit_code == 1, v.output
+    report = json.loads(v.stdout)
+    assert [c["name"] for c in report["checks"] if not c["ok"]] == ["accounts covered"]
     proof = tmp_path / "carol.json"
     assert run("inclusion", out, "--account", "carol", "--out", proof).exit_code == 0
     assert json.loads(proof.read_text())["positions"]["BTC-C-70000"] == "-2.5"
-    assert run("verify-inclusion", proof, "--attestation", out, "--fast").exit_code == 0
+    checked = run("verify-inclusion", proof, "--attestation", out, "--fast", "--json")
+    failed = [c["name"] for c in json.loads(checked.stdout)["checks"] if not c["ok"]]
+    assert checked.exit_code == 1 and failed == ["accounts covered"], "included, but the attestation is INVALID"
+
+
+def test_strict_refuses_to_write_an_invalid_attestation(files, tmp_path):
+    out = tmp_path / "att"
+    r = run("prove", "--accounts", files / "accounts.csv", "--assets", files / "assets.csv", "--out", out,
+            "--positions", files / "positions.csv", "--risk", files / "risk.json",
+            "--statements", "liabilities,collateral,margin", "--batch-size", 4, "--strict")
+    assert r.exit_code == 1 and "refused (--strict)" in r.output and "no solvency statement" in r.output, r.output
+    assert not out.exists(), "nothing is written"
+
+
+def test_insurance_fund_option_is_gone(files, tmp_path):
+    r = run("prove", "--accounts", files / "accounts.csv", "--assets", files / "assets.csv", "--out", tmp_path / "x",
+            "--risk", files / "risk.json", "--statements", "liabilities,collateral", "--insurance-fund", "100000")
+    assert r.exit_code == 2 and '"purpose": "insurance"' in r.output and "reserves file" in r.output, r.output
+    assert not (tmp_path / "x").exists()
 
 
 @pytest.mark.parametrize("extra, message", [

@@ -65,3 +65,36 @@ def test_circuit_witnesses_equal_the_tree(with_debt):
     out = top.name_publics(w.public_values())
     pairs = [(lay.tree.root(b), lay.tree.commitment(b, CONTEXT)) for b in range(lay.num_batches)]
     assert out["batches_digest"] == spec.digest(CONTEXT, pairs)
+
+
+def test_risk_lanes_and_outcome_bits_agree():
+    """With the collateral and margin statements: the native tree's lanes (equity, debt, the
+    debt that nets, outcome lanes) are the spec's, the circuit's public values are the tree's,
+    and its outcome bits are the spec's is-zero of the batch's counts."""
+    from solvent.risk.evaluate import evaluate
+    from solvent.verifier import risk as risk_spec
+    from tests.risk.helpers import risk_book, risk_shape
+
+    shape, setup = risk_shape(margin=True)
+    bk = risk_book(6)
+    lay = lay_out(bk, shape, SECRET, epoch=2, risk=setup)
+    backend = Groth16()
+    batch = build(liabilities.batch, "liabilities_batch", **shape.batch_params())
+    for b in range(lay.num_batches):
+        rng = lay.batch_range(b)
+        members = [i for i in lay.tree.orders(rng.start, rng.stop) if i >= 0]
+        risks = {i: evaluate(bk, setup, i) for i in members}
+        eq = [sum(bk.equity[i][a] for i in members) for a in range(2)]
+        de = [sum(bk.debt[i][a] for i in members) for a in range(2)]
+        net = [sum(risk_spec.netted_debt(bk.debt[i], risks[i].outcome)[a] for i in members) for a in range(2)]
+        outcome = [sum(risks[i].outcome[j] for i in members) for j in range(4)]
+        lanes = spec.sums_lanes(eq, de, 64, outcome, net)
+        assert lay.tree.lanes(b) == lanes and len(lanes) == shape.lanes
+        w = backend.witness(batch, batch_inputs(lay, bk, b, CONTEXT))
+        backend.circuit(batch).check(w)
+        publics = batch.name_publics(w.public_values())
+        assert publics["batch_root"] == lay.tree.root(b)
+        assert publics["batch_commitment"] == lay.tree.commitment(b, CONTEXT)
+        assert [publics["all_collateralized"], publics["all_margined"]] == [int(outcome[0] == 0), int(outcome[2] == 0)]
+    assert any(risk_spec.netted_debt(bk.debt[i], evaluate(bk, setup, i).outcome) != bk.debt[i]
+               for i in range(bk.size)), "some account's debt does not net"

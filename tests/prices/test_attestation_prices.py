@@ -23,20 +23,25 @@ def _with(att, institution, snapshot):
     return hashing.sign(att.model_copy(update={"risk": risk}), institution.signing_key)
 
 
+ACCOUNTS_SHORT = {"accounts covered"}
+"""``risk_attested`` fails this check by its own outcome bits (accounts fall short and there
+is no insurance proof); every case here is about what the prices add to that."""
+
+
 def _failed(report):
-    return {c.name for c in report.checks if not c.ok}
+    return {c.name for c in report.checks if not c.ok} - ACCOUNTS_SHORT
 
 
 def test_declared_prices_are_a_caveat(risk_attested):
     _, att, _, _ = risk_attested
     report = verify(att, fast=True)
-    assert report.valid and any("prices are declared by the institution" in w for w in report.warnings)
+    assert not _failed(report) and any("prices are declared by the institution" in w for w in report.warnings)
 
 
 def test_snapshot_prices_verify(risk_attested, institution):
     _, att, _, _ = risk_attested
     report = verify(_with(att, institution, price_snapshot(PRICES)), fast=True)
-    assert report.valid, report.to_dict()
+    assert not _failed(report), report.to_dict()
     assert next(c for c in report.checks if c.name == "price snapshot").ok
     assert any("oracle keys are named by the institution" in w for w in report.warnings)
     pins = parse_pins(oracles=tuple(oracle_address(f"src-{i}") for i in range(3)))

@@ -134,7 +134,7 @@ def test_require_snapshot_names_the_file_and_asset():
 def test_zero_price_refused_in_risk_parameters():
     raw = RiskParamsFile(version="solvent.risk/1", quote="USD", value_decimals=10, prices={"BTC": "0"},
                          collateral_tiers={"BTC": [{"up_to": None, "ratio": "90"}]})
-    with pytest.raises(InputError, match=r"field 'prices.BTC'.*outside 1..2\^48.*zero price"):
+    with pytest.raises(InputError, match=r"field 'prices.BTC'.*outside 1..2\^64.*zero price"):
         from_file(raw, [Asset("BTC", 8)])
 
 

@@ -81,24 +81,33 @@ def test_reserves_in_an_asset_the_attestation_lacks_exit_2(attested, tmp_path):
     assert not (tmp_path / "r.html").exists()
 
 
-def _with_totals(att, equity, debt):
-    return att.model_copy(update={"totals": Totals(blind="0", equity=equity, debt=debt)})
+def _with_totals(att, equity, debt, netted=None):
+    return att.model_copy(update={"totals": Totals(blind="0", equity=equity, debt=debt, netted_debt=netted)})
 
 
 def test_revealed_totals_show_bars_and_coverage(attested, tmp_path):
     """With revealed totals, liabilities are public: bars and ratios, labelled as
-    arithmetic on published figures (no solvency statement proves it)."""
+    arithmetic on published figures (no solvency statement proves it). Without the
+    collateral statement no debt nets: net liabilities are the equity."""
     _, att, _ = attested
     att = _with_totals(att, {"BTC": "20", "USDT": "1000000"}, {"BTC": "2", "USDT": "0"})
     reserves = reserves_from_file(write_reserves(tmp_path / "r.json", valid_holdings()), att)
     view = build_view(att, Report(checks=[Check("stand-in", True)]), reserves, fast=True)
     page = render(view)
     assert page.count("<svg") == 2
-    assert 'data-asset="BTC"' in page and "SHORT" in page and "66.66 % of net liabilities" in page  # 12 / 18
+    assert 'data-asset="BTC"' in page and "SHORT" in page and "60.00 % of net liabilities" in page  # 12 / 20
     assert "covered" in page and "250.00 % of net liabilities" in page  # 2,500,000.25 / 1,000,000
-    assert "net liabilities <b class=\"mono\">18</b>" in page
+    assert "net liabilities <b class=\"mono\">20</b>" in page
+    assert "no debt nets without the collateral statement; 2 owed" in page
     assert "reserves below net liabilities in BTC" in page
     assert "not a proven statement of this attestation" in page
+
+
+def test_only_netted_debt_reduces_net_liabilities(attested, tmp_path):
+    _, att, _ = attested
+    att = _with_totals(att, {"BTC": "20", "USDT": "1000000"}, {"BTC": "5", "USDT": "0"}, {"BTC": "2", "USDT": "0"})
+    page = render(build_view(att, Report(checks=[Check("stand-in", True)]), None, fast=True))
+    assert "net liabilities <b class=\"mono\">18</b>" in page and "debt that nets 2 of 5 owed" in page
 
 
 def test_solvency_section_rendered_when_present(attested):

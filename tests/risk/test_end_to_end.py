@@ -12,14 +12,25 @@ def _failed(report):
     return {c.name for c in report.checks if not c.ok}
 
 
-def test_all_statements_verify(risk_attested):
-    book, att, out, setup = risk_attested
-    assert att.statement.statements == ["liabilities", "collateral", "margin"]
+def test_all_statements_verify(risk_solvent_attested):
+    book, att, out, setup = risk_solvent_attested
+    assert att.statement.statements == ["liabilities", "collateral", "margin", "solvency"]
     assert att.statement.params_hash == str(setup.params_hash)
     report = verify(att)
     assert report.valid, report.to_dict()
     names = {c.name for c in report.checks}
-    assert {"risk parameters", "revealed totals", "insurance fund"} <= names
+    assert {"risk parameters", "revealed totals", "insurance fund", "accounts covered"} <= names
+
+
+def test_accounts_short_without_an_insurance_proof_are_invalid(risk_attested):
+    """Without the solvency statement there is no insurance proof: a book whose batch
+    proofs say some account falls short never verifies, whatever else holds."""
+    book, att, out, setup = risk_attested
+    assert [b.all_collateralized for b in att.batches] != [True] * len(att.batches)
+    report = verify(att)
+    assert _failed(report) == {"accounts covered"}
+    detail = next(c.detail for c in report.checks if c.name == "accounts covered")
+    assert "1 under-collateralized (shortfall 2,500 USD)" in detail and "no solvency statement" in detail
 
 
 def test_outcome_counts_and_operator_list(risk_attested):
@@ -34,8 +45,8 @@ def test_outcome_counts_and_operator_list(risk_attested):
     assert "trader-003" not in rows
 
 
-def test_customer_sees_and_checks_positions(risk_attested):
-    book, att, out, _ = risk_attested
+def test_customer_sees_and_checks_positions(risk_solvent_attested):
+    book, att, out, _ = risk_solvent_attested
     proof = export(out, "trader-002")
     assert proof.positions == {"BTC-C-70000": "-50", "BTC-PERP": "0"}
     assert proof.balances["USDT"].debt == "60000"
@@ -69,8 +80,10 @@ def test_published_parameters_must_be_the_proven_ones(risk_attested, institution
     assert "batch proofs" in failed and "risk parameters" not in failed
 
 
-def test_insurance_fund_too_small(risk_attested, institution):
-    _, att, _, _ = risk_attested
-    small = hashing.sign(att.model_copy(update={"risk": att.risk.model_copy(update={"insurance_fund": "1"})}),
-                         institution.signing_key)
-    assert "insurance fund" in _failed(verify(small, fast=True))
+def test_outcome_bits_cannot_be_edited(risk_solvent_attested, institution):
+    """Claiming every account collateralized: the bit is a public value of the batch proof."""
+    _, att, _, _ = risk_solvent_attested
+    short = next(b for b in att.batches if not b.all_collateralized)
+    batches = [b.model_copy(update={"all_collateralized": True}) if b.index == short.index else b for b in att.batches]
+    forged = hashing.sign(att.model_copy(update={"batches": batches}), institution.signing_key)
+    assert "batch proofs" in _failed(verify(forged, fast=True))

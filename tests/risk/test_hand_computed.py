@@ -96,6 +96,24 @@ def test_parameters_are_exact_or_refused():
     with pytest.raises(InputError, match="ratios must not increase"):
         risk_params({"collateral_tiers": {"BTC": [{"up_to": "1", "ratio": "90"}, {"up_to": None, "ratio": "95"}],
                                           "USDT": [{"up_to": None, "ratio": "100"}]}})
-    with pytest.raises(InputError, match="outside 1..2\\^48"):
-        risk_params({"prices": {"BTC": "1000000000000000", "USDT": "1"}})
+    with pytest.raises(InputError, match="outside 1..2\\^64"):  # 10^22 value units per satoshi
+        risk_params({"prices": {"BTC": "10000000000000000000000", "USDT": "1"}})
     assert [a.symbol for a in ASSETS] == ["BTC", "USDT"]
+
+
+def test_regions_follow_the_balance_width():
+    """The unbounded end of a band is just above the largest value a book of the width can
+    hold (2^(b+64+1)); a band bound beyond it is cut there without changing any reachable
+    value, and parameters prepared for another width hash differently (the batch proofs
+    take the hash), so a 64-bit book's parameters cannot be passed off as a 96-bit one's."""
+    huge = 1 << 140  # a band bound no 64-bit book reaches
+    regs64 = spec.regions([huge, None], [10_000, 5_000], 3, 64)
+    regs96 = spec.regions([huge, None], [10_000, 5_000], 3, 96)
+    assert regs64[0][1] == spec.infinity(64) == 1 << 129 and regs64[1:] == [(1 << 129, 1 << 129, 0, 0)] * 2
+    assert regs96[0][1] == huge and regs96[1][1] == spec.infinity(96)
+    top64 = (1 << 128) - 1  # the largest value: (2^64 − 1 units) × (2^64 − 1) would be just below
+    assert spec.tiered_scaled(top64, regs64) == spec.tiered_scaled(top64, regs96) == 10_000 * top64
+    p = risk_params()
+    assert prepare(p, range_bits=64).params_hash != prepare(p, range_bits=96).params_hash
+    with pytest.raises(ValueError, match="at most 96 bits"):
+        spec.value_bits(128)

@@ -4,20 +4,31 @@ from solvent.book import format_amount
 from solvent.reserves.message import ownership_message
 from solvent.reserves.signing import ethereum_address, sign_ethereum
 
-DECIMALS = {"BTC": 8, "USDT": 6}
+DECIMALS = {"BTC": 8, "USDT": 6, "ETH": 18}
 
 
-def signed_reserves(units: dict[str, int], institution: str, epoch: int, snapshot: str) -> dict:
-    holdings = []
-    for k, (symbol, amount) in enumerate(sorted(units.items()), start=1):
-        key = bytes([k]) * 32
-        address = ethereum_address(key)
-        msg = ownership_message(institution, epoch, snapshot, "ethereum", address)
-        holdings.append({"chain": "ethereum", "address": address, "asset": symbol,
-                         "balance": format_amount(amount, DECIMALS[symbol]), "as_of": {"time": snapshot},
-                         "source": "test", "ownership": {"scheme": "eip191", "message": msg,
-                                                         "signature": sign_ethereum(key, msg)},
-                         "evidence": {"kind": "self_reported"}})
+def holding(key: bytes, symbol: str, units: int, institution: str, epoch: int, snapshot: str,
+            purpose: str | None = None) -> dict:
+    """One Ethereum holding of ``units`` smallest units, its ownership signed by ``key``."""
+    address = ethereum_address(key)
+    msg = ownership_message(institution, epoch, snapshot, "ethereum", address)
+    h = {"chain": "ethereum", "address": address, "asset": symbol,
+         "balance": format_amount(units, DECIMALS[symbol]), "as_of": {"time": snapshot},
+         "source": "test", "ownership": {"scheme": "eip191", "message": msg, "signature": sign_ethereum(key, msg)},
+         "evidence": {"kind": "self_reported"}}
+    if purpose is not None:
+        h["purpose"] = purpose
+    return h
+
+
+def signed_reserves(units: dict[str, int], institution: str, epoch: int, snapshot: str,
+                    insurance: dict[str, int] | None = None) -> dict:
+    """Reserves backing customer balances (one address per asset), and with ``insurance``
+    the insurance fund's holdings (other addresses, ``"purpose": "insurance"``)."""
+    holdings = [holding(bytes([k]) * 32, symbol, amount, institution, epoch, snapshot)
+                for k, (symbol, amount) in enumerate(sorted(units.items()), start=1)]
+    holdings += [holding(bytes([0x80 + k]) * 32, symbol, amount, institution, epoch, snapshot, "insurance")
+                 for k, (symbol, amount) in enumerate(sorted((insurance or {}).items()), start=1)]
     return {"version": "solvent.reserves/1", "holdings": holdings}
 
 

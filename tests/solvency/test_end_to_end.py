@@ -1,5 +1,6 @@
-"""Liabilities + solvency: a solvent institution verifies; an insolvent one (one asset
-under-covered) never yields a valid attestation."""
+"""Liabilities + solvency over a book without debt (with debt, solvency needs the
+collateral statement: tests/adversarial/test_declared_solvency.py): a solvent institution
+verifies; an insolvent one (one asset under-covered) never yields a valid attestation."""
 
 import warnings
 from dataclasses import replace
@@ -24,7 +25,7 @@ def _failed(report):
 def solvency_keys(tmp_path_factory, backend):
     out = {}
     for mode, kind in (("pass_fail", "public"), ("buckets", "committed")):
-        shape = replace(small_shape(with_debt=True), solvency={"mode": mode, "reserves": kind})
+        shape = replace(small_shape(), solvency={"mode": mode, "reserves": kind})
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", InsecureSetupWarning)
             out[mode] = keymod.setup_dev_insecure(shape, tmp_path_factory.mktemp(mode), backend, seed=b"solv")
@@ -32,7 +33,7 @@ def solvency_keys(tmp_path_factory, backend):
 
 
 def _prove(tmp_path, backend, institution, keys, reserves, epoch=1):
-    book = small_book(6, with_debt=True)
+    book = small_book(6)
     snapshot = "2026-11-21T00:00:00Z"
     opts = ProveOptions(epoch=epoch, snapshot_time=snapshot, reserves=reserves,
                         reserves_document=signed_reserves(reserves, institution.name, epoch, snapshot))
@@ -45,7 +46,7 @@ def net(book):
 
 
 def test_solvent_institution(tmp_path, backend, institution, solvency_keys):
-    book = small_book(6, with_debt=True)
+    book = small_book(6)
     book, att = _prove(tmp_path, backend, institution, solvency_keys["pass_fail"], net(book))
     assert att.statement.statements == ["liabilities", "solvency"]
     assert att.solvency.coverage == {"BTC": 1, "USDT": 1}
@@ -54,7 +55,7 @@ def test_solvent_institution(tmp_path, backend, institution, solvency_keys):
 
 
 def test_insolvent_institution_is_never_valid(tmp_path, backend, institution, solvency_keys):
-    book = small_book(6, with_debt=True)
+    book = small_book(6)
     reserves = net(book)
     reserves["BTC"] -= 1  # one satoshi short
     _, att = _prove(tmp_path, backend, institution, solvency_keys["pass_fail"], reserves)
@@ -69,7 +70,7 @@ def test_insolvent_institution_is_never_valid(tmp_path, backend, institution, so
 
 
 def test_committed_reserves_in_buckets(tmp_path, backend, institution, solvency_keys):
-    book = small_book(6, with_debt=True)
+    book = small_book(6)
     reserves = {k: v * 112 // 100 for k, v in net(book).items()}  # 112 % coverage
     _, att = _prove(tmp_path, backend, institution, solvency_keys["buckets"], reserves)
     assert att.solvency.reserves is None and att.solvency.reserves_commitment is not None
@@ -87,7 +88,7 @@ def test_committed_reserves_in_buckets(tmp_path, backend, institution, solvency_
 def test_reserves_of_another_attestation(tmp_path, backend, institution, solvency_keys):
     """Swapping in reserves (or a whole solvency section) from another attestation fails:
     the solvency proof is bound to this context and this totals commitment."""
-    book = small_book(6, with_debt=True)
+    book = small_book(6)
     _, a1 = _prove(tmp_path, backend, institution, solvency_keys["pass_fail"], net(book), epoch=1)
     _, a2 = _prove(tmp_path, backend, institution, solvency_keys["pass_fail"],
                    {k: v * 2 for k, v in net(book).items()}, epoch=2)

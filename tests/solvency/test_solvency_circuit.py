@@ -8,7 +8,7 @@ from solvent.circuit import build
 from solvent.circuits.solvency import solvency
 from solvent.field import R
 from solvent.liabilities.layout import lay_out
-from solvent.liabilities.prove import outcome_totals
+from solvent.liabilities.layout import netted_totals, outcome_totals
 from solvent.verifier import book as spec
 from solvent.verifier import solvency as sspec
 
@@ -19,8 +19,9 @@ CONTEXT = 4242
 
 @pytest.fixture(scope="module")
 def totals():
-    bk = small_book(6, with_debt=True)
-    shape = small_shape(with_debt=True)
+    """A book without debt: net liabilities are the equity."""
+    bk = small_book(6)
+    shape = small_shape()
     lay = lay_out(bk, shape, SECRET, 1)
     eq, de = bk.totals()
     lanes = spec.sums_lanes(eq, de, 64, outcome_totals(lay))
@@ -30,7 +31,7 @@ def totals():
 
 def circuit(mode="pass_fail", reserves="public", extra=0):
     return build(solvency, "liabilities_solvency", n_assets=2, range_bits=64, extra_lanes=extra, mode=mode,
-                 reserves=reserves)
+                 reserves=reserves, **({"netted": True} if extra else {}))
 
 
 def inputs(totals, res, **extra):
@@ -90,25 +91,46 @@ def test_cheats(totals):
     assert backend.circuit(c).first_unsatisfied(forged) is not None
 
 
-def test_insurance_fund(totals):
-    eq, de, _, _, _ = totals
-    from solvent.circuits.shape import BookShape
-    from solvent.liabilities.layout import lay_out as lo
+@pytest.fixture(scope="module")
+def risk_totals():
+    """The risk book's committed totals: equity, gross debt, netted debt, outcome lanes."""
     from tests.risk.helpers import risk_book, risk_shape
 
     shape, setup = risk_shape(margin=True)
     bk = risk_book(6)
-    lay = lo(bk, shape, SECRET, 1, setup)
+    lay = lay_out(bk, shape, SECRET, 1, setup)
     e2, d2 = bk.totals()
-    out = outcome_totals(lay)
-    lanes = spec.sums_lanes(e2, d2, 64, out)
+    netted, out = netted_totals(bk, lay), outcome_totals(lay)
+    lanes = spec.sums_lanes(e2, d2, 64, out, netted)
+    assert lay.tree.lanes(0) != lanes and len(lanes) == shape.lanes
     blind = _native.top_node_blinds(SECRET, 1, spec.arities(shape.capacity), shape.capacity)[-1]
+    return e2, d2, netted, out, lanes, blind
+
+
+def _risk_inputs(risk_totals, reserves, fund):
+    _, _, _, _, lanes, blind = risk_totals
+    return {"context": 1, "totals_commitment": spec.sum_commitment(lanes, blind), "reserves": reserves,
+            "insurance_fund": fund, "totals_lanes": lanes, "totals_blind": blind}
+
+
+def test_only_covered_debt_nets(risk_totals):
+    """USDT: 119,000 owed, of which the under-collateralized account's 9,000 does not net."""
+    e2, d2, netted, out, _, _ = risk_totals
+    assert d2[1] == 119_000 * 10**6 and netted[1] == 110_000 * 10**6
+    c, backend = circuit(extra=4), Groth16()
+    for res, covered in [(e2[1] - netted[1], 1), (e2[1] - netted[1] - 1, 0)]:
+        w = backend.witness(c, _risk_inputs(risk_totals, [e2[0], max(res, 0)], 0))
+        assert backend.circuit(c).first_unsatisfied(w) is None
+        got = c.name_publics(w.public_values())["coverage"][1]
+        assert got == (covered if res >= 0 else 1) == sspec.coverage(max(res, 0), e2[1], netted[1], "pass_fail")
+
+
+def test_insurance_fund(risk_totals):
+    e2, _, _, out, _, _ = risk_totals
     c, backend = circuit(extra=4), Groth16()
     worst = max(out[1], out[3])
-    for fund, covered in [(worst, 1), (worst - 1, 0)]:
-        w = backend.witness(c, {"context": 1, "totals_commitment": spec.sum_commitment(lanes, blind),
-                                "reserves": [e2[0], e2[1]], "insurance_fund": fund, "totals_lanes": lanes,
-                                "totals_blind": blind})
+    for fund, covered in [(worst, 1), (worst - 1, 0), (0, 0)]:
+        w = backend.witness(c, _risk_inputs(risk_totals, [e2[0], e2[1]], fund))
         assert backend.circuit(c).first_unsatisfied(w) is None
         assert c.name_publics(w.public_values())["insurance_covered"] == covered
-    assert isinstance(shape, BookShape)
+        assert sspec.insurance_covered(fund, out[1], out[3]) == bool(covered)

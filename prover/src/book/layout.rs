@@ -21,12 +21,14 @@ pub struct Layout {
 }
 
 /// Per-account inputs of the risk statements, in store order (padding leaves use
-/// `padding_positions` and zero extras).
+/// `padding_positions`, zero extras, and count as covered: they owe nothing).
 pub struct RiskLeaves<'a> {
     pub positions: &'a [Fr],
     pub padding_positions: Fr,
     pub extras: &'a [Fr],
     pub n_extras: usize,
+    /// Per account, 1 when its collateral covers its debt (only then does its debt net).
+    pub covered: &'a [u8],
 }
 
 fn key(x: &Fr) -> [u64; 4] {
@@ -84,6 +86,7 @@ pub fn lay_out(store: &Store, shape: &Shape, n_batches: usize, secret: &[u8], ep
                     debt: &store.debt[i * a..(i + 1) * a],
                     positions: risk.as_ref().map_or(Fr::zero(), |r| r.positions[i]),
                     extras: risk.as_ref().map_or(&[][..], |r| &r.extras[i * r.n_extras..(i + 1) * r.n_extras]),
+                    covered: risk.as_ref().map(|r| r.covered[i] != 0),
                 }
             } else {
                 Account {
@@ -92,6 +95,7 @@ pub fn lay_out(store: &Store, shape: &Shape, n_batches: usize, secret: &[u8], ep
                     debt: &zeros,
                     positions: risk.as_ref().map_or(Fr::zero(), |r| r.padding_positions),
                     extras: &no_extras,
+                    covered: risk.as_ref().map(|_| true),
                 }
             }
         })

@@ -8,7 +8,7 @@ pub mod store;
 pub mod tree;
 
 pub const TAG_BITS: u32 = 240;
-pub const MAX_LEAVES_LOG2: u32 = 32;
+pub const MAX_LEAVES_LOG2: u32 = 30;
 pub const MAX_BATCH_LOG2: u32 = 12;
 pub const PACK_BITS: u32 = 252;
 

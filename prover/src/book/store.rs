@@ -182,6 +182,25 @@ impl Store {
         self.index.get(id).map(|i| *i as usize)
     }
 
+    /// Bits of the largest equity or debt amount (0 for an all-zero book).
+    pub fn max_bits(&self) -> u32 {
+        let widest = self.equity.iter().chain(&self.debt).fold(0u128, |acc, v| acc | v);
+        128 - widest.leading_zeros()
+    }
+
+    /// Fix the range width after loading (the width chosen to fit the book): every amount
+    /// must already fit it.
+    pub fn set_range_bits(&mut self, bits: u32) -> Result<(), String> {
+        if !(1..=128).contains(&bits) {
+            return Err(format!("range bits {bits} outside 1..=128"));
+        }
+        if self.max_bits() > bits {
+            return Err(format!("an amount of the book needs {} bits, more than {bits}", self.max_bits()));
+        }
+        self.range_bits = bits;
+        Ok(())
+    }
+
     pub fn totals(&self) -> (Vec<u128>, Vec<u128>) {
         let mut eq = vec![0u128; self.n_assets];
         let mut de = vec![0u128; self.n_assets];
@@ -210,5 +229,16 @@ mod tests {
             assert!(parse_amount(bad, 8, 64).is_err(), "{bad}");
         }
         assert!(parse_amount("0.123456789", 8, 64).unwrap_err().contains("decimals"));
+    }
+
+    #[test]
+    fn max_bits_and_narrowing() {
+        let mut s = Store::new(vec!["ETH".into()], vec![18], 128);
+        s.add_rows(2, &["a".into(), "b".into()], &["ETH".into(), "ETH".into()], &["1000".into(), "0.5".into()], None)
+            .unwrap();
+        assert_eq!(s.max_bits(), 70); // 10^21 wei
+        assert!(s.set_range_bits(64).unwrap_err().contains("70 bits"));
+        s.set_range_bits(96).unwrap();
+        assert_eq!(s.range_bits, 96);
     }
 }

@@ -78,6 +78,10 @@ pub struct Account<'a> {
     pub positions: Fr,
     /// Collateral/margin outcome values summed up the tree (empty without those statements).
     pub extras: &'a [Fr],
+    /// With the collateral statement: whether the account's collateral covers its debt.
+    /// Its debt then nets against liabilities (a third packed value per asset, `debt`
+    /// when covered, 0 otherwise); `None` without the statement (no netted values).
+    pub covered: Option<bool>,
 }
 
 pub fn leaf_hash(shape: &Shape, a: &Account) -> Fr {
@@ -89,7 +93,10 @@ pub fn leaf_hash(shape: &Shape, a: &Account) -> Fr {
 }
 
 fn leaf_lanes(shape: &Shape, a: &Account) -> Vec<Fr> {
-    let values: Vec<u128> = a.equity.iter().chain(a.debt).copied().collect();
+    let mut values: Vec<u128> = a.equity.iter().chain(a.debt).copied().collect();
+    if let Some(covered) = a.covered {
+        values.extend(a.debt.iter().map(|d| if covered { *d } else { 0 }));
+    }
     let mut lanes = pack(&values, shape.sum_width());
     lanes.extend_from_slice(a.extras);
     lanes

@@ -27,22 +27,41 @@ def _caveats(r: Checks, caveats: list[str] | tuple[str, ...]) -> None:
             r.warnings.append(c)
 
 
-def check_reserve_holdings(att: Attestation, reserves: list[int], r: Checks, pins: Pins) -> None:
-    """Public reserves stand on the published holdings: every address's ownership proof and
-    balance evidence is checked against this attestation, and the holdings add up to the
-    reserves the solvency proof used."""
+def check_reserves(att: Attestation, reserves: list[int], r: Checks, pins: Pins) -> None:
+    """Whatever backs the solvency proof's reserves and insurance fund: the published
+    holdings (every one audited: ownership and balance evidence), and with committed
+    reserves the custodian's statement bound to the commitment."""
+    public = att.statement.shape.solvency is not None and att.statement.shape.solvency.reserves == "public"
+    if public:
+        if att.reserves_statement is not None:
+            r.add("reserves commitment statement", False, "a commitment statement beside public reserves")
+        if att.reserves is None:
+            r.add("reserve holdings", False, "public reserves need the published holdings")
+            return
+        check_reserve_holdings(att, reserves, r, pins)
+    else:
+        if att.reserves is not None:
+            check_reserve_holdings(att, None, r, pins)  # only the insurance fund's holdings are published
+        check_commitment_statement(att, r, pins)
+
+
+def check_reserve_holdings(att: Attestation, reserves: list[int] | None, r: Checks, pins: Pins) -> None:
+    """The published holdings: every address's ownership proof and balance evidence is
+    checked against this attestation; with public reserves (``reserves`` given) the
+    holdings backing customer balances add up to the reserves the solvency proof used
+    (insurance-fund holdings excluded); with committed reserves only insurance-fund
+    holdings may be published."""
     from ..book import Asset
     from ..reserves import ReservesError, parse_reserves, reserves_per_asset
     from ..reserves.audit import audit_holdings, caveats_of, summary
 
     st = att.statement
-    if att.reserves_statement is not None:
-        r.add("reserves commitment statement", False, "a commitment statement beside public reserves")
-    if att.reserves is None:
-        r.add("reserve holdings", False, "public reserves need the published holdings")
-        return
     try:
         doc = parse_reserves(att.reserves, "attestation.json, section 'reserves'")
+        if reserves is None and any(h.purpose != "insurance" for h in doc.holdings):
+            r.add("reserve holdings", False, "holdings published beside committed reserves (only the insurance "
+                                             "fund's may be)")
+            return
         audits = audit_holdings(doc, st.institution, st.epoch, st.snapshot_time, pins)
         bad_own = [a.ownership for a in audits if not a.ownership.ok]
         r.add("reserve ownership", not bad_own, f"{len(audits)} addresses signed for this epoch and snapshot"
@@ -51,10 +70,12 @@ def check_reserve_holdings(att: Attestation, reserves: list[int], r: Checks, pin
         r.add("reserve evidence", not bad_ev, summary(audits) if not bad_ev else
               "; ".join(f"{a.ownership.where}: {a.evidence.detail}" for a in bad_ev[:3]))
         _caveats(r, caveats_of(audits))
-        r.holdings.extend(holding_summary(a, h.balance) for a, h in zip(audits, doc.holdings))
-        sums = reserves_per_asset(doc, [Asset(a.symbol, a.decimals) for a in st.assets])
-        r.add("reserves match holdings", [sums.get(a.symbol, 0) for a in st.assets] == reserves,
-              "the per-asset reserves are the sums of the holdings")
+        r.holdings.extend({**holding_summary(a, h.balance), "purpose": h.purpose} for a, h in zip(audits, doc.holdings))
+        if reserves is not None:
+            sums = reserves_per_asset(doc, [Asset(a.symbol, a.decimals) for a in st.assets], purpose="reserves")
+            r.add("reserves match holdings", [sums.get(a.symbol, 0) for a in st.assets] == reserves,
+                  "the per-asset reserves are the sums of the holdings backing customer balances "
+                  "(insurance-fund holdings excluded)")
     except (ReservesError, ValueError) as e:
         r.add("reserve holdings", False, str(e))
 
@@ -73,9 +94,6 @@ def check_commitment_statement(att: Attestation, r: Checks, pins: Pins) -> None:
     from ..reserves.custody import check_custodian, commitment_message
 
     st, s, stmt = att.statement, att.solvency, att.reserves_statement
-    if att.reserves is not None:
-        r.add("reserve holdings", False, "holdings published beside committed reserves")
-        return
     if stmt is None or s is None or s.reserves_commitment is None:
         r.add("reserves commitment statement", False, "committed reserves without evidence bound to the commitment: "
               "nobody but the institution has seen what it committed (attach a custodian's statement: "

@@ -97,6 +97,11 @@ class BatchEntry(Strict):
     index: int = Field(ge=0)
     root: FieldStr
     commitment: FieldStr
+    all_collateralized: bool | None = None
+    """With the collateral statement: the batch proof's output "no account of this batch
+    is under-collateralized" (a public value of the proof, so it cannot be edited)."""
+    all_margined: bool | None = None
+    """With the margin statement: "no account of this batch is under-margined"."""
     proof: ProofJson
 
 
@@ -119,19 +124,21 @@ class Outcome(Strict):
 
 class Totals(Strict):
     """Revealed totals (only with ``--reveal-totals``): amounts in asset units and the
-    blind that opens ``totals_commitment``."""
+    blind that opens ``totals_commitment``. ``netted_debt`` (with the collateral
+    statement) is the part of ``debt`` owed by accounts whose collateral covers it — the
+    only debt that reduces net liabilities (``equity − netted_debt``)."""
 
     blind: FieldStr
     equity: dict[str, Amount]
     debt: dict[str, Amount]
+    netted_debt: dict[str, Amount] | None = None
     outcome: Outcome | None = None
 
 
 class RiskSection(Strict):
-    """The published risk parameters (``solvent.risk/1``) and the declared insurance fund."""
+    """The published risk parameters (``solvent.risk/1``)."""
 
     params: dict
-    insurance_fund: Amount | None = None
     prices: dict | None = None
     """The signed oracle price snapshot (``solvent.prices/1``) the prices were taken from;
     absent: the prices are the institution's declaration."""
@@ -148,6 +155,10 @@ class SolvencySection(Strict):
     reserves: dict[str, Amount] | None = None
     reserves_commitment: FieldStr | None = None
     coverage: dict[str, int]
+    insurance_fund: Amount | None = None
+    """With collateral/margin: the value, in the quote currency, of the reserve holdings
+    designated ``"purpose": "insurance"`` at the published prices (0 without any) — the
+    proof's public input, which the verifier recomputes from those holdings."""
     insurance_covered: bool | None = None
     proof: ProofJson
 
@@ -176,7 +187,8 @@ class Attestation(Strict):
     solvency: SolvencySection | None = None
     reserves: dict | None = None
     """The reserves snapshot (``solvent.reserves/1``: holdings with ownership proofs) behind
-    public reserves; absent when reserves are committed."""
+    public reserves; with committed reserves only the insurance fund's holdings (the fund
+    is always public), or absent."""
     reserves_statement: ReservesStatement | None = None
     """With committed reserves: the custodian's statement bound to the commitment."""
     signature: Signature | None = None

@@ -16,8 +16,8 @@ from pydantic import ValidationError
 from .. import verifier as pyv
 from ..pins import Pins
 from ..verifier import book as spec
-from . import evidence, hashing
-from .models import Attestation, proof_of
+from . import evidence, hashing, outcomes
+from .models import Attestation, BatchEntry, proof_of
 
 TOP_PUBLICS = 4
 
@@ -33,8 +33,25 @@ def solvency_publics(att: Attestation) -> int:
 
 
 def batch_publics(att: Attestation) -> int:
-    """context, [params_hash,] batch_root, batch_commitment."""
-    return 4 if att.statement.shape.risk is not None else 3
+    """context, [params_hash,] batch_root, batch_commitment, [all_collateralized, [all_margined]]."""
+    risk = att.statement.shape.risk
+    if risk is None:
+        return 3
+    return 6 if risk.instruments > 0 else 5
+
+
+def batch_outputs(att: Attestation, b: BatchEntry) -> list[int]:
+    """The outcome bits a batch proof outputs after its root and commitment (MalformedInput
+    when the shape calls for one that the entry does not state)."""
+    risk = att.statement.shape.risk
+    if risk is None:
+        if b.all_collateralized is not None or b.all_margined is not None:
+            raise pyv.MalformedInput(f"batch {b.index}: outcome bits without the collateral statement")
+        return []
+    bits = [b.all_collateralized] + ([b.all_margined] if risk.instruments > 0 else [])
+    if any(x is None for x in bits) or (risk.instruments == 0 and b.all_margined is not None):
+        raise pyv.MalformedInput(f"batch {b.index}: the outcome bits the circuit outputs are missing")
+    return [int(x) for x in bits]
 
 
 class AttestationFormatError(ValueError):
@@ -162,7 +179,7 @@ def verify(att: Attestation, fast: bool = False, signer: str | None = None, epoc
     context = hashing.context_of(sh, st.epoch, st.signer)
     r.add("context", str(context) == att.context, "binds institution, epoch and statement")
     r.add("assets", len(st.assets) == st.shape.n_assets and len({a.symbol for a in st.assets}) == len(st.assets))
-    params_hash = _risk_params(att, r)
+    params_hash, prices = _risk_params(att, r)
     evidence.check_price_snapshot(att, r, pins)
     _circuits_match(att, r)
     vk_b, vk_t = _vk(att, "batch", r), _vk(att, "top", r)
@@ -173,11 +190,15 @@ def verify(att: Attestation, fast: bool = False, signer: str | None = None, epoc
     if vk_b is not None:
         chosen = [b for b in att.batches if only_batches is None or b.index in only_batches]
         prefix = [context] if params_hash is None else [context, params_hash]
-        items = [([*prefix, int(b.root), int(b.commitment)], proof_of(b)) for b in chosen]
-        oks = _proofs_ok(vk_b, att.verifying_keys[_name(att, "batch")], items, fast)
-        bad = [b.index for b, ok in zip(chosen, oks) if not ok]
-        r.add("batch proofs", bool(chosen) and not bad,
-              f"{len(chosen)} valid" if chosen and not bad else f"invalid or missing: batches {bad or only_batches}")
+        try:
+            items = [([*prefix, int(b.root), int(b.commitment), *batch_outputs(att, b)], proof_of(b)) for b in chosen]
+        except pyv.MalformedInput as e:
+            r.add("batch proofs", False, str(e))
+        else:
+            oks = _proofs_ok(vk_b, att.verifying_keys[_name(att, "batch")], items, fast)
+            bad = [b.index for b, ok in zip(chosen, oks) if not ok]
+            r.add("batch proofs", bool(chosen) and not bad,
+                  f"{len(chosen)} valid" if chosen and not bad else f"invalid or missing: batches {bad or only_batches}")
     digest = spec.digest(context, [(int(b.root), int(b.commitment)) for b in att.batches])
     r.add("batches digest", str(digest) == att.top.batches_digest, "every batch, once, in order")
     if vk_t is not None:
@@ -185,16 +206,32 @@ def verify(att: Attestation, fast: bool = False, signer: str | None = None, epoc
         (ok,) = _proofs_ok(vk_t, att.verifying_keys[_name(att, "top")], [(pub, proof_of(att.top))], fast)
         r.add("top proof", ok, "book root and totals commitment")
     if att.totals is not None:
-        r.add("revealed totals", _totals_open(att), "open the totals commitment")
-        _insurance(att, r)
-    _solvency(att, context, r, fast, pins)
+        r.add("revealed totals", _totals_open(att), _totals_detail(att))
+    _solvency(att, context, prices, r, fast, pins)
+    _accounts(att, r, only_batches)
     return r
 
 
-def _solvency(att: Attestation, context: int, r: Report, fast: bool, pins: Pins) -> None:
+def _accounts(att: Attestation, r: Report, only_batches: list[int] | None) -> None:
+    """Act on the batch proofs' outcome bits: an account that falls short fails the
+    attestation unless the solvency proof shows the insurance fund covering the shortfall."""
+    if "collateral" not in att.statement.statements:
+        return
+    o = outcomes.book_outcome(att)
+    r.add("accounts covered", o.acceptable, outcomes.accounts_summary(att))
+    if only_batches is not None and o.all_covered:
+        r.warnings.append("the outcome bits of batches other than "
+                          f"{', '.join(map(str, only_batches))} were not verified here: "
+                          "`solvent verify` checks every batch")
+
+
+def _solvency(att: Attestation, context: int, prices: list[int] | None, r: Report, fast: bool,
+              pins: Pins) -> None:
     """The solvency proof over the top proof's totals commitment, and what it outputs:
-    every asset covered (never a valid "solvent" attestation otherwise)."""
-    from ..book.amounts import AmountError, parse_amount
+    every asset covered (never a valid "solvent" attestation otherwise), and with
+    collateral/margin whether the insurance fund — reserve holdings designated for it,
+    valued at the published prices — covers the book's shortfalls."""
+    from ..book.amounts import AmountError, format_amount, parse_amount
     from ..verifier.solvency import BUCKET_LABELS
 
     st, s = att.statement, att.solvency
@@ -219,14 +256,20 @@ def _solvency(att: Attestation, context: int, r: Report, fast: bool, pins: Pins)
         fund: list[int] = []
         covered: list[int] = []
         if st.shape.risk is not None:
-            if s.insurance_covered is None or att.risk is None:
+            if s.insurance_covered is None or prices is None or att.risk is None:
                 raise ValueError("with collateral/margin the solvency proof states insurance coverage")
-            fund = [parse_amount(att.risk.insurance_fund or "0", 4 + int(att.risk.params["value_decimals"]), 250)]
+            fund = [_insurance_fund(att, prices)]
+            scale = 4 + int(att.risk.params["value_decimals"])
+            if s.insurance_fund != format_amount(fund[0], scale):
+                raise ValueError(f"the stated insurance fund {s.insurance_fund} is not the value of the fund's "
+                                 f"holdings at the published prices ({format_amount(fund[0], scale)})")
             covered = [int(s.insurance_covered)]
+        elif s.insurance_fund is not None or s.insurance_covered is not None:
+            raise ValueError("an insurance fund without the collateral statement")
         if sorted(s.coverage) != sorted(symbols):
             raise ValueError("coverage must list every asset")
         pub = [context, int(att.top.totals_commitment), *res, *fund, *(s.coverage[x] for x in symbols), *covered]
-    except (ValueError, AmountError, KeyError) as e:
+    except (ValueError, AmountError, KeyError) as e:  # ReservesError is a ValueError
         r.add("solvency proof", False, str(e))
         return
     if vk is not None:
@@ -234,26 +277,40 @@ def _solvency(att: Attestation, context: int, r: Report, fast: bool, pins: Pins)
         r.add("solvency proof", ok, "reserves vs the committed totals, opened privately")
     label = (lambda v: "covered" if v else "NOT COVERED") if s.mode == "pass_fail" else \
         (lambda v: BUCKET_LABELS[v] if 0 <= v < len(BUCKET_LABELS) else "?")
-    if st.shape.solvency.reserves == "public":
-        evidence.check_reserve_holdings(att, res, r, pins)
-    else:
-        evidence.check_commitment_statement(att, r, pins)
-    uncovered = [x for x in symbols if s.coverage[x] < 1]
+    evidence.check_reserves(att, res, r, pins)
+    uncovered = outcomes.uncovered_assets(att)
     r.add("solvency", not uncovered, ", ".join(f"{x}: {label(s.coverage[x])}" for x in symbols))
-    if s.insurance_covered is not None and att.risk is not None and att.risk.insurance_fund is not None:
-        r.add("insurance fund covers shortfall", s.insurance_covered, "proven without revealing the shortfall")
+    if s.insurance_covered is not None:
+        r.add("insurance fund", s.insurance_covered,
+              outcomes.insurance_summary(outcomes.book_outcome(att)) + " (proven, shortfall not revealed)")
 
 
-def _risk_params(att: Attestation, r: Report) -> int | None:
+def _insurance_fund(att: Attestation, prices: list[int]) -> int:
+    """The fund the solvency proof must have taken: the published holdings designated
+    ``"purpose": "insurance"`` at the published prices, ×10^4 value units (0 without any)."""
+    from ..book import Asset
+    from ..reserves import parse_reserves, reserves_per_asset
+    from ..verifier.solvency import insurance_value
+
+    if att.reserves is None:
+        return 0
+    st = att.statement
+    doc = parse_reserves(att.reserves, "attestation.json, section 'reserves'")
+    units = reserves_per_asset(doc, [Asset(a.symbol, a.decimals) for a in st.assets], purpose="insurance")
+    return insurance_value([units[a.symbol] for a in st.assets], prices)
+
+
+def _risk_params(att: Attestation, r: Report) -> tuple[int | None, list[int] | None]:
     """The published risk parameters: present exactly with collateral/margin, of the
     stated shape, and hashing to the stated ``params_hash`` (which every batch proof takes
-    as a public input). Returns that hash, or None without risk statements."""
+    as a public input). Returns that hash and the prices (value units per smallest unit),
+    or Nones without risk statements."""
     st = att.statement
     wants = "collateral" in st.statements
     if not wants:
         r.add("risk parameters", att.risk is None and st.params_hash is None and st.shape.risk is None
               and "margin" not in st.statements, "no collateral or margin statement")
-        return None
+        return None, None
     from ..book import Asset, InputError
     from ..risk.evaluate import prepare
     from ..risk.params import RiskParamsFile, from_file
@@ -262,28 +319,16 @@ def _risk_params(att: Attestation, r: Report) -> int | None:
         if att.risk is None or st.shape.risk is None or st.params_hash is None:
             raise ValueError("collateral statement without its parameters")
         raw = RiskParamsFile.model_validate(att.risk.params)
-        setup = prepare(from_file(raw, [Asset(a.symbol, a.decimals) for a in st.assets]), st.shape.risk.regions)
+        setup = prepare(from_file(raw, [Asset(a.symbol, a.decimals) for a in st.assets]), st.shape.risk.regions,
+                        st.shape.range_bits)
         ok = setup.shape() == st.shape.risk.model_dump() and str(setup.params_hash) == st.params_hash \
             and ("margin" in st.statements) == setup.margin
         r.add("risk parameters", ok, f"{len(raw.instruments)} instruments, {raw.scenarios} scenarios, "
                                      f"hash {st.params_hash[:16]}…" if ok else "do not hash to the stated params_hash")
-        return int(st.params_hash)
+        return int(st.params_hash), list(setup.params.prices)
     except (ValueError, InputError) as e:
         r.add("risk parameters", False, str(e))
-        return int(st.params_hash) if st.params_hash else 0
-
-
-def _insurance(att: Attestation, r: Report) -> None:
-    """With revealed totals, a declared insurance fund must cover the revealed shortfall."""
-    from decimal import Decimal
-
-    outcome = att.totals.outcome if att.totals else None
-    if att.risk is None or att.risk.insurance_fund is None or outcome is None:
-        return
-    fund = Decimal(att.risk.insurance_fund)
-    short = max(Decimal(outcome.collateral_shortfall), Decimal(outcome.margin_shortfall))
-    r.add("insurance fund", short <= fund,
-          f"shortfall {short} {att.risk.params.get('quote', '')} vs declared fund {fund}")
+        return (int(st.params_hash) if st.params_hash else 0), None
 
 
 def _name(att: Attestation, role: str) -> str:
@@ -295,12 +340,17 @@ def _totals_open(att: Attestation) -> bool:
 
     st, t = att.statement, att.totals
     assert t is not None
-    symbols = [a.symbol for a in st.assets]
-    if set(t.equity) != set(symbols) or set(t.debt) != set(symbols):
+    symbols = set(a.symbol for a in st.assets)
+    nets = st.shape.risk is not None  # the tree sums netted debt exactly with the collateral statement
+    if set(t.equity) != symbols or set(t.debt) != symbols or (nets and set(t.netted_debt or ()) != symbols) \
+            or (not nets and t.netted_debt is not None):
         return False
+    width = spec.sum_width(st.shape.range_bits)
     try:
-        eq = [parse_amount(t.equity[a.symbol], a.decimals, st.shape.range_bits + spec.MAX_LEAVES_LOG2) for a in st.assets]
-        de = [parse_amount(t.debt[a.symbol], a.decimals, st.shape.range_bits + spec.MAX_LEAVES_LOG2) for a in st.assets]
+        eq = [parse_amount(t.equity[a.symbol], a.decimals, width) for a in st.assets]
+        de = [parse_amount(t.debt[a.symbol], a.decimals, width) for a in st.assets]
+        netted = [parse_amount(t.netted_debt[a.symbol], a.decimals, width) for a in st.assets] \
+            if t.netted_debt is not None else None
     except AmountError:
         return False
     extras: list[int] = []
@@ -316,5 +366,21 @@ def _totals_open(att: Attestation) -> bool:
             return False
     elif t.outcome is not None:
         return False
-    lanes = spec.sums_lanes(eq, de, st.shape.range_bits, extras)
+    lanes = spec.sums_lanes(eq, de, st.shape.range_bits, extras, netted)
     return str(spec.sum_commitment(lanes, int(t.blind))) == att.top.totals_commitment
+
+
+def _totals_detail(att: Attestation) -> str:
+    """The revealed figures per asset: net liabilities = equity − the debt that nets."""
+    from decimal import Decimal
+
+    t = att.totals
+    assert t is not None
+    parts = []
+    for a in att.statement.assets:
+        eq, de = Decimal(t.equity.get(a.symbol, "0")), Decimal(t.debt.get(a.symbol, "0"))
+        netted = Decimal(t.netted_debt.get(a.symbol, "0")) if t.netted_debt is not None else Decimal(0)
+        parts.append(f"{a.symbol}: net liabilities {eq - netted:f} (equity {eq:f}, debt {de:f}, of which "
+                     f"{netted:f} nets)")
+    return "open the totals commitment; " + "; ".join(parts)
+

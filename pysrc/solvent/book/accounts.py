@@ -56,7 +56,6 @@ class AccountBook:
         from .. import _native
 
         self.assets = list(assets)
-        self.range_bits = range_bits
         self.store = _native.BookStore([a.symbol for a in assets], [a.decimals for a in assets], range_bits)
         if debt is not None:
             self.store.set_debt(debt)
@@ -76,6 +75,20 @@ class AccountBook:
     @property
     def size(self) -> int:
         return len(self.store)
+
+    @property
+    def range_bits(self) -> int:
+        """Every amount of the book is below 2^range_bits (checked as rows are read)."""
+        return self.store.range_bits
+
+    def max_bits(self) -> int:
+        """Bits of the largest amount, equity or debt."""
+        return self.store.max_bits()
+
+    def set_range_bits(self, bits: int) -> None:
+        """Narrow the width after reading (``read_accounts(range_bits=None)``): every
+        amount must fit, or ValueError."""
+        self.store.set_range_bits(bits)
 
     @property
     def has_debt(self) -> bool:
@@ -213,13 +226,18 @@ def _arrow_chunks(path: Path) -> Iterator[tuple[int, dict[str, list[str]]]]:
         raise InputError(path, f"malformed CSV: {malformed[0] if malformed else e}") from None
 
 
-def read_accounts(path: str | Path, assets: list[Asset], range_bits: int = 64) -> AccountBook:
+WIDEST_RANGE_BITS = 128
+
+
+def read_accounts(path: str | Path, assets: list[Asset], range_bits: int | None = 64) -> AccountBook:
     """Validate every row into an ``AccountBook``; the first bad row stops the run.
-    Rows stream through pyarrow into the native store, one chunk at a time."""
+    Rows stream through pyarrow into the native store, one chunk at a time.
+    ``range_bits=None`` reads amounts up to 2^128 and leaves the width to the caller
+    (``set_range_bits``: the smallest width that fits the book, ``circuits.shape``)."""
     from .. import _native
 
     path = Path(path)
-    book = AccountBook(assets=assets, range_bits=range_bits)
+    book = AccountBook(assets=assets, range_bits=WIDEST_RANGE_BITS if range_bits is None else range_bits)
     with_debt = None
     for first, cols in _arrow_chunks(path):
         if with_debt is None:

@@ -44,13 +44,15 @@ def batch(cs: CircuitBuilder, n_assets: int, range_bits: int, batch_size: int, w
     batch's sums and boundary tags to the attestation context. With ``risk``
     (``{"regions", "instruments", "scenarios"}``) it also proves, per account, collateral
     adequacy and (with instruments) margin, over the same leaves, and sums the outcome
-    (see risk.md) up the tree as four extra lanes."""
+    (see risk.md) up the tree as four extra lanes, with the debt that nets (solvency.md)
+    as A more packed values; it outputs whether every account of the batch is
+    collateralized (and margined): the batch root's count lanes are zero."""
     B, A = batch_size, n_assets
     context = cs.public_input("context")
-    rs = risk_gadgets.RiskShape(n_assets=A, **risk) if risk else None
+    rs = risk_gadgets.RiskShape(n_assets=A, range_bits=range_bits, **risk) if risk else None
     if rs is not None:
-        if range_bits > 64:
-            raise ValueError("collateral and margin need balances of at most 64 bits")
+        if range_bits > risk_spec.BALANCE_BITS:
+            raise ValueError(f"collateral and margin take balances of at most {risk_spec.BALANCE_BITS} bits")
         params_hash = cs.public_input("params_hash")
         params_in = cs.private_input("params", (rs.params_len,))
         with cs.scope("params"):
@@ -90,37 +92,47 @@ def batch(cs: CircuitBuilder, n_assets: int, range_bits: int, batch_size: int, w
                     with cs.scope(f"debt[{a}]"):
                         cs.range_check(debt[i][a], range_bits)
             extras: list[LC] = []
+            netted: list[LC] = []
             pos = positions[i] if positions is not None else None
             if rs is not None:
                 coll = risk_gadgets.collateral_value(cs, rs, params, equity[i], onehot[i])
                 owed = risk_gadgets.debt_value(cs, params, debt[i])
                 with cs.scope("collateral_outcome"):
                     extras += risk_gadgets.shortfall(cs, coll, owed, rs.value_bits)
+                    netted = risk_gadgets.netted_debt(cs, debt[i], extras[0])
                 if rs.margin:
                     pos, req = risk_gadgets.requirement(cs, rs, params, quantities[i], scan[i], claims[i])
                     with cs.scope("margin_outcome"):
-                        extras += risk_gadgets.shortfall(cs, coll - owed, req, rs.value_bits)
+                        extras += risk_gadgets.shortfall(cs, coll - owed, req, rs.margin_bits)
                 else:
                     extras += [LC.const(0), LC.const(0)]
             with cs.scope("leaf"):
                 leaves.append(g.hash_many(cs, book.LEAF, [
                     tags[i], *g.pack_all(equity[i], range_bits), *g.pack_all(debt[i], range_bits), pos]))
-            lanes.append([*g.pack_all([*equity[i], *debt[i]], width), *extras])
+            lanes.append([*g.pack_all([*equity[i], *debt[i], *netted], width), *extras])
 
     root, root_lanes, _ = sum_tree(cs, leaves, lanes, node_blinds)
     with cs.scope("batch_commitment"):
         commitment = g.hash_many(cs, book.BATCH, [context, *root_lanes, tags[0], tags[B - 1], batch_blind])
     cs.public_output("batch_root", root)
     cs.public_output("batch_commitment", commitment)
+    if rs is not None:
+        # the outcome lanes follow the packed sums: [under_c, short_c, under_m, short_m]
+        counts = root_lanes[-risk_gadgets.EXTRA_LANES:]
+        with cs.scope("outcome_bits"):
+            cs.public_output("all_collateralized", g.is_zero(cs, counts[0]))
+            if rs.margin:
+                cs.public_output("all_margined", g.is_zero(cs, counts[2]))
 
 
-def top(cs: CircuitBuilder, n_assets: int, range_bits: int, capacity: int, extra_lanes: int = 0) -> None:
+def top(cs: CircuitBuilder, n_assets: int, range_bits: int, capacity: int, extra_lanes: int = 0,
+        netted: bool = False) -> None:
     """Binds every batch proof into one book: opens each active slot's batch commitment,
     chains ``(root, commitment)`` into the digest the verifier recomputes from the batch
     proofs, orders batch boundaries, and builds the top tree whose root sum commitment is
-    the commitment to the book's totals."""
+    the commitment to the book's totals (with ``netted``, the netted debt per asset too)."""
     M = capacity
-    L = -(-2 * n_assets // (book.PACK_BITS // book.sum_width(range_bits))) + extra_lanes
+    L = book.lane_count(n_assets, range_bits, netted, extra_lanes)
     context = cs.public_input("context")
     active = cs.private_input("active", (M,))
     roots = cs.private_input("batch_roots", (M,))

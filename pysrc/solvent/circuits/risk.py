@@ -26,6 +26,8 @@ class RiskShape:
     regions: int
     instruments: int
     scenarios: int
+    range_bits: int = 64
+    """The book's balance width: values and comparisons are only as wide as it needs."""
 
     @property
     def params_len(self) -> int:
@@ -39,7 +41,11 @@ class RiskShape:
     @property
     def value_bits(self) -> int:
         """collateral and debt ×10^4 of one account are below 2^value_bits."""
-        return spec.VALUE_BITS + 14 + _log2_ceil(self.n_assets) + 1
+        return spec.value_bits(self.range_bits) + 14 + _log2_ceil(self.n_assets) + 1
+
+    @property
+    def region_bits(self) -> int:
+        return spec.region_bits(self.range_bits)
 
     @property
     def scan_bits(self) -> int:
@@ -48,6 +54,11 @@ class RiskShape:
     @property
     def requirement_bits(self) -> int:
         return self.scan_bits + 14 + 1
+
+    @property
+    def margin_bits(self) -> int:
+        """Net equity ``C − D`` and the requirement ``R`` are both inside ``(−2^bits, 2^bits)``."""
+        return max(self.value_bits, self.requirement_bits)
 
 
 @dataclass
@@ -90,8 +101,8 @@ def collateral_value(cs: CircuitBuilder, shape: RiskShape, p: Params, equity: Se
             cs.assert_equal(g.sum_of(s), 1)
             lo, hi, ratio, icpt = (g.sum_of([cs.mul(s[k], p.regions[a][k][j]) for k in range(shape.regions)])
                                    for j in range(4))
-            cs.range_check(cv - lo, spec.REGION_BITS)
-            cs.range_check(hi - cv, spec.REGION_BITS)
+            cs.range_check(cv - lo, shape.region_bits)
+            cs.range_check(hi - cv, shape.region_bits)
             total = total + icpt + cs.mul(ratio, cv)
     return total
 
@@ -131,3 +142,10 @@ def shortfall(cs: CircuitBuilder, have: LC, need: LC, bits: int) -> tuple[LC, LC
     shift = 1 << bits
     short = 1 - g.geq(cs, have + shift, need + shift, bits + 1)
     return short, cs.mul(short, need - have)
+
+
+def netted_debt(cs: CircuitBuilder, debt: Sequence[LC], under_collateralized: LC) -> list[LC]:
+    """Per asset, the debt that reduces net liabilities: ``(1 − under)·debt`` — all of an
+    account's debt when its collateral covers it, none otherwise (solvency.md)."""
+    covered = 1 - under_collateralized
+    return [cs.mul(covered, d) for d in debt]

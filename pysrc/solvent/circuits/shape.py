@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from ..verifier import book
+from ..verifier import risk as risk_spec
+
+SUPPORTED_RANGE_BITS = (64, 96, 128)
+"""Balance widths chosen automatically (``auto_range_bits``); any width in 1..128 may be
+asked for explicitly. Collateral and margin take at most ``risk_spec.BALANCE_BITS``."""
 
 
 @dataclass(frozen=True)
@@ -34,32 +39,46 @@ class BookShape:
         if self.batch_size > 1 << book.MAX_BATCH_LOG2:
             raise ValueError(f"batch size {self.batch_size} above 2^{book.MAX_BATCH_LOG2}")
         if self.batch_size * self.capacity > 1 << book.MAX_LEAVES_LOG2:
-            raise ValueError("batch size × capacity above 2^32 leaves")
+            raise ValueError(f"batch size × capacity above 2^{book.MAX_LEAVES_LOG2} leaves")
         if self.risk is not None:
             if set(self.risk) != {"regions", "instruments", "scenarios"} or self.risk["regions"] < 1 \
                     or self.risk["scenarios"] < 1 or self.risk["instruments"] < 0:
                 raise ValueError(f"bad risk shape {self.risk}")
-            if self.range_bits > 64:
-                raise ValueError("collateral and margin need balances of at most 64 bits")
+            if self.range_bits > risk_spec.BALANCE_BITS:
+                raise ValueError(f"collateral and margin take balances of at most {risk_spec.BALANCE_BITS} bits "
+                                 f"(not {self.range_bits})")
         if self.solvency is not None and (set(self.solvency) != {"mode", "reserves"}
                                           or self.solvency["mode"] not in ("pass_fail", "buckets")
                                           or self.solvency["reserves"] not in ("public", "committed")):
             raise ValueError(f"bad solvency shape {self.solvency}")
+        if self.solvency is not None and self.with_debt and self.risk is None:
+            raise ValueError("the solvency statement over a book with debt needs the collateral statement "
+                             "(--statements liabilities,collateral,solvency with --risk FILE): only debt that "
+                             "collateral covers may reduce net liabilities")
 
     def solvency_params(self) -> dict:
         assert self.solvency is not None
-        return {"n_assets": self.n_assets, "range_bits": self.range_bits, "extra_lanes": self.extra_lanes,
-                **self.solvency}
+        params = {"n_assets": self.n_assets, "range_bits": self.range_bits, "extra_lanes": self.extra_lanes,
+                  **self.solvency}
+        if self.nets_debt:
+            params["netted"] = True
+        return params
 
     @property
     def extra_lanes(self) -> int:
         return 4 if self.risk is not None else 0
 
     @property
+    def nets_debt(self) -> bool:
+        """Whether the tree sums the debt that collateral covers (with the collateral
+        statement): the only debt that reduces net liabilities."""
+        return self.risk is not None
+
+    @property
     def lanes(self) -> int:
-        """Field elements holding a node's packed sums (equity and debt per asset)."""
-        per = book.PACK_BITS // book.sum_width(self.range_bits)
-        return -(-2 * self.n_assets // per) + self.extra_lanes
+        """Field elements holding a node's packed sums (equity, debt and netted debt per
+        asset) and outcome lanes."""
+        return book.lane_count(self.n_assets, self.range_bits, self.nets_debt, self.extra_lanes)
 
     @property
     def leaf_inputs(self) -> int:
@@ -77,10 +96,23 @@ class BookShape:
         params = {"n_assets": self.n_assets, "range_bits": self.range_bits, "capacity": self.capacity}
         if self.extra_lanes:
             params["extra_lanes"] = self.extra_lanes
+        if self.nets_debt:
+            params["netted"] = True
         return params
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def auto_range_bits(max_bits: int, with_risk: bool) -> int:
+    """The smallest supported width that holds an amount of ``max_bits`` bits (collateral
+    and margin take at most ``risk_spec.BALANCE_BITS``)."""
+    limit = risk_spec.BALANCE_BITS if with_risk else SUPPORTED_RANGE_BITS[-1]
+    for width in SUPPORTED_RANGE_BITS:
+        if max_bits <= width <= limit:
+            return width
+    raise ValueError(f"an amount of the book needs {max_bits} bits; "
+                     + (f"collateral and margin take at most {limit}" if with_risk else f"the widest balance is {limit} bits"))
 
 
 def internal_nodes(n_leaves: int) -> int:

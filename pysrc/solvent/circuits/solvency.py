@@ -11,16 +11,20 @@ from ..verifier import solvency as spec
 
 
 def solvency(cs: CircuitBuilder, n_assets: int, range_bits: int, extra_lanes: int, mode: str,
-             reserves: str) -> None:
+             reserves: str, netted: bool = False) -> None:
     """``mode``: ``"pass_fail"`` (one bit per asset) or ``"buckets"`` (coverage ratio
     bucket per asset, spec.BUCKETS); ``reserves``: ``"public"`` (inputs) or
-    ``"committed"`` (a hiding commitment is the public input)."""
+    ``"committed"`` (a hiding commitment is the public input). ``netted``: the totals
+    carry the debt that collateral covers (the collateral statement), and only that debt
+    reduces net liabilities; without it net liabilities are the equity (a book with debt
+    and no collateral statement has no solvency statement: ``BookShape``)."""
     if mode not in ("pass_fail", "buckets") or reserves not in ("public", "committed"):
         raise ValueError(f"solvency mode {mode!r} / reserves {reserves!r}")
     A = n_assets
     width = book.sum_width(range_bits)
     per = book.PACK_BITS // width
-    base = -(-2 * A // per)
+    n_values = (3 if netted else 2) * A
+    base = book.lane_count(A, range_bits, netted, 0)
     context = cs.public_input("context")
     totals_commitment = cs.public_input("totals_commitment")
     if reserves == "public":
@@ -39,10 +43,12 @@ def solvency(cs: CircuitBuilder, n_assets: int, range_bits: int, extra_lanes: in
     with cs.scope("unpack"):
         values: list[LC] = []
         for j in range(base):
-            n_here = min(per, 2 * A - j * per)
+            n_here = min(per, n_values - j * per)
             bits = cs.bits(lanes[j], n_here * width)  # the lane must be exactly its values
             values += [g.pack(bits[k * width:(k + 1) * width], 1) for k in range(n_here)]
-        equity, debt = values[:A], values[A:2 * A]
+        equity = values[:A]
+        # values[A:2A] is the gross debt: it never reduces liabilities here
+        covered_debt = values[2 * A:3 * A] if netted else [LC.const(0)] * A
     with cs.scope("reserves"):
         for a in range(A):
             cs.range_check(res[a], width)
@@ -52,7 +58,7 @@ def solvency(cs: CircuitBuilder, n_assets: int, range_bits: int, extra_lanes: in
     shift = 1 << width
     for a in range(A):
         with cs.scope(f"asset[{a}]"):
-            net = equity[a] - debt[a]  # in (−2^width, 2^width)
+            net = equity[a] - covered_debt[a]  # in (−2^width, 2^width)
             if mode == "pass_fail":
                 outputs.append(g.geq(cs, res[a] + shift, net + shift, width + 1))
             else:

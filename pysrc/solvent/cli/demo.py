@@ -12,11 +12,11 @@ import click
 from ..attestation import inclusion as inc
 from ..attestation.verify import verify
 from ..backend import Groth16
-from ..book import read_accounts, read_assets
+from ..book import read_assets
 from ..circuits.shape import BookShape
 from ..liabilities.prove import Institution, ProveOptions, prove_book
 from .common import BatchProgress, EXIT_INVALID, EXIT_VALID, emit_json, err, handle_errors
-from ..jobs.state import capacity_for, dev_keys
+from ..jobs.state import capacity_for, dev_keys, read_book
 
 
 def sample_files() -> tuple[Path, Path]:
@@ -41,9 +41,9 @@ def demo(out: Path, batch_size: int, as_json: bool) -> None:
 
     accounts_file, assets_file = sample_files()
     assets = read_assets(assets_file)
-    book = read_accounts(accounts_file, assets)
-    shape = BookShape(n_assets=len(assets), batch_size=batch_size,
-                      capacity=capacity_for(-(-book.size // batch_size)))
+    book = read_book(accounts_file, assets, None, with_risk=False)  # ETH in wei: 96-bit balances
+    shape = BookShape(n_assets=len(assets), batch_size=batch_size, capacity=capacity_for(-(-book.size // batch_size)),
+                      range_bits=book.range_bits)
     backend = Groth16()
     timings = {}
     t = time.perf_counter()

@@ -19,10 +19,13 @@ from ..circuits.shape import BookShape
 from ..jobs.spec import FileRef, RunSpec, keep_secret, read_hex_secret
 from ..jobs.state import DEFAULT_BATCH, risk_setup_from
 from ..liabilities import keys as keymod
-from ..liabilities.prove import prove_book
-from .common import BatchProgress, emit_json, err, handle_errors, insecure_banner
+from ..attestation import outcomes
+from ..liabilities.prove import WouldBeInvalid, prove_book
+from .common import EXIT_INVALID, BatchProgress, emit_json, err, handle_errors, insecure_banner
 
 STATEMENTS = ("liabilities", "collateral", "margin", "solvency")
+DEFAULT_SETUP_RANGE_BITS = 64
+"""``solvent setup`` without --range-bits or --accounts: keys for balances below 2^64."""
 
 
 def parse_statements(text: str) -> list[str]:
@@ -40,13 +43,18 @@ def parse_statements(text: str) -> list[str]:
               help="Asset list CSV (symbol,decimals).")
 @click.option("--batch-size", default=DEFAULT_BATCH, show_default=True, help="Accounts per batch proof (power of two).")
 @click.option("--capacity", default=64, show_default=True, help="Batch slots of the top proof (power of two).")
-@click.option("--range-bits", default=64, show_default=True, help="Bits of every balance's range check.")
+@click.option("--range-bits", type=int,
+              help="Bits of every balance's range check (default: the smallest of 64/96/128 that fits --accounts, "
+                   "else 64).")
+@click.option("--accounts", "accounts_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A book to size the balance width from (and its debt column).")
 @click.option("--debt/--no-debt", default=False, show_default=True, help="Whether accounts carry per-asset debt.")
 @click.option("--risk", "risk_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Risk parameters (their layout fixes the collateral/margin circuits).")
 @click.option("--prices", "prices_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Signed price snapshot (solvent.prices/1) the risk parameters' prices come from (docs/prices.md).")
-@click.option("--statements", default="liabilities", show_default=True, help="liabilities[,collateral][,margin]")
+@click.option("--statements", default="liabilities", show_default=True,
+              help="liabilities[,collateral][,margin][,solvency]")
 @click.option("--regions", type=int, help="Tier regions per asset the circuit takes (default: what --risk needs).")
 @click.option("--solvency-mode", type=click.Choice(["pass_fail", "buckets"]), default="pass_fail", show_default=True,
               help="With the solvency statement: covered or not per asset, or a coverage-ratio bucket.")
@@ -56,9 +64,9 @@ def parse_statements(text: str) -> list[str]:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Keys directory.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @handle_errors
-def setup(assets_file: Path, batch_size: int, capacity: int, range_bits: int, debt: bool, risk_file: Path | None,
-          prices_file: Path | None, statements: str, regions: int | None, solvency_mode: str, private_reserves: bool,
-          circuits_only: bool, out: Path, as_json: bool) -> None:
+def setup(assets_file: Path, batch_size: int, capacity: int, range_bits: int | None, accounts_file: Path | None,
+          debt: bool, risk_file: Path | None, prices_file: Path | None, statements: str, regions: int | None,
+          solvency_mode: str, private_reserves: bool, circuits_only: bool, out: Path, as_json: bool) -> None:
     """Compile the liabilities circuits for a book shape and make their keys.
 
     This is the INSECURE single-party development setup; production keys come from
@@ -67,11 +75,17 @@ def setup(assets_file: Path, batch_size: int, capacity: int, range_bits: int, de
 
     Example: solvent setup --assets assets.csv --batch-size 256 --capacity 64 --out keys/
     """
+    from ..jobs.state import read_book
+
     assets = read_assets(assets_file)
     chosen = parse_statements(statements)
     risk = risk_setup_from(risk_file, assets, chosen, regions, prices_file)
     solvency = {"mode": solvency_mode, "reserves": "committed" if private_reserves else "public"} \
         if "solvency" in chosen else None
+    if accounts_file is not None:
+        book = read_book(accounts_file, assets, range_bits, risk is not None)
+        range_bits, debt = book.range_bits, debt or book.has_debt
+    range_bits = range_bits or DEFAULT_SETUP_RANGE_BITS
     shape = BookShape(n_assets=len(assets), batch_size=batch_size, capacity=capacity, range_bits=range_bits,
                       with_debt=debt or risk is not None, risk=risk.shape() if risk else None, solvency=solvency)
     if circuits_only:
@@ -144,10 +158,20 @@ def _spec_from_options(o: dict, out: Path) -> RunSpec:
         reserves=ref(o["reserves_file"]),
         institution=o["institution"], epoch=o["epoch"] if o["epoch"] is not None else int(now.timestamp()),
         snapshot_time=o["snapshot_time"] or now.strftime("%Y-%m-%dT%H:%M:%SZ"), statements=chosen,
-        reveal_totals=o["reveal_totals"], insurance_fund=o["insurance_fund"], solvency_mode=o["solvency_mode"],
+        reveal_totals=o["reveal_totals"], solvency_mode=o["solvency_mode"],
         private_reserves=o["private_reserves"], range_bits=o["range_bits"], batch_size=o["batch_size"],
         keys_dir=str(Path(o["keys_dir"]).resolve()) if o["keys_dir"] else None,
         secret_file=secrets_["secret_file"], signing_key_file=secrets_["signing_key_file"], generated=generated)
+
+
+def _removed_insurance_fund(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """``--insurance-fund AMOUNT`` is refused with the way to declare a fund now."""
+    if value is None:
+        return
+    raise click.UsageError("--insurance-fund was removed: the insurance fund is reserves, not a number. Mark its "
+                           "holdings in the reserves file (--reserves FILE) with \"purpose\": \"insurance\" "
+                           "(docs/reserves.md); they need ownership proofs like every holding, and are never "
+                           "counted as backing for customer balances.")
 
 
 @click.command()
@@ -169,7 +193,8 @@ def _spec_from_options(o: dict, out: Path) -> RunSpec:
 @click.option("--signing-key-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="secp256k1 private key (hex) that signs the attestation; or $SOLVENT_SIGNING_KEY.")
 @click.option("--batch-size", type=int, help=f"Accounts per batch without --keys (default {DEFAULT_BATCH}).")
-@click.option("--range-bits", default=64, show_default=True, help="Balance range without --keys.")
+@click.option("--range-bits", type=int,
+              help="Balance range without --keys (default: the smallest of 64/96/128 bits that fits every amount).")
 @click.option("--positions", "positions_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Positions file: account_id,instrument,quantity (signed).")
 @click.option("--risk", "risk_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -179,7 +204,8 @@ def _spec_from_options(o: dict, out: Path) -> RunSpec:
                    "medians, checked against the snapshot time, and the attestation carries it (docs/prices.md).")
 @click.option("--statements", default="liabilities", show_default=True,
               help="What to prove, comma-separated: liabilities[,collateral][,margin][,solvency].")
-@click.option("--insurance-fund", help="Declared insurance fund, in the risk parameters' quote currency.")
+@click.option("--insurance-fund", hidden=True, expose_value=False, is_eager=True, callback=_removed_insurance_fund,
+              help="Removed: the insurance fund is reserve holdings (docs/reserves.md).")
 @click.option("--reserves", "reserves_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Reserves snapshot (solvent.reserves/1) with an ownership proof per address (solvency).")
 @click.option("--solvency-mode", type=click.Choice(["pass_fail", "buckets"]), default="pass_fail", show_default=True,
@@ -187,6 +213,8 @@ def _spec_from_options(o: dict, out: Path) -> RunSpec:
 @click.option("--private-reserves", is_flag=True,
               help="Publish only a commitment to the reserves (not the holdings) in the solvency statement.")
 @click.option("--reveal-totals", is_flag=True, help="Publish the per-asset totals (and the commitment's blind).")
+@click.option("--strict", is_flag=True,
+              help="Refuse to write an attestation whose own proofs make it INVALID (exit 1, nothing written).")
 @click.option("--workers", type=int, help="Prove batches on N local worker processes (default: this process).")
 @click.option("--scheduler", help="Prove batches on a Dask cluster (scheduler address, e.g. tcp://host:8786).")
 @click.option("--progress-log", type=click.Path(dir_okay=False, path_type=Path),
@@ -195,7 +223,7 @@ def _spec_from_options(o: dict, out: Path) -> RunSpec:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @handle_errors
 def prove(resume_dir: Path | None, out: Path | None, workers: int | None, scheduler: str | None,
-          progress_log: Path | None, threads: int | None, as_json: bool, **options) -> None:
+          progress_log: Path | None, threads: int | None, strict: bool, as_json: bool, **options) -> None:
     """Prove a book of accounts: batch proofs, the top-level proof, a signed attestation.
 
     Writes OUT/attestation.json (public), OUT/keys/*.vk.json (public) and OUT/private/
@@ -244,10 +272,13 @@ def prove(resume_dir: Path | None, out: Path | None, workers: int | None, schedu
     log.note(stage="start", accounts=state.book.size, resume=resume_dir is not None,
              executor="dask" if scheduler else f"pool×{workers}" if workers else "in-process")
     executor = DaskExecutor(scheduler) if scheduler else PoolExecutor(workers) if workers else None
+    state.opts.refuse_invalid = strict
     t = time.perf_counter()
     try:
         att = prove_book(state.book, state.keys, state.inst, state.opts, out, backend, progress=log,
                          executor=executor, keys_dir=Path(spec.keys_dir) if spec.keys_dir else None)
+    except WouldBeInvalid as e:
+        _refused(out, e.problems, resume_dir is None)
     finally:
         bar.close()
     seconds = time.perf_counter() - t
@@ -261,8 +292,12 @@ def prove(resume_dir: Path | None, out: Path | None, workers: int | None, schedu
                   f"{out / 'private' / 'reserves-opening.json'} to the custodian, who checks it and signs "
                   "`solvent reserves commitment-message` (EIP-191); then `solvent reserves attach "
                   f"{out} --custodian ADDRESS --name NAME --signature SIG`", highlight=False)
+    problems = outcomes.problems(att)
+    for p in problems:
+        err.print(f"[bold red]this attestation will verify as INVALID:[/] {p}", highlight=False)
     summary = {"attestation": str(out), "accounts": book.size, "batches": len(att.batches),
-               "statements": spec.statements, "accounts_short": len(short),
+               "statements": spec.statements, "accounts_short": len(short), "range_bits": state.shape.range_bits,
+               "problems": problems,
                "signer": state.inst.address, "epoch": spec.epoch, "book_root": att.top.book_root,
                "totals_commitment": att.top.totals_commitment, "seconds": round(seconds, 2),
                "accounts_per_second": round(book.size / seconds, 1)}
@@ -273,6 +308,19 @@ def prove(resume_dir: Path | None, out: Path | None, workers: int | None, schedu
                    f"in {seconds:.1f} s ({book.size / seconds:,.0f} accounts/s)")
         click.echo(f"attestation: {out / 'attestation.json'} (signed by {state.inst.address}, epoch {spec.epoch})")
         click.echo(f"book root: {att.top.book_root}")
+
+
+def _refused(out: Path, problems: list[str], new_run: bool) -> None:
+    """``--strict``: tell the operator why, write nothing, exit 1."""
+    from ..jobs.checkpoints import RUN_DIR
+
+    for p in problems:
+        err.print(f"[bold red]refused (--strict):[/] {p}", highlight=False)
+    err.print("nothing was written: the attestation's own proofs would make it INVALID", highlight=False)
+    shutil.rmtree(out / RUN_DIR, ignore_errors=True)
+    if new_run:
+        _rmdir_if_empty(out)
+    raise SystemExit(EXIT_INVALID)
 
 
 def _rmdir_if_empty(path: Path) -> None:

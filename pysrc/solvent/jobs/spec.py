@@ -55,10 +55,10 @@ class RunSpec(BaseModel):
     snapshot_time: str
     statements: list[str]
     reveal_totals: bool = False
-    insurance_fund: str | None = None
     solvency_mode: str = "pass_fail"
     private_reserves: bool = False
-    range_bits: int = 64
+    range_bits: int | None = None
+    """Balance width; None: the smallest supported width that fits the book (or the keys')."""
     batch_size: int | None = None
     keys_dir: str | None = None
     """Resolved when the run starts: ``--keys`` or the cached development keys."""

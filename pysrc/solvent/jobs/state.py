@@ -14,10 +14,10 @@ from ..backend import Groth16
 from ..backend.groth16 import InsecureSetupWarning
 from ..book import AccountBook, read_accounts, read_assets
 from ..circuit.cache import cache_dir
-from ..circuits.shape import BookShape
+from ..circuits.shape import BookShape, auto_range_bits
 from ..liabilities import keys as keymod
 from ..liabilities.prove import Institution, ProveOptions
-from ..risk.evaluate import RiskSetup, prepare
+from ..risk.evaluate import RiskSetup, at_width, prepare
 from ..risk.params import from_file, load_risk_params
 from ..risk.positions import read_positions
 from .spec import RunSpec, read_hex_secret
@@ -111,8 +111,9 @@ def load_state(spec: RunSpec, backend: Groth16, banner=None) -> RunState:
     keys_dir = Path(spec.keys_dir) if spec.keys_dir else None
     fixed = keymod.read_shape(keys_dir) if keys_dir else None
     risk = risk_setup(spec, assets, fixed.risk["regions"] if fixed and fixed.risk else None)
-    book = read_accounts(spec.accounts.check("accounts file"), assets,
-                         range_bits=fixed.range_bits if fixed else spec.range_bits)
+    book = read_book(spec.accounts.check("accounts file"), assets,
+                     fixed.range_bits if fixed else spec.range_bits, risk is not None)
+    risk = at_width(risk, book.range_bits) if risk is not None else None
     if spec.positions is not None:
         if risk is None or not risk.margin:
             raise ValueError("--positions given but --statements does not include margin")
@@ -121,26 +122,22 @@ def load_state(spec: RunSpec, backend: Groth16, banner=None) -> RunState:
         raise ValueError("the margin statement needs --positions FILE")
     if risk is not None and not book.has_debt:
         book.store.set_debt(True)  # debt is zero unless the file says otherwise
-    if spec.insurance_fund is not None:
-        from ..book.amounts import AmountError, parse_amount
-
-        try:
-            parse_amount(spec.insurance_fund, 30, 250)
-        except AmountError as e:
-            raise ValueError(f"--insurance-fund: {e}") from None
-        if risk is None:
-            raise ValueError("--insurance-fund needs the collateral or margin statement")
     solvency = None
     if "solvency" in spec.statements:
         if spec.reserves is None:
             raise ValueError("the solvency statement needs --reserves FILE")
+        if book.has_debt and risk is None:
+            raise ValueError(f"{spec.accounts.path}: the book has a debt column, and the solvency statement over a "
+                             "book with debt needs the collateral statement (--statements "
+                             "liabilities,collateral,solvency with --risk FILE): only debt that collateral covers "
+                             "may reduce net liabilities")
         solvency = {"mode": spec.solvency_mode, "reserves": "committed" if spec.private_reserves else "public"}
     elif spec.reserves is not None:
         raise ValueError("--reserves given but --statements does not include solvency")
     if fixed is None:
         bs = spec.batch_size or DEFAULT_BATCH
         shape = BookShape(n_assets=len(assets), batch_size=bs, capacity=capacity_for(-(-book.size // bs)),
-                          range_bits=spec.range_bits, with_debt=book.has_debt, risk=risk.shape() if risk else None,
+                          range_bits=book.range_bits, with_debt=book.has_debt, risk=risk.shape() if risk else None,
                           solvency=solvency)
         sk, keys_dir = dev_keys(shape, backend, banner)
         spec.keys_dir = str(keys_dir.resolve())
@@ -151,13 +148,36 @@ def load_state(spec: RunSpec, backend: Groth16, banner=None) -> RunState:
     inst = Institution(spec.institution, read_hex_secret(spec.signing_key_file, "the signing key"),
                        read_hex_secret(spec.secret_file, "the institution secret"))
     opts = ProveOptions(epoch=spec.epoch, snapshot_time=spec.snapshot_time, reveal_totals=spec.reveal_totals,
-                        risk=risk, insurance_fund=spec.insurance_fund, price_snapshot=price_snapshot_document(spec))
+                        risk=risk, price_snapshot=price_snapshot_document(spec))
     if solvency is not None:
-        from ..reserves import load_reserves, reserves_per_asset
-        from ..reserves.audit import require_audit
-
-        path = spec.reserves.check("reserves snapshot")
-        doc = load_reserves(path)
-        require_audit(doc, spec.institution, spec.epoch, spec.snapshot_time)
-        opts.reserves, opts.reserves_document = reserves_per_asset(doc, assets), json.loads(path.read_text())
+        reserves_options(opts, spec.reserves.check("reserves snapshot"), assets, spec, risk is not None)
     return RunState(spec, book, sk, inst, opts)
+
+
+def read_book(path: Path, assets, range_bits: int | None, with_risk: bool) -> AccountBook:
+    """The accounts file at ``range_bits``, or (None) at the smallest supported width
+    that fits every amount of the book (``circuits.shape.auto_range_bits``)."""
+    book = read_accounts(path, assets, range_bits=range_bits)
+    if range_bits is None:
+        try:
+            book.set_range_bits(auto_range_bits(book.max_bits(), with_risk))
+        except ValueError as e:
+            raise ValueError(f"{path}: {e}") from None
+    return book
+
+
+def reserves_options(opts: ProveOptions, path: Path, assets, spec: RunSpec, with_risk: bool) -> None:
+    """Reserves backing customer balances and the insurance fund's holdings, from one
+    reserves file whose every address proved ownership for this attestation."""
+    from ..reserves import load_reserves, reserves_per_asset
+    from ..reserves.audit import require_audit
+
+    doc = load_reserves(path)
+    require_audit(doc, spec.institution, spec.epoch, spec.snapshot_time)
+    fund_holdings = [h for h in doc.holdings if h.purpose == "insurance"]
+    if fund_holdings and not with_risk:
+        raise ValueError(f"{path}: holdings marked \"purpose\": \"insurance\" form an insurance fund, which "
+                         "covers accounts that fall short: it needs the collateral statement (and its prices)")
+    opts.reserves = reserves_per_asset(doc, assets)
+    opts.insurance = reserves_per_asset(doc, assets, purpose="insurance") if with_risk else None
+    opts.reserves_document = json.loads(path.read_text())

@@ -58,6 +58,30 @@ def outcome_totals(layout: BookLayout) -> list[int]:
     return [sum(r.outcome[j] for r in layout.leaf_risk) for j in range(4)]
 
 
+def batch_outcome_bits(layout: BookLayout, b: int) -> list[int]:
+    """What batch ``b``'s proof outputs after its root and commitment: 1 when no account
+    of the batch is under-collateralized (and, with margin, under-margined) — the batch
+    root's count lanes are zero. Empty without risk statements."""
+    if layout.risk is None:
+        return []
+    under_c, _, under_m, _ = layout.tree.lanes(b)[-4:]
+    return [int(under_c == 0)] + ([int(under_m == 0)] if layout.risk.margin else [])
+
+
+def netted_totals(book: AccountBook, layout: BookLayout) -> list[int] | None:
+    """Per asset, the debt that nets against liabilities (``verifier.risk.netted_debt``),
+    summed over the book's accounts; None without the collateral statement."""
+    if layout.leaf_risk is None:
+        return None
+    totals = [0] * len(book.assets)
+    zeros = [0] * len(book.assets)
+    for i in range(book.size):
+        debt = book.debt[i] if book.debt is not None else zeros
+        for a, d in enumerate(risk_spec.netted_debt(debt, layout.leaf_risk[layout.leaf_of[i]].outcome)):
+            totals[a] += d
+    return totals
+
+
 def positions_commitment(quantities: list[int]) -> int:
     """``verifier.risk.positions_commitment``, with the native Poseidon (bulk)."""
     offset = 1 << (risk_spec.QUANTITY_BITS - 1)
@@ -78,6 +102,9 @@ def lay_out(book: AccountBook, shape: BookShape, secret: bytes, epoch: int, risk
     if (risk is None) != (shape.risk is None) or (risk is not None and risk.shape() != shape.risk):
         raise ValueError(f"the risk parameters ({risk.shape() if risk else None}) do not fit the circuits' "
                          f"risk shape ({shape.risk})")
+    if risk is not None and risk.range_bits != shape.range_bits:
+        raise ValueError(f"the risk parameters were prepared for {risk.range_bits}-bit balances, the circuits "
+                         f"take {shape.range_bits}")
     B = shape.batch_size
     n_batches = max(1, -(-book.size // B))
     if n_batches > shape.capacity:
@@ -91,6 +118,7 @@ def lay_out(book: AccountBook, shape: BookShape, secret: bytes, epoch: int, risk
         n_instr = len(risk.params.instruments)
         kwargs["extras"] = b"".join(v.to_bytes(32, "little") for r in account_risk for v in r.outcome)
         kwargs["n_extras"] = shape.extra_lanes
+        kwargs["covered"] = bytes(1 - r.outcome[0] for r in account_risk)
         if risk.margin:
             positions = [positions_commitment(book.positions[i] if book.positions is not None else [0] * n_instr)
                          for i in range(book.size)]

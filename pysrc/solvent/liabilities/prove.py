@@ -15,7 +15,7 @@ from typing import Callable
 from eth_account import Account
 
 from .. import __version__
-from ..attestation import hashing
+from ..attestation import hashing, outcomes
 from ..attestation.models import (
     AssetInfo, Attestation, BatchEntry, CircuitRef, Outcome, ProofJson, RiskSection, RiskShape, Shape,
     SolvencyShape, Statement, TopEntry, Totals,
@@ -28,7 +28,9 @@ from ..verifier import book as spec
 from ..risk.evaluate import RiskSetup
 from . import top_tree
 from .keys import ShapeKeys
-from .layout import BookLayout, ProvingError, batch_inputs, lay_out, outcome_totals, top_inputs
+from .layout import (
+    BookLayout, ProvingError, batch_inputs, batch_outcome_bits, lay_out, netted_totals, outcome_totals, top_inputs,
+)
 
 
 @dataclass
@@ -51,14 +53,31 @@ class ProveOptions:
     reveal_totals: bool = False
     risk: RiskSetup | None = None
     """Risk parameters: adds the collateral statement, and margin when they list instruments."""
-    insurance_fund: str | None = None
-    """Declared insurance fund, in the quote currency (with risk statements)."""
     reserves: dict[str, int] | None = None
-    """Reserves per asset symbol, in smallest units (with the solvency statement)."""
+    """Reserves backing customer balances per asset symbol, in smallest units (with the
+    solvency statement)."""
+    insurance: dict[str, int] | None = None
+    """The insurance fund's holdings per asset symbol, in smallest units (reserve holdings
+    designated ``"purpose": "insurance"``; with the solvency and collateral statements).
+    None or missing assets: zero."""
     reserves_document: dict | None = None
-    """The reserves snapshot (``solvent.reserves/1``) published with public reserves."""
+    """The reserves snapshot (``solvent.reserves/1``) behind the solvency statement: published
+    whole with public reserves; with committed reserves only its insurance holdings are
+    (``published_reserves``)."""
     price_snapshot: dict | None = None
     """The signed price snapshot (``solvent.prices/1``) the risk parameters' prices come from."""
+    refuse_invalid: bool = False
+    """``prove --strict``: raise ``WouldBeInvalid`` instead of writing an attestation whose
+    own proofs make it INVALID."""
+
+
+class WouldBeInvalid(ProvingError):
+    """The attestation's proofs state that it is not what it should be (an asset not
+    covered, accounts short with no insurance, …): with ``refuse_invalid`` nothing is written."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("the attestation would be INVALID: " + "; ".join(problems))
 
 
 
@@ -103,7 +122,8 @@ def _totals(book: AccountBook, layout: BookLayout, tt: top_tree.TopTree) -> Tota
     eq, de = book.totals()
     blind = tt.root_blind
     extras = outcome_totals(layout)
-    if spec.sum_commitment(spec.sums_lanes(eq, de, book.range_bits, extras), blind) != tt.totals_commitment:
+    netted = netted_totals(book, layout)
+    if spec.sum_commitment(spec.sums_lanes(eq, de, book.range_bits, extras, netted), blind) != tt.totals_commitment:
         raise ProvingError("the revealed totals do not open the totals commitment")
     fmt = {a.symbol: a.decimals for a in book.assets}
     outcome = None
@@ -111,10 +131,29 @@ def _totals(book: AccountBook, layout: BookLayout, tt: top_tree.TopTree) -> Tota
         scale = 4 + layout.risk.params.value_decimals
         outcome = Outcome(under_collateralized=extras[0], collateral_shortfall=format_amount(extras[1], scale),
                           under_margined=extras[2], margin_shortfall=format_amount(extras[3], scale))
-    return Totals(blind=str(blind),
-                  equity={a.symbol: format_amount(eq[i], fmt[a.symbol]) for i, a in enumerate(book.assets)},
-                  debt={a.symbol: format_amount(de[i], fmt[a.symbol]) for i, a in enumerate(book.assets)},
-                  outcome=outcome)
+    per_asset = lambda units: {a.symbol: format_amount(units[i], fmt[a.symbol])  # noqa: E731
+                               for i, a in enumerate(book.assets)}
+    return Totals(blind=str(blind), equity=per_asset(eq), debt=per_asset(de),
+                  netted_debt=per_asset(netted) if netted is not None else None, outcome=outcome)
+
+
+def published_reserves(document: dict | None, shape) -> dict | None:
+    """What the attestation publishes of the reserves file: all of it with public reserves;
+    with committed reserves only the insurance fund's holdings (the fund is always public:
+    the verifier values it), or nothing."""
+    if document is None or shape.solvency is None:
+        return None
+    if shape.solvency["reserves"] == "public":
+        return document
+    fund = [h for h in document["holdings"] if h.get("purpose", "reserves") == "insurance"]
+    return {**document, "holdings": fund} if fund else None
+
+
+def _batch_entry(layout: BookLayout, b: int, context: int, proof: dict) -> BatchEntry:
+    bits = batch_outcome_bits(layout, b)
+    return BatchEntry(index=b, root=str(layout.tree.root(b)), commitment=str(layout.tree.commitment(b, context)),
+                      all_collateralized=bool(bits[0]) if bits else None,
+                      all_margined=bool(bits[1]) if len(bits) > 1 else None, proof=ProofJson(**proof))
 
 
 def prove_book(book: AccountBook, sk: ShapeKeys, inst: Institution, opts: ProveOptions, out: Path,
@@ -149,7 +188,7 @@ def prove_book(book: AccountBook, sk: ShapeKeys, inst: Institution, opts: ProveO
 
     def expected(b: int) -> list[int]:
         prefix = [context] if opts.risk is None else [context, opts.risk.params_hash]
-        return [*prefix, layout.tree.root(b), layout.tree.commitment(b, context)]
+        return [*prefix, layout.tree.root(b), layout.tree.commitment(b, context), *batch_outcome_bits(layout, b)]
 
     def verifies(vk_json: dict) -> Callable[[dict, list[int]], bool]:
         return lambda proof, public: backend.verify_native(vk_json, public, proof)
@@ -176,8 +215,7 @@ def prove_book(book: AccountBook, sk: ShapeKeys, inst: Institution, opts: ProveO
         if progress:
             progress("batch", len(proofs), n)
         faults.after_batches(len(proofs) - (n - len(todo)))
-    entries = [BatchEntry(index=b, root=str(layout.tree.root(b)), commitment=str(layout.tree.commitment(b, context)),
-                          proof=ProofJson(**proofs[b])) for b in range(n)]
+    entries = [_batch_entry(layout, b, context, proofs[b]) for b in range(n)]
 
     if progress:
         progress("top", 0, 1)
@@ -206,12 +244,15 @@ def prove_book(book: AccountBook, sk: ShapeKeys, inst: Institution, opts: ProveO
                      batches_digest=str(digest), proof=ProofJson(**top_proof)),
         totals=_totals(book, layout, tt) if opts.reveal_totals else None,
         risk=RiskSection(params=opts.risk.params.source.model_dump(mode="json"),
-                         insurance_fund=opts.insurance_fund, prices=opts.price_snapshot) if opts.risk else None,
+                         prices=opts.price_snapshot) if opts.risk else None,
         solvency=prove_solvency(book, sk, inst, opts, context, tt, backend)
         if sk.shape.solvency else None,
-        reserves=opts.reserves_document if sk.shape.solvency and sk.shape.solvency["reserves"] == "public" else None,
+        reserves=published_reserves(opts.reserves_document, sk.shape),
     )
     att = hashing.sign(att, inst.signing_key)
+    problems = outcomes.problems(att)
+    if problems and opts.refuse_invalid:
+        raise WouldBeInvalid(problems)
     if progress:
         progress("write", 0, 1)
     write_bundle(out, att, book, layout, tt)

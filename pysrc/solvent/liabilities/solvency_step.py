@@ -29,7 +29,6 @@ def reserves_blind(secret: bytes, epoch: int) -> int:
 def prove_solvency(book: AccountBook, sk: ShapeKeys, inst: Institution, opts: ProveOptions,
                    context: int, tt: top_tree.TopTree, backend: Groth16) -> SolvencySection:
     """Reserves against the totals the top proof committed, opened privately."""
-    from ..book.amounts import parse_amount
     from ..verifier import solvency as sspec
 
     mode, kind = sk.shape.solvency["mode"], sk.shape.solvency["reserves"]
@@ -44,9 +43,14 @@ def prove_solvency(book: AccountBook, sk: ShapeKeys, inst: Institution, opts: Pr
         blind = reserves_blind(inst.secret, opts.epoch)
         commitment = sspec.reserves_commitment(res, blind, context)
         inputs.update(reserves_commitment=commitment, reserves_blind=blind)
+    fund = None
     if sk.shape.extra_lanes:
-        fund = opts.insurance_fund or "0"
-        inputs["insurance_fund"] = parse_amount(fund, 4 + opts.risk.params.value_decimals, 200)
+        held = opts.insurance or {}
+        fund = sspec.insurance_value([held.get(s, 0) for s in symbols], opts.risk.params.prices)
+        if fund >= 1 << sspec.SHORTFALL_BITS:
+            raise ProvingError(f"the insurance fund's value ({fund} ×10^4 value units) is not below "
+                               f"2^{sspec.SHORTFALL_BITS}")
+        inputs["insurance_fund"] = fund
     c = sk.circuits["solvency"]
     witness = backend.witness(c, inputs)
     res_proof = backend.prove(sk.keys["solvency"], c, witness, seed=proof_seed(inst.secret, c, witness))
@@ -57,6 +61,7 @@ def prove_solvency(book: AccountBook, sk: ShapeKeys, inst: Institution, opts: Pr
         reserves={a.symbol: format_amount(r, a.decimals) for a, r in zip(book.assets, res)} if kind == "public" else None,
         reserves_commitment=str(commitment) if commitment is not None else None,
         coverage=dict(zip(symbols, out["coverage"])),
+        insurance_fund=None if fund is None else format_amount(fund, 4 + opts.risk.params.value_decimals),
         insurance_covered=None if covered is None else bool(covered),
         proof=ProofJson(**res_proof.proof))
 

@@ -57,6 +57,7 @@ def _verdict(v: ReportView) -> str:
     short = [a.symbol for a in v.assets if a.covered is False]
     if short:
         lines.append(f"Published figures: reserves below net liabilities in {', '.join(short)}.")
+    lines += [f"The proofs state: {p}." for p in v.problems]
     if any(c.insecure for c in v.circuits):
         lines.append("Keys from an INSECURE development setup: the proofs are not evidence (see below).")
     body = "".join(f"<p>{_e(x)}</p>" for x in lines)
@@ -151,8 +152,11 @@ def _asset_row(a: AssetView, v: ReportView) -> str:
     if a.reserves is not None:
         figures.append(f"reserves <b class=\"mono\">{_amount(a.reserves, a.decimals)}</b>")
     if a.net_liabilities is not None:
+        nets = (f"debt that nets {_amount(a.netted_debt, a.decimals)} of {_amount(a.debt or 0, a.decimals)} owed"
+                if a.netted_debt is not None else
+                f"no debt nets without the collateral statement; {_amount(a.debt or 0, a.decimals)} owed")
         figures.append(f"net liabilities <b class=\"mono\">{_amount(a.net_liabilities, a.decimals)}</b> "
-                       f"<small>(equity {_amount(a.equity or 0, a.decimals)} − debt {_amount(a.debt or 0, a.decimals)})</small>")
+                       f"<small>(equity {_amount(a.equity or 0, a.decimals)} − {nets})</small>")
     else:
         figures.append("net liabilities <b>hidden</b> (committed, not revealed)")
     if a.covered is not None:
@@ -180,12 +184,26 @@ def _assets(v: ReportView) -> str:
     if v.reserves is not None and any(v.reserves.unproven.values()):
         notes.append("Reserves count only addresses whose ownership proof and balance evidence are valid; "
                      "unproven balances are excluded.")
+    if v.reserves is not None and any(h.purpose == "insurance" for h in v.reserves.holdings):
+        notes.append("Holdings of the insurance fund are not counted as reserves: they cover accounts that fall "
+                     "short (see Accounts), never customer balances.")
     legend = ('<p class="legend"><span style="background:var(--res)"></span>reserves'
               '<span style="background:var(--liab)"></span>net liabilities'
               '<span style="background:var(--bad)"></span>reserves short of liabilities</p>'
               if any(a.covered is not None for a in v.assets) else "")
     return (f'<section id="assets"><h2>Reserves and liabilities per asset</h2>{legend}{rows}'
             + "".join(f'<p class="note">{n}</p>' for n in notes) + "</section>")
+
+
+def _accounts_section(v: ReportView) -> str:
+    """What the batch and solvency proofs output about accounts — never more."""
+    if v.accounts is None:
+        return ""
+    return (f'<section id="accounts"><h2>Accounts</h2><p class="accounts" data-ok="{str(v.accounts_ok).lower()}">'
+            f"{_ok(bool(v.accounts_ok))} {_e(v.accounts[0].upper() + v.accounts[1:])}.</p>"
+            '<p class="note">Every account is proven whether or not it is covered; each batch proof outputs '
+            "whether all of its accounts are collateralized (and margined), and the solvency proof whether "
+            "the insurance fund covers the shortfall.</p></section>")
 
 
 def _solvency(v: ReportView) -> str:
@@ -210,7 +228,9 @@ def _reserves(r: ReservesView | None, statement: str | None = None) -> str:
                              "each address to this institution, epoch and snapshot; the balances are the file's")
     rows = _rows(
         f'<tr class="holding" data-ok="{str(h.ok).lower()}"><td class="num">{h.index}</td><td>{_e(h.chain)}</td>'
-        f"<td><code>{_e(h.address)}</code></td><td>{_e(h.asset)}</td><td class=\"num mono\">{_e(h.balance)}</td>"
+        f"<td><code>{_e(h.address)}</code></td><td>{_e(h.asset)}"
+        + ("<br><small>insurance fund</small>" if h.purpose == "insurance" else "")
+        + f"</td><td class=\"num mono\">{_e(h.balance)}</td>"
         f"<td>{_e(h.as_of)}<br><small>{_e(h.source)}</small></td><td>{_ok(h.ok, '✓ proven', '✗ not proven')}"
         f"<br><small>{_e(h.detail)}</small></td>"
         f'<td class="evidence" data-kind="{_e(h.evidence_kind)}" data-ok="{str(h.evidence_ok).lower()}">'
@@ -228,7 +248,7 @@ def render(v: ReportView) -> str:
     body = "".join([
         f"<header><h1>Auditor's report</h1><p class=\"sub\">{_e(v.institution)} · epoch {_e(v.epoch)} · "
         f"snapshot {_e(v.snapshot_time)}</p></header>",
-        _verdict(v), _insecure_alert(v), _statement(v), _checks(v), _assets(v), _solvency(v),
+        _verdict(v), _insecure_alert(v), _statement(v), _checks(v), _accounts_section(v), _assets(v), _solvency(v),
         _reserves(v.reserves, v.reserves_statement),
         f"<footer>Generated {_e(v.generated_at)} by {_e(v.generator)}. Every figure above is read from the "
         "attestation or the reserves source named; this page loads nothing from elsewhere.</footer>",

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..attestation import hashing
+from ..attestation import hashing, outcomes
 from ..attestation.models import Attestation
 from ..attestation.verify import Check, Report
 from ..book.amounts import AmountError, parse_amount
@@ -27,9 +27,14 @@ STATEMENT_MEANING = {
     "liabilities": "Every customer account is a leaf of one committed book (root below); every balance is "
                    "range-checked, no account appears twice, and the per-asset totals of equity and debt are "
                    "committed (or revealed).",
-    "collateral": "Every account's collateral, valued at the published prices after haircuts, covers its debt.",
-    "margin": "Every account's net equity covers its maintenance margin under the published risk parameters.",
-    "solvency": "For every asset, reserves are at least the net liabilities (equity minus debt) of the committed book.",
+    "collateral": "Each account's collateral, valued at the published prices after haircuts, is compared with its "
+                  "debt in the proofs; whether every account is covered is what the proofs output (see Accounts). "
+                  "Only debt that the account's collateral covers reduces net liabilities.",
+    "margin": "Each account's net equity is compared with its maintenance margin under the published risk "
+              "parameters; whether every account is margined is what the proofs output (see Accounts).",
+    "solvency": "For every asset, reserves are compared with the net liabilities of the committed book: equity "
+                "minus only the debt that collateral covers. The insurance fund (reserve holdings of its own, never "
+                "counted as backing) is compared with the shortfall of accounts that fall short.",
 }
 
 
@@ -62,6 +67,8 @@ class HoldingView:
     evidence_kind: str = "self_reported"
     evidence_ok: bool = True
     evidence_detail: str = ""
+    purpose: str = "reserves"
+    """``reserves`` (backing customer balances) or ``insurance`` (the insurance fund)."""
 
     @property
     def evidence_label(self) -> str:
@@ -76,7 +83,8 @@ class ReservesView:
     """Whether the institution's attestation signature covers these figures."""
     holdings: list[HoldingView]
     proven: dict[str, int]
-    """Per asset, units at addresses whose ownership proof is valid."""
+    """Per asset, units backing customer balances at addresses whose ownership proof is
+    valid (the insurance fund's holdings are not backing and are not counted here)."""
     unproven: dict[str, int]
 
     @property
@@ -94,10 +102,15 @@ class AssetView:
     equity: int | None
     """Revealed totals in units, None while the totals stay committed."""
     debt: int | None
+    netted_debt: int | None = None
+    """The part of ``debt`` that nets (collateral covers it); None (no debt nets) without
+    the collateral statement."""
 
     @property
     def net_liabilities(self) -> int | None:
-        return None if self.equity is None or self.debt is None else self.equity - self.debt
+        if self.equity is None:
+            return None
+        return self.equity - (self.netted_debt or 0)
 
     @property
     def covered(self) -> bool | None:
@@ -131,6 +144,13 @@ class ReportView:
     """Where the risk parameters' prices come from, said plainly (None: no risk statements)."""
     reserves_statement: str | None = None
     """With committed reserves: who vouches for the commitment, or that nobody does."""
+    accounts: str | None = None
+    """What the proofs say about the accounts (``attestation.outcomes.accounts_summary``),
+    None without the collateral statement."""
+    accounts_ok: bool | None = None
+    """No account falls short, or the insurance fund is proven to cover them."""
+    problems: list[str] = field(default_factory=list)
+    """What the proofs' own outputs say against the attestation."""
     generated_at: str = field(default_factory=lambda: datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
     generator: str = f"solvent {__version__}"
 
@@ -157,7 +177,7 @@ def _holding_views(reserves: Reserves, att: Attestation,
                                        h.as_of.time or "") if x)
         views.append(HoldingView(a.ownership.index, h.chain, h.address, h.asset, h.balance, as_of, h.source,
                                  a.ownership.ok, a.ownership.detail, a.evidence.kind, a.evidence.ok,
-                                 a.evidence.detail))
+                                 a.evidence.detail, h.purpose))
     return views, proven, {s: everything[s] - proven[s] for s in everything}
 
 
@@ -213,16 +233,19 @@ def solvency_from_attestation(att: Attestation) -> dict[str, Any] | None:
     return section.model_dump(mode="json") if hasattr(section, "model_dump") else dict(section)
 
 
-def _revealed(att: Attestation) -> dict[str, tuple[int, int]] | None:
-    """Per-asset (equity, debt) units when the totals are revealed and parse; the
-    verifier's 'revealed totals' check says whether they open the commitment."""
+def _revealed(att: Attestation) -> dict[str, tuple[int, int, int | None]] | None:
+    """Per-asset (equity, debt, netted debt) units when the totals are revealed and parse;
+    the verifier's 'revealed totals' check says whether they open the commitment."""
     if att.totals is None:
         return None
     out = {}
+    t = att.totals
     for a in att.statement.assets:
         try:
-            out[a.symbol] = (parse_amount(att.totals.equity.get(a.symbol, ""), a.decimals, 256),
-                             parse_amount(att.totals.debt.get(a.symbol, ""), a.decimals, 256))
+            out[a.symbol] = (parse_amount(t.equity.get(a.symbol, ""), a.decimals, 256),
+                             parse_amount(t.debt.get(a.symbol, ""), a.decimals, 256),
+                             parse_amount(t.netted_debt.get(a.symbol, ""), a.decimals, 256)
+                             if t.netted_debt is not None else None)
         except AmountError:
             return None
     return out
@@ -233,8 +256,8 @@ def build_view(att: Attestation, report: Report, reserves: ReservesView | None, 
     revealed = _revealed(att)
     assets = [AssetView(a.symbol, a.decimals,
                         reserves.proven.get(a.symbol, 0) if reserves is not None else None,
-                        revealed[a.symbol][0] if revealed else None,
-                        revealed[a.symbol][1] if revealed else None) for a in st.assets]
+                        *(revealed[a.symbol] if revealed else (None, None, None))) for a in st.assets]
+    collateral = "collateral" in st.statements
     return ReportView(
         institution=st.institution, signer=st.signer, epoch=st.epoch, snapshot_time=st.snapshot_time,
         statements=list(st.statements), assets=assets,
@@ -245,4 +268,7 @@ def build_view(att: Attestation, report: Report, reserves: ReservesView | None, 
         attestation_valid=report.valid, verifier="native (arkworks)" if fast else "independent pure-Python (py_ecc)",
         reserves=reserves, solvency=solvency_from_attestation(att), totals_revealed=revealed is not None,
         prices=price_source(att, report), reserves_statement=reserves_statement_of(att),
+        accounts=outcomes.accounts_summary(att) if collateral else None,
+        accounts_ok=outcomes.book_outcome(att).acceptable if collateral else None,
+        problems=outcomes.problems(att),
     )

@@ -107,6 +107,9 @@ class Holding(_Strict):
     ownership: Ownership
     evidence: Evidence
     """What backs the balance: ``self_reported``, ``eth_state_proof`` or ``custodian_statement``."""
+    purpose: Literal["reserves", "insurance"] = "reserves"
+    """``reserves`` back customer balances; ``insurance`` forms the insurance fund that covers
+    accounts falling short. A (chain, address, asset) is counted once, so never both."""
 
     @field_validator("balance", mode="before")
     @classmethod

@@ -19,12 +19,14 @@ class AssetLike(Protocol):
 
 
 def reserves_per_asset(reserves: Reserves, assets: Sequence[AssetLike], proven: Sequence[OwnershipResult] | None = None,
-                       max_bits: int = DEFAULT_MAX_BITS) -> dict[str, int]:
-    """Sum of holdings per asset symbol, every asset of ``assets`` present (0 if none held).
+                       max_bits: int = DEFAULT_MAX_BITS, purpose: str = "reserves") -> dict[str, int]:
+    """Sum of holdings of one ``purpose`` per asset symbol, every asset of ``assets``
+    present (0 if none held): ``"reserves"`` (backing customer balances, the default) or
+    ``"insurance"`` (the insurance fund). Each holding counts for exactly one of them.
 
     A holding in an asset the attestation does not list, or with more decimals than the
-    asset has, is a ReservesError naming it. With ``proven`` (``verify_ownership``'s
-    results) only holdings whose ownership proof is valid are counted.
+    asset has, is a ReservesError naming it (whatever its purpose). With ``proven``
+    (``verify_ownership``'s results) only holdings whose ownership proof is valid are counted.
     """
     decimals = {a.symbol: a.decimals for a in assets}
     totals = dict.fromkeys(decimals, 0)
@@ -37,6 +39,6 @@ def reserves_per_asset(reserves: Reserves, assets: Sequence[AssetLike], proven: 
             units = parse_amount(h.balance, decimals[h.asset], max_bits)
         except AmountError as e:
             raise ReservesError(reserves.source, str(e), i, "balance", h.label) from None
-        if counted is None or i in counted:
+        if (counted is None or i in counted) and h.purpose == purpose:
             totals[h.asset] += units
     return totals

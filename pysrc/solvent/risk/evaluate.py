@@ -21,6 +21,8 @@ class RiskSetup:
     asset_regions: list[list[spec.Region]]
     vector: list[int]
     params_hash: int
+    range_bits: int
+    """The balance width of the book (the regions' unbounded end depends on it)."""
 
     @property
     def margin(self) -> bool:
@@ -31,14 +33,20 @@ class RiskSetup:
                 "scenarios": self.params.scenarios}
 
 
-def prepare(params: RiskParams, n_regions: int | None = None) -> RiskSetup:
-    """``n_regions`` (the circuit's regions per asset) defaults to what the tiers need."""
+def prepare(params: RiskParams, n_regions: int | None = None, range_bits: int = 64) -> RiskSetup:
+    """``n_regions`` (the circuit's regions per asset) defaults to what the tiers need;
+    ``range_bits`` is the book's balance width (the shape's)."""
     needed = max(len(t.ratios) + (t.bounds[-1] is not None) for t in params.tiers)
     n = n_regions or needed
-    regs = [spec.regions(t.bounds, t.ratios, n) for t in params.tiers]
+    regs = [spec.regions(t.bounds, t.ratios, n, range_bits) for t in params.tiers]
     vector = spec.params_vector(params.prices, regs, params.mark_prices, params.maintenance_bps,
                                 params.risk_arrays, R)
-    return RiskSetup(params, n, regs, vector, spec.params_hash(vector))
+    return RiskSetup(params, n, regs, vector, spec.params_hash(vector), range_bits)
+
+
+def at_width(setup: RiskSetup, range_bits: int) -> RiskSetup:
+    """The same parameters for a book of another balance width."""
+    return setup if setup.range_bits == range_bits else prepare(setup.params, setup.n_regions, range_bits)
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 from ..book import Asset, InputError
+from ..verifier.risk import PRICE_BITS, RISK_BITS  # the circuits' bounds
 
 Dec = Annotated[str, StringConstraints(pattern=r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?$")]
-PRICE_BITS = 48
-"""A price in value units per smallest unit is below 2^48: per-asset values stay below 2^112."""
-RISK_BITS = 48
-"""|loss per unit| in a risk array, and an instrument's mark price, are below 2^48 value units."""
 BPS = 10_000
 
 

@@ -19,8 +19,9 @@ from .poseidon import encode_bytes, hash_many
 
 TAG_BITS = 240
 """Tags are below 2^240 so that sorted order can be proven with 240-bit range checks."""
-MAX_LEAVES_LOG2 = 32
-"""A book has at most 2^32 leaves, so a per-asset sum of b-bit values is below 2^(b+32)."""
+MAX_LEAVES_LOG2 = 30
+"""A book has at most 2^30 leaves, so a per-asset sum of b-bit values is below 2^(b+30):
+for 96-bit balances a sum takes 126 bits and two still pack into one field element."""
 MAX_BATCH_LOG2 = 12
 """2^240·(1 + batch size) < r: the in-batch ordering argument needs batch ≤ 2^12."""
 PACK_BITS = 252
@@ -76,10 +77,19 @@ def leaf_hash(tag: int, equity: Sequence[int], debt: Sequence[int], positions: i
 
 
 def sums_lanes(equity_sums: Sequence[int], debt_sums: Sequence[int], range_bits: int,
-               extras: Sequence[int] = ()) -> list[int]:
-    """Per-asset sums (equity then debt) packed in lanes of ``range_bits + 32`` bits, then
+               extras: Sequence[int] = (), netted_sums: Sequence[int] | None = None) -> list[int]:
+    """Per-asset sums (equity, debt, and with the collateral statement the debt that
+    nets, ``verifier.risk.netted_debt``) packed in lanes of ``range_bits + 30`` bits, then
     the collateral/margin outcome sums (``verifier.risk.outcome``), one element each."""
-    return [*pack([*equity_sums, *debt_sums], sum_width(range_bits)), *extras]
+    values = [*equity_sums, *debt_sums, *(netted_sums if netted_sums is not None else ())]
+    return [*pack(values, sum_width(range_bits)), *extras]
+
+
+def lane_count(n_assets: int, range_bits: int, netted: bool, extra_lanes: int) -> int:
+    """Field elements of a node's sums: ``2A`` (or ``3A`` with netted debt) packed values,
+    then the outcome lanes."""
+    per = PACK_BITS // sum_width(range_bits)
+    return -(-(3 if netted else 2) * n_assets // per) + extra_lanes
 
 
 def sum_commitment(lanes: Sequence[int], blind: int) -> int:

@@ -12,13 +12,43 @@ from .poseidon import hash_many
 
 SCALE = 10_000
 """Basis points: a tiered value times 10^4 is an exact integer."""
-VALUE_BITS = 112
-"""An account's value in one asset (balance < 2^64 × price < 2^48) is below 2^112."""
-INF = 1 << (VALUE_BITS + 1)
-"""Upper end of an unbounded band; also the bounds of an unused (unreachable) region."""
-REGION_BITS = VALUE_BITS + 2
+BALANCE_BITS = 96
+"""The widest balance the collateral and margin circuits take: 2^96 smallest units
+(7.9·10^10 whole units of an 18-decimal asset such as ETH)."""
+PRICE_BITS = 64
+"""A price is below 2^64 value units per smallest unit of its asset. Pricing an 18-decimal
+asset to the cent per wei needs ``value_decimals = 20`` (ETH at 3,000.25 is 300,025 value
+units per wei); at that scale 2^64 still admits 1.8·10^7 quote units per whole 8-decimal
+asset (BTC), where 48 bits stopped at 281. Parameter files outside the bound are refused
+(``risk/params.py``)."""
+VALUE_BITS = BALANCE_BITS + PRICE_BITS
+"""An account's value in one asset (balance < 2^96 × price < 2^64) is below 2^160; a book
+of ``b``-bit balances stays below ``2^value_bits(b)``."""
+
+
+def value_bits(range_bits: int) -> int:
+    """Per-asset values ``equity·price`` of a book of ``range_bits``-bit balances are below
+    ``2^value_bits``: the circuits' comparisons are only as wide as the book needs."""
+    if not 1 <= range_bits <= BALANCE_BITS:
+        raise ValueError(f"collateral and margin take balances of at most {BALANCE_BITS} bits, not {range_bits}")
+    return range_bits + PRICE_BITS
+
+
+def infinity(range_bits: int) -> int:
+    """``2^(value_bits + 1)``: the upper end of an unbounded band, and the bounds of an
+    unused (unreachable) region — above every value a book of this width can hold."""
+    return 1 << (value_bits(range_bits) + 1)
+
+
+def region_bits(range_bits: int) -> int:
+    """Width of the region checks ``cv − lo`` and ``hi − cv`` (``lo, hi ≤ infinity``)."""
+    return value_bits(range_bits) + 2
+
 QUANTITY_BITS = 48
-RISK_BITS = 48
+"""Signed positions: ``|q| < 2^47`` smallest contract units."""
+RISK_BITS = 64
+"""``|loss per smallest contract unit|`` in a risk array and a mark price are below 2^64
+value units (the same headroom as prices)."""
 PARAMS = "solvent.params.v1"
 POSITIONS = "solvent.positions.v1"
 
@@ -27,23 +57,27 @@ Region = tuple[int, int, int, int]
 ``intercept + ratio·cv``."""
 
 
-def regions(bounds: Sequence[int | None], ratios: Sequence[int], n_regions: int) -> list[Region]:
-    """One asset's tiers as the circuit's regions: the bands, then the flat region above
-    the last bounded band (value capped), then unreachable padding up to ``n_regions``."""
+def regions(bounds: Sequence[int | None], ratios: Sequence[int], n_regions: int, range_bits: int) -> list[Region]:
+    """One asset's tiers as the circuit's regions for a book of ``range_bits``-bit balances:
+    the bands, then the flat region above the last bounded band (value capped), then
+    unreachable padding up to ``n_regions``. Band bounds at or above ``infinity`` (no value
+    of such a book reaches them) are cut there: the tiered value of every reachable value
+    is unchanged, and every bound fits the circuit's region checks."""
+    inf = infinity(range_bits)
     out: list[Region] = []
     lo, value = 0, 0
     for hi, r in zip(bounds, ratios):
-        top = INF if hi is None else hi
+        top = inf if hi is None else min(hi, inf)
         out.append((lo, top, r, value - r * lo))
-        if hi is None:
+        if top == inf:
             break
-        value += (hi - lo) * r
-        lo = hi
+        value += (top - lo) * r
+        lo = top
     else:
-        out.append((lo, INF, 0, value))  # above the last band: capped
+        out.append((lo, inf, 0, value))  # above the last band: capped
     if len(out) > n_regions:
         raise ValueError(f"{len(out)} tier regions, the circuit takes {n_regions}")
-    out += [(INF, INF, 0, 0)] * (n_regions - len(out))
+    out += [(inf, inf, 0, 0)] * (n_regions - len(out))
     return out
 
 
@@ -101,6 +135,13 @@ def requirement_scaled(quantities: Sequence[int], marks: Sequence[int], rates: S
     scan = max(sum(q * arr[s] for q, arr in zip(quantities, risk_arrays)) for s in range(scenarios))
     floor = sum(abs(q) * m * rate for q, m, rate in zip(quantities, marks, rates))
     return max(SCALE * scan, floor, 0)
+
+
+def netted_debt(debt: Sequence[int], outcome_: Sequence[int]) -> list[int]:
+    """The debt of one account that reduces net liabilities: all of it when its
+    collateral covers it (``C ≥ D``), none of it otherwise (circuits/solvency.md)."""
+    covered = 1 - outcome_[0]
+    return [covered * d for d in debt]
 
 
 def outcome(collateral: int, debt: int, requirement: int | None) -> tuple[int, int, int, int]:
