@@ -8,7 +8,8 @@ use crate::ceremony::transcript::{hex, State};
 use crate::ceremony::{ops, verify, Circuit};
 use crate::field::fr_to_le;
 use crate::groth16::{keys, snarkjs};
-use crate::interop::reduction::{self, Reduction};
+use crate::groth16::prove::{prove_profiled, Mode};
+use crate::groth16::qap::Reduction;
 use crate::interop::{circom, zkey};
 use crate::r1cs::first_unsatisfied;
 use num_bigint::BigUint;
@@ -17,8 +18,10 @@ use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use rand::rngs::OsRng;
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Instant;
 
 create_exception!(_native, InteropError, PyValueError, "A ptau, r1cs, wtns or zkey file is malformed or does not fit.");
 create_exception!(_native, CeremonyError, PyValueError, "A ceremony transcript or state does not verify.");
@@ -292,7 +295,8 @@ fn read_wtns(py: Python<'_>, path: PathBuf) -> PyResult<Vec<BigUint>> {
 /// Prove a circom circuit from a `.wtns` with a solvent key file (from a ceremony, a
 /// ptau or an imported zkey; the key's header names its QAP reduction). The witness is
 /// checked against every constraint first unless `check=False`. Returns
-/// `(proof.json text, public values)`.
+/// `(proof.json text, public values, {phase: seconds})`: reading the key and the witness,
+/// the check, then the prover's phases (groth16/prove.rs).
 #[pyfunction]
 #[pyo3(signature = (key, circuit, wtns, check = true, threads = None))]
 fn circom_prove(
@@ -302,10 +306,12 @@ fn circom_prove(
     wtns: PathBuf,
     check: bool,
     threads: Option<usize>,
-) -> PyResult<(String, Vec<BigUint>)> {
+) -> PyResult<(String, Vec<BigUint>, BTreeMap<String, f64>)> {
     let c = circuit.inner.clone();
-    let (proof, public) = run(py, threads, move || -> Result<(String, Vec<BigUint>), PyErr> {
+    let (proof, public, profile) = run(py, threads, move || -> Result<_, PyErr> {
+        let t = Instant::now();
         let (header, pk) = keys::read(&key).map_err(InteropError::new_err)?;
+        let read_key_s = t.elapsed().as_secs_f64();
         if header["circuit_hash"] != json!(c.hash) {
             return Err(InteropError::new_err(format!(
                 "{}: the key is for circuit {} ({}), not {} ({})",
@@ -317,7 +323,9 @@ fn circom_prove(
             )));
         }
         let red = Reduction::parse(header["reduction"].as_str().unwrap_or("libsnark")).map_err(InteropError::new_err)?;
+        let t = Instant::now();
         let z = circom::read_wtns(&wtns).map_err(InteropError::new_err)?;
+        let read_wtns_s = t.elapsed().as_secs_f64();
         if z.len() != c.r1cs.num_columns {
             return Err(InteropError::new_err(format!(
                 "{}: {} witness values, the circuit has {} wires",
@@ -326,16 +334,20 @@ fn circom_prove(
                 c.r1cs.num_columns
             )));
         }
+        let t = Instant::now();
         if check {
             if let Some(row) = first_unsatisfied(&c.r1cs, &z) {
                 return Err(InteropError::new_err(format!("{}: the witness does not satisfy constraint {row}", wtns.display())));
             }
         }
-        let proof = reduction::prove(red, &pk, &c.r1cs, &z, &mut OsRng).map_err(PyRuntimeError::new_err)?;
+        let check_s = t.elapsed().as_secs_f64();
+        let (proof, prof) = prove_profiled(&pk, None, red, Mode::Fast, &c.r1cs, &z, &mut OsRng).map_err(PyRuntimeError::new_err)?;
         let public = z[1..=c.r1cs.num_public].iter().map(to_big).collect();
-        Ok((snarkjs::proof_to_json(&proof).to_string(), public))
+        let extra = [("read_key", read_key_s), ("read_wtns", read_wtns_s), ("check", check_s)];
+        let profile: BTreeMap<String, f64> = crate::python::profile_pairs(&prof, &extra).into_iter().collect();
+        Ok((snarkjs::proof_to_json(&proof).to_string(), public, profile))
     })??;
-    Ok((proof, public))
+    Ok((proof, public, profile))
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
