@@ -4,7 +4,7 @@
 
 use crate::field::fr_to_le;
 use crate::groth16::prove::{prove_profiled, Mode as ProveMode, Prepared, Profile};
-use crate::groth16::qap::Reduction;
+use crate::groth16::qap::{QapError, Reduction};
 use crate::groth16::{self, keys, snarkjs, Proof, ProvingKey, VerifyingKey};
 use crate::ir::Ir;
 use crate::r1cs::{first_unsatisfied, lower, R1cs};
@@ -193,6 +193,24 @@ impl PyWitness {
     fn __len__(&self) -> usize {
         self.z.len()
     }
+    /// How many entries of the assignment are `(0, 1, other values below 2^64, full-size)`:
+    /// what the MSMs over A, B and L pay for (benches print it).
+    fn value_classes(&self) -> (usize, usize, usize, usize) {
+        use ark_ff::{One, Zero};
+        let mut out = (0, 0, 0, 0);
+        for v in &self.z {
+            if v.is_zero() {
+                out.0 += 1;
+            } else if v.is_one() {
+                out.1 += 1;
+            } else if crate::field::fr_num_bits(v) <= 64 {
+                out.2 += 1;
+            } else {
+                out.3 += 1;
+            }
+        }
+        out
+    }
     /// SHA-256 of the full assignment (32-byte LE values): what deterministic proof
     /// randomness is derived from, so two different witnesses never share it.
     fn digest<'py>(&self, py: Python<'py>) -> Bound<'py, pyo3::types::PyBytes> {
@@ -236,10 +254,14 @@ pub struct PyProof {
     profile: Option<Vec<(String, f64)>>,
 }
 
-/// A profile as `(phase, seconds)` pairs, plus the FFT count and domain size.
-pub(crate) fn profile_pairs(p: &Profile, extra: &[(&str, f64)]) -> Vec<(String, f64)> {
-    let mut out: Vec<(String, f64)> = extra.iter().map(|(k, v)| (k.to_string(), *v)).collect();
-    out.extend(p.phases.iter().map(|(k, v)| (k.to_string(), *v)));
+/// A profile as `(phase, wall seconds)` and `(cpu_<phase>, CPU seconds)` pairs, plus the
+/// FFT count and domain size.
+pub(crate) fn profile_pairs(p: &Profile, extra: &[(&str, (f64, f64))]) -> Vec<(String, f64)> {
+    let mut out: Vec<(String, f64)> = Vec::new();
+    for (k, wall, cpu) in extra.iter().map(|(k, (w, c))| (*k, *w, *c)).chain(p.phases.iter().copied()) {
+        out.push((k.to_string(), wall));
+        out.push((format!("cpu_{k}"), cpu));
+    }
     out.push(("ffts".into(), p.ffts as f64));
     out.push(("domain_size".into(), p.domain_size as f64));
     out
@@ -399,30 +421,36 @@ fn prove(
     if !Arc::ptr_eq(&witness.circuit, &circuit.inner) && witness.circuit.ir.hash != circuit.inner.ir.hash {
         return Err(PyValueError::new_err("the witness belongs to another circuit"));
     }
-    let t = Instant::now();
-    if check {
-        circuit.check(py, witness)?;
-    }
-    let check_s = t.elapsed().as_secs_f64();
     let mode = if reference { ProveMode::Arkworks } else { ProveMode::Fast };
     let c = circuit.inner.clone();
     let z = &witness.z;
     let (proof, prof, prepare_s) = py
         .detach(move || {
             with_threads(threads, || {
-                let t = Instant::now();
+                let t = groth16::clock::Clock::now();
                 let prepared = if reference { None } else { Some(pk.prepared()) };
-                let prepare_s = t.elapsed().as_secs_f64();
+                let prepare_s = t.elapsed();
                 let (pkr, prep) = (&pk.pk, prepared.as_deref());
                 let out = match seed {
-                    Some(s) => prove_profiled(pkr, prep, Reduction::Libsnark, mode, &c.r1cs, z, &mut ChaCha20Rng::from_seed(s)),
-                    None => prove_profiled(pkr, prep, Reduction::Libsnark, mode, &c.r1cs, z, &mut OsRng),
+                    Some(s) => prove_profiled(pkr, prep, Reduction::Libsnark, mode, &c.r1cs, z, check, &mut ChaCha20Rng::from_seed(s)),
+                    None => prove_profiled(pkr, prep, Reduction::Libsnark, mode, &c.r1cs, z, check, &mut OsRng),
                 };
                 out.map(|(p, prof)| (p, prof, prepare_s))
             })
         })?
-        .map_err(ProverError::new_err)?;
-    let profile = profile.then(|| profile_pairs(&prof, &[("check", check_s), ("prepare_key", prepare_s)]));
+        .map_err(|e| match e {
+            // the same message as `Circuit.check`
+            QapError::Unsatisfied(row) => {
+                let op = circuit.inner.r1cs.row_op[row] as usize;
+                UnsatisfiedError::new_err(format!(
+                    "constraint {row} (op #{op} {} '{}') is not satisfied",
+                    circuit.inner.ir.ops[op].0.name(),
+                    circuit.inner.ir.label(op)
+                ))
+            }
+            QapError::Failed(m) => ProverError::new_err(m),
+        })?;
+    let profile = profile.then(|| profile_pairs(&prof, &[("prepare_key", prepare_s)]));
     Ok(PyProof { proof, profile })
 }
 
@@ -432,6 +460,17 @@ fn verify(py: Python<'_>, vk: &PyVerifyingKey, public: Vec<BigUint>, proof: &PyP
     let public = to_frs(&public, "public")?;
     let (vk, proof) = (vk.vk.clone(), proof.proof.clone());
     py.detach(move || groth16::verify::verify(&vk, &public, &proof)).map_err(PyValueError::new_err)
+}
+
+/// Bench helper: median seconds of 2^log-term G1 and G2 MSMs, ark-ec vs the prover's.
+#[pyfunction]
+#[pyo3(signature = (log, runs = 3))]
+fn bench_msm(py: Python<'_>, log: u32, runs: usize) -> PyResult<std::collections::BTreeMap<String, f64>> {
+    if !(4..=22).contains(&log) {
+        return Err(PyValueError::new_err("log must be in 4..=22"));
+    }
+    let (a, b, c, d) = py.detach(|| groth16::msm::compare(log, runs));
+    Ok([("g1_ark", a), ("g1_halo2", b), ("g2_ark", c), ("g2_halo2", d)].into_iter().map(|(k, v)| (k.to_string(), v)).collect())
 }
 
 #[pyfunction]
@@ -481,6 +520,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyProof>()?;
     m.add_function(wrap_pyfunction!(prove, m)?)?;
     m.add_function(wrap_pyfunction!(verify, m)?)?;
+    m.add_function(wrap_pyfunction!(bench_msm, m)?)?;
     m.add_function(wrap_pyfunction!(poseidon, m)?)?;
     m.add_function(wrap_pyfunction!(hash_many, m)?)?;
     m.add_function(wrap_pyfunction!(domain, m)?)?;

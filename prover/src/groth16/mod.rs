@@ -3,6 +3,7 @@
 //! (`snarkjs`). The prover's QAP step (`qap`) and MSMs (`msm`) are solvent's own, timed
 //! per phase; the QAP reduction is libsnark's, as arkworks' prover uses it.
 
+pub mod clock;
 pub mod keys;
 pub mod msm;
 pub mod prove;

@@ -16,7 +16,7 @@
 //! the remaining scalars enter the bucket method.
 
 use ark_bn254::{Fq, Fq2, Fr, G1Affine, G1Projective, G2Affine, G2Projective};
-use ark_ec::{AffineRepr, VariableBaseMSM};
+use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
 use ark_ff::{BigInt, One, PrimeField, Zero};
 use halo2curves::bn256 as h2;
 use halo2curves::group::{prime::PrimeCurveAffine, Curve, Group};
@@ -180,10 +180,56 @@ where
     A::Group::msm_bigint(&query[..n], &bigints)
 }
 
+/// Median CPU seconds (core-seconds, all threads) of a G1 and a G2 MSM of `2^log` random
+/// full-size scalars with ark-ec and with `Bases::msm`, alternating in one process:
+/// `(g1 ark, g1 halo2, g2 ark, g2 halo2)`.
+/// (The bases are consecutive multiples of a random point: cheap to make, and as good as
+/// random ones for timing.)
+pub fn compare(log: u32, runs: usize) -> (f64, f64, f64, f64) {
+    use ark_ff::UniformRand;
+    use super::clock::Clock;
+    fn chain<A: AffineRepr<ScalarField = Fr>>(n: usize, rng: &mut impl rand::Rng) -> Vec<A> {
+        let step = A::generator() * Fr::rand(rng);
+        let mut acc = step;
+        let pts: Vec<A::Group> = (0..n)
+            .map(|_| {
+                acc += step;
+                acc
+            })
+            .collect();
+        A::Group::normalize_batch(&pts)
+    }
+    let mut rng = <rand_chacha::ChaCha20Rng as rand::SeedableRng>::seed_from_u64(1);
+    let n = 1usize << log;
+    let scalars: Vec<Fr> = (0..n).map(|_| Fr::rand(&mut rng)).collect();
+    let g1: Vec<G1Affine> = chain(n, &mut rng);
+    let g2: Vec<G2Affine> = chain(n, &mut rng);
+    let (b1, b2) = (Bases::<OnG1>::new(&g1), Bases::<OnG2>::new(&g2));
+    let mut t = [vec![], vec![], vec![], vec![]];
+    for _ in 0..runs.max(1) {
+        let s = Clock::now();
+        let x = ark_msm(&g1, &scalars);
+        t[0].push(s.elapsed().1);
+        let s = Clock::now();
+        assert_eq!(b1.msm(&scalars), x);
+        t[1].push(s.elapsed().1);
+        let s = Clock::now();
+        let y = ark_msm(&g2, &scalars);
+        t[2].push(s.elapsed().1);
+        let s = Clock::now();
+        assert_eq!(b2.msm(&scalars), y);
+        t[3].push(s.elapsed().1);
+    }
+    let med = |v: &mut Vec<f64>| {
+        v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        v[v.len() / 2]
+    };
+    (med(&mut t[0]), med(&mut t[1]), med(&mut t[2]), med(&mut t[3]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ark_ec::CurveGroup;
     use ark_ff::{BigInteger, UniformRand};
     use halo2curves::ff::PrimeField as _;
     use rand::Rng;

@@ -9,7 +9,7 @@
 //! key (`Prepared`), zero scalars skipped and unit scalars added, not multiplied.
 
 use super::msm::{ark_msm, Bases, OnG1, OnG2};
-use super::qap::{self, Reduction};
+use super::qap::{self, QapError, Reduction};
 use super::{Curve, Proof, ProvingKey};
 use crate::r1cs::R1cs;
 use ark_bn254::{Fr, G1Projective, G2Projective};
@@ -17,7 +17,7 @@ use ark_ec::CurveGroup;
 use ark_ff::{UniformRand, Zero};
 use ark_poly::EvaluationDomain;
 use rand::{CryptoRng, RngCore};
-use std::time::Instant;
+use super::clock::Clock;
 
 /// A proving key's MSM bases in the form the prover uses, made once per loaded key.
 pub struct Prepared {
@@ -26,19 +26,19 @@ pub struct Prepared {
     b_g2: Bases<OnG2>,
     l: Bases<OnG1>,
     h: Bases<OnG1>,
-    /// Seconds the conversion took.
-    pub prepare_s: f64,
+    /// `(wall, CPU)` seconds the conversion took.
+    pub prepare: (f64, f64),
 }
 
 impl Prepared {
     pub fn new(pk: &ProvingKey) -> Self {
-        let t = Instant::now();
+        let t = Clock::now();
         let a = Bases::new(pk.a_query.get(1..).unwrap_or_default());
         let b_g1 = Bases::new(pk.b_g1_query.get(1..).unwrap_or_default());
         let b_g2 = Bases::new(pk.b_g2_query.get(1..).unwrap_or_default());
         let l = Bases::new(&pk.l_query);
         let h = Bases::new(&pk.h_query);
-        Prepared { a, b_g1, b_g2, l, h, prepare_s: t.elapsed().as_secs_f64() }
+        Prepared { a, b_g1, b_g2, l, h, prepare: t.elapsed() }
     }
     /// Bytes held by the converted bases (on top of the arkworks key).
     pub fn heap_bytes(&self) -> usize {
@@ -58,18 +58,21 @@ pub enum Mode {
     Arkworks,
 }
 
-/// Seconds per phase of one proof, in order.
+/// `(phase, wall seconds, CPU seconds)` of one proof, in order.
 #[derive(Clone, Debug, Default)]
 pub struct Profile {
-    pub phases: Vec<(&'static str, f64)>,
+    pub phases: Vec<(&'static str, f64, f64)>,
     pub ffts: u32,
     pub domain_size: usize,
 }
 
 impl Profile {
-    fn mark(&mut self, name: &'static str, since: Instant) -> Instant {
-        self.phases.push((name, since.elapsed().as_secs_f64()));
-        Instant::now()
+    fn push(&mut self, name: &'static str, (wall, cpu): (f64, f64)) {
+        self.phases.push((name, wall, cpu));
+    }
+    fn mark(&mut self, name: &'static str, since: Clock) -> Clock {
+        self.push(name, since.elapsed());
+        Clock::now()
     }
 }
 
@@ -90,7 +93,10 @@ fn check_shape(pk: &ProvingKey, r1cs: &R1cs, z: &[Fr], reduction: Reduction, n: 
 }
 
 /// Proves with a key made for `reduction`. `prepared` must be `Prepared::new(pk)` (made
-/// here if `None`); it is ignored in `Mode::Arkworks`.
+/// here if `None`); it is ignored in `Mode::Arkworks`. With `check`, a witness that does
+/// not satisfy the circuit is refused (`QapError::Unsatisfied`, the lowest failing row)
+/// before any FFT or MSM.
+#[allow(clippy::too_many_arguments)]
 pub fn prove_profiled<R: RngCore + CryptoRng>(
     pk: &ProvingKey,
     prepared: Option<&Prepared>,
@@ -98,26 +104,33 @@ pub fn prove_profiled<R: RngCore + CryptoRng>(
     mode: Mode,
     r1cs: &R1cs,
     z: &[Fr],
+    check: bool,
     rng: &mut R,
-) -> Result<(Proof, Profile), String> {
+) -> Result<(Proof, Profile), QapError> {
     let domain = qap::domain(r1cs)?;
     check_shape(pk, r1cs, z, reduction, domain.size())?;
-    let start = Instant::now();
+    let start = Clock::now();
     let mut profile = Profile { domain_size: domain.size(), ..Profile::default() };
     let r = Fr::rand(rng);
     let s = Fr::rand(rng);
-    let mut t = Instant::now();
+    let mut t = Clock::now();
 
     let h = match mode {
         Mode::Fast => {
-            let (h, times) = qap::h_scalars(r1cs, z, reduction)?;
-            profile.phases.push(("qap_evaluate", times.evaluate_s));
-            profile.phases.push(("fft", times.fft_s));
+            let (h, times) = qap::h_scalars(r1cs, z, reduction, check)?;
+            profile.push("qap_evaluate", times.evaluate);
+            profile.push("fft", times.fft);
             profile.ffts = times.ffts;
-            t = Instant::now();
+            t = Clock::now();
             h
         }
         Mode::Arkworks => {
+            if check {
+                if let Some(row) = crate::r1cs::first_unsatisfied(r1cs, z) {
+                    return Err(QapError::Unsatisfied(row));
+                }
+                t = profile.mark("check", t);
+            }
             use ark_groth16::r1cs_to_qap::{LibsnarkReduction, R1CSToQAP};
             use ark_poly::GeneralEvaluationDomain;
             let f = match reduction {
@@ -126,7 +139,7 @@ pub fn prove_profiled<R: RngCore + CryptoRng>(
                     crate::interop::reduction::CircomReduction::witness_map_from_matrices::<Fr, GeneralEvaluationDomain<Fr>>
                 }
             };
-            let h = f(&r1cs.m, r1cs.num_instance(), r1cs.num_constraints(), z).map_err(|e| e.to_string())?;
+            let h = f(&r1cs.m, r1cs.num_instance(), r1cs.num_constraints(), z).map_err(|e| QapError::Failed(e.to_string()))?;
             profile.ffts = if reduction == Reduction::Libsnark { 7 } else { 6 };
             t = profile.mark("qap", t);
             h
@@ -182,7 +195,7 @@ pub fn prove_profiled<R: RngCore + CryptoRng>(
     let g_c = g_a * s + g1_b * r - pk.delta_g1 * (r * s) + l_acc + h_acc;
     let proof = Proof { a: g_a.into_affine(), b: g2_b.into_affine(), c: g_c.into_affine() };
     profile.mark("finish", t);
-    profile.phases.push(("prove_total", start.elapsed().as_secs_f64()));
+    profile.push("prove_total", start.elapsed());
     Ok((proof, profile))
 }
 
@@ -195,7 +208,7 @@ pub fn prove_with<R: RngCore + CryptoRng>(
     z: &[Fr],
     rng: &mut R,
 ) -> Result<Proof, String> {
-    prove_profiled(pk, None, reduction, Mode::Fast, r1cs, z, rng).map(|(p, _)| p)
+    prove_profiled(pk, None, reduction, Mode::Fast, r1cs, z, false, rng).map(|(p, _)| p).map_err(|e| e.to_string())
 }
 
 /// Proves with a key from solvent's setup or ceremony (libsnark reduction).
@@ -240,7 +253,7 @@ pub mod tests {
         let reference = prove_arkworks(&pk, &r1cs, &z, &mut seeded(9)).unwrap();
         assert_eq!(fast, reference);
         assert!(verify(&pk.vk, &z[1..=r1cs.num_public], &fast).unwrap());
-        let (slow, profile) = prove_profiled(&pk, None, Reduction::Libsnark, Mode::Arkworks, &r1cs, &z, &mut seeded(9)).unwrap();
+        let (slow, profile) = prove_profiled(&pk, None, Reduction::Libsnark, Mode::Arkworks, &r1cs, &z, true, &mut seeded(9)).unwrap();
         assert_eq!(slow, reference);
         assert_eq!(profile.ffts, 7);
     }
@@ -302,7 +315,7 @@ pub mod tests {
         let pk = setup_dev(&r1cs, &mut seeded(2)).unwrap();
         let prepared = Prepared::new(&pk);
         assert!(prepared.identities()[0] > 0, "some columns never occur in A");
-        let (fast, profile) = prove_profiled(&pk, Some(&prepared), Reduction::Libsnark, Mode::Fast, &r1cs, &z, &mut seeded(3)).unwrap();
+        let (fast, profile) = prove_profiled(&pk, Some(&prepared), Reduction::Libsnark, Mode::Fast, &r1cs, &z, true, &mut seeded(3)).unwrap();
         let reference = prove_arkworks(&pk, &r1cs, &z, &mut seeded(3)).unwrap();
         assert_eq!(fast, reference);
         assert_eq!(profile.ffts, 6);
@@ -315,7 +328,9 @@ pub mod tests {
         let mut bad = z.clone();
         let last = bad.len() - 1;
         bad[last] += Fr::from(1u8);
-        let p = prove_profiled(&pk, Some(&prepared), Reduction::Libsnark, Mode::Fast, &r1cs, &bad, &mut seeded(4)).unwrap().0;
+        let refused = prove_profiled(&pk, Some(&prepared), Reduction::Libsnark, Mode::Fast, &r1cs, &bad, true, &mut seeded(4));
+        assert_eq!(refused.unwrap_err(), QapError::Unsatisfied(crate::r1cs::first_unsatisfied(&r1cs, &bad).unwrap()));
+        let p = prove_profiled(&pk, Some(&prepared), Reduction::Libsnark, Mode::Fast, &r1cs, &bad, false, &mut seeded(4)).unwrap().0;
         assert!(!verify(&pk.vk, &z[1..=r1cs.num_public], &p).unwrap());
     }
 

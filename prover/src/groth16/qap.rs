@@ -20,7 +20,7 @@ use ark_ff::{FftField, Field, Zero};
 use ark_groth16::r1cs_to_qap::evaluate_constraint;
 use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
 use rayon::prelude::*;
-use std::time::Instant;
+use super::clock::Clock;
 
 /// Which H query a key carries (and so which scalars the prover computes for it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,13 +61,13 @@ pub fn domain(r1cs: &R1cs) -> Result<Radix2EvaluationDomain<Fr>, String> {
         .ok_or_else(|| "circuit too large for the BN254 FFT domain (2^28)".to_string())
 }
 
-/// Seconds spent in the QAP step, by kind.
+/// `(wall, CPU)` seconds spent in the QAP step, by kind.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct QapTimes {
-    /// Evaluating `A·z`, `B·z`, `C·z` row by row.
-    pub evaluate_s: f64,
+    /// Evaluating `A·z`, `B·z`, `C·z` row by row (and the check, if asked for).
+    pub evaluate: (f64, f64),
     /// Every FFT and iFFT (and the pointwise products between them).
-    pub fft_s: f64,
+    pub fft: (f64, f64),
     pub ffts: u32,
 }
 
@@ -98,15 +98,53 @@ fn circom_shift(n: usize) -> Result<Fr, String> {
     Radix2EvaluationDomain::<Fr>::new(2 * n).map(|d| d.group_gen).ok_or_else(|| "domain too large".to_string())
 }
 
-/// The H query's scalars for `reduction`, and how long each part took.
-pub fn h_scalars(r1cs: &R1cs, z: &[Fr], reduction: Reduction) -> Result<(Vec<Fr>, QapTimes), String> {
+/// Why the QAP step stopped.
+#[derive(Debug, PartialEq, Eq)]
+pub enum QapError {
+    /// `check` was asked for and this row (the lowest) has `A·z · B·z ≠ C·z`.
+    Unsatisfied(usize),
+    Failed(String),
+}
+
+impl std::fmt::Display for QapError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            QapError::Unsatisfied(row) => write!(f, "the witness does not satisfy constraint {row}"),
+            QapError::Failed(m) => f.write_str(m),
+        }
+    }
+}
+
+impl From<String> for QapError {
+    fn from(m: String) -> Self {
+        QapError::Failed(m)
+    }
+}
+
+impl From<&str> for QapError {
+    fn from(m: &str) -> Self {
+        QapError::Failed(m.to_string())
+    }
+}
+
+/// The H query's scalars for `reduction`, and how long each part took. With `check`, the
+/// witness is first checked against every constraint on the row values this step
+/// evaluates anyway (what `r1cs::first_unsatisfied` does in a separate pass).
+pub fn h_scalars(r1cs: &R1cs, z: &[Fr], reduction: Reduction, check: bool) -> Result<(Vec<Fr>, QapTimes), QapError> {
     let domain = domain(r1cs)?;
     let n = domain.size();
     let mut times = QapTimes::default();
-    let t = Instant::now();
+    let t = Clock::now();
     let [mut a, mut b, mut c] = evaluate_rows(r1cs, z, n);
-    times.evaluate_s = t.elapsed().as_secs_f64();
-    let t = Instant::now();
+    if check {
+        let m = r1cs.num_constraints();
+        let bad = (0..m).into_par_iter().with_min_len(4096).filter(|&i| a[i] * b[i] != c[i]).min();
+        if let Some(row) = bad {
+            return Err(QapError::Unsatisfied(row));
+        }
+    }
+    times.evaluate = t.elapsed();
+    let t = Clock::now();
     let h = match reduction {
         Reduction::Libsnark => {
             let coset = domain.get_coset(Fr::GENERATOR).ok_or("no coset")?;
@@ -137,7 +175,7 @@ pub fn h_scalars(r1cs: &R1cs, z: &[Fr], reduction: Reduction) -> Result<(Vec<Fr>
             a
         }
     };
-    times.fft_s = t.elapsed().as_secs_f64();
+    times.fft = t.elapsed();
     Ok((h, times))
 }
 
@@ -173,7 +211,7 @@ mod tests {
     fn six_fft_libsnark_h_equals_arkworks_seven() {
         for (rows, cols, seed) in [(5, 7, 1), (61, 40, 2), (1000, 300, 3)] {
             let (r1cs, z) = random_r1cs(rows, cols, seed);
-            let (h, t) = h_scalars(&r1cs, &z, Reduction::Libsnark).unwrap();
+            let (h, t) = h_scalars(&r1cs, &z, Reduction::Libsnark, false).unwrap();
             let expected = LibsnarkReduction::witness_map_from_matrices::<Fr, GeneralEvaluationDomain<Fr>>(
                 &r1cs.m,
                 r1cs.num_instance(),
@@ -187,10 +225,21 @@ mod tests {
     }
 
     #[test]
+    fn the_fused_check_names_the_lowest_failing_row() {
+        let (r1cs, z) = crate::groth16::prove::tests::bits_and_products(3, 1);
+        assert!(h_scalars(&r1cs, &z, Reduction::Libsnark, true).is_ok());
+        let mut bad = z.clone();
+        bad[2 + 66 + 5] = Fr::from(2u8); // a range-check bit of the second value
+        let expected = crate::r1cs::first_unsatisfied(&r1cs, &bad).unwrap();
+        assert_eq!(h_scalars(&r1cs, &bad, Reduction::Libsnark, true).unwrap_err(), QapError::Unsatisfied(expected));
+        assert!(h_scalars(&r1cs, &bad, Reduction::Circom, false).is_ok());
+    }
+
+    #[test]
     fn circom_h_equals_the_reference_reduction() {
         for (rows, cols, seed) in [(5, 7, 4), (300, 120, 5)] {
             let (r1cs, z) = random_r1cs(rows, cols, seed);
-            let (h, _) = h_scalars(&r1cs, &z, Reduction::Circom).unwrap();
+            let (h, _) = h_scalars(&r1cs, &z, Reduction::Circom, false).unwrap();
             let expected = CircomReduction::witness_map_from_matrices::<Fr, GeneralEvaluationDomain<Fr>>(
                 &r1cs.m,
                 r1cs.num_instance(),

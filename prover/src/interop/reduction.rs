@@ -99,9 +99,9 @@ pub fn prove<R: RngCore + CryptoRng>(
 }
 
 /// Turns a libsnark-reduction key made from toxic waste into the circom-reduction key for
-/// the same waste (tests only: it needs tau and delta).
+/// the same waste (tests and INSECURE bench keys only: it needs tau and delta).
 pub fn circom_h_query(n: usize, tau: ark_bn254::Fr, delta: ark_bn254::Fr) -> Vec<ark_bn254::G1Affine> {
-    use ark_ec::{AffineRepr, CurveGroup};
+    use ark_ec::{scalar_mul::BatchMulPreprocessing, AffineRepr};
     let scalars = <CircomReduction as R1CSToQAP>::h_query_scalars::<_, Radix2EvaluationDomain<_>>(
         n - 1,
         tau,
@@ -109,9 +109,8 @@ pub fn circom_h_query(n: usize, tau: ark_bn254::Fr, delta: ark_bn254::Fr) -> Vec
         delta.inverse().unwrap(),
     )
     .unwrap();
-    let g = ark_bn254::G1Affine::generator();
-    let pts: Vec<_> = scalars.iter().map(|s| g * s).collect();
-    ark_bn254::G1Projective::normalize_batch(&pts)
+    let g = ark_bn254::G1Projective::from(ark_bn254::G1Affine::generator());
+    BatchMulPreprocessing::new(g, scalars.len()).batch_mul(&scalars)
 }
 
 #[cfg(test)]
