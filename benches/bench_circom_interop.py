@@ -92,7 +92,11 @@ def artefacts(n_hashes: int) -> dict[str, Path]:
     if not r1cs.exists():
         src.write_text(CIRCUIT.format(n=n_hashes))
         print(f"compiling {src.name} with circom2 …", flush=True)
-        node.compile_circom(src, d, cwd=ROOT, include=[ROOT / "node_modules" / "circomlib" / "circuits"])
+        # circom2 (WASI) only sees files under its cwd, and node_modules may be a symlink out of it
+        lib = CACHE / "circomlib"
+        if not lib.exists():
+            shutil.copytree((ROOT / "node_modules" / "circomlib" / "circuits").resolve(), lib)
+        node.compile_circom(src, d, cwd=ROOT, include=[lib])
     zkey = d / "dev-insecure.zkey"
     if not zkey.exists():
         print("making an INSECURE dev zkey (seeded toxic waste) …", flush=True)

@@ -473,6 +473,17 @@ fn bench_msm(py: Python<'_>, log: u32, runs: usize) -> PyResult<std::collections
     Ok([("g1_ark", a), ("g1_halo2", b), ("g2_ark", c), ("g2_halo2", d)].into_iter().map(|(k, v)| (k.to_string(), v)).collect())
 }
 
+/// Bench helper: median CPU seconds of the H scalars (QAP step) for a random `2^log`-row
+/// R1CS, arkworks' seven FFTs vs the prover's six.
+#[pyfunction]
+#[pyo3(signature = (log, runs = 3))]
+fn bench_qap(py: Python<'_>, log: u32, runs: usize) -> PyResult<(f64, f64)> {
+    if !(6..=22).contains(&log) {
+        return Err(PyValueError::new_err("log must be in 6..=22"));
+    }
+    Ok(py.detach(|| groth16::qap::compare(log, runs)))
+}
+
 #[pyfunction]
 #[pyo3(signature = (inputs, init = BigUint::ZERO))]
 fn poseidon(inputs: Vec<BigUint>, init: BigUint) -> PyResult<BigUint> {
@@ -521,6 +532,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(prove, m)?)?;
     m.add_function(wrap_pyfunction!(verify, m)?)?;
     m.add_function(wrap_pyfunction!(bench_msm, m)?)?;
+    m.add_function(wrap_pyfunction!(bench_qap, m)?)?;
     m.add_function(wrap_pyfunction!(poseidon, m)?)?;
     m.add_function(wrap_pyfunction!(hash_many, m)?)?;
     m.add_function(wrap_pyfunction!(domain, m)?)?;

@@ -179,6 +179,42 @@ pub fn h_scalars(r1cs: &R1cs, z: &[Fr], reduction: Reduction, check: bool) -> Re
     Ok((h, times))
 }
 
+/// Median CPU seconds of the H scalars for a random R1CS of `2^log − 8` rows (three terms
+/// per row), arkworks' seven-FFT reduction vs `h_scalars`, alternating in one process:
+/// `(arkworks, solvent)`.
+pub fn compare(log: u32, runs: usize) -> (f64, f64) {
+    use ark_ff::UniformRand;
+    use ark_groth16::r1cs_to_qap::{LibsnarkReduction, R1CSToQAP};
+    use ark_poly::GeneralEvaluationDomain;
+    use rand::Rng;
+    let mut rng = <rand_chacha::ChaCha20Rng as rand::SeedableRng>::seed_from_u64(3);
+    let rows = (1usize << log) - 8;
+    let cols = rows;
+    let z: Vec<Fr> = (0..cols).map(|_| Fr::rand(&mut rng)).collect();
+    let mut row = || -> Vec<(Fr, usize)> { (0..3).map(|_| (Fr::from(rng.gen::<u8>() as u64 + 1), rng.gen_range(0..cols))).collect() };
+    let m = [(0..rows).map(|_| row()).collect(), (0..rows).map(|_| row()).collect(), (0..rows).map(|_| row()).collect()];
+    let r1cs = R1cs { num_public: 2, num_columns: cols, aux_offset: cols, m, row_op: vec![], wire_col: vec![] };
+    let (mut ark, mut own) = (vec![], vec![]);
+    for _ in 0..runs.max(1) {
+        let t = Clock::now();
+        let x = LibsnarkReduction::witness_map_from_matrices::<Fr, GeneralEvaluationDomain<Fr>>(
+            &r1cs.m,
+            r1cs.num_instance(),
+            rows,
+            &z,
+        )
+        .unwrap();
+        ark.push(t.elapsed().1);
+        let t = Clock::now();
+        let (y, _) = h_scalars(&r1cs, &z, Reduction::Libsnark, false).unwrap();
+        own.push(t.elapsed().1);
+        assert_eq!(x, y);
+    }
+    ark.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    own.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    (ark[ark.len() / 2], own[own.len() / 2])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
