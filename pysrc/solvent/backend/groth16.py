@@ -48,7 +48,7 @@ class KeyPair:
 class ProofResult:
     proof: dict[str, Any]
     public: list[int]
-    #: seconds per prover phase (``prove(..., profile=True)``), else None
+    #: wall seconds per prover phase and CPU seconds as ``cpu_<phase>`` (``prove(..., profile=True)``), else None
     profile: dict[str, float] | None = None
 
 
