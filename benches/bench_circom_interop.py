@@ -1,19 +1,22 @@
-"""solvent's Groth16 prover vs `snarkjs groth16 prove` on the same circom circuit and
-witness (a chain of circomlib Poseidon(2) hashes, compiled with circom2 --O2).
+"""solvent's Groth16 prover vs `snarkjs groth16 prove` (and rapidsnark, when a `rapidsnark`
+binary is on PATH) on the same circom circuit, `.zkey` and witness: a chain of circomlib
+Poseidon(2) hashes (240 constraints each) compiled with circom2 --O2, ≥ 10^5 constraints
+by default.
 
-    .venv/bin/python benches/bench_circom_interop.py [--hashes 16] [--runs 3]
+    .venv/bin/python benches/bench_circom_interop.py [--hashes 440] [--runs 5]
 
-Prints, per prover, the median of --runs: the command line end to end (process start,
-reading the key and witness, proving, writing proof.json) and, for both, the proving call
-inside an already running process (snarkjs: `groth16.prove(zkey, wtns)` after one warm-up
-call; solvent: `_native.circom_prove`, which also reads the key and witness and checks
-the witness against every constraint). Then the ratios snarkjs / solvent.
+In one run the provers take turns, round after round (snarkjs, solvent, rapidsnark, …), as
+command lines end to end: process start, reading the key and the witness, proving,
+writing proof.json / public.json. Every proof is checked with `snarkjs groth16 verify`.
+Printed: the median per prover, the ratios, solvent's own split of its command (Python
+start-up, reading the r1cs, the key and the witness, checking the witness, the prover's
+phases) and snarkjs's prove inside an already running node process.
 
-solvent is measured with the snarkjs zkey itself (imported; circom reduction: the same key
-points as snarkjs) and with a key derived from the same ptau (libsnark reduction).
-
-Artefacts are cached under out/bench-circom/ (the first run of a size makes and prepares a
-ptau with snarkjs, which takes minutes; later runs reuse it).
+The zkey is an INSECURE one made by solvent from a seeded toxic waste
+(`_native.circom_dev_zkey_insecure`; snarkjs's own setup of 10^5 constraints needs a
+prepared 2^17 ptau, ≈ 45 min on 2 cores); every prover reads the same file. solvent
+proves with it imported (`solvent circom setup --zkey`, circom reduction: the same key
+points as snarkjs). Artefacts are cached under out/bench-circom/.
 """
 
 from __future__ import annotations
@@ -21,11 +24,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 import time
-import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,77 +92,86 @@ def artefacts(n_hashes: int) -> dict[str, Path]:
     if not r1cs.exists():
         src.write_text(CIRCUIT.format(n=n_hashes))
         print(f"compiling {src.name} with circom2 …", flush=True)
-        node.compile_circom(src, d, cwd=ROOT, include=[ROOT / "node_modules" / "circomlib" / "circuits"])
-    circuit = _native.CeremonyCircuit.from_r1cs(r1cs)
-    power = max(circuit.domain_size.bit_length() - 1, 1)
-    ptau = CACHE / f"pot{power}_prepared.ptau"
-    if not ptau.exists():
-        print(f"making and preparing a 2^{power} ptau with snarkjs (minutes, once) …", flush=True)
-        node.make_ptau(power, ptau, prepare=True, entropy="bench")
-    zkey = d / "final.zkey"
+        # circom2 (WASI) only sees files under its cwd, and node_modules may be a symlink out of it
+        lib = CACHE / "circomlib"
+        if not lib.exists():
+            shutil.copytree((ROOT / "node_modules" / "circomlib" / "circuits").resolve(), lib)
+        node.compile_circom(src, d, cwd=ROOT, include=[lib])
+    zkey = d / "dev-insecure.zkey"
     if not zkey.exists():
-        print("snarkjs groth16 setup + one contribution …", flush=True)
-        z0 = d / "c0.zkey"
-        node.snarkjs("groth16", "setup", r1cs, ptau, z0)
-        node.snarkjs("zkey", "contribute", z0, zkey, "--name=bench", "-e=bench entropy")
-        z0.unlink()
+        print("making an INSECURE dev zkey (seeded toxic waste) …", flush=True)
+        _native.circom_dev_zkey_insecure(r1cs, zkey, b"bench-circom")
     wtns = d / "witness.wtns"
     if not wtns.exists():
         node.witness(d / f"chain{n_hashes}_js" / f"chain{n_hashes}.wasm", {"x": 1, "salt": 2}, wtns)
-    keys_zkey, keys_ptau = d / "keys-zkey", d / "keys-ptau"
-    if not (keys_zkey / "circuit.pk").exists():
-        cc.setup(r1cs, keys_zkey, zkey=zkey)
-    if not (keys_ptau / "circuit.pk").exists():
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", cc.LocalPhase2Warning)
-            cc.setup(r1cs, keys_ptau, ptau=ptau)
-    return {"dir": d, "r1cs": r1cs, "zkey": zkey, "wtns": wtns, "keys_zkey": keys_zkey, "keys_ptau": keys_ptau,
-            "ptau": ptau}
+    keys = d / "keys-zkey"
+    if not (keys / "circuit.pk").exists():
+        cc.setup(r1cs, keys, zkey=zkey)
+    return {"dir": d, "r1cs": r1cs, "zkey": zkey, "wtns": wtns, "keys": keys}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--hashes", type=int, default=16, help="Poseidon(2) hashes in the chain (240 constraints each)")
-    ap.add_argument("--runs", type=int, default=3)
-    args = ap.parse_args()
-    a = artefacts(args.hashes)
-    d = a["dir"]
-    circuit = _native.CeremonyCircuit.from_r1cs(a["r1cs"])
-    print(f"circuit: {args.hashes} × Poseidon(2), {circuit.num_constraints} constraints, "
-          f"{circuit.num_columns} wires, domain 2^{circuit.domain_size.bit_length() - 1}; "
-          f"machine: {os.cpu_count()} cores; median of {args.runs} runs")
-
+    ap.add_argument("--hashes", type=int, default=440, help="Poseidon(2) hashes in the chain (240 constraints each)")
+    ap.add_argument("--runs", type=int, default=5, help="rounds; each prover runs once per round")
+    a = ap.parse_args()
+    art = artefacts(a.hashes)
+    d = art["dir"]
+    circuit = _native.CeremonyCircuit.from_r1cs(art["r1cs"])
+    vk = art["keys"] / "verification_key.json"
     sj = str(node.bin_path("snarkjs"))
-    sj_cli = statistics.median(
-        timed([sj, "groth16", "prove", str(a["zkey"]), str(a["wtns"]), str(d / "sj_proof.json"), str(d / "sj_public.json")])
-        for _ in range(args.runs))
-    sj_in = statistics.median(node.node_eval(
-        "const argv = " + json.dumps(["", str(a["zkey"]), str(a["wtns"]), str(args.runs)]) + ";\n"
-        + SNARKJS_INPROCESS.replace("process.argv", "argv")))
-    assert node.snarkjs_verify(a["zkey"].parent / "keys-zkey" / "verification_key.json", d / "sj_public.json",
-                               d / "sj_proof.json")
-
     solvent = str(ROOT / ".venv" / "bin" / "solvent")
-    rows = []
-    for label, keys in (("zkey, circom reduction", a["keys_zkey"]), ("ptau-derived, libsnark", a["keys_ptau"])):
-        out = d / f"proof-{keys.name}"
-        cli = statistics.median(timed([solvent, "circom", "prove", str(keys), str(a["wtns"]), "--out", str(out)])
-                                for _ in range(args.runs))
-        assert node.snarkjs_verify(out / "verification_key.json", out / "public.json", out / "proof.json")
-        inproc = []
-        for _ in range(args.runs):
-            t = time.perf_counter()
-            _native.circom_prove(keys / "circuit.pk", circuit, a["wtns"])
-            inproc.append(time.perf_counter() - t)
-        rows.append((label, cli, statistics.median(inproc)))
+    rapid = shutil.which("rapidsnark")
+    provers: dict[str, tuple[list[str], Path]] = {
+        "snarkjs 0.7.6 groth16 prove": ([sj, "groth16", "prove", str(art["zkey"]), str(art["wtns"]),
+                                         str(d / "sj_proof.json"), str(d / "sj_public.json")], d / "sj"),
+        "solvent circom prove": ([solvent, "circom", "prove", str(art["keys"]), str(art["wtns"]), "--out",
+                                  str(d / "solvent-proof")], d / "solvent-proof"),
+    }
+    if rapid:
+        provers["rapidsnark"] = ([rapid, str(art["zkey"]), str(art["wtns"]), str(d / "rs_proof.json"),
+                                  str(d / "rs_public.json")], d / "rs")
+    files = {"snarkjs 0.7.6 groth16 prove": (d / "sj_proof.json", d / "sj_public.json"),
+             "solvent circom prove": (d / "solvent-proof" / "proof.json", d / "solvent-proof" / "public.json"),
+             "rapidsnark": (d / "rs_proof.json", d / "rs_public.json")}
+    times: dict[str, list[float]] = {k: [] for k in provers}
+    for _ in range(a.runs):
+        for name, (cmd, _) in provers.items():
+            times[name].append(timed(cmd))
+            proof, public = files[name]
+            if not node.snarkjs_verify(vk, public, proof):
+                raise SystemExit(f"{name}: snarkjs groth16 verify rejected the proof")
+    # what solvent's command spends, in this process (the same calls as the CLI)
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import solvent.cli"], check=True, env=dict(os.environ, PYTHONPATH=str(ROOT / "pysrc")))
+    py_start = time.perf_counter() - t
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "pass"], check=True)
+    py_bare = time.perf_counter() - t
+    split = [cc.prove(art["keys"], art["wtns"]).profile for _ in range(max(1, min(a.runs, 3)))]
+    sj_in = statistics.median(node.node_eval(
+        "const argv = " + json.dumps(["", str(art["zkey"]), str(art["wtns"]), str(max(1, min(a.runs, 3)))]) + ";\n"
+        + SNARKJS_INPROCESS.replace("process.argv", "argv")))
 
-    print(f"{'prover':<40}{'command line':>14}{'in process':>14}")
-    print(f"{'snarkjs 0.7.6 groth16 prove':<40}{sj_cli:>13.3f}s{sj_in:>13.3f}s")
-    for label, cli, inproc in rows:
-        print(f"{'solvent (' + label + ')':<40}{cli:>13.3f}s{inproc:>13.3f}s")
-    for label, cli, inproc in rows:
-        print(f"ratio snarkjs / solvent ({label}): command line {sj_cli / cli:.2f}x, in process {sj_in / inproc:.2f}x")
-    print("(all proofs checked with snarkjs groth16 verify)")
+    med = {k: statistics.median(v) for k, v in times.items()}
+    print(f"circuit: {a.hashes} × Poseidon(2), {circuit.num_constraints:,} constraints, {circuit.num_columns:,} wires, "
+          f"domain 2^{circuit.domain_size.bit_length() - 1}; machine: {os.cpu_count()} cores, load average "
+          f"{os.getloadavg()[0]:.1f}; {a.runs} alternating rounds, medians; every proof checked by snarkjs groth16 verify")
+    print(f"{'prover (command line, end to end)':<40}{'median s':>10}{'min s':>9}{'max s':>9}")
+    for k, v in times.items():
+        print(f"{k:<40}{med[k]:>10.3f}{min(v):>9.3f}{max(v):>9.3f}")
+    if not rapid:
+        print(f"{'rapidsnark':<40}{'(not on PATH: not on npm, PyPI or crates.io as a binary; issue 15 measured 3.23 s)'}")
+    s = med["solvent circom prove"]
+    print(f"ratio snarkjs / solvent: {med['snarkjs 0.7.6 groth16 prove'] / s:.2f}×"
+          + (f"; rapidsnark / solvent: {med['rapidsnark'] / s:.2f}×" if rapid else
+             f"; issue 15's rapidsnark figure (3.23 s) / solvent: {3.23 / s:.2f}×"))
+    keys = ["read_r1cs", "read_key", "read_wtns", "check", "qap_evaluate", "fft", "prepare_key", "msm_h", "msm_l",
+            "msm_a", "msm_b_g1", "msm_b_g2", "finish", "prove_total", "verify"]
+    m = {k: statistics.median(p[k] for p in split) for k in keys if all(k in p for p in split)}
+    print(f"solvent's command, split (in-process medians): python start + imports {py_start:.2f} s "
+          f"(bare interpreter {py_bare:.2f} s), " + ", ".join(f"{k} {v:.3f}" for k, v in m.items()) + " s")
+    print(f"snarkjs groth16.prove inside a running node process: {sj_in:.3f} s")
 
 
 if __name__ == "__main__":

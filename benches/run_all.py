@@ -10,6 +10,8 @@ HERE = Path(__file__).resolve().parent
 RUNS = [
     ["bench_core.py", "--max-log", "16"],
     ["bench_liabilities.py", "sizes"],
+    ["bench_prover.py", "profile", "--assets", "8", "--batch-size", "64", "--reference"],
+    ["bench_prover.py", "msm", "--log", "16"],
     ["bench_liabilities.py", "tree", "--accounts", "100000", "--assets", "8"],
     ["bench_liabilities.py", "prove", "--accounts", "2048", "--batch-size", "256", "--assets", "4"],
     ["bench_liabilities.py", "risk", "--accounts", "64", "--batch-size", "32", "--assets", "8", "--instruments", "4"],

@@ -3,6 +3,8 @@
 //! Python exceptions whose messages name what failed.
 
 use crate::field::fr_to_le;
+use crate::groth16::prove::{prove_profiled, Mode as ProveMode, Prepared, Profile};
+use crate::groth16::qap::{QapError, Reduction};
 use crate::groth16::{self, keys, snarkjs, Proof, ProvingKey, VerifyingKey};
 use crate::ir::Ir;
 use crate::r1cs::{first_unsatisfied, lower, R1cs};
@@ -18,7 +20,8 @@ use rand::rngs::OsRng;
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
 
 create_exception!(_native, IrError, PyValueError, "The circuit IR is malformed.");
 create_exception!(_native, WitnessError, PyValueError, "The witness solver refused the inputs.");
@@ -190,6 +193,24 @@ impl PyWitness {
     fn __len__(&self) -> usize {
         self.z.len()
     }
+    /// How many entries of the assignment are `(0, 1, other values below 2^64, full-size)`:
+    /// what the MSMs over A, B and L pay for (benches print it).
+    fn value_classes(&self) -> (usize, usize, usize, usize) {
+        use ark_ff::{One, Zero};
+        let mut out = (0, 0, 0, 0);
+        for v in &self.z {
+            if v.is_zero() {
+                out.0 += 1;
+            } else if v.is_one() {
+                out.1 += 1;
+            } else if crate::field::fr_num_bits(v) <= 64 {
+                out.2 += 1;
+            } else {
+                out.3 += 1;
+            }
+        }
+        out
+    }
     /// SHA-256 of the full assignment (32-byte LE values): what deterministic proof
     /// randomness is derived from, so two different witnesses never share it.
     fn digest<'py>(&self, py: Python<'py>) -> Bound<'py, pyo3::types::PyBytes> {
@@ -229,10 +250,30 @@ impl PyVerifyingKey {
 #[derive(Clone)]
 pub struct PyProof {
     proof: Proof,
+    /// Seconds per prover phase, when proven with `profile=True`.
+    profile: Option<Vec<(String, f64)>>,
+}
+
+/// A profile as `(phase, wall seconds)` and `(cpu_<phase>, CPU seconds)` pairs, plus the
+/// FFT count and domain size.
+pub(crate) fn profile_pairs(p: &Profile, extra: &[(&str, (f64, f64))]) -> Vec<(String, f64)> {
+    let mut out: Vec<(String, f64)> = Vec::new();
+    for (k, wall, cpu) in extra.iter().map(|(k, (w, c))| (*k, *w, *c)).chain(p.phases.iter().copied()) {
+        out.push((k.to_string(), wall));
+        out.push((format!("cpu_{k}"), cpu));
+    }
+    out.push(("ffts".into(), p.ffts as f64));
+    out.push(("domain_size".into(), p.domain_size as f64));
+    out
 }
 
 #[pymethods]
 impl PyProof {
+    /// `{phase: seconds}` (plus `ffts` and `domain_size`) if proven with `profile=True`.
+    #[getter]
+    fn profile(&self) -> Option<std::collections::BTreeMap<String, f64>> {
+        self.profile.as_ref().map(|p| p.iter().cloned().collect())
+    }
     /// snarkjs `proof.json` text.
     fn to_json(&self) -> String {
         snarkjs::proof_to_json(&self.proof).to_string()
@@ -240,7 +281,7 @@ impl PyProof {
     #[staticmethod]
     fn from_json(text: &str) -> PyResult<Self> {
         let v: serde_json::Value = serde_json::from_str(text).map_err(|e| FormatError::new_err(e.to_string()))?;
-        Ok(PyProof { proof: snarkjs::proof_from_json(&v).map_err(FormatError::new_err)? })
+        Ok(PyProof { proof: snarkjs::proof_from_json(&v).map_err(FormatError::new_err)?, profile: None })
     }
 }
 
@@ -248,6 +289,18 @@ impl PyProof {
 pub struct PyProvingKey {
     pk: Arc<ProvingKey>,
     header: serde_json::Value,
+    /// The MSM bases in the prover's form, converted on first use and kept with the key
+    /// (batch proving uses one key for every batch).
+    prepared: OnceLock<Arc<Prepared>>,
+}
+
+impl PyProvingKey {
+    fn new(pk: ProvingKey, header: serde_json::Value) -> Self {
+        PyProvingKey { pk: Arc::new(pk), header, prepared: OnceLock::new() }
+    }
+    fn prepared(&self) -> Arc<Prepared> {
+        self.prepared.get_or_init(|| Arc::new(Prepared::new(&self.pk))).clone()
+    }
 }
 
 fn header_for(c: &Compiled, setup: &str) -> serde_json::Value {
@@ -283,7 +336,7 @@ impl PyProvingKey {
             })?
             .map_err(ProverError::new_err)?;
         let kind = if seed.is_some() { "dev-insecure-seeded" } else { "dev-insecure" };
-        Ok(PyProvingKey { pk: Arc::new(pk), header: header_for(&circuit.inner, kind) })
+        Ok(PyProvingKey::new(pk, header_for(&circuit.inner, kind)))
     }
 
     fn save(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
@@ -295,7 +348,7 @@ impl PyProvingKey {
     #[staticmethod]
     fn load(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
         let (header, pk) = py.detach(move || keys::read(&path)).map_err(KeyFileError::new_err)?;
-        Ok(PyProvingKey { pk: Arc::new(pk), header })
+        Ok(PyProvingKey::new(pk, header))
     }
 
     /// Header of a key file without loading the key.
@@ -316,14 +369,35 @@ impl PyProvingKey {
     fn verifying_key(&self) -> PyVerifyingKey {
         PyVerifyingKey { vk: self.pk.vk.clone() }
     }
+
+    /// Convert the key's MSM bases into the prover's form now (otherwise the first proof
+    /// does it). Returns the seconds it took, 0.0 if already done.
+    #[pyo3(signature = (threads = None))]
+    fn prepare(&self, py: Python<'_>, threads: Option<usize>) -> PyResult<f64> {
+        if self.prepared.get().is_some() {
+            return Ok(0.0);
+        }
+        let t = Instant::now();
+        py.detach(|| with_threads(threads, || self.prepared()))?;
+        Ok(t.elapsed().as_secs_f64())
+    }
+
+    /// Bytes held by the prepared bases (0 before `prepare` or the first proof).
+    #[getter]
+    fn prepared_bytes(&self) -> usize {
+        self.prepared.get().map_or(0, |p| p.heap_bytes())
+    }
 }
 
 /// Prove with `pk` from a solved witness. By default the witness is checked first, so a
 /// cheating witness fails with the constraint that stops it instead of a bad proof.
 /// `seed` (32 bytes) makes the proof's randomness deterministic: it must be secret and
 /// unique per witness (the caller derives it with a keyed PRF of the witness digest).
+/// `profile=True` records seconds per phase in the proof's `profile`; `reference=True`
+/// runs arkworks' QAP step and MSMs instead (the same proof, for benches).
 #[pyfunction]
-#[pyo3(signature = (pk, circuit, witness, check = true, threads = None, seed = None))]
+#[pyo3(signature = (pk, circuit, witness, check = true, threads = None, seed = None, profile = false, reference = false))]
+#[allow(clippy::too_many_arguments)]
 fn prove(
     py: Python<'_>,
     pk: &PyProvingKey,
@@ -332,6 +406,8 @@ fn prove(
     check: bool,
     threads: Option<usize>,
     seed: Option<[u8; 32]>,
+    profile: bool,
+    reference: bool,
 ) -> PyResult<PyProof> {
     if pk.circuit_hash() != circuit.hash() {
         return Err(KeyFileError::new_err(format!(
@@ -345,20 +421,37 @@ fn prove(
     if !Arc::ptr_eq(&witness.circuit, &circuit.inner) && witness.circuit.ir.hash != circuit.inner.ir.hash {
         return Err(PyValueError::new_err("the witness belongs to another circuit"));
     }
-    if check {
-        circuit.check(py, witness)?;
-    }
-    let (pk, c) = (pk.pk.clone(), circuit.inner.clone());
+    let mode = if reference { ProveMode::Arkworks } else { ProveMode::Fast };
+    let c = circuit.inner.clone();
     let z = &witness.z;
-    let proof = py
+    let (proof, prof, prepare_s) = py
         .detach(move || {
-            with_threads(threads, || match seed {
-                Some(s) => groth16::prove::prove(&pk, &c.r1cs, z, &mut ChaCha20Rng::from_seed(s)),
-                None => groth16::prove::prove(&pk, &c.r1cs, z, &mut OsRng),
+            with_threads(threads, || {
+                let t = groth16::clock::Clock::now();
+                let prepared = if reference { None } else { Some(pk.prepared()) };
+                let prepare_s = t.elapsed();
+                let (pkr, prep) = (&pk.pk, prepared.as_deref());
+                let out = match seed {
+                    Some(s) => prove_profiled(pkr, prep, Reduction::Libsnark, mode, &c.r1cs, z, check, &mut ChaCha20Rng::from_seed(s)),
+                    None => prove_profiled(pkr, prep, Reduction::Libsnark, mode, &c.r1cs, z, check, &mut OsRng),
+                };
+                out.map(|(p, prof)| (p, prof, prepare_s))
             })
         })?
-        .map_err(ProverError::new_err)?;
-    Ok(PyProof { proof })
+        .map_err(|e| match e {
+            // the same message as `Circuit.check`
+            QapError::Unsatisfied(row) => {
+                let op = circuit.inner.r1cs.row_op[row] as usize;
+                UnsatisfiedError::new_err(format!(
+                    "constraint {row} (op #{op} {} '{}') is not satisfied",
+                    circuit.inner.ir.ops[op].0.name(),
+                    circuit.inner.ir.label(op)
+                ))
+            }
+            QapError::Failed(m) => ProverError::new_err(m),
+        })?;
+    let profile = profile.then(|| profile_pairs(&prof, &[("prepare_key", prepare_s)]));
+    Ok(PyProof { proof, profile })
 }
 
 /// Native Groth16 verification; the public-input count must match the key.
@@ -367,6 +460,28 @@ fn verify(py: Python<'_>, vk: &PyVerifyingKey, public: Vec<BigUint>, proof: &PyP
     let public = to_frs(&public, "public")?;
     let (vk, proof) = (vk.vk.clone(), proof.proof.clone());
     py.detach(move || groth16::verify::verify(&vk, &public, &proof)).map_err(PyValueError::new_err)
+}
+
+/// Bench helper: median seconds of 2^log-term G1 and G2 MSMs, ark-ec vs the prover's.
+#[pyfunction]
+#[pyo3(signature = (log, runs = 3))]
+fn bench_msm(py: Python<'_>, log: u32, runs: usize) -> PyResult<std::collections::BTreeMap<String, f64>> {
+    if !(4..=22).contains(&log) {
+        return Err(PyValueError::new_err("log must be in 4..=22"));
+    }
+    let (a, b, c, d) = py.detach(|| groth16::msm::compare(log, runs));
+    Ok([("g1_ark", a), ("g1_halo2", b), ("g2_ark", c), ("g2_halo2", d)].into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+}
+
+/// Bench helper: median CPU seconds of the H scalars (QAP step) for a random `2^log`-row
+/// R1CS, arkworks' seven FFTs vs the prover's six.
+#[pyfunction]
+#[pyo3(signature = (log, runs = 3))]
+fn bench_qap(py: Python<'_>, log: u32, runs: usize) -> PyResult<(f64, f64)> {
+    if !(6..=22).contains(&log) {
+        return Err(PyValueError::new_err("log must be in 6..=22"));
+    }
+    Ok(py.detach(|| groth16::qap::compare(log, runs)))
 }
 
 #[pyfunction]
@@ -416,6 +531,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyProof>()?;
     m.add_function(wrap_pyfunction!(prove, m)?)?;
     m.add_function(wrap_pyfunction!(verify, m)?)?;
+    m.add_function(wrap_pyfunction!(bench_msm, m)?)?;
+    m.add_function(wrap_pyfunction!(bench_qap, m)?)?;
     m.add_function(wrap_pyfunction!(poseidon, m)?)?;
     m.add_function(wrap_pyfunction!(hash_many, m)?)?;
     m.add_function(wrap_pyfunction!(domain, m)?)?;

@@ -8,17 +8,19 @@ use crate::ceremony::transcript::{hex, State};
 use crate::ceremony::{ops, verify, Circuit};
 use crate::field::fr_to_le;
 use crate::groth16::{keys, snarkjs};
-use crate::interop::reduction::{self, Reduction};
+use crate::groth16::prove::{prove_profiled, Mode};
+use crate::groth16::qap::{QapError, Reduction};
 use crate::interop::{circom, zkey};
-use crate::r1cs::first_unsatisfied;
 use num_bigint::BigUint;
 use pyo3::create_exception;
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use rand::rngs::OsRng;
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
+use crate::groth16::clock::Clock;
 
 create_exception!(_native, InteropError, PyValueError, "A ptau, r1cs, wtns or zkey file is malformed or does not fit.");
 create_exception!(_native, CeremonyError, PyValueError, "A ceremony transcript or state does not verify.");
@@ -292,7 +294,8 @@ fn read_wtns(py: Python<'_>, path: PathBuf) -> PyResult<Vec<BigUint>> {
 /// Prove a circom circuit from a `.wtns` with a solvent key file (from a ceremony, a
 /// ptau or an imported zkey; the key's header names its QAP reduction). The witness is
 /// checked against every constraint first unless `check=False`. Returns
-/// `(proof.json text, public values)`.
+/// `(proof.json text, public values, {phase: seconds})`: reading the key and the witness,
+/// the check, then the prover's phases (groth16/prove.rs).
 #[pyfunction]
 #[pyo3(signature = (key, circuit, wtns, check = true, threads = None))]
 fn circom_prove(
@@ -302,10 +305,12 @@ fn circom_prove(
     wtns: PathBuf,
     check: bool,
     threads: Option<usize>,
-) -> PyResult<(String, Vec<BigUint>)> {
+) -> PyResult<(String, Vec<BigUint>, BTreeMap<String, f64>)> {
     let c = circuit.inner.clone();
-    let (proof, public) = run(py, threads, move || -> Result<(String, Vec<BigUint>), PyErr> {
+    let (proof, public, profile) = run(py, threads, move || -> Result<_, PyErr> {
+        let t = Clock::now();
         let (header, pk) = keys::read(&key).map_err(InteropError::new_err)?;
+        let read_key_s = t.elapsed();
         if header["circuit_hash"] != json!(c.hash) {
             return Err(InteropError::new_err(format!(
                 "{}: the key is for circuit {} ({}), not {} ({})",
@@ -317,7 +322,9 @@ fn circom_prove(
             )));
         }
         let red = Reduction::parse(header["reduction"].as_str().unwrap_or("libsnark")).map_err(InteropError::new_err)?;
+        let t = Clock::now();
         let z = circom::read_wtns(&wtns).map_err(InteropError::new_err)?;
+        let read_wtns_s = t.elapsed();
         if z.len() != c.r1cs.num_columns {
             return Err(InteropError::new_err(format!(
                 "{}: {} witness values, the circuit has {} wires",
@@ -326,16 +333,30 @@ fn circom_prove(
                 c.r1cs.num_columns
             )));
         }
-        if check {
-            if let Some(row) = first_unsatisfied(&c.r1cs, &z) {
-                return Err(InteropError::new_err(format!("{}: the witness does not satisfy constraint {row}", wtns.display())));
-            }
-        }
-        let proof = reduction::prove(red, &pk, &c.r1cs, &z, &mut OsRng).map_err(PyRuntimeError::new_err)?;
+        // the witness check runs inside the QAP step, on the row values it evaluates anyway
+        let (proof, prof) = prove_profiled(&pk, None, red, Mode::Fast, &c.r1cs, &z, check, &mut OsRng).map_err(|e| match e {
+            QapError::Unsatisfied(_) => InteropError::new_err(format!("{}: {e}", wtns.display())),
+            QapError::Failed(m) => PyRuntimeError::new_err(m),
+        })?;
         let public = z[1..=c.r1cs.num_public].iter().map(to_big).collect();
-        Ok((snarkjs::proof_to_json(&proof).to_string(), public))
+        let extra = [("read_key", read_key_s), ("read_wtns", read_wtns_s)];
+        let profile: BTreeMap<String, f64> = crate::python::profile_pairs(&prof, &extra).into_iter().collect();
+        Ok((snarkjs::proof_to_json(&proof).to_string(), public, profile))
     })??;
-    Ok((proof, public))
+    Ok((proof, public, profile))
+}
+
+/// Write an INSECURE snarkjs zkey for a circom `.r1cs` from toxic waste drawn from `seed`
+/// (benches: one key for snarkjs, rapidsnark and solvent without a snarkjs setup).
+#[pyfunction]
+fn circom_dev_zkey_insecure(py: Python<'_>, r1cs: PathBuf, zkey_path: PathBuf, seed: &[u8]) -> PyResult<()> {
+    use sha2::{Digest, Sha256};
+    let seed: [u8; 32] = Sha256::digest(seed).into();
+    py.detach(move || {
+        let c = circom::read_r1cs(&r1cs)?;
+        zkey::write_insecure_dev(&zkey_path, &c.r1cs, seed)
+    })
+    .map_err(InteropError::new_err)
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -351,6 +372,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(circom_import_zkey, m)?,
         wrap_pyfunction!(read_wtns, m)?,
         wrap_pyfunction!(circom_prove, m)?,
+        wrap_pyfunction!(circom_dev_zkey_insecure, m)?,
     ] {
         m.add_function(f)?;
     }

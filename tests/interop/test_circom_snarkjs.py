@@ -103,3 +103,23 @@ def test_zkey_of_another_circuit_and_bad_witness_are_refused(tmp_path, circom_ci
     trunc.write_bytes(trunc.read_bytes()[:-1000])
     with pytest.raises(_native.InteropError, match="truncated"):
         cc.setup(circom_circuit.r1cs, tmp_path / "k_trunc", zkey=trunc)
+
+
+def test_solvent_written_dev_zkey_is_a_zkey_snarkjs_proves_with(tmp_path, circom_circuit):
+    """The INSECURE bench zkey (benches/bench_circom_interop.py) is a real snarkjs key:
+    snarkjs proves with it and verifies under the key it exports, and solvent's proof with
+    the same file verifies under snarkjs too."""
+    z = tmp_path / "dev.zkey"
+    _native.circom_dev_zkey_insecure(circom_circuit.r1cs, z, b"test seed")
+    proof, public, vk = tmp_path / "proof.json", tmp_path / "public.json", tmp_path / "verification_key.json"
+    node.snarkjs("groth16", "prove", z, circom_circuit.wtns, proof, public)
+    node.snarkjs("zkey", "export", "verificationkey", z, vk)
+    assert node.snarkjs_verify(vk, public, proof)
+    cc.setup(circom_circuit.r1cs, tmp_path / "keys", zkey=z)
+    exported = json.loads(vk.read_text())
+    exported.pop("vk_alphabeta_12")  # snarkjs adds e(α, β); solvent's layout leaves it out
+    assert json.loads((tmp_path / "keys" / "verification_key.json").read_text()) == exported
+    res = cc.prove(tmp_path / "keys", circom_circuit.wtns)
+    assert {"read_key", "read_wtns", "qap_evaluate", "fft", "msm_h", "msm_b_g2", "prove_total"} <= set(res.profile)
+    cc.write_proof(res, tmp_path / "proof")
+    _verified_everywhere(tmp_path / "proof")

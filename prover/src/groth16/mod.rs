@@ -1,9 +1,13 @@
 //! Groth16 over BN254, one file per concern as in ark-groth16: the setup (`setup`), the
 //! prover (`prove`), the verifier (`verify`), key files (`keys`) and snarkjs JSON
-//! (`snarkjs`). The QAP reduction is libsnark's, as arkworks' prover uses it.
+//! (`snarkjs`). The prover's QAP step (`qap`) and MSMs (`msm`) are solvent's own, timed
+//! per phase; the QAP reduction is libsnark's, as arkworks' prover uses it.
 
+pub mod clock;
 pub mod keys;
+pub mod msm;
 pub mod prove;
+pub mod qap;
 pub mod setup;
 pub mod snarkjs;
 pub mod verify;

@@ -12,10 +12,10 @@
 //! arkworks' BN254 roots of unity are snarkjs's (both are powers of 5^((r−1)/2^28)), so
 //! the coset and the basis agree index by index.
 
-use crate::groth16::{Curve, Proof, ProvingKey};
+use crate::groth16::{Proof, ProvingKey};
 use crate::r1cs::R1cs;
-use ark_ff::{Field, PrimeField, UniformRand, Zero};
-use ark_groth16::{r1cs_to_qap::evaluate_constraint, r1cs_to_qap::R1CSToQAP, Groth16};
+use ark_ff::{Field, PrimeField, Zero};
+use ark_groth16::{r1cs_to_qap::evaluate_constraint, r1cs_to_qap::R1CSToQAP};
 use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
 use ark_relations::gr1cs::{Matrix, Result as R1csResult, SynthesisError};
 use rand::{CryptoRng, RngCore};
@@ -85,30 +85,9 @@ impl R1CSToQAP for CircomReduction {
     }
 }
 
-/// Which H computation a proving key's `h_query` was made for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Reduction {
-    Libsnark,
-    Circom,
-}
+pub use crate::groth16::qap::Reduction;
 
-impl Reduction {
-    pub fn name(self) -> &'static str {
-        match self {
-            Reduction::Libsnark => "libsnark",
-            Reduction::Circom => "circom",
-        }
-    }
-    pub fn parse(s: &str) -> Result<Self, String> {
-        match s {
-            "libsnark" => Ok(Reduction::Libsnark),
-            "circom" => Ok(Reduction::Circom),
-            other => Err(format!("unknown QAP reduction '{other}'")),
-        }
-    }
-}
-
-/// Proves with the reduction the key was made for. The key's shape is checked first.
+/// Proves with the reduction the key was made for (the key's shape is checked first).
 pub fn prove<R: RngCore + CryptoRng>(
     reduction: Reduction,
     pk: &ProvingKey,
@@ -116,40 +95,13 @@ pub fn prove<R: RngCore + CryptoRng>(
     z: &[ark_bn254::Fr],
     rng: &mut R,
 ) -> Result<Proof, String> {
-    match reduction {
-        Reduction::Libsnark => crate::groth16::prove::prove(pk, r1cs, z, rng),
-        Reduction::Circom => {
-            if z.len() != r1cs.num_columns {
-                return Err(format!("assignment has {} values, the circuit {} columns", z.len(), r1cs.num_columns));
-            }
-            let n = Radix2EvaluationDomain::<ark_bn254::Fr>::new(r1cs.num_constraints() + r1cs.num_instance())
-                .ok_or("circuit too large")?
-                .size();
-            if pk.a_query.len() != r1cs.num_columns
-                || pk.vk.gamma_abc_g1.len() != r1cs.num_instance()
-                || pk.h_query.len() != n
-            {
-                return Err("proving key does not match the circuit's shape (circom reduction)".into());
-            }
-            let (r, s) = (ark_bn254::Fr::rand(rng), ark_bn254::Fr::rand(rng));
-            Groth16::<Curve, CircomReduction>::create_proof_with_reduction_and_matrices(
-                pk,
-                r,
-                s,
-                &r1cs.m,
-                r1cs.num_instance(),
-                r1cs.num_constraints(),
-                z,
-            )
-            .map_err(|e| format!("prover failed: {e}"))
-        }
-    }
+    crate::groth16::prove::prove_with(pk, reduction, r1cs, z, rng)
 }
 
 /// Turns a libsnark-reduction key made from toxic waste into the circom-reduction key for
-/// the same waste (tests only: it needs tau and delta).
+/// the same waste (tests and INSECURE bench keys only: it needs tau and delta).
 pub fn circom_h_query(n: usize, tau: ark_bn254::Fr, delta: ark_bn254::Fr) -> Vec<ark_bn254::G1Affine> {
-    use ark_ec::{AffineRepr, CurveGroup};
+    use ark_ec::{scalar_mul::BatchMulPreprocessing, AffineRepr};
     let scalars = <CircomReduction as R1CSToQAP>::h_query_scalars::<_, Radix2EvaluationDomain<_>>(
         n - 1,
         tau,
@@ -157,9 +109,8 @@ pub fn circom_h_query(n: usize, tau: ark_bn254::Fr, delta: ark_bn254::Fr) -> Vec
         delta.inverse().unwrap(),
     )
     .unwrap();
-    let g = ark_bn254::G1Affine::generator();
-    let pts: Vec<_> = scalars.iter().map(|s| g * s).collect();
-    ark_bn254::G1Projective::normalize_batch(&pts)
+    let g = ark_bn254::G1Projective::from(ark_bn254::G1Affine::generator());
+    BatchMulPreprocessing::new(g, scalars.len()).batch_mul(&scalars)
 }
 
 #[cfg(test)]

@@ -100,6 +100,81 @@ pub fn read(path: &Path) -> Result<Zkey, String> {
     Ok(Zkey { pk, num_vars: n_vars, num_public: n_public, domain_size, coefs })
 }
 
+/// Writes a snarkjs Groth16 zkey (sections 1–10, no MPC contributions) for a proving key
+/// made for the circom reduction (its `h_query` in the odd-coset Lagrange basis).
+pub fn write(path: &Path, r1cs: &R1cs, pk: &ProvingKey) -> Result<(), String> {
+    use super::binfile::{g1_to_lem, g2_to_lem, write};
+    use ark_ff::{BigInteger, PrimeField};
+    let n = (r1cs.num_constraints() + r1cs.num_instance()).next_power_of_two();
+    if pk.h_query.len() != n || pk.a_query.len() != r1cs.num_columns {
+        return Err("the key is not a circom-reduction key for this circuit".into());
+    }
+    let g1 = |v: &[ark_bn254::G1Affine]| v.iter().flat_map(g1_to_lem).collect::<Vec<u8>>();
+    let g2 = |v: &[ark_bn254::G2Affine]| v.iter().flat_map(g2_to_lem).collect::<Vec<u8>>();
+    let mut header = Vec::new();
+    header.extend_from_slice(&32u32.to_le_bytes());
+    header.extend_from_slice(&fq_modulus_le());
+    header.extend_from_slice(&32u32.to_le_bytes());
+    header.extend_from_slice(&fr_modulus_le());
+    for v in [r1cs.num_columns, r1cs.num_public, n] {
+        header.extend_from_slice(&(v as u32).to_le_bytes());
+    }
+    header.extend(g1(&[pk.vk.alpha_g1, pk.beta_g1]));
+    header.extend(g2(&[pk.vk.beta_g2, pk.vk.gamma_g2]));
+    header.extend(g1(&[pk.delta_g1]));
+    header.extend(g2(&[pk.vk.delta_g2]));
+    // A and B entries, then A's input-consistency rows; values stored as v·R² mod r
+    let r2 = Fr::from(2u64).pow([256]).square();
+    let nc = r1cs.num_constraints();
+    let mut coefs: Vec<(u32, u32, u32, Fr)> = Vec::new();
+    for (m, mat) in r1cs.m[..2].iter().enumerate() {
+        for (row, terms) in mat.iter().enumerate() {
+            coefs.extend(terms.iter().map(|(v, col)| (m as u32, row as u32, *col as u32, *v)));
+        }
+    }
+    coefs.extend((0..r1cs.num_instance()).map(|s| (0, (nc + s) as u32, s as u32, Fr::one())));
+    let mut sec4 = (coefs.len() as u32).to_le_bytes().to_vec();
+    for (m, row, wire, v) in coefs {
+        for x in [m, row, wire] {
+            sec4.extend_from_slice(&x.to_le_bytes());
+        }
+        sec4.extend_from_slice(&(v * r2).into_bigint().to_bytes_le());
+    }
+    let mut sec10 = vec![0u8; 64];
+    sec10.extend_from_slice(&0u32.to_le_bytes());
+    write(
+        path,
+        b"zkey",
+        1,
+        &[
+            (1, 1u32.to_le_bytes().to_vec()),
+            (2, header),
+            (3, g1(&pk.vk.gamma_abc_g1)),
+            (4, sec4),
+            (5, g1(&pk.a_query)),
+            (6, g1(&pk.b_g1_query)),
+            (7, g2(&pk.b_g2_query)),
+            (8, g1(&pk.l_query)),
+            (9, g1(&pk.h_query)),
+            (10, sec10),
+        ],
+    )
+}
+
+/// An INSECURE zkey for benches and tests: toxic waste drawn here from `seed` (whoever
+/// knows the seed can forge proofs), so snarkjs, rapidsnark and solvent can be timed on
+/// one key without a multi-minute snarkjs setup. Never a production key.
+pub fn write_insecure_dev(path: &Path, r1cs: &R1cs, seed: [u8; 32]) -> Result<(), String> {
+    use crate::groth16::setup::{domain_for, setup_from_toxic_waste, ToxicWaste};
+    use ark_poly::EvaluationDomain;
+    let mut rng = <rand_chacha::ChaCha20Rng as rand::SeedableRng>::from_seed(seed);
+    let domain = domain_for(r1cs)?;
+    let w = ToxicWaste::sample(&mut rng, &domain);
+    let mut pk = setup_from_toxic_waste(r1cs, &w)?;
+    pk.h_query = super::reduction::circom_h_query(domain.size(), w.tau, w.delta);
+    write(path, r1cs, &pk)
+}
+
 impl Zkey {
     /// Checks that the key was made for this circuit: same sizes, same domain, and its A
     /// and B entries are exactly the circuit's (plus the input-consistency rows).
@@ -130,5 +205,27 @@ impl Zkey {
             ));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::interop::circom::tests::{toy, toy_witness};
+
+    #[test]
+    fn a_written_dev_zkey_reads_back_matches_and_proves() {
+        let dir = std::env::temp_dir().join(format!("solvent-zkey-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("toy.zkey");
+        let r1cs = toy();
+        write_insecure_dev(&path, &r1cs, [3u8; 32]).unwrap();
+        let z = read(&path).unwrap();
+        z.check_matches(&r1cs).unwrap();
+        let w = toy_witness(2, 3, 4, 5);
+        let mut rng = <rand_chacha::ChaCha20Rng as rand::SeedableRng>::seed_from_u64(1);
+        let p = crate::groth16::prove::prove_with(&z.pk, crate::groth16::qap::Reduction::Circom, &r1cs, &w, &mut rng).unwrap();
+        assert!(crate::groth16::verify::verify(&z.pk.vk, &w[1..=r1cs.num_public], &p).unwrap());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

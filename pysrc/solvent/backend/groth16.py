@@ -48,6 +48,8 @@ class KeyPair:
 class ProofResult:
     proof: dict[str, Any]
     public: list[int]
+    #: wall seconds per prover phase and CPU seconds as ``cpu_<phase>`` (``prove(..., profile=True)``), else None
+    profile: dict[str, float] | None = None
 
 
 class Groth16:
@@ -108,10 +110,18 @@ class Groth16:
 
     # proofs ----------------------------------------------------------------------------
     def prove(self, keys: KeyPair, compiled: CompiledCircuit, witness: _native.Witness, check: bool = True,
-              seed: bytes | None = None) -> ProofResult:
-        """``seed``: deterministic proof randomness (see ``proof_seed``); fresh OS randomness if None."""
-        proof = _native.prove(keys.pk, self.circuit(compiled), witness, check=check, threads=self.threads, seed=seed)
-        return ProofResult(json.loads(proof.to_json()), witness.public_values())
+              seed: bytes | None = None, profile: bool = False, reference: bool = False) -> ProofResult:
+        """``seed``: deterministic proof randomness (see ``proof_seed``); fresh OS randomness if None.
+        ``profile``: record seconds per prover phase; ``reference``: arkworks' QAP step and MSMs
+        (the same proof, slower: for benches)."""
+        proof = _native.prove(keys.pk, self.circuit(compiled), witness, check=check, threads=self.threads, seed=seed,
+                              profile=profile, reference=reference)
+        return ProofResult(json.loads(proof.to_json()), witness.public_values(), proof.profile)
+
+    def prepare(self, keys: KeyPair) -> float:
+        """Convert a proving key's bases into the prover's form now, once per loaded key
+        (otherwise the first proof does it); returns the seconds it took."""
+        return keys.pk.prepare(threads=self.threads)
 
     def verify_native(self, vk_json: Mapping[str, Any], public: Sequence[int], proof: Mapping[str, Any]) -> bool:
         vk = _native.VerifyingKey.from_json(json.dumps(vk_json))

@@ -20,8 +20,9 @@ import json
 import os
 import shutil
 import tempfile
+import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -90,17 +91,24 @@ class CircomProof:
     proof: dict[str, Any]
     public: list[int]
     vk: dict[str, Any]
+    #: seconds per step: reading the r1cs, key and witness, the check, the prover's phases
+    profile: dict[str, float] = field(default_factory=dict)
 
 
 def prove(key_dir: Path, wtns: Path, check: bool = True, threads: int | None = None) -> CircomProof:
     """Prove from a key directory and a witness; the proof is checked natively before it
     is returned (a wrong witness fails with the constraint it breaks)."""
+    t = time.perf_counter()
     circuit = _native.CeremonyCircuit.from_r1cs(key_dir / "circuit.r1cs")
-    proof_text, public = _native.circom_prove(key_dir / "circuit.pk", circuit, wtns, check=check, threads=threads)
+    read_r1cs = time.perf_counter() - t
+    proof_text, public, profile = _native.circom_prove(key_dir / "circuit.pk", circuit, wtns, check=check,
+                                                       threads=threads)
+    t = time.perf_counter()
     vk_text = (key_dir / "verification_key.json").read_text()
     if not _native.verify(_native.VerifyingKey.from_json(vk_text), public, _native.Proof.from_json(proof_text)):
         raise _native.ProverError("the proof does not verify under the directory's verification_key.json")
-    return CircomProof(json.loads(proof_text), public, json.loads(vk_text))
+    profile.update(read_r1cs=read_r1cs, verify=time.perf_counter() - t)
+    return CircomProof(json.loads(proof_text), public, json.loads(vk_text), profile)
 
 
 def write_proof(res: CircomProof, out_dir: Path) -> None:

@@ -36,7 +36,9 @@ def _load_keys(keys_dir: str, threads: int | None) -> None:
 
     if _WORKER.get("keys_dir") != keys_dir:
         backend = Groth16(threads=threads)
-        _WORKER.update(keys_dir=keys_dir, backend=backend, keys=keymod.load(Path(keys_dir), backend))
+        sk = keymod.load(Path(keys_dir), backend)
+        backend.prepare(sk.keys["batch"])  # once per worker: every batch proof reuses the converted bases
+        _WORKER.update(keys_dir=keys_dir, backend=backend, keys=sk)
 
 
 def _prove_vector(b: int, vector: list[int], secret: bytes) -> Result:

@@ -1,0 +1,302 @@
+"""Groth16 prover bench (issue 15): where one batch proof's time goes, and what a book costs.
+
+    python benches/bench_prover.py profile --assets 8 --batch-size 1024 [--runs 2] [--reference]
+    python benches/bench_prover.py profile --assets 8 --batch-size 128          # quick size
+    python benches/bench_prover.py e2e --assets 8 --batch-size 1024 --accounts 4096
+    python benches/bench_prover.py msm --log 19        # MSMs and the QAP step alone
+
+``profile`` builds the liabilities batch circuit, makes (once, cached under
+out/bench-cache/prover/) an INSECURE seeded dev key, solves one batch of a synthetic book
+and proves it in a fresh process, printing: constraints per account, the domain and how
+full it is, the witness's value classes (0 / 1 / below 2^64 / full-size), and one proof
+split into witness, check, QAP evaluation, FFTs, each MSM (H, L, A, B in G1, B in G2) and
+writing the proof, with peak RSS. ``--reference`` also runs arkworks' prover (7 FFTs,
+ark-ec MSMs) in its own process: the "before" column.
+
+``e2e`` runs ``solvent setup`` (keys made beforehand, not timed) and then ``solvent prove``
+on a synthetic book as a command, timing it end to end (wall and CPU of the process), and
+projects 10^6 accounts from the batch-proof rate.
+
+``msm`` times, in CPU seconds, the QAP step of a random 2^log-row R1CS (arkworks' seven
+FFTs vs the prover's six) and one G1 and one G2 MSM of 2^log random full-size scalars with
+ark-ec 0.6 and with halo2curves (as the prover calls it), in one process, alternating.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("SOLVENT_CACHE_DIR", str(ROOT / "out" / "bench-cache"))
+from benches._util import in_subprocess, table  # noqa: E402
+
+SYMBOLS = ["BTC", "ETH", "USDT", "SOL", "XRP", "DOGE", "ADA", "TRX"]
+KEY_DIR = ROOT / "out" / "bench-cache" / "prover"
+PHASES = ["witness", "check", "prepare_key", "qap_evaluate", "fft", "qap", "msm_h", "msm_l", "msm_a", "msm_b_g1",
+          "msm_b_g2", "finish", "write"]
+
+
+def _batch(assets: int, batch_size: int):
+    from solvent.backend import Groth16
+    from solvent.circuit import build
+    from solvent.circuits import liabilities
+    from solvent.circuits.shape import BookShape
+
+    shape = BookShape(n_assets=assets, batch_size=batch_size, capacity=2)
+    compiled = build(liabilities.batch, "liabilities_batch", **shape.batch_params())
+    return shape, compiled, Groth16()
+
+
+def _key(backend, compiled):
+    """A seeded INSECURE dev key for the circuit, made once and cached by circuit hash."""
+    from solvent import _native
+
+    path = KEY_DIR / f"{compiled.hash}.pk"
+    if not path.exists():
+        KEY_DIR.mkdir(parents=True, exist_ok=True)
+        t = time.perf_counter()
+        pk = _native.ProvingKey.setup_dev_insecure(backend.circuit(compiled), seed=b"bench-prover")
+        pk.save(path)
+        print(f"  (made the dev key in {time.perf_counter() - t:.1f} s: {path})", flush=True)
+    return path
+
+
+def _inputs(shape, compiled):
+    from benches.bench_liabilities import synthetic_book
+    from solvent.liabilities.layout import batch_inputs, lay_out
+
+    book = synthetic_book(shape.batch_size, shape.n_assets)
+    layout = lay_out(book, shape, b"\x07" * 32, 1)
+    return compiled.input_vector(batch_inputs(layout, book, 0, 1))
+
+
+def measure_proof(assets: int, batch_size: int, reference: bool, runs: int) -> dict:
+    """One process: load the key, solve a batch, prove it ``runs`` times (median per phase)."""
+    import warnings
+
+    from solvent import _native
+    from solvent.backend.groth16 import KeyPair
+    from solvent.io import write_atomic
+
+    warnings.simplefilter("ignore")
+    shape, compiled, backend = _batch(assets, batch_size)
+    circuit = backend.circuit(compiled)
+    path = _key(backend, compiled)
+    vector = _inputs(shape, compiled)
+    t = time.perf_counter()
+    pk = _native.ProvingKey.load(path)
+    load_s = time.perf_counter() - t
+    prepare_s = 0.0 if reference else pk.prepare()
+    rows = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        w = circuit.solve(vector)
+        witness_s = time.perf_counter() - t
+        proof = _native.prove(pk, circuit, w, check=True, seed=b"\x01" * 32, profile=True, reference=reference)
+        t = time.perf_counter()
+        with tempfile.TemporaryDirectory() as d:
+            write_atomic(Path(d) / "proof.json", proof.to_json())
+        prof = dict(proof.profile, witness=witness_s, write=time.perf_counter() - t)
+        rows.append(prof)
+    classes = w.value_classes()
+    med = {k: statistics.median(r[k] for r in rows) for k in rows[0] if all(k in r for r in rows)}
+    for k in ("witness", "write"):  # Python-side phases: single-threaded, CPU ≈ wall
+        med[f"cpu_{k}"] = med[k]
+    vk = json.loads(pk.verifying_key().to_json())
+    ok = _native.verify(_native.VerifyingKey.from_json(json.dumps(vk)), w.public_values(), proof)
+    n = circuit.num_constraints
+    domain = int(med["domain_size"])
+    return {"engine": "arkworks (before)" if reference else "solvent (after)", "assets": assets, "batch": batch_size,
+            "constraints": n, "per_account": round(n / batch_size, 1), "columns": circuit.num_columns,
+            "domain": domain, "fill": round(100 * (n + circuit.num_public + 1) / domain, 1),
+            "classes": classes, "load_key_s": round(load_s, 2), "prepare_s": round(prepare_s, 2),
+            "prepared_mb": round(pk.prepared_bytes / 2**20), "verified": ok, "ffts": int(med["ffts"]),
+            **{k: med[k] for k in PHASES + ["prove_total"] if k in med},
+            **{f"cpu_{k}": med[f"cpu_{k}"] for k in PHASES + ["prove_total"] if f"cpu_{k}" in med},
+            "proof_s": med["witness"] + med["prove_total"] + med["write"],
+            "cpu_proof_s": med["cpu_witness"] + med["cpu_prove_total"] + med["cpu_write"]}
+
+
+def profile(a) -> None:
+    modes = ([True] if a.reference else []) + [False]
+    rows = [in_subprocess("bench_prover", "measure_proof", assets=a.assets, batch_size=a.batch_size, reference=r,
+                          runs=a.runs) for r in modes]
+    r0 = rows[-1]
+    z, o, s, f = r0["classes"]
+    total = z + o + s + f
+    print(f"batch circuit: {a.batch_size} accounts × {a.assets} assets: {r0['constraints']:,} constraints "
+          f"({r0['per_account']} per account), {r0['columns']:,} columns; domain 2^{r0['domain'].bit_length() - 1} "
+          f"= {r0['domain']:,}, {r0['fill']} % full "
+          f"(the next power of two down holds {r0['domain'] // 2 - 1 - 0:,} rows incl. inputs)")
+    print(f"witness values: {100 * z / total:.1f} % zero, {100 * o / total:.1f} % one, {100 * s / total:.1f} % "
+          f"other below 2^64, {100 * f / total:.1f} % full-size")
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; median of {a.runs} proof(s) per row")
+    for r in rows:
+        for k in PHASES + ["prove_total", "proof_s"]:
+            for key in (k, f"cpu_{k}"):
+                if key in r:
+                    r[key] = round(r[key], 2)
+    shown = [k for k in PHASES if any(k in r for r in rows)] + ["prove_total", "proof_s"]
+    print("CPU seconds (core-seconds, all threads; robust to other load) per phase:")
+    print(table(rows, [("engine", "prover")] + [(f"cpu_{k}", k) for k in shown] + [("ffts", "FFTs")]))
+    print("wall seconds per phase:")
+    print(table(rows, [("engine", "prover")] + [(k, k) for k in shown] +
+                [("peak_rss_mb", "peak RSS MB"), ("load_key_s", "load key s"), ("prepare_s", "prepare s"),
+                 ("prepared_mb", "prepared MB"), ("verified", "verifies")]))
+    cores = os.cpu_count() or 1
+    n6 = -(-10**6 // a.batch_size)
+    print(f"one batch proof: {r0['proof_s']:.2f} s wall, {r0['cpu_proof_s']:.2f} CPU-s = "
+          f"{r0['cpu_proof_s'] / a.batch_size * 1e3:.1f} core-ms per account (CPU) / "
+          f"{r0['proof_s'] * cores / a.batch_size * 1e3:.1f} (wall × {cores} cores); 10^6 accounts: {n6} batch proofs ≈ "
+          f"{n6 * r0['cpu_proof_s'] / cores / 3600:.2f} h on {cores} cores at that CPU cost (batch proofs only)")
+    if len(rows) == 2:
+        b = rows[0]
+        pairs = [("fft", "fft"), ("msm_h", "msm_h"), ("msm_l", "msm_l"), ("msm_a", "msm_a"), ("msm_b_g1", "msm_b_g1"),
+                 ("msm_b_g2", "msm_b_g2"), ("prove_total", "prove_total"), ("proof_s", "proof_s")]
+        ratio = [f"{k} {b['cpu_' + k] / r0['cpu_' + k]:.2f}×" for k, _ in pairs
+                 if f"cpu_{k}" in b and f"cpu_{k}" in r0 and r0[f"cpu_{k}"] > 0]
+        if "cpu_qap" in b:
+            ratio.append(f"qap (evaluate + FFTs + check) {b['cpu_qap'] / (r0['cpu_qap_evaluate'] + r0['cpu_fft']):.2f}×")
+        print("speed-up in CPU time (before / after): " + ", ".join(ratio))
+
+
+def _write_book(path: Path, n: int, assets: int) -> None:
+    import random
+
+    rnd = random.Random(5)
+    with open(path, "w") as f:
+        f.write("account_id,asset,balance\n")
+        for i in range(n):
+            aid = f"acct-{i:09d}"
+            f.write("".join(f"{aid},{s},{rnd.getrandbits(36)}.{rnd.randrange(10**8):08d}\n" for s in SYMBOLS[:assets]))
+
+
+def _run(cmd: list[str], env: dict) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + sys) and peak RSS (MB) of one command."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    p = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if p.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{(p.stdout + p.stderr)[-3000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, after.ru_maxrss / 1024
+
+
+def e2e(a) -> None:
+    from solvent.jobs.state import capacity_for
+
+    work = ROOT / "out" / "bench-prover-e2e" / f"{a.accounts}x{a.assets}-b{a.batch_size}"
+    work.mkdir(parents=True, exist_ok=True)
+    solvent = str(ROOT / ".venv" / "bin" / "solvent")
+    env = dict(os.environ, PYTHONWARNINGS="ignore")
+    assets, accounts = work / "assets.csv", work / "accounts.csv"
+    assets.write_text("symbol,decimals\n" + "".join(f"{s},8\n" for s in SYMBOLS[:a.assets]))
+    if not accounts.exists():
+        _write_book(accounts, a.accounts, a.assets)
+    batches = -(-a.accounts // a.batch_size)
+    keys = work / "keys"
+    if not (keys / "liabilities_batch.pk").exists():
+        print(f"solvent setup (INSECURE dev keys, not timed): batch {a.batch_size}, capacity {capacity_for(batches)} …",
+              flush=True)
+        wall, _, _ = _run([solvent, "setup", "--assets", str(assets), "--batch-size", str(a.batch_size),
+                           "--capacity", str(capacity_for(batches)), "--out", str(keys)], env)
+        print(f"  setup took {wall:.0f} s", flush=True)
+    out = work / "att"
+    log = work / "progress.jsonl"
+    for p in (log,):
+        p.unlink(missing_ok=True)
+    import shutil
+
+    shutil.rmtree(out, ignore_errors=True)
+    secret = work / "secret.hex"
+    secret.write_text("11" * 32)
+    wall, cpu, rss = _run([solvent, "prove", "--accounts", str(accounts), "--assets", str(assets), "--keys", str(keys),
+                           "--out", str(out), "--epoch", "1", "--snapshot-time", "2026-11-21T00:00:00Z",
+                           "--secret-file", str(secret), "--progress-log", str(log)], env)
+    events = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+    stamps = _stage_times(events)
+    cores = os.cpu_count() or 1
+    print(f"solvent prove: {a.accounts:,} accounts × {a.assets} assets in {batches} batches of {a.batch_size}; "
+          f"machine {cores} cores, load average {os.getloadavg()[0]:.1f}")
+    rows = [{"what": "solvent prove (end to end)", "wall_s": round(wall, 1), "cpu_s": round(cpu, 1),
+             "core_ms": round(wall * cores / a.accounts * 1e3, 2), "cpu_ms": round(cpu / a.accounts * 1e3, 2),
+             "rss": round(rss)}]
+    print(table(rows, [("what", ""), ("wall_s", "wall s"), ("cpu_s", "CPU s"),
+                       ("core_ms", "core-ms/account (wall × cores)"), ("cpu_ms", "CPU-ms/account"),
+                       ("rss", "peak RSS MB")]))
+    if stamps:
+        print("stages (from --progress-log): " + ", ".join(f"{k} {v:.1f} s" for k, v in stamps.items()))
+        per_batch = stamps.get("batch", 0) / batches
+        if per_batch:
+            n6 = -(-10**6 // a.batch_size)
+            print(f"10^6 accounts projected: {n6} batch proofs × {per_batch:.2f} s = {n6 * per_batch / 3600:.2f} h "
+                  f"({per_batch * cores / a.batch_size * 1e3:.2f} core-ms per account in batch proofs), plus the "
+                  f"layout and one top proof at capacity {capacity_for(n6)} (not run here)")
+
+
+def _stage_times(events: list[dict]) -> dict[str, float]:
+    """First-to-last timestamp per stage of a progress log."""
+    first: dict[str, float] = {}
+    last: dict[str, float] = {}
+    for e in events:
+        st, ts = e.get("stage"), e.get("time") or e.get("t") or e.get("ts")
+        if st is None or not isinstance(ts, (int, float)):
+            continue
+        first.setdefault(st, ts)
+        last[st] = ts
+    return {k: last[k] - first[k] for k in first}
+
+
+def measure_msm(log: int, runs: int) -> dict:
+    from solvent import _native
+
+    return _native.bench_msm(log, runs)
+
+
+def measure_qap(log: int, runs: int) -> dict:
+    from solvent import _native
+
+    ark, own = _native.bench_qap(log, runs)
+    return {"ark": ark, "own": own}
+
+
+def msm(a) -> None:
+    q = in_subprocess("bench_prover", "measure_qap", log=a.log, runs=a.runs)
+    print(f"QAP step (row evaluation + FFTs) of a random 2^{a.log}-row R1CS, CPU seconds, median of {a.runs}, "
+          f"alternating: arkworks (7 FFTs) {q['ark']:.3f}, solvent (6 FFTs) {q['own']:.3f}: {q['ark'] / q['own']:.2f}×")
+    r = in_subprocess("bench_prover", "measure_msm", log=a.log, runs=a.runs)
+    print(f"MSM of 2^{a.log} random full-size scalars, one process, alternating, median of {a.runs}; "
+          f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
+    rows = [{"group": g, "ark": round(r[f"{g}_ark"], 3), "h2": round(r[f"{g}_halo2"], 3),
+             "ratio": round(r[f"{g}_ark"] / r[f"{g}_halo2"], 2)} for g in ("g1", "g2")]
+    print(table(rows, [("group", "group"), ("ark", "ark-ec 0.6 s"), ("h2", "halo2curves 0.9 s"),
+                       ("ratio", "ark / halo2curves")]))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("mode", choices=["profile", "e2e", "msm"])
+    ap.add_argument("--assets", type=int, default=8)
+    ap.add_argument("--batch-size", type=int, default=1024)
+    ap.add_argument("--accounts", type=int, default=4096)
+    ap.add_argument("--runs", type=int, default=1)
+    ap.add_argument("--reference", action="store_true", help="also run arkworks' prover (the 'before' figures)")
+    ap.add_argument("--log", type=int, default=18)
+    a = ap.parse_args()
+    {"profile": profile, "e2e": e2e, "msm": msm}[a.mode](a)
+
+
+if __name__ == "__main__":
+    main()
