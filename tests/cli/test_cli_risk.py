@@ -40,13 +40,13 @@ def test_prove_and_verify_all_statements(files, tmp_path):
     assert summary["statements"] == ["liabilities", "collateral", "margin"]
     assert summary["accounts"] == 4, "dave, with a position and no balance, is kept, not dropped"
     assert summary["accounts_short"] >= 1 and "bob" in r.stderr
-    v = run("verify", out, "--fast", "--json")
+    v = run("verify", out, "--fast", "--json", "--allow-insecure-keys")
     assert v.exit_code == 0, v.output
     assert json.loads(v.stdout)["valid"]
     proof = tmp_path / "carol.json"
     assert run("inclusion", out, "--account", "carol", "--out", proof).exit_code == 0
     assert json.loads(proof.read_text())["positions"]["BTC-C-70000"] == "-2.5"
-    assert run("verify-inclusion", proof, "--attestation", out, "--fast").exit_code == 0
+    assert run("verify-inclusion", proof, "--attestation", out, "--fast", "--allow-insecure-keys").exit_code == 0
 
 
 @pytest.mark.parametrize("extra, message", [

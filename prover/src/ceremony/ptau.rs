@@ -136,7 +136,9 @@ impl Ptau {
 }
 
 /// Writes a ptau for tests: the powers of a *known* (so insecure) τ, α, β, with or
-/// without Lagrange sections, in snarkjs's layout.
+/// without Lagrange sections, byte for byte what `snarkjs powersoftau new` (+ contributions
+/// leaving these powers) and `snarkjs powersoftau prepare phase2` write, except that the
+/// phase-1 contribution list (section 7) is empty.
 pub fn write_insecure_for_tests(path: &Path, power: u32, p: &Powers, lagrange: bool) -> Result<(), String> {
     use crate::interop::binfile::{g1_to_lem, g2_to_lem, write};
     let n = 1usize << power;
@@ -167,9 +169,13 @@ pub fn write_insecure_for_tests(path: &Path, power: u32, p: &Powers, lagrange: b
             s14.extend(g1(&l.alpha_g1));
             s15.extend(g1(&l.beta_g1));
         }
-        // p = power + 1 for section 12 (snarkjs pads the missing top power with zero);
-        // solvent never reads it, so zeros of the right length keep the layout.
-        s12.extend(std::iter::repeat_n(0u8, 2 * n * G1_BYTES));
+        // p = power + 1, section 12 only, as `snarkjs powersoftau prepare phase2` makes it:
+        // the 2N − 1 powers in G1 with the point at infinity as the 2N-th, in the Lagrange
+        // basis of the domain of size 2N. `snarkjs groth16 setup` reads its odd points for
+        // the H query of a circuit whose domain is the file's full 2^power.
+        let mut top = p.tau_g1.clone();
+        top.push(<ark_bn254::G1Affine as ark_ec::AffineRepr>::zero());
+        s12.extend(g1(&super::phase1::lagrange_g1(&top)));
         sections.extend([(12, s12), (13, s13), (14, s14), (15, s15)]);
     }
     write(path, b"ptau", 1, &sections)
