@@ -90,7 +90,6 @@ impl PyCeremonyCircuit {
 #[pyfunction]
 #[pyo3(signature = (path, power, seed, lagrange = true))]
 fn ptau_write_insecure_for_tests(py: Python<'_>, path: PathBuf, power: u32, seed: Vec<u8>, lagrange: bool) -> PyResult<()> {
-    use crate::ceremony::phase1::Powers;
     use ark_ff::UniformRand;
     use rand::SeedableRng;
     use sha2::Digest;
@@ -101,8 +100,7 @@ fn ptau_write_insecure_for_tests(py: Python<'_>, path: PathBuf, power: u32, seed
         let digest: [u8; 32] = sha2::Sha256::digest(&seed).into();
         let mut rng = rand_chacha::ChaCha20Rng::from_seed(digest);
         let (tau, alpha, beta) = (ark_bn254::Fr::rand(&mut rng), ark_bn254::Fr::rand(&mut rng), ark_bn254::Fr::rand(&mut rng));
-        let powers = Powers::from_secrets_insecure(1 << power, tau, alpha, beta);
-        crate::ceremony::ptau::write_insecure_for_tests(&path, power, &powers, lagrange)
+        crate::ceremony::ptau::write_insecure_from_secrets_for_tests(&path, power, tau, alpha, beta, lagrange)
     })
     .map_err(InteropError::new_err)
 }
