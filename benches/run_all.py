@@ -15,6 +15,7 @@ RUNS = [
     ["bench_liabilities.py", "risk", "--accounts", "64", "--batch-size", "32", "--assets", "8", "--instruments", "4"],
     ["bench_scale.py", "--accounts", "50000", "--assets", "8", "--batch-size", "256", "--sample-batches", "1"],
     ["bench_evm_gas.py"],
+    ["bench_trust.py", "--accounts", "64", "--batch-size", "16", "--assets", "2"],
 ]
 
 

@@ -129,9 +129,13 @@ def check_circuits(ceremony_dir: Path, ptau: Path, circuits: Mapping[str, Compil
             continue
         vk = report["verification_key"]
         vk_hash = key_hash(vk)
-        if not report["secure"] or vk_hash is None:
+        if not report["secure"]:
             refusals.append(Refusal(compiled.name, str(state), "the transcript has no participant contribution: "
                                                                "its delta is public and proofs can be forged"))
+            continue
+        if vk_hash is None:
+            refusals.append(Refusal(compiled.name, str(state), "the transcript's final verifying key is malformed "
+                                                               "for the independent verifier"))
             continue
         people = [c["name"] for c in report["contributions"] if c["kind"] == "participant"]
         entry = store_entry(compiled.name, compiled.hash, vk_hash, report["transcript_hash"], ptau_hash, people,
@@ -169,5 +173,5 @@ def finalize(state: Path, out_dir: Path, beacon_value: bytes | None = None, beac
     return {"header": header, "state": str(final_state), "key": str(key), "verification_key": str(vk_path)}
 
 
-__all__ = ["CeremonyError", "InteropError", "load_circuit", "circuit_of", "init", "contribute", "beacon", "info", "verify",
-           "finalize", "CircuitCheck", "check_circuits"]
+__all__ = ["CeremonyError", "InteropError", "load_circuit", "circuit_of", "init", "contribute", "beacon", "info",
+           "verify", "finalize", "CircuitCheck", "check_circuits"]

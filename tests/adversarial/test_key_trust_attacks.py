@@ -296,7 +296,8 @@ def test_transcript_whose_key_differs_by_one_point_is_refused(ceremony, honest, 
     assert "is not the top key liabilities_top" in r.output and "differs in IC[2]" in r.output
     r = cli("verify", d, "--fast", "--trust-store", auditor_store, code=1)  # and its proofs fail under that key
     line = next(x for x in r.output.splitlines() if "NOT TRUSTED" in x)
-    assert line.startswith(" ✗ top key (liabilities_top, vk ") and "the key trusted for this circuit is not this one" in line
+    assert line.startswith(" ✗ top key (liabilities_top, vk ")
+    assert "the key trusted for this circuit is not this one" in line
 
 
 def test_pinned_entry_for_another_circuit_is_refused(honest, auditor_store, tmp_path):
@@ -307,7 +308,8 @@ def test_pinned_entry_for_another_circuit_is_refused(honest, auditor_store, tmp_
     # the batch circuit of another shape (batches of 2): a real circuit, not this one
     other = compile_circuits(BookShape(n_assets=2, batch_size=2, capacity=2,
                                        solvency={"mode": "pass_fail", "reserves": "public"}))["batch"].hash
-    pins = [PinnedKey(shape=att.statement.shape, circuit=name, ir_hash=other if name == "liabilities_batch" else e.ir_hash,
+    pins = [PinnedKey(shape=att.statement.shape, circuit=name,
+                      ir_hash=other if name == "liabilities_batch" else e.ir_hash,
                       vk_hash=e.vk_hash, transcript_hash=e.transcript_hash, ptau_hash=e.ptau_hash)
             for name, e in entries.items()]
     path = tmp_path / "pins.json"
@@ -328,3 +330,15 @@ def test_attestation_labels_never_raise_trust(honest, institution, tmp_path):
     report = verify(att, fast=True, trust_evidence=TrustEvidence())
     assert report.checks_ok and not report.keys_trusted and not report.valid
     assert {k.claimed_setup for k in report.keys} == {"ceremony"}
+
+
+def test_transcript_without_a_participant_is_refused(ceremony, tmp_path):
+    """The initial state (delta = 1, anyone can forge) presented as a finished ceremony."""
+    d, keys, ptau = ceremony
+    initial = tmp_path / "ceremony"
+    initial.mkdir()
+    shutil.copyfile(d / "liabilities_solvency-0.ph2", initial / "liabilities_solvency.ph2")
+    r = cli("keys", "trust", "--ceremony", initial, "--ptau", ptau, "--shape", keys / "shape.json",
+            "--trust-store", tmp_path / "store.json", code=1)
+    assert "✗ liabilities_solvency:" in r.output and "no participant contribution" in r.output
+    assert TrustStore(tmp_path / "store.json").entries() == []

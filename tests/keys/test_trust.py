@@ -170,3 +170,35 @@ def test_recompiling_for_trust_needs_no_native_module():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "['batch', 'top'] False"
+
+
+def test_keys_pin_and_list_from_a_store(attested, tmp_path):
+    """`keys pin` publishes only what the store re-verified, for every circuit of the
+    shape (refusing a gap), and `verify --trusted-keys` then trusts exactly those keys."""
+    from click.testing import CliRunner
+
+    from solvent.cli import main
+
+    _, att, att_dir = attested
+
+    def run(*args):
+        return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+    store = TrustStore(tmp_path / "store.json")
+    keys = assess(att, TrustEvidence())
+    r = run("keys", "pin", "--attestation", att_dir, "--trust-store", store.path, "--out", tmp_path / "p.json")
+    assert r.exit_code == 2 and "no re-verified ceremony for liabilities_batch, liabilities_top" in r.output
+    store.add([store_entry(keys[0].name, keys[0].ir_hash, keys[0].vk_hash, OTHER, OTHER, ["a"], 0, att.statement.shape)])
+    r = run("keys", "pin", "--attestation", att_dir, "--trust-store", store.path, "--out", tmp_path / "p.json")
+    assert r.exit_code == 2 and "no re-verified ceremony for liabilities_top with the attestation's key" in r.output
+    store.add([store_entry(keys[1].name, keys[1].ir_hash, keys[1].vk_hash, OTHER, OTHER, ["a"], 0, att.statement.shape)])
+    r = run("keys", "list", "--trust-store", store.path)
+    assert r.exit_code == 0 and r.stdout.count("liabilities_") == 2
+    r = run("keys", "pin", "--attestation", att_dir, "--trust-store", store.path, "--out", tmp_path / "p.json",
+            "--publisher", "Tests")
+    assert r.exit_code == 0, r.output
+    assert [k.circuit for k in load_trusted_keys(tmp_path / "p.json").keys] == ["liabilities_batch", "liabilities_top"]
+    r = run("verify", att_dir, "--fast", "--trusted-keys", tmp_path / "p.json", "--trust-store", tmp_path / "no.json")
+    assert r.exit_code == 0 and r.output.count("pinned — pinned in p.json published by 'Tests'") == 2
+    r = run("verify", att_dir, "--fast", "--trusted-keys", tmp_path / "store.json")
+    assert r.exit_code == 2 and "not a trusted-keys file" in r.output, "a store is not a trusted-keys file"

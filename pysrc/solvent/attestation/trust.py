@@ -20,6 +20,8 @@ pure: no file, no native code.
 
 from __future__ import annotations
 
+import functools
+import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, Mapping, Sequence
 
@@ -112,12 +114,28 @@ class KeyTrust:
                 "claimed_setup": self.claimed_setup, "claimed_transcript_hash": self.claimed_transcript_hash}
 
 
+@functools.lru_cache(maxsize=32)
+def _parsed(canonical: str) -> pyv.VerifyingKey:
+    return pyv.VerifyingKey.from_snarkjs(json.loads(canonical))
+
+
+def parse_key(vk_json: Mapping) -> pyv.VerifyingKey:
+    """A snarkjs ``verification_key.json`` as the independent verifier's key (every point
+    checked; raises ``MalformedInput``). Parsed once per distinct key: the G2 subgroup
+    checks are most of what deciding trust costs."""
+    try:
+        canonical = json.dumps(vk_json, sort_keys=True, separators=(",", ":"))
+    except (TypeError, ValueError) as e:
+        raise pyv.MalformedInput(f"vk: not JSON data ({e})") from e
+    return _parsed(canonical)
+
+
 def key_hash(vk_json: Mapping | None) -> str | None:
     """vk hash of a snarkjs ``verification_key.json`` (None if absent or malformed)."""
     if vk_json is None:
         return None
     try:
-        return pyv.vk_hash(pyv.VerifyingKey.from_snarkjs(dict(vk_json)))
+        return pyv.vk_hash(parse_key(vk_json))
     except (pyv.MalformedInput, TypeError, ValueError):
         return None
 
@@ -125,7 +143,7 @@ def key_hash(vk_json: Mapping | None) -> str | None:
 def vk_differences(a: Mapping, b: Mapping) -> list[str]:
     """The points in which two snarkjs verifying keys differ (["malformed"] if either is)."""
     try:
-        ka, kb = pyv.VerifyingKey.from_snarkjs(dict(a)), pyv.VerifyingKey.from_snarkjs(dict(b))
+        ka, kb = parse_key(a), parse_key(b)
     except (pyv.MalformedInput, TypeError, ValueError):
         return ["malformed key"]
     out = [name for name in ("alpha1", "beta2", "gamma2", "delta2") if getattr(ka, name) != getattr(kb, name)]
@@ -208,5 +226,5 @@ def all_trusted(keys: Sequence[KeyTrust]) -> bool:
     return bool(keys) and all(k.trusted for k in keys)
 
 
-__all__ = ["EvidenceKind", "Evidence", "Refusal", "TrustEvidence", "KeyTrust", "key_hash", "vk_differences",
-           "decide", "recompiled", "assess", "trusted_keys", "all_trusted"]
+__all__ = ["EvidenceKind", "Evidence", "Refusal", "TrustEvidence", "KeyTrust", "parse_key", "key_hash",
+           "vk_differences", "decide", "recompiled", "assess", "trusted_keys", "all_trusted"]

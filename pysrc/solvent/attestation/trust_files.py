@@ -131,7 +131,8 @@ def pinned_evidence(path: Path) -> TrustEvidence:
     by = f" published by {doc.publisher!r}" if doc.publisher else ""
     source = f"{path} (sha256 {digest[:16]}…)"
     keys = [Evidence("pinned", k.circuit, k.ir_hash, k.vk_hash, source,
-                     f"pinned in {path.name}{by}: transcript {k.transcript_hash[:16]}…, ptau sha256 {k.ptau_hash[:16]}…"
+                     f"pinned in {path.name}{by}: transcript {k.transcript_hash[:16]}…, "
+                     f"ptau sha256 {k.ptau_hash[:16]}…"
                      + (f" — {k.note}" if k.note else ""), k.transcript_hash, k.ptau_hash) for k in doc.keys]
     return TrustEvidence(keys=keys, sources=[f"trusted keys {source}{by}: {len(keys)} entries"])
 

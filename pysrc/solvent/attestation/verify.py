@@ -126,7 +126,7 @@ def _vk(att: Attestation, role: str, report: Report) -> pyv.VerifyingKey | None:
         report.add(f"{role} verifying key", False, "missing")
         return None
     try:
-        vk = pyv.VerifyingKey.from_snarkjs(att.verifying_keys[ref.name])
+        vk = trust.parse_key(att.verifying_keys[ref.name])  # parsed once for trust and proofs
     except pyv.MalformedInput as e:
         report.add(f"{role} verifying key", False, str(e))
         return None

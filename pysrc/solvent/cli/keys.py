@@ -126,7 +126,8 @@ def list_(trust_store: Path | None, as_json: bool) -> None:
         return
     err.print(f"trust store {escape(str(store.path))}: {len(entries)} entries", highlight=False)
     for e in entries:
-        click.echo(f"{e.circuit}  ir {e.ir_hash[:16]}…  vk {e.vk_hash[:16]}…  transcript {e.transcript_hash[:16]}…  "
+        click.echo(f"{e.circuit}  ir {e.ir_hash[:16]}…  vk {e.vk_hash[:16]}…  "
+                   f"transcript {e.transcript_hash[:16]}…  "
                    f"ptau {e.ptau_hash[:16]}…  {len(e.participants)} participants, checked {e.checked_at}")
 
 

@@ -18,7 +18,8 @@ from .. import __version__
 from ..attestation import hashing
 from ..attestation.models import Attestation
 from ..attestation.trust import KeyTrust
-from ..attestation.verify import VERDICT_INVALID, VERDICT_UNTRUSTED, VERDICT_VALID, VERDICT_VALID_UNTRUSTED, Check, Report
+from ..attestation.verify import (VERDICT_INVALID, VERDICT_UNTRUSTED, VERDICT_VALID, VERDICT_VALID_UNTRUSTED, Check,
+                                  Report)
 from ..book.amounts import AmountError, parse_amount
 from ..reserves import Reserves, load_reserves, parse_reserves, reserves_per_asset, verify_ownership
 
