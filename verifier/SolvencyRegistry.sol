@@ -47,10 +47,15 @@ contract SolvencyRegistry {
         bytes32 topVkHash;
     }
 
+    /// @dev The active keys, flattened so that the signer, the epoch counter and the flag
+    ///      share one slot (the first submission then writes no fresh slot for them).
     struct Institution {
-        Keys active;
+        address signer;
         uint64 latestEpoch;
         bool hasAttestation;
+        bytes32 shapeHash;
+        ITopVerifier topVerifier;
+        bytes32 topVkHash;
     }
 
     /// @notice A re-registration waiting for its delay to pass.
@@ -178,8 +183,8 @@ contract SolvencyRegistry {
         bytes32[] calldata vkHashes
     ) external {
         Institution storage inst = registered[msg.sender];
-        if (inst.active.signer != address(0)) revert AlreadyRegistered();
-        inst.active = _checked(signer, shapeHash, topVerifier, topVkHash);
+        if (inst.signer != address(0)) revert AlreadyRegistered();
+        _activate(inst, _checked(signer, shapeHash, topVerifier, topVkHash));
         circuitVkHashes[msg.sender] = vkHashes;
         emit InstitutionRegistered(
             msg.sender, signer, shapeHash, address(topVerifier), topVkHash, address(topVerifier).codehash, vkHashes
@@ -196,7 +201,7 @@ contract SolvencyRegistry {
         bytes32 topVkHash,
         bytes32[] calldata vkHashes
     ) external {
-        if (registered[msg.sender].active.signer == address(0)) revert NotRegistered();
+        if (registered[msg.sender].signer == address(0)) revert NotRegistered();
         Keys memory keys = _checked(signer, shapeHash, topVerifier, topVkHash);
         uint64 activatesAt = uint64(block.timestamp) + keyChangeDelay;
         pending[msg.sender] = Pending(keys, activatesAt);
@@ -219,13 +224,20 @@ contract SolvencyRegistry {
         if (p.activatesAt == 0) revert NothingPending();
         if (block.timestamp < p.activatesAt) revert TooEarly(p.activatesAt, uint64(block.timestamp));
         Keys memory keys = p.keys;
-        registered[msg.sender].active = keys;
+        _activate(registered[msg.sender], keys);
         circuitVkHashes[msg.sender] = pendingVkHashes[msg.sender];
         delete pending[msg.sender];
         delete pendingVkHashes[msg.sender];
         emit KeysActivated(
             msg.sender, keys.signer, keys.shapeHash, address(keys.topVerifier), keys.topVkHash, circuitVkHashes[msg.sender]
         );
+    }
+
+    function _activate(Institution storage inst, Keys memory keys) internal {
+        inst.signer = keys.signer;
+        inst.shapeHash = keys.shapeHash;
+        inst.topVerifier = keys.topVerifier;
+        inst.topVkHash = keys.topVkHash;
     }
 
     /// @notice Withdraws the caller's announcement.
@@ -253,12 +265,7 @@ contract SolvencyRegistry {
     {
         Institution storage inst = registered[institution];
         return (
-            inst.active.signer,
-            inst.latestEpoch,
-            inst.hasAttestation,
-            address(inst.active.topVerifier),
-            inst.active.topVkHash,
-            inst.active.shapeHash
+            inst.signer, inst.latestEpoch, inst.hasAttestation, address(inst.topVerifier), inst.topVkHash, inst.shapeHash
         );
     }
 
@@ -282,10 +289,10 @@ contract SolvencyRegistry {
     ///         may submit (a proof alone does not show who made it; see docs/evm.md).
     function submit(address institution, Submission calldata s) external {
         Institution storage inst = registered[institution];
-        address signer = inst.active.signer;
+        address signer = inst.signer;
         if (signer == address(0)) revert NotRegistered();
         if (msg.sender != institution && msg.sender != signer) revert NotInstitution();
-        if (s.topVkHash != inst.active.topVkHash) revert KeyNotActive(inst.active.topVkHash, s.topVkHash);
+        if (s.topVkHash != inst.topVkHash) revert KeyNotActive(inst.topVkHash, s.topVkHash);
         if (inst.hasAttestation && s.epoch <= inst.latestEpoch) revert EpochNotAfterLatest(inst.latestEpoch, s.epoch);
         if (s.bookRoot >= R || s.totalsCommitment >= R || s.batchesDigest >= R) revert NotInField();
         if (s.attestationHash == bytes32(0)) revert BadSignature(); // zero marks "no attestation"
@@ -297,7 +304,7 @@ contract SolvencyRegistry {
             [contextOf(s.statementHash, s.epoch, signer), s.bookRoot, s.totalsCommitment, s.batchesDigest];
         uint256[8] calldata p = s.proof;
         bool ok =
-            inst.active.topVerifier.verifyProof([p[0], p[1]], [[p[2], p[3]], [p[4], p[5]]], [p[6], p[7]], input);
+            inst.topVerifier.verifyProof([p[0], p[1]], [[p[2], p[3]], [p[4], p[5]]], [p[6], p[7]], input);
         if (!ok) revert InvalidProof();
 
         inst.latestEpoch = s.epoch;
