@@ -66,6 +66,7 @@ def test_untrusted_keys_report(attested, tmp_path):
     assert "claimed by the attestation: <code>dev-insecure" in page
     r = run("report", att_dir, "--out", out, "--fast", "--allow-insecure-keys")
     assert r.exit_code == 0, r.output
+    assert "✗ batch key (liabilities_batch" in r.output and "VALID — UNTRUSTED KEYS" in r.output
     page = out.read_text()
     assert 'data-verdict="VALID — UNTRUSTED KEYS"' in page and 'class="verdict untrusted"' in page
     assert "--allow-insecure-keys" in page
