@@ -86,6 +86,27 @@ impl PyCeremonyCircuit {
     }
 }
 
+/// A powers-of-tau file of secrets derived from `seed` (so INSECURE: anyone with the seed
+/// knows τ, α, β), in snarkjs's layout, with the phase-2 Lagrange sections when `lagrange`:
+/// test fixtures only, byte-identical to what `snarkjs powersoftau prepare phase2` makes.
+#[pyfunction]
+#[pyo3(signature = (path, power, seed, lagrange = true))]
+fn ptau_write_insecure_for_tests(py: Python<'_>, path: PathBuf, power: u32, seed: Vec<u8>, lagrange: bool) -> PyResult<()> {
+    use ark_ff::UniformRand;
+    use rand::SeedableRng;
+    use sha2::Digest;
+    if !(1..=20).contains(&power) {
+        return Err(InteropError::new_err(format!("power {power} outside 1..=20 for a test ptau")));
+    }
+    py.detach(move || -> Result<(), String> {
+        let digest: [u8; 32] = sha2::Sha256::digest(&seed).into();
+        let mut rng = rand_chacha::ChaCha20Rng::from_seed(digest);
+        let (tau, alpha, beta) = (ark_bn254::Fr::rand(&mut rng), ark_bn254::Fr::rand(&mut rng), ark_bn254::Fr::rand(&mut rng));
+        crate::ceremony::ptau::write_insecure_from_secrets_for_tests(&path, power, tau, alpha, beta, lagrange)
+    })
+    .map_err(InteropError::new_err)
+}
+
 /// Header facts of a `.ptau` file (nothing beyond the section table is read).
 #[pyfunction]
 fn ptau_info(py: Python<'_>, path: PathBuf) -> PyResult<Py<PyAny>> {
@@ -228,6 +249,7 @@ fn ceremony_verify(
             "beacons": report.beacons,
             "contributions": ops::records_json(&s),
             "secure": report.participants > 0,
+            "verification_key": snarkjs::vk_to_json(&s.pk.vk),
         }))
     })?
     .map_err(CeremonyError::new_err)?;
@@ -363,6 +385,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyCeremonyCircuit>()?;
     for f in [
         wrap_pyfunction!(ptau_info, m)?,
+        wrap_pyfunction!(ptau_write_insecure_for_tests, m)?,
         wrap_pyfunction!(ceremony_init, m)?,
         wrap_pyfunction!(ceremony_contribute, m)?,
         wrap_pyfunction!(ceremony_beacon, m)?,
