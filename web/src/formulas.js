@@ -5,9 +5,10 @@
 // customer check needs: positions_commitment (verifier/risk.py), prices as value
 // units (risk/params.py), the insurance fund's value (verifier/solvency.py,
 // reserves/totals.py), parse_amount and format_amount (book/amounts.py), and the
-// public inputs of each proof (attestation/verify.py). Every width and count comes from the attestation's shape,
-// so when the Python formulas change, this is the one file to edit;
-// tests/web/test_formulas.py holds the two together. All values are BigInt.
+// public inputs of each proof (attestation/verify.py). Every width and count comes
+// from the attestation's shape, so when the Python formulas change, this is the one
+// file to edit; tests/web/test_formulas.py holds the two together. All values are
+// BigInt.
 
 import { R, encodeBytes, hashMany } from "./poseidon.js";
 
