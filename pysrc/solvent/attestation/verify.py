@@ -433,16 +433,22 @@ def _totals_open(att: Attestation) -> bool:
 
 
 def _totals_detail(att: Attestation) -> str:
-    """The revealed figures per asset: net liabilities = equity − the debt that nets."""
-    from decimal import Decimal
+    """The revealed figures per asset: net liabilities = equity − the debt that nets, in
+    exact integer units (a Decimal at its default precision would round the totals of a
+    96-bit book)."""
+    from ..book.amounts import format_amount, parse_amount
 
     t = att.totals
     assert t is not None
     parts = []
     for a in att.statement.assets:
-        eq, de = Decimal(t.equity.get(a.symbol, "0")), Decimal(t.debt.get(a.symbol, "0"))
-        netted = Decimal(t.netted_debt.get(a.symbol, "0")) if t.netted_debt is not None else Decimal(0)
-        parts.append(f"{a.symbol}: net liabilities {eq - netted:f} (equity {eq:f}, debt {de:f}, of which "
-                     f"{netted:f} nets)")
+        def units(table: dict[str, str] | None) -> int:
+            return parse_amount((table or {}).get(a.symbol, "0"), a.decimals, 250)
+
+        eq, de, netted = units(t.equity), units(t.debt), units(t.netted_debt)
+        net = eq - netted
+        shown = ("-" if net < 0 else "") + format_amount(abs(net), a.decimals)
+        parts.append(f"{a.symbol}: net liabilities {shown} (equity {format_amount(eq, a.decimals)}, debt "
+                     f"{format_amount(de, a.decimals)}, of which {format_amount(netted, a.decimals)} nets)")
     return "open the totals commitment; " + "; ".join(parts)
 
