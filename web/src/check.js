@@ -269,33 +269,21 @@ function totalsOpen(att, shape, assets) {
 }
 
 /** The revealed figures per asset (verify.py `_totals_detail`): net liabilities =
- * equity − the debt that nets, as Python's Decimal writes the difference (at the finer
- * of the two scales). The amounts are canonical decimals: the exporter validated them. */
+ * equity − the debt that nets, in exact integer units of the asset, written canonically
+ * (formatAmount). The amounts are canonical decimals: the exporter validated them. */
 export function totalsDetail(att, assets) {
   const t = att.totals;
   const parts = assets.map((a) => {
-    const eq = String(t.equity?.[a.symbol] ?? "0");
-    const de = String(t.debt?.[a.symbol] ?? "0");
-    const ne = t.netted_debt ? String(t.netted_debt[a.symbol] ?? "0") : "0";
-    return `${a.symbol}: net liabilities ${decimalDifference(eq, ne)} (equity ${eq}, debt ${de}, of which ${ne} nets)`;
+    const units = (table) => F.parseAmount(String(table?.[a.symbol] ?? "0"), a.decimals, 250);
+    const eq = units(t.equity);
+    const de = units(t.debt);
+    const ne = units(t.netted_debt);
+    const net = eq - ne;
+    const shown = (net < 0n ? "-" : "") + F.formatAmount(net < 0n ? -net : net, a.decimals);
+    return `${a.symbol}: net liabilities ${shown} (equity ${F.formatAmount(eq, a.decimals)}, debt `
+      + `${F.formatAmount(de, a.decimals)}, of which ${F.formatAmount(ne, a.decimals)} nets)`;
   });
   return `open the totals commitment; ${parts.join("; ")}`;
-}
-
-/** `a − b` for plain decimal strings, written like Python's `f"{Decimal(a) - Decimal(b):f}"`. */
-export function decimalDifference(a, b) {
-  const read = (x) => {
-    const [whole, frac = ""] = x.split(".");
-    return { units: BigInt(whole + frac), scale: frac.length };
-  };
-  const x = read(a);
-  const y = read(b);
-  const scale = Math.max(x.scale, y.scale);
-  const d = x.units * 10n ** BigInt(scale - x.scale) - y.units * 10n ** BigInt(scale - y.scale);
-  const abs = d < 0n ? -d : d;
-  const unit = 10n ** BigInt(scale);
-  const frac = scale > 0 ? `.${(abs % unit).toString().padStart(scale, "0")}` : "";
-  return `${d < 0n ? "-" : ""}${abs / unit}${frac}`;
 }
 
 /** Act on the batch proofs' outcome bits (verify.py `_accounts`): an account that falls
