@@ -48,7 +48,7 @@ PHASES = ["witness", "check", "prepare_key", "qap_evaluate", "fft", "qap", "msm_
 
 def _batch(assets: int, batch_size: int):
     from solvent.backend import Groth16
-    from solvent.circuit import build
+    from solvent.dsl import build
     from solvent.circuits import liabilities
     from solvent.circuits.shape import BookShape
 
@@ -73,7 +73,7 @@ def _key(backend, compiled):
 
 def _inputs(shape, compiled):
     from benches.bench_liabilities import synthetic_book
-    from solvent.liabilities.layout import batch_inputs, lay_out
+    from solvent.pipeline.layout import batch_inputs, lay_out
 
     book = synthetic_book(shape.batch_size, shape.n_assets)
     layout = lay_out(book, shape, b"\x07" * 32, 1)
@@ -195,7 +195,7 @@ def _run(cmd: list[str], env: dict) -> tuple[float, float, float]:
 
 
 def e2e(a) -> None:
-    from solvent.jobs.state import capacity_for
+    from solvent.pipeline.jobs.state import capacity_for
 
     work = ROOT / "out" / "bench-prover-e2e" / f"{a.accounts}x{a.assets}-b{a.batch_size}"
     work.mkdir(parents=True, exist_ok=True)

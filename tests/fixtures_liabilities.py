@@ -4,8 +4,9 @@ import pytest
 
 from solvent.backend import Groth16
 from solvent.backend.groth16 import InsecureSetupWarning
-from solvent.liabilities import keys as keymod
-from solvent.liabilities.prove import Institution, ProveOptions, prove_book
+from solvent.pipeline import keys as keymod
+from solvent.pipeline.statement import Institution, ProveOptions
+from solvent.pipeline.prove import prove_book
 
 from tests.liabilities.helpers import SECRET, small_book, small_shape
 

@@ -8,11 +8,11 @@ import pytest
 from solvent import _native
 from solvent.backend import Groth16
 from solvent.backend.groth16 import InsecureSetupWarning
-from solvent.circuit import CircuitBuilder, build
-from solvent.circuit import gadgets as g
-from solvent.field import R
+from solvent.dsl import CircuitBuilder, build
+from solvent.dsl import gadgets as g
+from solvent.formulas.field import R
 from solvent.verifier import groth16 as pyv
-import solvent.verifier as pyposeidon
+import solvent.formulas.poseidon as pyposeidon
 
 P12 = 7853200120776062878684798364095072458815029376092732009249414926327459813530
 P34 = 14763215145315200506921711489642608356394854266165572616578112107564877678998

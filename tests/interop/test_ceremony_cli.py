@@ -17,9 +17,9 @@ from click.testing import CliRunner
 
 from solvent import _native
 from solvent.backend import Groth16
-from solvent.circuit import CircuitBuilder, build
+from solvent.dsl import CircuitBuilder, build
 from solvent.cli import main
-from solvent.interop import node
+from tests.harness import node
 from solvent.verifier import verify_files
 
 
@@ -196,7 +196,7 @@ def committed_balance(cs):
 
 
 def test_circuit_specs(tmp_path):
-    from solvent.ceremony import load_circuit
+    from solvent.backend.ceremony import load_circuit
     c = load_circuit("tests.interop.test_ceremony_cli:committed_balance", name="core_demo")
     assert (c.kind, c.name, c.num_public) == ("solvent-ir", "core_demo", 1)
     with pytest.raises(_native.InteropError, match="neither a circom"):

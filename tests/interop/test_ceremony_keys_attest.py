@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from solvent.cli import main
-from solvent.interop import node
+from tests.harness import node
 
 ACCOUNTS = "account_id,asset,balance\n" + "".join(f"c{i},BTC,{i}.5\nc{i},USDT,{i * 3}\n" for i in range(6))
 

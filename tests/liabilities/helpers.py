@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import random
 
-from solvent.book import AccountBook, Asset
+from solvent.inputs.accounts import AccountBook
+from solvent.inputs.assets import Asset
 from solvent.circuits.shape import BookShape
 
 ASSETS = [Asset("BTC", 8), Asset("USDT", 6)]

@@ -1,14 +1,14 @@
 """The three implementations of the book layout agree: the Python spec
-(solvent.verifier.book), the Rust tree builder, and the circuits' witnesses."""
+(solvent.formulas.book), the Rust tree builder, and the circuits' witnesses."""
 
 import pytest
 
 from solvent import _native
 from solvent.backend import Groth16
-from solvent.circuit import build
+from solvent.dsl import build
 from solvent.circuits import liabilities
-from solvent.liabilities.layout import batch_inputs, lay_out, top_inputs
-from solvent.verifier import book as spec
+from solvent.pipeline.layout import batch_inputs, lay_out, top_inputs
+from solvent.formulas import book as spec
 
 from tests.liabilities.helpers import SECRET, small_book, small_shape
 
@@ -71,8 +71,8 @@ def test_risk_lanes_and_outcome_bits_agree():
     """With the collateral and margin statements: the native tree's lanes (equity, debt, the
     debt that nets, outcome lanes) are the spec's, the circuit's public values are the tree's,
     and its outcome bits are the spec's is-zero of the batch's counts."""
-    from solvent.risk.evaluate import evaluate
-    from solvent.verifier import risk as risk_spec
+    from solvent.inputs.evaluate import evaluate
+    from solvent.formulas import risk as risk_spec
     from tests.risk.helpers import risk_book, risk_shape
 
     shape, setup = risk_shape(margin=True)

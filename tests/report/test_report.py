@@ -16,6 +16,7 @@ from solvent.attestation.verify import Check, Report
 from solvent.cli import main
 from solvent.report import build_report, render, write_atomic
 from solvent.report.view import build_view, reserves_from_attestation, reserves_from_file
+from solvent.backend import NATIVE_PROOFS
 from tests.reserves.helpers import eth_holding, reserves_doc, valid_holdings, write_reserves
 from tests.trust_helpers import pin_keys
 
@@ -116,7 +117,7 @@ def test_revealed_totals_show_bars_and_coverage(attested, tmp_path):
     _, att, _ = attested
     att = _with_totals(att, {"BTC": "20", "USDT": "1000000"}, {"BTC": "2", "USDT": "0"})
     reserves = reserves_from_file(write_reserves(tmp_path / "r.json", valid_holdings()), att)
-    view = build_view(att, Report(checks=[Check("stand-in", True)]), reserves, fast=True)
+    view = build_view(att, Report(checks=[Check("stand-in", True)]), reserves, NATIVE_PROOFS.name)
     page = render(view)
     assert page.count("<svg") == 2
     assert 'data-asset="BTC"' in page and "SHORT" in page and "60.00 % of net liabilities" in page  # 12 / 20
@@ -130,13 +131,13 @@ def test_revealed_totals_show_bars_and_coverage(attested, tmp_path):
 def test_only_netted_debt_reduces_net_liabilities(attested, tmp_path):
     _, att, _ = attested
     att = _with_totals(att, {"BTC": "20", "USDT": "1000000"}, {"BTC": "5", "USDT": "0"}, {"BTC": "2", "USDT": "0"})
-    page = render(build_view(att, Report(checks=[Check("stand-in", True)]), None, fast=True))
+    page = render(build_view(att, Report(checks=[Check("stand-in", True)]), None, NATIVE_PROOFS.name))
     assert "net liabilities <b class=\"mono\">18</b>" in page and "debt that nets 2 of 5 owed" in page
 
 
 def test_solvency_section_rendered_when_present(attested):
     _, att, _ = attested
-    view = build_view(att, Report(checks=[Check("stand-in", True)]), None, fast=True)
+    view = build_view(att, Report(checks=[Check("stand-in", True)]), None, NATIVE_PROOFS.name)
     view.solvency = {"statement": "reserves >= net liabilities", "proof": "<b>x</b>"}
     page = render(view)
     assert "No solvency statement" not in page and "&lt;b&gt;x&lt;/b&gt;" in page
@@ -156,7 +157,7 @@ def test_untrusted_text_is_escaped(attested, tmp_path):
     _, att, _ = attested
     h = valid_holdings()
     h[0]["source"] = '<img src=x onerror="alert(1)">'
-    view = build_report(att, write_reserves(tmp_path / "r.json", h), fast=True)
+    view = build_report(att, write_reserves(tmp_path / "r.json", h), proof_checker=NATIVE_PROOFS)
     page = render(view)
     assert "<img" not in page and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page
 

@@ -27,10 +27,10 @@ import rlp
 from eth_utils import keccak, to_checksum_address
 from trie import HexaryTrie
 
-from solvent.reserves.ethproof import EMPTY_CODE_HASH, balance_storage_key
+from solvent.inputs.reserves.ethproof import EMPTY_CODE_HASH, balance_storage_key
 
 from .helpers import throwaway_key
-from solvent.reserves.signing import ethereum_address
+from solvent.inputs.reserves.signing import ethereum_address
 
 HERE = Path(__file__).parent
 FIXTURE = HERE / "fixtures" / "eth_state.json"
@@ -130,8 +130,8 @@ def _record(chain: Any, addresses: list[str], storage: dict[str, list[int]]) -> 
 
 
 def run_chain() -> tuple[list[dict[str, dict[str, Any]]], str, list[str]]:
-    from solvent.evm.chain import DEFAULT_SENDER, Chain
-    from solvent.evm.solc import compile_sources
+    from tests.harness.chain import DEFAULT_SENDER, Chain
+    from tests.harness.solc import compile_sources
 
     compiled = compile_sources({"TestToken.sol": TOKEN_SOURCE.read_text()})["TestToken"]
     chain = Chain()

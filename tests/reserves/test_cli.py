@@ -8,8 +8,8 @@ import json
 from click.testing import CliRunner
 
 from solvent.cli import main
-from solvent.reserves import ownership_message
-from solvent.reserves.custody import holding_message
+from solvent.inputs.reserves import ownership_message
+from solvent.inputs.reserves.custody import holding_message
 
 from .evidence_helpers import BLOCKS, TOKEN, custodian_holding, eth_blocks, state_proof_holding
 from .helpers import EPOCH, INSTITUTION, SNAPSHOT, eth_holding, reserves_doc, valid_holdings

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from solvent.cli import main
 from solvent.evm.calldata import encode_verify_proof
-from solvent.evm.solc import compile_sources
+from tests.harness.solc import compile_sources
 from solvent.verifier import VerifyingKey, vk_hash
 
 

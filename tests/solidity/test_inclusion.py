@@ -11,11 +11,12 @@ import random
 
 import pytest
 
-from solvent.evm.contracts import deploy_inclusion_verifier
+from tests.harness.contracts import deploy_inclusion_verifier
 from solvent.evm.inclusion import EncodedPath, decode_path, encode_path, verify_path
 from solvent.evm.inclusion_gen import inclusion_source
-from solvent.verifier import MalformedInput, R
-from solvent.verifier import book as spec
+from solvent.formulas.errors import MalformedInput
+from solvent.formulas.field import R
+from solvent.formulas import book as spec
 
 from .trees import Tree
 
@@ -25,7 +26,7 @@ SHAPES = [[8], [2], [4], [8, 2], [8, 4], [8, 8], [2, 4], [8, 2, 8, 4]]
 
 @pytest.fixture(scope="module")
 def onchain(compiled):
-    from solvent.evm.chain import Chain
+    from tests.harness.chain import Chain
 
     return deploy_inclusion_verifier(Chain(), compiled)
 
@@ -124,7 +125,7 @@ def test_32_levels_is_the_limit():
 
 def test_tables_are_pinned(chain, compiled):
     """The constructor refuses any table but solvent's (code hashes are in the source)."""
-    from solvent.evm.contracts import deploy_tables
+    from tests.harness.contracts import deploy_tables
     from solvent.evm.inclusion_gen import ARITIES, width
 
     tables = [a for ar in ARITIES for a in deploy_tables(chain, width(ar))]

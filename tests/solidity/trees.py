@@ -5,8 +5,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from solvent.verifier import R, poseidon
-from solvent.verifier import book as spec
+from solvent.formulas.field import R
+from solvent.formulas.poseidon import poseidon
+from solvent.formulas import book as spec
 
 
 @dataclass

@@ -4,13 +4,13 @@ import pytest
 
 from solvent import _native
 from solvent.backend import Groth16
-from solvent.circuit import build
+from solvent.dsl import build
 from solvent.circuits.solvency import solvency
-from solvent.field import R
-from solvent.liabilities.layout import lay_out
-from solvent.liabilities.layout import netted_totals, outcome_totals
-from solvent.verifier import book as spec
-from solvent.verifier import solvency as sspec
+from solvent.formulas.field import R
+from solvent.pipeline.layout import lay_out
+from solvent.pipeline.layout import netted_totals, outcome_totals
+from solvent.formulas import book as spec
+from solvent.formulas import solvency as sspec
 
 from tests.liabilities.helpers import SECRET, small_book, small_shape
 

@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 
-from solvent.verifier import MalformedInput, Proof, R, verify, verify_batch
+from solvent.formulas.errors import MalformedInput
+from solvent.verifier import Proof, verify, verify_batch
+from solvent.formulas.field import R
 
 from . import toy_groth16 as toy
 from .conftest import Instance

@@ -19,8 +19,9 @@ import pytest
 from solvent.attestation import hashing, outcomes
 from solvent.attestation.verify import _totals_detail, verify
 from solvent.backend.groth16 import InsecureSetupWarning
-from solvent.liabilities import keys as keymod
-from solvent.liabilities.prove import ProveOptions, prove_book
+from solvent.pipeline import keys as keymod
+from solvent.pipeline.statement import ProveOptions
+from solvent.pipeline.prove import prove_book
 from tests.liabilities.helpers import small_book, small_shape
 from tests.solvency.helpers import signed_reserves
 
@@ -86,11 +87,11 @@ def test_a_coverage_claim_the_proof_does_not_make_is_a_finding(insolvent_run):
 
 def _in_batch(out: Path, att, all_collateralized: bool | None = None, all_margined: bool | None = None) -> str:
     """A trader of a batch with the given outcome bits (None: any)."""
-    from solvent.attestation import inclusion as inc
+    from solvent.pipeline.inclusion_export import export
 
     for i in range(len(att.batches) * att.statement.shape.batch_size):
         try:
-            b = att.batches[inc.export(out, f"trader-{i:03d}").batch]
+            b = att.batches[export(out, f"trader-{i:03d}").batch]
         except KeyError:
             break
         if all_collateralized in (None, b.all_collateralized) and all_margined in (None, b.all_margined):

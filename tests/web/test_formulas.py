@@ -20,15 +20,15 @@ from eth_account.messages import encode_defunct
 from solvent.attestation import hashing, outcomes
 from solvent.attestation import verify as averify
 from solvent.attestation.models import Attestation
-from solvent.book import Asset
-from solvent.book.amounts import AmountError, format_amount, parse_amount
-from solvent.risk.params import RiskParamsFile, from_file
+from solvent.inputs.assets import Asset
+from solvent.formulas.amounts import AmountError, format_amount, parse_amount
+from solvent.inputs.params import RiskParamsFile, from_file
 from solvent.verifier import VerifyingKey, vk_hash
-from solvent.verifier import book as spec
-from solvent.verifier import risk as risk_spec
-from solvent.verifier.errors import MalformedInput
-from solvent.verifier.field import R
-from solvent.verifier.poseidon import domain, encode_bytes, hash_many, poseidon
+from solvent.formulas import book as spec
+from solvent.formulas import risk as risk_spec
+from solvent.formulas.errors import MalformedInput
+from solvent.formulas.field import R
+from solvent.formulas.poseidon import domain, encode_bytes, hash_many, poseidon
 
 from tests.risk.helpers import RISK
 from tests.solvency.helpers import holding
@@ -133,8 +133,8 @@ def _vectors(att) -> tuple[dict, dict]:
     def exact(text, scale_pow):
         from pathlib import Path
 
-        from solvent.book import InputError
-        from solvent.risk.params import _exact
+        from solvent.inputs.errors import InputError
+        from solvent.inputs.params import _exact
 
         try:
             return str(_exact(text, scale_pow, "x", Path("x")))

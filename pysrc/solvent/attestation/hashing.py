@@ -10,7 +10,7 @@ from eth_account import Account
 from eth_account.messages import encode_defunct
 from eth_utils import keccak
 
-from ..field import R
+from ..formulas.field import R
 from .models import Attestation, Statement
 
 

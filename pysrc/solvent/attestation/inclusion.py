@@ -1,24 +1,24 @@
-"""A customer's inclusion proof: exported by the operator, checked by the customer.
+"""A customer's inclusion proof and the customer's check of it.
 
-The check recomputes the customer's tag and leaf from what they know (id, salt,
+The operator exports the proof from its private database (``solvent.pipeline.inclusion_export``);
+the check here recomputes the customer's tag and leaf from what they know (id, salt,
 balances), walks the path to their batch root, and verifies that batch's proof, the
 digest binding every batch into the top proof, the top proof and the signature.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from pydantic import Field
 
-from ..book.amounts import AmountError, format_amount, parse_amount
-from ..verifier import MalformedInput
-from ..verifier import book as spec
+from ..formulas.amounts import AmountError, parse_amount
+from ..formulas.errors import MalformedInput
+from ..formulas import book as spec
 from . import hashing
 from .models import Amount, Attestation, FieldStr, Hex32, Strict
 from .trust import TrustEvidence
-from .verify import Report, load, verify
+from .verify import PYTHON_PROOFS, ProofChecker, Report, verify
 
 VERSION = "solvent.inclusion/1"
 
@@ -53,76 +53,26 @@ class InclusionProof(Strict):
     """From the batch root to the book root (the top tree over batch slots)."""
 
 
-def export(att_dir: Path, account_id: str) -> InclusionProof:
-    """One customer's proof, from the operator's inclusion database."""
-    from ..liabilities.inclusion_db import InclusionDb
-
-    att = load(att_dir)
-    db = InclusionDb(att_dir / "private" / "inclusion.sqlite")
-    try:
-        if db.meta.get("attestation_hash") != hashing.attestation_hash(att).hex():
-            raise ValueError(f"{att_dir}: the inclusion database belongs to another attestation")
-        row = db.account(account_id)
-        if row is None:
-            raise KeyError(f"account {account_id!r} is not in this attestation")
-        leaf, salt, equity, debt, positions, quantities = row
-        B = att.statement.shape.batch_size
-        batch, idx = divmod(leaf, B)
-        eq, de = json.loads(equity), json.loads(debt)
-        return InclusionProof(
-            attestation_hash=hashing.attestation_hash(att).hex(), institution=att.statement.institution,
-            epoch=att.statement.epoch, account_id=account_id, salt=salt,
-            balances={a.symbol: Balance(equity=format_amount(int(eq[i]), a.decimals),
-                                        debt=format_amount(int(de[i]), a.decimals))
-                      for i, a in enumerate(att.statement.assets)},
-            positions_commitment=positions, positions=_positions(att, quantities), batch=batch, leaf_index=leaf % B,
-            path=_path(db, batch, idx, B), top_path=_path(db, -1, batch, att.statement.shape.capacity))
-    finally:
-        db.close()
-
-
-def _path(db, tree: int, index: int, n_leaves: int) -> list[PathStep]:
-    """Sibling hashes and parent commitments from leaf ``index`` of tree ``tree`` (a batch,
-    or -1 for the top tree) up to its root."""
-    path = []
-    for level, arity in enumerate(spec.arities(n_leaves)):
-        parent, pos = divmod(index, arity)
-        siblings = [str(db.node(tree, level, parent * arity + j)[0]) for j in range(arity) if j != pos]
-        _, commitment = db.node(tree, level + 1, parent)
-        path.append(PathStep(position=pos, siblings=siblings, parent_commitment=str(commitment)))
-        index = parent
-    return path
-
-
-def _instruments(att: Attestation) -> list[tuple[str, int]]:
+def instruments(att: Attestation) -> list[tuple[str, int]]:
     """``(name, quantity decimals)`` in the parameters' (sorted) instrument order."""
     instruments = (att.risk.params.get("instruments") or {}) if att.risk else {}
     return [(name, int(instruments[name]["quantity_decimals"])) for name in sorted(instruments)]
-
-
-def _positions(att: Attestation, quantities: str | None) -> dict[str, str] | None:
-    if quantities is None:
-        return None
-    def signed(units: int, d: int) -> str:
-        return ("-" if units < 0 else "") + format_amount(abs(units), d)
-
-    return {name: signed(int(q), d) for (name, d), q in zip(_instruments(att), json.loads(quantities))}
 
 
 def _committed_positions(proof: "InclusionProof", att: Attestation) -> int:
     """The leaf's positions commitment, recomputed from the customer's positions."""
     from decimal import Decimal
 
-    from ..verifier import risk as risk_spec
+    from ..formulas import risk as risk_spec
 
     if "margin" not in att.statement.statements:
         if proof.positions:
             raise MalformedInput("positions given, but this attestation proves no margin")
         return int(proof.positions_commitment)
-    if proof.positions is None or sorted(proof.positions) != [n for n, _ in _instruments(att)]:
+    if proof.positions is None or sorted(proof.positions) != [n for n, _ in instruments(att)]:
         raise MalformedInput("the margin statement needs a quantity for every instrument")
     units = []
-    for name, d in _instruments(att):
+    for name, d in instruments(att):
         q = Decimal(proof.positions[name]).scaleb(d)
         if q != q.to_integral_value():
             raise MalformedInput(f"{name}: more decimals than the instrument's {d}")
@@ -148,7 +98,7 @@ def leaf_of(proof: InclusionProof, att: Attestation) -> int:
     return spec.leaf_hash(tag, eq, de, _committed_positions(proof, att), width)
 
 
-def verify_inclusion(proof: InclusionProof, att: Attestation, fast: bool = False,
+def verify_inclusion(proof: InclusionProof, att: Attestation, proof_checker: ProofChecker = PYTHON_PROOFS,
                      expect: dict[str, str] | None = None, trust_evidence: TrustEvidence | None = None,
                      allow_insecure_keys: bool = False) -> Report:
     """The customer's checks, then the attestation's (their batch only): keys are trusted
@@ -177,7 +127,7 @@ def verify_inclusion(proof: InclusionProof, att: Attestation, fast: bool = False
             got = proof.balances.get(symbol)
             r.add(f"expected {symbol}", got is not None and got.equity == amount,
                   f"attested {got.equity if got else 'nothing'}")
-    r.merge(verify(att, fast=fast, only_batches=[proof.batch], trust_evidence=trust_evidence,
+    r.merge(verify(att, proof_checker, only_batches=[proof.batch], trust_evidence=trust_evidence,
                    allow_insecure_keys=allow_insecure_keys))
     return r
 

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from ..field import R
+from ..formulas.field import R
 
 VERSION = "solvent.attestation/1"
 

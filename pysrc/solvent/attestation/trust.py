@@ -6,7 +6,7 @@ knows the key's trapdoor. So a key is trusted here only on evidence the verifier
 itself, and only for the circuit the verifier recompiled from the stated shape:
 
 * ``ceremony`` — a phase-2 transcript re-verified during this run from a powers-of-tau
-  file against the recompiled circuit (``solvent.ceremony.check_circuits``, native);
+  file against the recompiled circuit (``solvent.backend.ceremony.check_circuits``, native);
 * ``trust-store`` — such a check made earlier and recorded in the local trust store
   (``trust_files.TrustStore``);
 * ``pinned`` — an entry of a trusted-keys file (``solvent.trusted-keys/1``) the user
@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Literal, Mapping, Sequence
 from .. import verifier as pyv
 
 if TYPE_CHECKING:
-    from ..circuit import CompiledCircuit
+    from ..dsl import CompiledCircuit
     from .models import Attestation
 
 EvidenceKind = Literal["ceremony", "trust-store", "pinned", "none"]

@@ -1,8 +1,9 @@
 """Verifying an attestation: every check an auditor needs, each reported by name.
 
 By default proofs are checked with the independent pure-Python verifier
-(``solvent.verifier``, batch-verified with random weights); ``fast=True`` uses the
-native arkworks verifier instead. Circuits are recompiled from the stated shape so that
+(``solvent.verifier``, batch-verified with random weights). A caller may inject another
+:class:`ProofChecker` (the command line's ``--fast`` passes the native arkworks one from
+``solvent.backend``): this layer never imports the backend or the native module. Circuits are recompiled from the stated shape so that
 the attestation cannot name circuits other than solvent's, and every circuit's key is
 trusted only on evidence the caller supplies (``trust``: ceremony checks, the trust
 store, pinned keys — ``attestation.trust``), never on the attestation's own labels. A
@@ -14,12 +15,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from pydantic import ValidationError
 
 from .. import verifier as pyv
-from ..pins import Pins
-from ..verifier import book as spec
+from ..inputs.pins import Pins
+from ..formulas import book as spec
 from . import evidence, hashing, outcomes, trust
 from .models import Attestation, BatchEntry, proof_of
 
@@ -194,29 +196,43 @@ def _key_trust(att: Attestation, compiled: dict | None, evidence: trust.TrustEvi
                                "holds these keys' trapdoor could have forged every proof checked here.")
 
 
-def _proofs_ok(vk: pyv.VerifyingKey, vk_json: dict, items: list[tuple[list[int], dict]], fast: bool) -> list[bool]:
-    """Per-item validity; batch-verifies first and only splits up on failure."""
-    if fast:
-        from ..backend import Groth16
+class ProofChecker(Protocol):
+    """Checks Groth16 proofs under one verifying key (given parsed and as snarkjs JSON)."""
 
-        g = Groth16()
-        return [g.verify_native(vk_json, pub, proof) for pub, proof in items]
-    try:
-        parsed = [(pub, pyv.Proof.from_snarkjs(proof)) for pub, proof in items]
-    except pyv.MalformedInput:
-        parsed = None
-    if parsed is not None and pyv.verify_batch(vk, parsed):
-        return [True] * len(items)
-    out = []
-    for pub, proof in items:
+    name: str
+    """What the report says checked the proofs."""
+
+    def check(self, vk: pyv.VerifyingKey, vk_json: dict, items: list[tuple[list[int], dict]]) -> list[bool]:
+        """Per ``(public inputs, snarkjs proof)`` item: whether it verifies."""
+        ...
+
+
+class PythonProofChecker:
+    """The independent pure-Python verifier (py_ecc): the default."""
+
+    name = "independent pure-Python (py_ecc)"
+
+    def check(self, vk: pyv.VerifyingKey, vk_json: dict, items: list[tuple[list[int], dict]]) -> list[bool]:
+        """Batch-verifies first and only splits up on failure."""
         try:
-            out.append(pyv.verify(vk, pub, pyv.Proof.from_snarkjs(proof)))
+            parsed = [(pub, pyv.Proof.from_snarkjs(proof)) for pub, proof in items]
         except pyv.MalformedInput:
-            out.append(False)
-    return out
+            parsed = None
+        if parsed is not None and pyv.verify_batch(vk, parsed):
+            return [True] * len(items)
+        out = []
+        for pub, proof in items:
+            try:
+                out.append(pyv.verify(vk, pub, pyv.Proof.from_snarkjs(proof)))
+            except pyv.MalformedInput:
+                out.append(False)
+        return out
 
 
-def verify(att: Attestation, fast: bool = False, signer: str | None = None, epoch: int | None = None,
+PYTHON_PROOFS = PythonProofChecker()
+
+
+def verify(att: Attestation, proof_checker: ProofChecker = PYTHON_PROOFS, signer: str | None = None, epoch: int | None = None,
            only_batches: list[int] | None = None, pins: Pins | None = None,
            trust_evidence: trust.TrustEvidence | None = None, allow_insecure_keys: bool = False) -> Report:
     """All checks of ``att``; ``only_batches`` limits the batch proofs checked (a
@@ -224,7 +240,8 @@ def verify(att: Attestation, fast: bool = False, signer: str | None = None, epoc
     blocks, custodian, oracle and token keys the auditor pins (caveats become checks).
 
     ``trust_evidence`` is what the caller trusts keys on (``attestation.trust``); without
-    it no key is trusted and the report is not valid unless ``allow_insecure_keys``."""
+    it no key is trusted and the report is not valid unless ``allow_insecure_keys``.
+    ``proof_checker`` checks the proofs (the pure-Python verifier unless one is injected)."""
     r = Report()
     pins = pins or Pins()
     st = att.statement
@@ -257,7 +274,7 @@ def verify(att: Attestation, fast: bool = False, signer: str | None = None, epoc
         except pyv.MalformedInput as e:
             r.add("batch proofs", False, str(e))
         else:
-            oks = _proofs_ok(vk_b, att.verifying_keys[_name(att, "batch")], items, fast)
+            oks = proof_checker.check(vk_b, att.verifying_keys[_name(att, "batch")], items)
             bad = [b.index for b, ok in zip(chosen, oks) if not ok]
             r.add("batch proofs", bool(chosen) and not bad,
                   f"{len(chosen)} valid" if chosen and not bad else f"invalid or missing: batches {bad or only_batches}")
@@ -265,11 +282,11 @@ def verify(att: Attestation, fast: bool = False, signer: str | None = None, epoc
     r.add("batches digest", str(digest) == att.top.batches_digest, "every batch, once, in order")
     if vk_t is not None:
         pub = [context, int(att.top.book_root), int(att.top.totals_commitment), digest]
-        (ok,) = _proofs_ok(vk_t, att.verifying_keys[_name(att, "top")], [(pub, proof_of(att.top))], fast)
+        (ok,) = proof_checker.check(vk_t, att.verifying_keys[_name(att, "top")], [(pub, proof_of(att.top))])
         r.add("top proof", ok, "book root and totals commitment")
     if att.totals is not None:
         r.add("revealed totals", _totals_open(att), _totals_detail(att))
-    _solvency(att, context, prices, r, fast, pins)
+    _solvency(att, context, prices, r, proof_checker, pins)
     _accounts(att, r, only_batches)
     return r
 
@@ -287,14 +304,14 @@ def _accounts(att: Attestation, r: Report, only_batches: list[int] | None) -> No
                           "`solvent verify` checks every batch")
 
 
-def _solvency(att: Attestation, context: int, prices: list[int] | None, r: Report, fast: bool,
+def _solvency(att: Attestation, context: int, prices: list[int] | None, r: Report, proof_checker: ProofChecker,
               pins: Pins) -> None:
     """The solvency proof over the top proof's totals commitment, and what it outputs:
     every asset covered (never a valid "solvent" attestation otherwise), and with
     collateral/margin whether the insurance fund — reserve holdings designated for it,
     valued at the published prices — covers the book's shortfalls."""
-    from ..book.amounts import AmountError, format_amount, parse_amount
-    from ..verifier.solvency import BUCKET_LABELS
+    from ..formulas.amounts import AmountError, format_amount, parse_amount
+    from ..formulas.solvency import BUCKET_LABELS
 
     st, s = att.statement, att.solvency
     if "solvency" not in st.statements:
@@ -335,7 +352,7 @@ def _solvency(att: Attestation, context: int, prices: list[int] | None, r: Repor
         r.add("solvency proof", False, str(e))
         return
     if vk is not None:
-        (ok,) = _proofs_ok(vk, att.verifying_keys[_name(att, "solvency")], [(pub, s.proof.model_dump(mode="json"))], fast)
+        (ok,) = proof_checker.check(vk, att.verifying_keys[_name(att, "solvency")], [(pub, s.proof.model_dump(mode="json"))])
         r.add("solvency proof", ok, "reserves vs the committed totals, opened privately")
     label = (lambda v: "covered" if v else "NOT COVERED") if s.mode == "pass_fail" else \
         (lambda v: BUCKET_LABELS[v] if 0 <= v < len(BUCKET_LABELS) else "?")
@@ -350,9 +367,9 @@ def _solvency(att: Attestation, context: int, prices: list[int] | None, r: Repor
 def _insurance_fund(att: Attestation, prices: list[int]) -> int:
     """The fund the solvency proof must have taken: the published holdings designated
     ``"purpose": "insurance"`` at the published prices, ×10^4 value units (0 without any)."""
-    from ..book import Asset
-    from ..reserves import parse_reserves, reserves_per_asset
-    from ..verifier.solvency import insurance_value
+    from ..inputs.assets import Asset
+    from ..inputs.reserves import parse_reserves, reserves_per_asset
+    from ..formulas.solvency import insurance_value
 
     if att.reserves is None:
         return 0
@@ -373,9 +390,10 @@ def _risk_params(att: Attestation, r: Report) -> tuple[int | None, list[int] | N
         r.add("risk parameters", att.risk is None and st.params_hash is None and st.shape.risk is None
               and "margin" not in st.statements, "no collateral or margin statement")
         return None, None
-    from ..book import Asset, InputError
-    from ..risk.evaluate import prepare
-    from ..risk.params import RiskParamsFile, from_file
+    from ..inputs.assets import Asset
+    from ..inputs.errors import InputError
+    from ..inputs.evaluate import prepare
+    from ..inputs.params import RiskParamsFile, from_file
 
     try:
         if att.risk is None or st.shape.risk is None or st.params_hash is None:
@@ -398,7 +416,7 @@ def _name(att: Attestation, role: str) -> str:
 
 
 def _totals_open(att: Attestation) -> bool:
-    from ..book.amounts import AmountError, parse_amount
+    from ..formulas.amounts import AmountError, parse_amount
 
     st, t = att.statement, att.totals
     assert t is not None
@@ -436,7 +454,7 @@ def _totals_detail(att: Attestation) -> str:
     """The revealed figures per asset: net liabilities = equity − the debt that nets, in
     exact integer units (a Decimal at its default precision would round the totals of a
     96-bit book)."""
-    from ..book.amounts import format_amount, parse_amount
+    from ..formulas.amounts import format_amount, parse_amount
 
     t = att.totals
     assert t is not None

@@ -1,6 +1,6 @@
-"""Proof of liabilities: the batch circuit and the top circuit (spec: liabilities.md).
+"""Proof of liabilities: the batch circuit and the top circuit (spec: circuits/liabilities.md at the repository root).
 
-Both follow ``solvent.verifier.book`` formula for formula; tests check that a
+Both follow ``solvent.formulas.book`` formula for formula; tests check that a
 witness's public values equal what that module (and the Rust tree builder) compute.
 """
 
@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from ..circuit import CircuitBuilder, LC
-from ..circuit import gadgets as g
-from ..verifier import book
-from ..verifier import risk as risk_spec
+from ..dsl import CircuitBuilder, LC
+from ..dsl import gadgets as g
+from ..formulas import book
+from ..formulas import risk as risk_spec
 from . import risk as risk_gadgets
 from .shape import internal_nodes
 
@@ -44,7 +44,7 @@ def batch(cs: CircuitBuilder, n_assets: int, range_bits: int, batch_size: int, w
     batch's sums and boundary tags to the attestation context. With ``risk``
     (``{"regions", "instruments", "scenarios"}``) it also proves, per account, collateral
     adequacy and (with instruments) margin, over the same leaves, and sums the outcome
-    (see risk.md) up the tree as four extra lanes, with the debt that nets (solvency.md)
+    (see circuits/risk.md) up the tree as four extra lanes, with the debt that nets (circuits/solvency.md)
     as A more packed values; it outputs whether every account of the batch is
     collateralized (and margined): the batch root's count lanes are zero."""
     B, A = batch_size, n_assets

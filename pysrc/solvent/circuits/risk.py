@@ -1,5 +1,5 @@
-"""Per-account collateral adequacy and margin, as constraints (spec: risk.md; formulas:
-``solvent.verifier.risk``). Called by the batch circuit for every leaf, so these
+"""Per-account collateral adequacy and margin, as constraints (spec: circuits/risk.md at the repository root; formulas:
+``solvent.formulas.risk``). Called by the batch circuit for every leaf, so these
 statements are proven over the very leaves the liabilities proof commits to."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from ..circuit import CircuitBuilder, LC
-from ..circuit import gadgets as g
-from ..verifier import risk as spec
+from ..dsl import CircuitBuilder, LC
+from ..dsl import gadgets as g
+from ..formulas import risk as spec
 
 EXTRA_LANES = 4
 """Per-account outcome summed up the tree: under-collateralized (0/1), collateral
@@ -37,7 +37,7 @@ class RiskShape:
     def margin(self) -> bool:
         return self.instruments > 0
 
-    # bit widths of the comparisons (see risk.md, "Bounds")
+    # bit widths of the comparisons (see circuits/risk.md, "Bounds")
     @property
     def value_bits(self) -> int:
         """collateral and debt ×10^4 of one account are below 2^value_bits."""
@@ -146,6 +146,6 @@ def shortfall(cs: CircuitBuilder, have: LC, need: LC, bits: int) -> tuple[LC, LC
 
 def netted_debt(cs: CircuitBuilder, debt: Sequence[LC], under_collateralized: LC) -> list[LC]:
     """Per asset, the debt that reduces net liabilities: ``(1 − under)·debt`` — all of an
-    account's debt when its collateral covers it, none otherwise (solvency.md)."""
+    account's debt when its collateral covers it, none otherwise (circuits/solvency.md)."""
     covered = 1 - under_collateralized
     return [cs.mul(covered, d) for d in debt]

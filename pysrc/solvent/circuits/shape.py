@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from ..verifier import book
-from ..verifier import risk as risk_spec
+from ..formulas import book
+from ..formulas import risk as risk_spec
 
 SUPPORTED_RANGE_BITS = (64, 96, 128)
 """Balance widths chosen automatically (``auto_range_bits``); any width in 1..128 may be

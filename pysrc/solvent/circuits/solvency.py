@@ -1,13 +1,13 @@
-"""The solvency statement (spec: solvency.md): for every asset, reserves cover net
+"""The solvency statement (spec: circuits/solvency.md at the repository root): for every asset, reserves cover net
 liabilities, with the liabilities totals opened privately from the top proof's
 ``totals_commitment``."""
 
 from __future__ import annotations
 
-from ..circuit import CircuitBuilder, LC
-from ..circuit import gadgets as g
-from ..verifier import book
-from ..verifier import solvency as spec
+from ..dsl import CircuitBuilder, LC
+from ..dsl import gadgets as g
+from ..formulas import book
+from ..formulas import solvency as spec
 
 
 def solvency(cs: CircuitBuilder, n_assets: int, range_bits: int, extra_lanes: int, mode: str,

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from .. import ceremony as cer
+from ..backend import ceremony as cer
 
 EXIT_INVALID, EXIT_USAGE = 1, 2
 

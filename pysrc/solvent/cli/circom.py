@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from .. import _native
-from ..interop import circom as cc
+from .. import native
+from ..backend import circom as cc
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -38,7 +38,7 @@ def setup(r1cs: Path, ptau, zkey, key, out_dir: Path, threads, as_json) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", cc.LocalPhase2Warning)
             meta = cc.setup(r1cs, out_dir, ptau=ptau, zkey=zkey, key=key, threads=threads)
-    except (_native.InteropError, _native.CeremonyError, _native.KeyFileError) as exc:
+    except (native.InteropError, native.CeremonyError, native.KeyFileError) as exc:
         click.secho(f"error: {exc}", fg="red", err=True)
         raise SystemExit(2)
     if ptau is not None:
@@ -62,7 +62,7 @@ def prove(key_dir: Path, wtns: Path, out_dir: Path, threads, as_json) -> None:
     """
     try:
         res = cc.prove(key_dir, wtns, threads=threads)
-    except (_native.InteropError, _native.KeyFileError) as exc:
+    except (native.InteropError, native.KeyFileError) as exc:
         click.secho(f"error: {exc}", fg="red", err=True)
         raise SystemExit(2)
     cc.write_proof(res, out_dir)

@@ -12,6 +12,8 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from ..attestation.verify import PYTHON_PROOFS, ProofChecker
+
 EXIT_VALID, EXIT_INVALID, EXIT_USAGE, EXIT_UNTRUSTED = 0, 1, 2, 3
 """3: every check passed, but some verifying key is not trusted on evidence (docs/keys.md)."""
 
@@ -27,7 +29,7 @@ def handle_errors(fn: Callable) -> Callable:
     """Input problems exit 2 with the file/row/field message; nothing is half-written."""
     from ..attestation.trust_files import TrustFileError
     from ..attestation.verify import AttestationFormatError
-    from ..book import InputError
+    from ..inputs.errors import InputError
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -41,10 +43,22 @@ def handle_errors(fn: Callable) -> Callable:
     return wrapper
 
 
+def proof_checker(fast: bool) -> ProofChecker:
+    """The proof checker ``--fast`` asks for: the native arkworks verifier, else the
+    independent pure-Python one (the default, which needs no native module)."""
+    if not fast:
+        return PYTHON_PROOFS
+    # imported here: the native module is only needed (and only loaded) with --fast, so that
+    # pure-Python verification runs where the Rust extension is not installed
+    from ..backend.groth16 import NATIVE_PROOFS
+
+    return NATIVE_PROOFS
+
+
 def pin_options(fn: Callable) -> Callable:
     """``--eth-block``, ``--custodian``, ``--oracle``, ``--token``: what the auditor pins so
-    that a caveat becomes a check (``solvent.pins``); the command gets ``pins``."""
-    from ..pins import parse_pins
+    that a caveat becomes a check (``solvent.inputs.pins``); the command gets ``pins``."""
+    from ..inputs.pins import parse_pins
 
     @functools.wraps(fn)
     def wrapper(*args: Any, eth_blocks: tuple[str, ...], custodians: tuple[str, ...], oracles: tuple[str, ...],

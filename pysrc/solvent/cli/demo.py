@@ -10,13 +10,15 @@ from pathlib import Path
 import click
 
 from ..attestation import inclusion as inc
+from ..pipeline.inclusion_export import export
 from ..attestation.verify import verify
 from ..backend import Groth16
-from ..book import read_assets
+from ..inputs.assets import read_assets
 from ..circuits.shape import BookShape
-from ..liabilities.prove import Institution, ProveOptions, prove_book
+from ..pipeline.prove import prove_book
+from ..pipeline.statement import Institution, ProveOptions
 from .common import BatchProgress, EXIT_INVALID, EXIT_VALID, emit_json, err, handle_errors
-from ..jobs.state import capacity_for, dev_keys, read_book
+from ..pipeline.jobs.state import capacity_for, dev_keys, read_book
 
 
 def sample_files() -> tuple[Path, Path]:
@@ -70,7 +72,7 @@ def demo(out: Path, batch_size: int, as_json: bool) -> None:
     report = verify(att, allow_insecure_keys=True)
     timings["verify"] = time.perf_counter() - t
     customer = book.ids[0]
-    proof = inc.export(att_dir, customer)
+    proof = export(att_dir, customer)
     proof_file = out / "inclusion-customer-00000.json"
     proof_file.write_text(proof.model_dump_json(indent=1))
     t = time.perf_counter()

@@ -11,7 +11,8 @@ import click
 from ..io import write_atomic
 
 from ..evm.verifier_gen import generate_verifier
-from ..verifier import MalformedInput, load_verifying_key, vk_hash
+from ..formulas.errors import MalformedInput
+from ..verifier import load_verifying_key, vk_hash
 
 _CIRCUIT = re.compile(r"[A-Za-z0-9_.-]+")
 

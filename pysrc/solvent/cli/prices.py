@@ -27,7 +27,7 @@ def message(asset: str, price: str, quote: str, timestamp: str) -> None:
 
     Example: solvent prices message --asset BTC --price 64000.5 --quote USD --timestamp 2026-11-21T00:00:00Z
     """
-    from ..prices import report_message
+    from ..inputs.prices import report_message
 
     click.echo(report_message(asset, price, quote, timestamp), nl=False)
 
@@ -45,7 +45,7 @@ def check(file: Path, snapshot_time: str, as_json: bool, pins) -> None:
 
     Example: solvent prices check prices.json --snapshot-time 2026-11-21T00:00:00Z
     """
-    from ..prices import check_snapshot, load_snapshot
+    from ..inputs.prices import check_snapshot, load_snapshot
 
     snap = load_snapshot(file)
     result = check_snapshot(snap, snapshot_time, pins)

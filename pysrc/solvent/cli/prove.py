@@ -14,13 +14,13 @@ import click
 
 from ..backend import Groth16
 from ..backend.groth16 import InsecureSetupWarning
-from ..book import read_assets
+from ..inputs.assets import read_assets
 from ..circuits.shape import BookShape
-from ..jobs.spec import FileRef, RunSpec, keep_secret, read_hex_secret
-from ..jobs.state import DEFAULT_BATCH, risk_setup_from
-from ..liabilities import keys as keymod
+from ..pipeline.jobs.spec import FileRef, RunSpec, keep_secret, read_hex_secret
+from ..pipeline.jobs.state import DEFAULT_BATCH, risk_setup_from
+from ..pipeline import keys as keymod
 from ..attestation import outcomes
-from ..liabilities.prove import WouldBeInvalid, prove_book
+from ..pipeline.prove import WouldBeInvalid, prove_book
 from .common import EXIT_INVALID, BatchProgress, emit_json, err, handle_errors, insecure_banner
 
 STATEMENTS = ("liabilities", "collateral", "margin", "solvency")
@@ -75,7 +75,7 @@ def setup(assets_file: Path, batch_size: int, capacity: int, range_bits: int | N
 
     Example: solvent setup --assets assets.csv --batch-size 256 --capacity 64 --out keys/
     """
-    from ..jobs.state import read_book
+    from ..pipeline.jobs.state import read_book
 
     assets = read_assets(assets_file)
     chosen = parse_statements(statements)
@@ -232,10 +232,10 @@ def prove(resume_dir: Path | None, out: Path | None, workers: int | None, schedu
 
     Example: solvent prove --accounts accounts.csv --assets assets.csv --out attestation/
     """
-    from ..jobs.checkpoints import RUN_DIR
-    from ..jobs.executors import DaskExecutor, PoolExecutor
-    from ..jobs.progress import ProgressLog
-    from ..jobs.state import load_state
+    from ..pipeline.jobs.checkpoints import RUN_DIR
+    from ..pipeline.jobs.executors import DaskExecutor, PoolExecutor
+    from ..pipeline.jobs.progress import ProgressLog
+    from ..pipeline.jobs.state import load_state
 
     if (resume_dir is None) == (out is None):
         raise click.UsageError("give --out DIR for a new run, or --resume DIR")
@@ -312,7 +312,7 @@ def prove(resume_dir: Path | None, out: Path | None, workers: int | None, schedu
 
 def _refused(out: Path, problems: list[str], new_run: bool) -> None:
     """``--strict``: tell the operator why, write nothing, exit 1."""
-    from ..jobs.checkpoints import RUN_DIR
+    from ..pipeline.jobs.checkpoints import RUN_DIR
 
     for p in problems:
         err.print(f"[bold red]refused (--strict):[/] {p}", highlight=False)

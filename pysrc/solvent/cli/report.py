@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..attestation.verify import VERDICT_INVALID, VERDICT_VALID, VERDICT_VALID_UNTRUSTED, load
-from .common import EXIT_INVALID, EXIT_UNTRUSTED, EXIT_VALID, emit_json, err, handle_errors, pin_options
+from .common import EXIT_INVALID, EXIT_UNTRUSTED, EXIT_VALID, emit_json, err, handle_errors, pin_options, proof_checker
 from .trust import TRUST_HELP, TrustOptions, gather, key_line, trust_options
 
 
@@ -38,7 +38,7 @@ def report(attestation: Path, out: Path, reserves_file: Path | None, fast: bool,
     t0 = time.perf_counter()
     att = load(attestation)
     evidence = gather(att, trust)
-    view = build_report(att, reserves_file, fast=fast, pins=pins, trust_evidence=evidence,
+    view = build_report(att, reserves_file, proof_checker(fast), pins=pins, trust_evidence=evidence,
                         allow_insecure_keys=trust.allow_insecure_keys)
     t1 = time.perf_counter()
     write_atomic(out, render(view))

@@ -70,7 +70,7 @@ def ceremony_evidence(ceremony_dir: Path, ptau: Path, shape: Shape, store: Trust
     """Re-verify every circuit's transcript of ``ceremony_dir`` against the circuits
     recompiled from ``shape`` (native), record those that hold in ``store``. Returns the
     evidence and the checks."""
-    from ..ceremony import check_circuits
+    from ..backend.ceremony import check_circuits
     from ..circuits.compile import compile_circuits
     from ..circuits.shape import BookShape
 

@@ -13,7 +13,7 @@ from rich.markup import escape
 from ..attestation import inclusion as inc
 from ..io import write_atomic
 from ..attestation.verify import Report, load, verify as verify_attestation
-from .common import emit_json, err, fail_usage, handle_errors, pin_options
+from .common import emit_json, err, fail_usage, handle_errors, pin_options, proof_checker
 from .trust import TRUST_HELP, TrustOptions, exit_code, gather, headline, print_keys, trust_options
 
 
@@ -58,7 +58,7 @@ def verify(directory: Path, fast: bool, signer: str | None, epoch: int | None, t
     t = time.perf_counter()
     att = load(directory)
     evidence = gather(att, trust)
-    report = verify_attestation(att, fast=fast, signer=signer, epoch=epoch, pins=pins, trust_evidence=evidence,
+    report = verify_attestation(att, proof_checker(fast), signer=signer, epoch=epoch, pins=pins, trust_evidence=evidence,
                                 allow_insecure_keys=trust.allow_insecure_keys)
     seconds = time.perf_counter() - t
     if as_json:
@@ -85,7 +85,11 @@ def inclusion(directory: Path, account: str, out: Path) -> None:
 
     Example: solvent inclusion attestation/ --account alice@example.com --out alice.json
     """
-    proof = inc.export(directory, account)
+    # imported here: the operator's export reads the proving side's database (native tree
+    # code); `verify` and `verify-inclusion` in this module must run without the native module
+    from ..pipeline.inclusion_export import export
+
+    proof = export(directory, account)
     write_atomic(out, json.dumps(proof.model_dump(mode="json"), indent=1))
     err.print(f"inclusion proof for {account!r} (batch {proof.batch}) written to {out}", highlight=False)
 
@@ -128,7 +132,7 @@ def verify_inclusion(proof_file: Path, attestation_dir: Path, expect: tuple[str,
         fail_usage(f"{proof_file}: {e.strerror}")
     att = load(attestation_dir)
     evidence = gather(att, trust)
-    report = inc.verify_inclusion(proof, att, fast=fast, expect=_parse_expect(expect), trust_evidence=evidence,
+    report = inc.verify_inclusion(proof, att, proof_checker(fast), expect=_parse_expect(expect), trust_evidence=evidence,
                                   allow_insecure_keys=trust.allow_insecure_keys)
     if as_json:
         emit_json({**report.to_dict(), "account_id": proof.account_id, "evidence_sources": evidence.sources,

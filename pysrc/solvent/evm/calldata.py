@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
-from ..verifier import Proof, R
+from ..verifier import Proof
+from ..formulas.field import R
 
 G1 = tuple[int, int]
 G2Evm = tuple[tuple[int, int], tuple[int, int]]

@@ -1,6 +1,6 @@
 """Inclusion paths as the on-chain verifier takes them, in Python.
 
-The tree is the committed book of ``solvent.verifier.book`` (the specification): a node
+The tree is the committed book of ``solvent.formulas.book`` (the specification): a node
 with ``a`` children is ``node_hash(children, C) = poseidon([*children, C],
 init=domain("solvent.node.v1", a + 1))``, where ``C`` is the node's own sum commitment;
 a customer's path goes from their leaf to their batch root (``path``) and on to the book
@@ -25,9 +25,9 @@ from typing import Sequence
 
 from ..attestation.inclusion import InclusionProof, leaf_of
 from ..attestation.models import Attestation
-from ..verifier import MalformedInput
-from ..verifier import book as spec
-from ..verifier.field import R
+from ..formulas.errors import MalformedInput
+from ..formulas import book as spec
+from ..formulas.field import R
 
 ARITIES = (2, 4, 8)
 MAX_LEVELS = 32

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from eth_hash.auto import keccak
 
-from ..verifier.poseidon import PARTIAL_ROUNDS
+from ..formulas.poseidon import PARTIAL_ROUNDS
 from .poseidon_gen import CHUNK_WORDS, indented, permutation_asm, table_chunks, table_words
 
 #: Arities in the order of their tables in memory (and of the constructor's table addresses).

@@ -1,7 +1,7 @@
 """Constant tables for the on-chain Poseidon (``verifier/Poseidon.sol``), any width 2..17.
 
 The constants are derived from solvent's own pure-Python Poseidon
-(:mod:`solvent.verifier.poseidon`, circomlib's parameters) and rewritten into the
+(:mod:`solvent.formulas.poseidon`, circomlib's parameters) and rewritten into the
 cheaper but equivalent form of the Poseidon paper's appendix B, so that a partial
 round costs O(t) instead of O(t²) field operations on chain:
 
@@ -19,7 +19,7 @@ round costs O(t) instead of O(t²) field operations on chain:
    ``2t − 1`` interesting entries: its first row and the rest of its first column.
 
 :func:`permute_optimized` runs the rewritten tables in Python and is checked against
-:func:`solvent.verifier.poseidon.permute` in the tests, before any EVM is involved.
+:func:`solvent.formulas.poseidon.permute` in the tests, before any EVM is involved.
 
 Table layout (32-byte big-endian words, the order ``Poseidon.sol`` reads them)::
 
@@ -40,8 +40,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
-from ..verifier.field import R
-from ..verifier.poseidon import FULL_ROUNDS, PARTIAL_ROUNDS, params
+from ..formulas.field import R
+from ..formulas.poseidon import FULL_ROUNDS, PARTIAL_ROUNDS, params
 
 CHUNK_WORDS = 767  # 1 + 767·32 = 24,545 bytes ≤ 24,576
 MAX_CHUNKS = 4

@@ -47,7 +47,8 @@ import hashlib
 import re
 from typing import Any, Mapping
 
-from ..verifier import Q, R, VerifyingKey, vk_hash
+from ..formulas.field import Q, R
+from ..verifier import VerifyingKey, vk_hash
 from ..verifier.curve import G1Affine, G2Affine
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")

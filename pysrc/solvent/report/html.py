@@ -11,7 +11,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any, Iterable
 
-from ..book.amounts import format_amount
+from ..formulas.amounts import format_amount
 from .style import CSS
 from .view import STATEMENT_MEANING, AssetView, CircuitView, ReportView, ReservesView
 

@@ -20,10 +20,10 @@ from ..attestation.models import Attestation
 from ..attestation.trust import KeyTrust
 from ..attestation.verify import (VERDICT_INVALID, VERDICT_UNTRUSTED, VERDICT_VALID, VERDICT_VALID_UNTRUSTED, Check,
                                   Report)
-from ..book.amounts import AmountError, parse_amount
-from ..pins import Pins
-from ..reserves import Reserves, load_reserves, parse_reserves, reserves_per_asset
-from ..reserves.audit import KIND_LABEL, audit_holdings
+from ..formulas.amounts import AmountError, parse_amount
+from ..inputs.pins import Pins
+from ..inputs.reserves import Reserves, load_reserves, parse_reserves, reserves_per_asset
+from ..inputs.reserves.audit import KIND_LABEL, audit_holdings
 
 STATEMENT_MEANING = {
     "liabilities": "Every customer account is a leaf of one committed book (root below); every balance is "
@@ -274,7 +274,7 @@ def _revealed(att: Attestation) -> dict[str, tuple[int, int, int | None]] | None
     return out
 
 
-def build_view(att: Attestation, report: Report, reserves: ReservesView | None, fast: bool,
+def build_view(att: Attestation, report: Report, reserves: ReservesView | None, verifier: str,
                evidence_sources: list[str] | None = None) -> ReportView:
     st = att.statement
     decided = {k.name: k for k in report.keys}
@@ -291,7 +291,7 @@ def build_view(att: Attestation, report: Report, reserves: ReservesView | None, 
         shape=st.shape.model_dump(), book_root=att.top.book_root, totals_commitment=att.top.totals_commitment,
         attestation_hash=hashing.attestation_hash(att).hex(), n_batches=len(att.batches),
         solvent_version=st.solvent_version, checks=list(report.checks), warnings=list(report.warnings),
-        attestation_valid=report.valid, verifier="native (arkworks)" if fast else "independent pure-Python (py_ecc)",
+        attestation_valid=report.valid, verifier=verifier,
         reserves=reserves, solvency=solvency_from_attestation(att), totals_revealed=revealed is not None,
         prices=price_source(att, report), reserves_statement=reserves_statement_of(att),
         accounts=outcomes.accounts_summary(att) if collateral else None,

@@ -41,8 +41,8 @@ from py_ecc.optimized_bn128 import (
     pairing,
 )
 
-from .errors import MalformedInput
-from .field import Q, R
+from ..formulas.errors import MalformedInput
+from ..formulas.field import Q, R
 
 #: Affine G1 point ``(x, y)``.
 G1Affine = tuple[int, int]

@@ -22,7 +22,7 @@ import json
 import os
 from typing import Any, Callable, TypeVar
 
-from .errors import MalformedInput
+from ..formulas.errors import MalformedInput
 from .groth16 import Proof, VerifyingKey, parse_public_inputs, verify
 
 T = TypeVar("T")

@@ -49,8 +49,8 @@ from .curve import (
     miller_loop,
     pairing_product_is_one,
 )
-from .errors import MalformedInput
-from .field import parse_field, to_field
+from ..formulas.errors import MalformedInput
+from ..formulas.field import parse_field, to_field
 from .snarkjs import (
     check_header,
     expect_object,

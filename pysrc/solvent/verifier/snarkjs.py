@@ -25,8 +25,8 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from .curve import G1Affine, G2Affine
-from .errors import MalformedInput
-from .field import parse_base
+from ..formulas.errors import MalformedInput
+from ..formulas.field import parse_base
 
 G1Json = list[str]
 G2Json = list[list[str]]

@@ -16,7 +16,8 @@ from typing import Literal
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 
 from ..attestation.models import Address, Attestation, Hex32, Strict
-from ..verifier import MalformedInput, VerifyingKey, vk_hash
+from ..formulas.errors import MalformedInput
+from ..verifier import VerifyingKey, vk_hash
 
 VERSION = "solvent.web-pins/1"
 Role = Literal["batch", "top", "solvency"]

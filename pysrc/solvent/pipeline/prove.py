@@ -1,0 +1,192 @@
+"""``prove_book``: from a validated account book to a signed attestation directory.
+
+Steps: lay out the book (tags, padding, order, native trees) → state what is proven
+and derive the proofs' context → prove every batch → prove the top → sign → write the
+attestation, the verifying keys and the private inclusion database into a staging
+directory, renamed into place only when everything succeeded.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from ..attestation import hashing, outcomes
+from ..attestation.models import Attestation, BatchEntry, Outcome, ProofJson, RiskSection, TopEntry, Totals
+from .. import native
+from ..backend import Groth16
+from ..backend.groth16 import proof_seed
+from ..formulas import book as spec
+from ..formulas.amounts import format_amount
+from ..inputs.accounts import AccountBook
+from . import top_tree
+from .bundle import write_bundle
+from .jobs import faults
+from .jobs.checkpoints import RUN_DIR, Checkpoints
+from .jobs.executors import BatchJob, InProcessExecutor
+from .keys import ShapeKeys
+from .solvency_step import prove_solvency, write_reserves_opening
+from .statement import Institution, ProveOptions, stated
+from .layout import (
+    BookLayout, ProvingError, batch_inputs, batch_outcome_bits, lay_out, netted_totals, outcome_totals, top_inputs,
+)
+
+
+class WouldBeInvalid(ProvingError):
+    """The attestation's proofs state that it is not what it should be (an asset not
+    covered, accounts short with no insurance, …): with ``refuse_invalid`` nothing is written."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("the attestation would be INVALID: " + "; ".join(problems))
+
+
+
+
+Progress = Callable[[str, int, int], None]
+"""``progress(stage, done, total)``: stage is ``"batch"`` (done/total batches) or ``"top"``."""
+
+
+def _expect(named: dict, expected: dict, what: str) -> None:
+    for k, v in expected.items():
+        if named[k] != v:
+            raise ProvingError(f"{what}: the circuit computed {k} = {named[k]}, the tree builder {v}")
+
+
+def _totals(book: AccountBook, layout: BookLayout, tt: top_tree.TopTree) -> Totals:
+    """The revealed totals, recomputed from the book (not read off the tree) and checked to
+    open the committed ones."""
+    eq, de = book.totals()
+    blind = tt.root_blind
+    extras = outcome_totals(layout)
+    netted = netted_totals(book, layout)
+    if spec.sum_commitment(spec.sums_lanes(eq, de, book.range_bits, extras, netted), blind) != tt.totals_commitment:
+        raise ProvingError("the revealed totals do not open the totals commitment")
+    fmt = {a.symbol: a.decimals for a in book.assets}
+    outcome = None
+    if extras:
+        scale = 4 + layout.risk.params.value_decimals
+        outcome = Outcome(under_collateralized=extras[0], collateral_shortfall=format_amount(extras[1], scale),
+                          under_margined=extras[2], margin_shortfall=format_amount(extras[3], scale))
+    per_asset = lambda units: {a.symbol: format_amount(units[i], fmt[a.symbol])  # noqa: E731
+                               for i, a in enumerate(book.assets)}
+    return Totals(blind=str(blind), equity=per_asset(eq), debt=per_asset(de),
+                  netted_debt=per_asset(netted) if netted is not None else None, outcome=outcome)
+
+
+def published_reserves(document: dict | None, shape) -> dict | None:
+    """What the attestation publishes of the reserves file: all of it with public reserves;
+    with committed reserves only the insurance fund's holdings (the fund is always public:
+    the verifier values it), or nothing."""
+    if document is None or shape.solvency is None:
+        return None
+    if shape.solvency["reserves"] == "public":
+        return document
+    fund = [h for h in document["holdings"] if h.get("purpose", "reserves") == "insurance"]
+    return {**document, "holdings": fund} if fund else None
+
+
+def _batch_entry(layout: BookLayout, b: int, context: int, proof: dict) -> BatchEntry:
+    bits = batch_outcome_bits(layout, b)
+    return BatchEntry(index=b, root=str(layout.tree.root(b)), commitment=str(layout.tree.commitment(b, context)),
+                      all_collateralized=bool(bits[0]) if bits else None,
+                      all_margined=bool(bits[1]) if len(bits) > 1 else None, proof=ProofJson(**proof))
+
+
+def prove_book(book: AccountBook, sk: ShapeKeys, inst: Institution, opts: ProveOptions, out: Path,
+               backend: Groth16 | None = None, progress: Progress | None = None,
+               executor=None, keys_dir: Path | None = None) -> Attestation:
+    """Prove ``book`` into the attestation directory ``out``.
+
+    Every finished proof is checkpointed under ``out/.run/``; calling again on the same
+    ``out`` after a crash reuses every checkpoint that is intact, is for exactly the
+    public values this book gives, and verifies — and proves the rest. Proof randomness
+    is derived from the institution secret and the witness, so the result is the same
+    attestation whatever crashed or whichever executor ran the batches.
+    """
+    backend = backend or Groth16()
+    if out.exists() and any(p.name != RUN_DIR for p in out.iterdir()):
+        raise FileExistsError(f"{out}: output directory exists and is not empty")
+    out.mkdir(parents=True, exist_ok=True)
+    checkpoints = Checkpoints(out)
+    layout = lay_out(book, sk.shape, inst.secret, opts.epoch, opts.risk)
+    statement, sh, context = stated(book, sk, inst, opts)
+
+    batch_c, top_c = sk.circuits["batch"], sk.circuits["top"]
+    n = layout.num_batches
+
+    def expected(b: int) -> list[int]:
+        prefix = [context] if opts.risk is None else [context, opts.risk.params_hash]
+        return [*prefix, layout.tree.root(b), layout.tree.commitment(b, context), *batch_outcome_bits(layout, b)]
+
+    def verifies(vk_json: dict) -> Callable[[dict, list[int]], bool]:
+        return lambda proof, public: backend.verify_native(vk_json, public, proof)
+
+    proofs: dict[int, dict] = {}
+    for b in range(n):
+        stored = checkpoints.load(f"batch-{b:05d}", expected(b), verifies(sk.keys["batch"].vk_json))
+        if stored is not None:
+            proofs[b] = stored
+    if progress:
+        if checkpoints.discarded:
+            progress("discarded", len(checkpoints.discarded), n)
+        progress("batch", len(proofs), n)
+    job = BatchJob(inputs=lambda b: batch_c.input_vector(batch_inputs(layout, book, b, context)),
+                   keys_dir=keys_dir or getattr(sk, "keys_dir", None), secret=inst.secret, out=out)
+    todo = [b for b in range(n) if b not in proofs]
+    if executor is not None and job.keys_dir is None:
+        raise ValueError("worker processes load keys from a directory: these keys have none")
+    for b, proof, public in (executor or InProcessExecutor(backend, sk)).run(job, todo):
+        if public != expected(b):
+            raise ProvingError(f"batch {b}: the proof's public values are not the ones the tree gives")
+        checkpoints.save(f"batch-{b:05d}", proof, public)
+        proofs[b] = proof
+        if progress:
+            progress("batch", len(proofs), n)
+        faults.after_batches(len(proofs) - (n - len(todo)))
+    entries = [_batch_entry(layout, b, context, proofs[b]) for b in range(n)]
+
+    if progress:
+        progress("top", 0, 1)
+    blinds = native.top_node_blinds(inst.secret, opts.epoch, spec.arities(sk.shape.capacity), sk.shape.capacity)
+    tt = top_tree.build([int(e.root) for e in entries], [layout.tree.lanes(b) for b in range(n)],
+                        sk.shape.capacity, blinds)
+    digest = spec.digest(context, [(int(e.root), int(e.commitment)) for e in entries])
+    top_public = [context, tt.root, tt.totals_commitment, digest]
+    top_proof = checkpoints.load("top", top_public, verifies(sk.keys["top"].vk_json))
+    if top_proof is None:
+        w = backend.witness(top_c, top_inputs(layout, inst.secret, context))
+        res = backend.prove(sk.keys["top"], top_c, w, seed=proof_seed(inst.secret, top_c, w))
+        _expect(top_c.name_publics(res.public), dict(zip(["context", "book_root", "totals_commitment",
+                                                           "batches_digest"], top_public)), "top")
+        checkpoints.save("top", res.proof, res.public)
+        top_proof = res.proof
+    if progress:
+        progress("top", 1, 1)
+    att = Attestation(
+        statement=statement, statement_hash=sh, context=str(context),
+        verifying_keys={sk.circuits[r].name: sk.keys[r].vk_json for r in sk.circuits},
+        batches=entries,
+        top=TopEntry(book_root=str(tt.root), totals_commitment=str(tt.totals_commitment),
+                     batches_digest=str(digest), proof=ProofJson(**top_proof)),
+        totals=_totals(book, layout, tt) if opts.reveal_totals else None,
+        risk=RiskSection(params=opts.risk.params.source.model_dump(mode="json"),
+                         prices=opts.price_snapshot) if opts.risk else None,
+        solvency=prove_solvency(book, sk, inst, opts, context, tt, backend)
+        if sk.shape.solvency else None,
+        reserves=published_reserves(opts.reserves_document, sk.shape),
+    )
+    att = hashing.sign(att, inst.signing_key)
+    problems = outcomes.problems(att)
+    if problems and opts.refuse_invalid:
+        raise WouldBeInvalid(problems)
+    if progress:
+        progress("write", 0, 1)
+    write_bundle(out, att, book, layout, tt)
+    if att.solvency is not None and att.solvency.reserves_commitment is not None:
+        write_reserves_opening(out, att, book, inst, opts)
+    checkpoints.clear()
+    if progress:
+        progress("done", 1, 1)
+    return att
+
