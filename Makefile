@@ -15,7 +15,7 @@ NODE_STAMP := node_modules/.solvent-npm-installed
 WEB_BUNDLE := pysrc/solvent/web/assets/solvent-web.js
 OUT    ?= out/demo
 
-.PHONY: demo test test-rust test-python test-solidity test-web build web browser node-deps npm \
+.PHONY: demo test lint test-rust test-python test-solidity test-web build web browser node-deps npm \
         bench bench-evm bench-circom clean
 
 $(STAMP): requirements-dev.txt pyproject.toml
@@ -45,6 +45,15 @@ demo: build
 	$(VENV)/bin/solvent demo --out $(OUT)
 
 test: test-rust test-python
+
+# Static checks (README "Lint"): ruff, mypy (strict on formulas, verifier, attestation), the
+# native module's stubs against the built extension (stubtest), and the import contracts
+# between layers (import-linter, pyproject.toml). Needs `make build` for stubtest.
+lint: build
+	$(PY) -m ruff check pysrc tests benches scripts
+	$(PY) -m mypy
+	$(PY) -m mypy.stubtest solvent._native --allowlist pysrc/solvent/_native.stubtest-allowlist
+	$(VENV)/bin/lint-imports
 
 test-rust:
 	cargo test --quiet -p solvent-prover

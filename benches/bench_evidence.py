@@ -37,10 +37,9 @@ def main() -> None:
     ap.add_argument("--assets", type=int, default=8)
     ap.add_argument("--sources", type=int, default=5)
     a = ap.parse_args()
+    from solvent.inputs.prices import check_snapshot, parse_snapshot
     from tests.reserves.evidence_helpers import custodian_holding, eth_blocks, price_snapshot, state_proof_holding
     from tests.reserves.helpers import SNAPSHOT, eth_holding
-
-    from solvent.inputs.prices import check_snapshot, parse_snapshot
 
     kinds = {
         "self_reported": lambda i: eth_holding(f"s{i}", "USDT", "1"),

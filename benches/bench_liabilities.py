@@ -22,8 +22,9 @@ import os
 import random
 import sys
 import time
-from solvent.backend import NATIVE_PROOFS
 from pathlib import Path
+
+from solvent.backend import NATIVE_PROOFS
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -52,10 +53,10 @@ def measure_prove(accounts: int, batch_size: int, assets: int, debt: bool, threa
 
     from solvent.attestation.verify import verify
     from solvent.backend import Groth16
-    from solvent.pipeline.jobs.state import capacity_for, dev_keys
     from solvent.circuits.shape import BookShape
-    from solvent.pipeline.statement import Institution, ProveOptions
+    from solvent.pipeline.jobs.state import capacity_for, dev_keys
     from solvent.pipeline.prove import prove_book
+    from solvent.pipeline.statement import Institution, ProveOptions
 
     warnings.simplefilter("ignore")
     book = synthetic_book(accounts, assets, debt)
@@ -127,11 +128,11 @@ def measure_risk(accounts: int, batch_size: int, assets: int, instruments: int, 
     import warnings
 
     from solvent.backend import Groth16
-    from solvent.dsl import build
     from solvent.circuits import liabilities
     from solvent.circuits.shape import BookShape
-    from solvent.pipeline.layout import batch_inputs, lay_out
+    from solvent.dsl import build
     from solvent.inputs.evaluate import prepare
+    from solvent.pipeline.layout import batch_inputs, lay_out
 
     warnings.simplefilter("ignore")
     setup = prepare(synthetic_risk(assets, instruments), range_bits=range_bits)
@@ -183,9 +184,9 @@ def measure_tree(accounts: int, assets: int, batch_size: int) -> dict:
 
 def sizes() -> None:
     from solvent import _native
-    from solvent.dsl import build
     from solvent.circuits import liabilities
     from solvent.circuits.shape import BookShape
+    from solvent.dsl import build
 
     rows = []
     for A, B, debt, bits in [(4, 256, False, 64), (4, 1024, False, 64), (8, 256, False, 64), (8, 1024, False, 64),

@@ -48,9 +48,9 @@ PHASES = ["witness", "check", "prepare_key", "qap_evaluate", "fft", "qap", "msm_
 
 def _batch(assets: int, batch_size: int):
     from solvent.backend import Groth16
-    from solvent.dsl import build
     from solvent.circuits import liabilities
     from solvent.circuits.shape import BookShape
+    from solvent.dsl import build
 
     shape = BookShape(n_assets=assets, batch_size=batch_size, capacity=2)
     compiled = build(liabilities.batch, "liabilities_batch", **shape.batch_params())
@@ -85,7 +85,6 @@ def measure_proof(assets: int, batch_size: int, reference: bool, runs: int) -> d
     import warnings
 
     from solvent import _native
-    from solvent.backend.groth16 import KeyPair
     from solvent.io import write_atomic
 
     warnings.simplefilter("ignore")

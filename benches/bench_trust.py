@@ -26,9 +26,10 @@ import os
 import sys
 import tempfile
 import time
-from solvent.backend import NATIVE_PROOFS
-from solvent.attestation.verify import PYTHON_PROOFS
 from pathlib import Path
+
+from solvent.attestation.verify import PYTHON_PROOFS
+from solvent.backend import NATIVE_PROOFS
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benches._util import in_subprocess, table  # noqa: E402
@@ -149,8 +150,8 @@ def main() -> int:
     from solvent.backend import Groth16
     from solvent.circuits.shape import BookShape
     from solvent.pipeline.jobs.state import dev_keys
-    from solvent.pipeline.statement import Institution, ProveOptions
     from solvent.pipeline.prove import prove_book
+    from solvent.pipeline.statement import Institution, ProveOptions
 
     shape = BookShape(n_assets=a.assets, batch_size=a.batch_size, capacity=capacity)
     work = Path(tempfile.mkdtemp(prefix="bench-trust-"))

@@ -12,3 +12,8 @@ from __future__ import annotations
 
 class SolventError(Exception):
     """Something solvent detected and explains: bad input, a failed check, a refused key."""
+
+
+class UsageError(SolventError, ValueError):
+    """A request that cannot be carried out as asked: options that contradict each other, a
+    book that does not fit the keys given, an account the attestation does not hold."""

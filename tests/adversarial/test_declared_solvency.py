@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from solvent.attestation import hashing
 from solvent.attestation.verify import load, verify
-from solvent.cli import main
 from solvent.backend import NATIVE_PROOFS
+from solvent.cli import main
 from tests.solvency import hand_book as hb
 
 SIGNING_KEY = "55" * 32
@@ -174,8 +174,8 @@ def test_double_counting_through_the_api(tmp_path, backend, institution):
 
     from solvent.backend.groth16 import InsecureSetupWarning
     from solvent.pipeline import keys as keymod
-    from solvent.pipeline.statement import ProveOptions
     from solvent.pipeline.prove import prove_book
+    from solvent.pipeline.statement import ProveOptions
     from tests.risk.helpers import risk_book, risk_shape
     from tests.solvency.helpers import signed_reserves
 

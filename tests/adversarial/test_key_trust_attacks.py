@@ -26,21 +26,19 @@ from solvent.attestation import hashing
 from solvent.attestation.models import ProofJson, SolvencySection
 from solvent.attestation.trust import TrustEvidence
 from solvent.attestation.trust_files import PinnedKey, TrustStore, pinned_evidence, write_trusted_keys
-from solvent.attestation.verify import verify
+from solvent.attestation.verify import PYTHON_PROOFS, verify
+from solvent.backend import NATIVE_PROOFS
 from solvent.backend.groth16 import InsecureSetupWarning
-from solvent.formulas.amounts import format_amount
-from solvent.dsl import CircuitBuilder, build
 from solvent.circuits.compile import compile_circuits
 from solvent.circuits.shape import BookShape
 from solvent.cli import main
+from solvent.dsl import CircuitBuilder, build
+from solvent.formulas.amounts import format_amount
 from solvent.pipeline import keys as keymod
 from solvent.pipeline import solvency_step
-from solvent.pipeline.statement import ProveOptions
 from solvent.pipeline.prove import prove_book
+from solvent.pipeline.statement import ProveOptions
 from solvent.verifier import VerifyingKey, vk_hash
-from solvent.backend import NATIVE_PROOFS
-from solvent.attestation.verify import PYTHON_PROOFS
-
 from tests.liabilities.helpers import small_book
 from tests.solvency.helpers import signed_reserves
 
@@ -193,7 +191,7 @@ def _forged_solvency(fake, fake_keys):
                                    "claim": [1] * len(symbols)})
         p = backend.prove(fake_keys, fake, w)
         return SolvencySection(mode="pass_fail", coverage=dict.fromkeys(symbols, 1), proof=ProofJson(**p.proof),
-                               reserves={a.symbol: format_amount(r, a.decimals) for a, r in zip(book.assets, res)})
+                               reserves={a.symbol: format_amount(r, a.decimals) for a, r in zip(book.assets, res, strict=True)})
     return prove_solvency
 
 

@@ -14,18 +14,17 @@ import pytest
 from solvent import _native
 from solvent.attestation import hashing
 from solvent.attestation.inclusion import verify_inclusion
-from solvent.pipeline.inclusion_export import export
 from solvent.attestation.verify import verify
+from solvent.backend import NATIVE_PROOFS
+from solvent.circuits import liabilities
 from solvent.dsl import CircuitBuilder
 from solvent.dsl.builder import Op
-from solvent.circuits import liabilities
-from solvent.formulas.field import R
-from solvent.pipeline.layout import batch_inputs, lay_out, top_inputs
-from solvent.pipeline.statement import ProveOptions
-from solvent.pipeline.prove import prove_book
 from solvent.formulas import book as spec
-from solvent.backend import NATIVE_PROOFS
-
+from solvent.formulas.field import R
+from solvent.pipeline.inclusion_export import export
+from solvent.pipeline.layout import batch_inputs, lay_out, top_inputs
+from solvent.pipeline.prove import prove_book
+from solvent.pipeline.statement import ProveOptions
 from tests.liabilities.helpers import SECRET, small_book, small_shape
 
 CONTEXT = 99
@@ -156,8 +155,8 @@ def test_same_account_in_two_batches(setting, backend):
 
 
 def test_duplicate_account_rows_are_refused_in_input(tmp_path):
-    from solvent.inputs.errors import InputError
     from solvent.inputs.accounts import read_accounts
+    from solvent.inputs.errors import InputError
     from tests.liabilities.helpers import ASSETS
 
     f = tmp_path / "accounts.csv"

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 from eth_hash.auto import keccak
 
-from solvent.formulas.field import R
 from solvent.evm.calldata import proof_words
+from solvent.formulas.field import R
 
 if TYPE_CHECKING:
     from solvent.attestation.models import Attestation
@@ -41,7 +41,7 @@ def signed_digest(attestation_hash: bytes) -> bytes:
     return keccak(b"\x19Ethereum Signed Message:\n32" + attestation_hash)
 
 
-def shape_hash(att: "Attestation") -> bytes:
+def shape_hash(att: Attestation) -> bytes:
     """``sha256`` of the canonical JSON of the statement's shape: what a registration
     names as the book shape its keys are for."""
     import hashlib
@@ -51,14 +51,14 @@ def shape_hash(att: "Attestation") -> bytes:
     return hashlib.sha256(canonical_json(att.statement.shape.model_dump(mode="json"))).digest()
 
 
-def _top_vk_hash(att: "Attestation") -> bytes:
+def _top_vk_hash(att: Attestation) -> bytes:
     top = [c for c in att.statement.circuits if c.role == "top"]
     if len(top) != 1:
         raise ValueError("the attestation names no single top circuit")
     return bytes.fromhex(top[0].vk_hash)
 
 
-def registration(att: "Attestation") -> tuple[str, bytes, bytes, list[bytes]]:
+def registration(att: Attestation) -> tuple[str, bytes, bytes, list[bytes]]:
     """``(signer, shapeHash, topVkHash, vkHashes)`` for ``register`` / ``announceKeys(signer,
     shapeHash, topVerifier, topVkHash, vkHashes)``: the attestation's signer, its shape's hash
     and its circuits' vk hashes (the top circuit's, and all of them)."""
@@ -66,7 +66,7 @@ def registration(att: "Attestation") -> tuple[str, bytes, bytes, list[bytes]]:
     return st.signer, shape_hash(att), _top_vk_hash(att), [bytes.fromhex(c.vk_hash) for c in st.circuits]
 
 
-def submission(att: "Attestation") -> tuple:
+def submission(att: Attestation) -> tuple:
     """The ``Submission`` struct of ``submit(institution, s)`` for a signed attestation:
     ``(epoch, statementHash, attestationHash, bookRoot, totalsCommitment, batchesDigest,
     proof words, signature, topVkHash)``."""
@@ -81,7 +81,7 @@ def submission(att: "Attestation") -> tuple:
             bytes.fromhex(att.signature[2:]), _top_vk_hash(att))
 
 
-def registered_keys_match(att: "Attestation", institutions_row: tuple, vk_hashes: list[bytes]) -> list[str]:
+def registered_keys_match(att: Attestation, institutions_row: tuple, vk_hashes: list[bytes]) -> list[str]:
     """What differs between an attestation and an institution's *active* registration
     (``institutions(addr)`` and ``vkHashesOf(addr)``): empty when the attestation's signer,
     shape and every key hash are the registered ones."""

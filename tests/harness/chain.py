@@ -12,8 +12,9 @@ Needs the test extras (``pyrevm``, ``eth-abi``, ``eth-hash[pycryptodome]``).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import pyrevm
 from eth_abi import decode, encode
@@ -51,7 +52,7 @@ class CallResult:
 
 
 class Contract:
-    def __init__(self, chain: "Chain", address: str, abi: list[dict[str, Any]]):
+    def __init__(self, chain: Chain, address: str, abi: list[dict[str, Any]]):
         self.chain, self.address, self.abi = chain, address, abi
         self._fns = {f["name"]: f for f in abi if f["type"] == "function"}
         self._errors = {

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
-from solvent.formulas.poseidon import PARTIAL_ROUNDS
 from solvent.evm.inclusion_gen import ARITIES, inclusion_source, width
 from solvent.evm.poseidon_gen import permutation_source, table_chunks
+from solvent.formulas.poseidon import PARTIAL_ROUNDS
 from tests.harness.solc import Compiled, compile_sources
 
 #: Widths whose unrolled PoseidonHasherT{t} is compiled by default: none (the inclusion

@@ -14,11 +14,12 @@ import json
 import os
 import shutil
 import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from solvent.io import write_atomic
-from typing import Any, Mapping
 
 #: EVM version every contract is compiled for (and pyrevm runs).
 EVM_VERSION = "cancun"

@@ -7,6 +7,7 @@ message and exit code 1."""
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import warnings
 from dataclasses import dataclass
@@ -17,10 +18,10 @@ from click.testing import CliRunner
 
 from solvent import _native
 from solvent.backend import Groth16
-from solvent.dsl import CircuitBuilder, build
 from solvent.cli import main
-from tests.harness import node
+from solvent.dsl import CircuitBuilder, build
 from solvent.verifier import verify_files
+from tests.harness import node
 
 
 def cli(*args: object, code: int = 0) -> str:
@@ -64,7 +65,7 @@ def test_multi_party_transcript_verifies(transcript, ptau, circom_circuit):
     # each published hash links to the next contribution
     cs = report["contributions"]
     assert cs[0]["prev_hash"] == report["initial_hash"]
-    assert all(a["hash"] == b["prev_hash"] for a, b in zip(cs, cs[1:]))
+    assert all(a["hash"] == b["prev_hash"] for a, b in itertools.pairwise(cs))
 
 
 def test_ceremony_keys_prove_and_every_verifier_accepts(tmp_path, transcript, circom_circuit):

@@ -29,7 +29,7 @@ def ceremony_keys(tmp_path_factory):
     out = json.loads(run("setup", "--assets", d / "assets.csv", "--batch-size", 4, "--capacity", 2,
                          "--out", keys, "--circuits-only", "--json").stdout)
     assert not list(keys.glob("*.pk")), "--circuits-only makes no key"
-    for role, c in out["circuits"].items():
+    for c in out["circuits"].values():
         s = d / c["name"]
         run("ceremony", "init", c["ir"], "--ptau", ptau, "--out", f"{s}-0.ph2")
         run("ceremony", "contribute", f"{s}-0.ph2", "--out", f"{s}-1.ph2", "--name", "alice", "--no-prompt")

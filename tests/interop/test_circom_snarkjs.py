@@ -13,8 +13,8 @@ import pytest
 from solvent import _native
 from solvent.backend import ceremony
 from solvent.backend import circom as cc
-from tests.harness import node
 from solvent.verifier import verify_files
+from tests.harness import node
 
 from .conftest import HERE
 

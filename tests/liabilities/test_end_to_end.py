@@ -5,14 +5,12 @@ import json
 
 from solvent.attestation import hashing
 from solvent.attestation.inclusion import verify_inclusion
-from solvent.pipeline.inclusion_export import export
-from solvent.attestation.verify import load, verify
-from solvent.formulas.amounts import format_amount
-from solvent.pipeline.statement import ProveOptions
-from solvent.pipeline.prove import prove_book
+from solvent.attestation.verify import PYTHON_PROOFS, load, verify
 from solvent.backend import NATIVE_PROOFS
-from solvent.attestation.verify import PYTHON_PROOFS
-
+from solvent.formulas.amounts import format_amount
+from solvent.pipeline.inclusion_export import export
+from solvent.pipeline.prove import prove_book
+from solvent.pipeline.statement import ProveOptions
 from tests.liabilities.helpers import small_book
 
 

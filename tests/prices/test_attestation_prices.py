@@ -10,9 +10,9 @@ from click.testing import CliRunner
 
 from solvent.attestation import hashing
 from solvent.attestation.verify import verify
+from solvent.backend import NATIVE_PROOFS
 from solvent.cli import main
 from solvent.inputs.pins import parse_pins
-from solvent.backend import NATIVE_PROOFS
 from tests.reserves.evidence_helpers import oracle_address, oracle_report, price_snapshot
 from tests.risk.helpers import RISK
 

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from solvent.cli import main
 from solvent.inputs.assets import Asset
 from solvent.inputs.errors import InputError
-from solvent.cli import main
+from solvent.inputs.params import RiskParamsFile, from_file
 from solvent.inputs.pins import parse_pins
 from solvent.inputs.prices import PriceError, check_snapshot, median, parse_snapshot, report_message, require_snapshot
 from solvent.inputs.prices.models import PriceFileError
-from solvent.inputs.params import RiskParamsFile, from_file
 from tests.reserves.evidence_helpers import oracle_address, oracle_report, price_snapshot
 from tests.reserves.helpers import SNAPSHOT
 

@@ -13,10 +13,10 @@ from click.testing import CliRunner
 
 from solvent.attestation.models import Totals
 from solvent.attestation.verify import Check, Report
+from solvent.backend import NATIVE_PROOFS
 from solvent.cli import main
 from solvent.report import build_report, render, write_atomic
 from solvent.report.view import build_view, reserves_from_attestation, reserves_from_file
-from solvent.backend import NATIVE_PROOFS
 from tests.reserves.helpers import eth_holding, reserves_doc, valid_holdings, write_reserves
 from tests.trust_helpers import pin_keys
 

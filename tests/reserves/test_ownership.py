@@ -7,8 +7,17 @@ import base64
 
 import pytest
 
-from solvent.inputs.reserves import OwnershipError, ReservesError, load_reserves, ownership_message, parse_reserves, require_ownership, reserves_per_asset, verify_ownership
-from solvent.inputs.reserves import bitcoin
+from solvent.inputs.reserves import (
+    OwnershipError,
+    ReservesError,
+    bitcoin,
+    load_reserves,
+    ownership_message,
+    parse_reserves,
+    require_ownership,
+    reserves_per_asset,
+    verify_ownership,
+)
 from tests.liabilities.helpers import ASSETS
 
 from .helpers import BTC_KINDS, EPOCH, INSTITUTION, SNAPSHOT, btc_holding, eth_holding, valid_holdings, write_reserves

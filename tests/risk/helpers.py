@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
+from solvent.circuits.shape import BookShape
 from solvent.inputs.accounts import AccountBook
 from solvent.inputs.assets import Asset
-from solvent.circuits.shape import BookShape
 from solvent.inputs.evaluate import prepare
 from solvent.inputs.params import RiskParamsFile, from_file
 

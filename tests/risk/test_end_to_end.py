@@ -5,9 +5,9 @@ import csv
 
 from solvent.attestation import hashing
 from solvent.attestation.inclusion import verify_inclusion
-from solvent.pipeline.inclusion_export import export
 from solvent.attestation.verify import verify
 from solvent.backend import NATIVE_PROOFS
+from solvent.pipeline.inclusion_export import export
 
 
 def _failed(report):

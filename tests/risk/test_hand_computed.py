@@ -3,10 +3,9 @@ agreeing with them."""
 
 import pytest
 
+from solvent.formulas import risk as spec
 from solvent.inputs.errors import InputError
 from solvent.inputs.evaluate import evaluate, prepare
-from solvent.formulas import risk as spec
-
 from tests.risk.helpers import ASSETS, risk_book, risk_params
 
 USD = 10**8  # value units per USD (value_decimals = 8)

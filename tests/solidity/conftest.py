@@ -34,9 +34,9 @@ if _MISSING:  # pragma: no cover
         raise RuntimeError(f"Solidity toolchain missing in CI: {_MISSING}")
     pytest.skip(f"Solidity toolchain missing: {_MISSING}", allow_module_level=True)
 
+from solvent.evm.verifier_gen import generate_verifier  # noqa: E402
 from tests.harness.chain import Chain  # noqa: E402  (needs pyrevm
 from tests.harness.contracts import compile_all  # noqa: E402
-from solvent.evm.verifier_gen import generate_verifier  # noqa: E402
 
 
 def top_like(cs: CircuitBuilder, bits: int = 64) -> None:

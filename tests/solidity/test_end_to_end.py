@@ -21,14 +21,14 @@ from eth_account.messages import encode_defunct
 from solvent.attestation import hashing
 from solvent.attestation.inclusion import load_proof, verify_inclusion
 from solvent.attestation.verify import load
+from solvent.backend import NATIVE_PROOFS
 from solvent.cli import main
-from tests.harness.attest import registered_keys_match, registration, submission
-from tests.harness.chain import DEFAULT_SENDER, Chain
-from tests.harness.contracts import compile_all, deploy_inclusion_verifier
 from solvent.evm.inclusion import registry_call, verify_path
 from solvent.formulas.errors import MalformedInput
 from solvent.formulas.field import R
-from solvent.backend import NATIVE_PROOFS
+from tests.harness.attest import registered_keys_match, registration, submission
+from tests.harness.chain import DEFAULT_SENDER, Chain
+from tests.harness.contracts import compile_all, deploy_inclusion_verifier
 
 INSTITUTION = DEFAULT_SENDER            # the address that registers
 SIGNING_KEY = "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"  # a public test key

@@ -6,12 +6,10 @@ import random
 
 import pytest
 
-from tests.harness.contracts import deploy_poseidon_hasher, deploy_tables
 from solvent.evm.poseidon_gen import optimized_tables, permute_optimized, table_chunks
 from solvent.formulas.field import R
-from solvent.formulas.poseidon import domain
-from solvent.formulas.poseidon import poseidon
-from solvent.formulas.poseidon import PARTIAL_ROUNDS, permute
+from solvent.formulas.poseidon import PARTIAL_ROUNDS, domain, permute, poseidon
+from tests.harness.contracts import deploy_poseidon_hasher, deploy_tables
 
 P12 = 7853200120776062878684798364095072458815029376092732009249414926327459813530
 P34 = 14763215145315200506921711489642608356394854266165572616578112107564877678998

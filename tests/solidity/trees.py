@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from solvent.formulas import book as spec
 from solvent.formulas.field import R
 from solvent.formulas.poseidon import poseidon
-from solvent.formulas import book as spec
 
 
 @dataclass
@@ -19,7 +19,7 @@ class Tree:
     arities: list[int]
 
     @classmethod
-    def build(cls, arities: list[int], seed: int = 0) -> "Tree":
+    def build(cls, arities: list[int], seed: int = 0) -> Tree:
         rng = random.Random(seed)
         n = 1
         for a in arities:

@@ -7,10 +7,10 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from solvent.backend import NATIVE_PROOFS
 from solvent.cli import main
 from solvent.inputs.reserves.message import ownership_message
 from solvent.inputs.reserves.signing import bitcoin_address, ethereum_address, sign_bitcoin, sign_ethereum
-from solvent.backend import NATIVE_PROOFS
 
 ACCOUNTS = "account_id,asset,balance\n" + "".join(f"user{i},BTC,{i}.5\nuser{i},USDT,{i * 100}\n" for i in range(5))
 # totals: BTC 12.5, USDT 1000

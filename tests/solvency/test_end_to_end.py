@@ -9,12 +9,11 @@ import pytest
 
 from solvent.attestation import hashing
 from solvent.attestation.verify import verify
+from solvent.backend import NATIVE_PROOFS
 from solvent.backend.groth16 import InsecureSetupWarning
 from solvent.pipeline import keys as keymod
-from solvent.pipeline.statement import ProveOptions
 from solvent.pipeline.prove import prove_book
-from solvent.backend import NATIVE_PROOFS
-
+from solvent.pipeline.statement import ProveOptions
 from tests.liabilities.helpers import small_book, small_shape
 from tests.solvency.helpers import attach_custodian_statement, signed_reserves
 

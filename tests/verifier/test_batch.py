@@ -12,12 +12,11 @@ from typing import Any
 import pytest
 
 from solvent.formulas.errors import MalformedInput
-from solvent.verifier import Proof, verify, verify_batch
 from solvent.formulas.field import R
+from solvent.verifier import Proof, verify, verify_batch
 
 from . import toy_groth16 as toy
 from .conftest import Instance
-
 
 
 class _Ones:

@@ -22,10 +22,18 @@ import time
 import pytest
 
 from solvent.formulas.errors import MalformedInput
-from solvent.formulas.poseidon import domain, encode_bytes, hash_many
-from solvent.formulas.poseidon import poseidon
 from solvent.formulas.field import R
-from solvent.formulas.poseidon import PARTIAL_ROUNDS, GrainLFSR, generate_params, params, permute
+from solvent.formulas.poseidon import (
+    PARTIAL_ROUNDS,
+    GrainLFSR,
+    domain,
+    encode_bytes,
+    generate_params,
+    hash_many,
+    params,
+    permute,
+    poseidon,
+)
 
 # (inputs, init, expected out[0])
 KNOWN_ANSWERS: list[tuple[list[int], int, int]] = [

@@ -8,15 +8,18 @@ warnings, which ``solvent verify`` and the report print with the verdict as cave
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..inputs.pins import Pins
 from .models import Attestation
 
+if TYPE_CHECKING:
+    from ..inputs.reserves.audit import HoldingAudit
+
 
 class Checks(Protocol):
     warnings: list[str]
-    holdings: list[dict]
+    holdings: list[dict[str, Any]]
 
     def add(self, name: str, ok: bool, detail: str = "") -> bool: ...
 
@@ -70,7 +73,7 @@ def check_reserve_holdings(att: Attestation, reserves: list[int] | None, r: Chec
         r.add("reserve evidence", not bad_ev, summary(audits) if not bad_ev else
               "; ".join(f"{a.ownership.where}: {a.evidence.detail}" for a in bad_ev[:3]))
         _caveats(r, caveats_of(audits))
-        r.holdings.extend({**holding_summary(a, h.balance), "purpose": h.purpose} for a, h in zip(audits, doc.holdings))
+        r.holdings.extend({**holding_summary(a, h.balance), "purpose": h.purpose} for a, h in zip(audits, doc.holdings, strict=True))
         if reserves is not None:
             sums = reserves_per_asset(doc, [Asset(a.symbol, a.decimals) for a in st.assets], purpose="reserves")
             r.add("reserves match holdings", [sums.get(a.symbol, 0) for a in st.assets] == reserves,
@@ -80,7 +83,7 @@ def check_reserve_holdings(att: Attestation, reserves: list[int] | None, r: Chec
         r.add("reserve holdings", False, str(e))
 
 
-def holding_summary(a, balance: str) -> dict:
+def holding_summary(a: HoldingAudit, balance: str) -> dict[str, Any]:
     """One holding as ``solvent verify`` prints it: address, balance, ownership, evidence."""
     return {"index": a.ownership.index, "chain": a.ownership.chain, "address": a.ownership.address,
             "asset": a.ownership.asset, "balance": balance, "ownership_ok": a.ownership.ok,

@@ -44,7 +44,8 @@ def recover_signer(att: Attestation) -> str | None:
     if att.signature is None:
         return None
     try:
-        return Account.recover_message(encode_defunct(primitive=attestation_hash(att)),
-                                       signature=bytes.fromhex(att.signature[2:]))
+        signer: str = Account.recover_message(encode_defunct(primitive=attestation_hash(att)),
+                                              signature=bytes.fromhex(att.signature[2:]))
+        return signer
     except Exception:  # a malformed signature is an invalid one  # noqa: BLE001
         return None

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from pydantic import Field
 
+from ..formulas import book as spec
 from ..formulas.amounts import AmountError, parse_amount
 from ..formulas.errors import MalformedInput
-from ..formulas import book as spec
 from . import hashing
 from .models import Amount, Attestation, FieldStr, Hex32, Strict
 from .trust import TrustEvidence
@@ -59,7 +59,7 @@ def instruments(att: Attestation) -> list[tuple[str, int]]:
     return [(name, int(instruments[name]["quantity_decimals"])) for name in sorted(instruments)]
 
 
-def _committed_positions(proof: "InclusionProof", att: Attestation) -> int:
+def _committed_positions(proof: InclusionProof, att: Attestation) -> int:
     """The leaf's positions commitment, recomputed from the customer's positions."""
     from decimal import Decimal
 

@@ -15,15 +15,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from pydantic import ValidationError
 
 from .. import verifier as pyv
-from ..inputs.pins import Pins
+from ..circuits.compile import compile_circuits
+from ..circuits.shape import BookShape
+from ..dsl import CompiledCircuit
+from ..errors import SolventError
 from ..formulas import book as spec
+from ..formulas.amounts import AmountError, format_amount, parse_amount
+from ..formulas.solvency import BUCKET_LABELS, insurance_value
+from ..inputs.assets import Asset
+from ..inputs.errors import InputError
+from ..inputs.evaluate import prepare
+from ..inputs.params import RiskParamsFile, from_file
+from ..inputs.pins import Pins
+from ..inputs.reserves import parse_reserves, reserves_per_asset
 from . import evidence, hashing, outcomes, trust
-from .models import Attestation, BatchEntry, proof_of
+from .models import AssetInfo, Attestation, BatchEntry, proof_of
 
 TOP_PUBLICS = 4
 
@@ -57,12 +68,11 @@ def batch_outputs(att: Attestation, b: BatchEntry) -> list[int]:
     bits = [b.all_collateralized] + ([b.all_margined] if risk.instruments > 0 else [])
     if any(x is None for x in bits) or (risk.instruments == 0 and b.all_margined is not None):
         raise pyv.MalformedInput(f"batch {b.index}: the outcome bits the circuit outputs are missing")
-    return [int(x) for x in bits]
+    return [int(x) for x in bits if x is not None]
 
 
-class AttestationFormatError(ValueError):
-    pass
-
+class AttestationFormatError(SolventError, ValueError):
+    """The attestation cannot be read: not JSON, not the model, a missing file."""
 
 @dataclass
 class Check:
@@ -79,7 +89,7 @@ VERDICT_VALID, VERDICT_VALID_UNTRUSTED, VERDICT_UNTRUSTED, VERDICT_INVALID = (
 class Report:
     checks: list[Check] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    holdings: list[dict] = field(default_factory=list)
+    holdings: list[dict[str, Any]] = field(default_factory=list)
     """Per reserve holding: what backs its balance and what was checked (``evidence``)."""
     keys: list[trust.KeyTrust] = field(default_factory=list)
     """Per circuit: whether its key is trusted, on which evidence (or why not)."""
@@ -123,7 +133,7 @@ class Report:
         self.keys.extend(other.keys)
         self.allow_insecure_keys = self.allow_insecure_keys or other.allow_insecure_keys
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"valid": self.valid, "verdict": self.verdict, "keys_trusted": self.keys_trusted,
                 "allow_insecure_keys": self.allow_insecure_keys, "warnings": self.warnings,
                 "holdings": self.holdings, "keys": [k.to_dict() for k in self.keys],
@@ -163,11 +173,9 @@ def _vk(att: Attestation, role: str, report: Report) -> pyv.VerifyingKey | None:
     return vk if ok else None
 
 
-def _circuits_match(att: Attestation, report: Report) -> dict | None:
+def _circuits_match(att: Attestation, report: Report) -> dict[str, CompiledCircuit] | None:
     """Recompile the stated shape's circuits (pure Python) and check the attestation names
     exactly them; returns them by role (None for an invalid shape)."""
-    from ..circuits.compile import compile_circuits
-    from ..circuits.shape import BookShape
 
     s = att.statement.shape
     try:
@@ -185,7 +193,7 @@ def _circuits_match(att: Attestation, report: Report) -> dict | None:
     return compiled
 
 
-def _key_trust(att: Attestation, compiled: dict | None, evidence: trust.TrustEvidence | None,
+def _key_trust(att: Attestation, compiled: dict[str, CompiledCircuit] | None, evidence: trust.TrustEvidence | None,
                allow_insecure_keys: bool, report: Report) -> None:
     """Decide every circuit's key trust from the caller's evidence alone."""
     report.allow_insecure_keys = allow_insecure_keys
@@ -202,7 +210,7 @@ class ProofChecker(Protocol):
     name: str
     """What the report says checked the proofs."""
 
-    def check(self, vk: pyv.VerifyingKey, vk_json: dict, items: list[tuple[list[int], dict]]) -> list[bool]:
+    def check(self, vk: pyv.VerifyingKey, vk_json: dict[str, Any], items: list[tuple[list[int], dict[str, Any]]]) -> list[bool]:
         """Per ``(public inputs, snarkjs proof)`` item: whether it verifies."""
         ...
 
@@ -212,7 +220,7 @@ class PythonProofChecker:
 
     name = "independent pure-Python (py_ecc)"
 
-    def check(self, vk: pyv.VerifyingKey, vk_json: dict, items: list[tuple[list[int], dict]]) -> list[bool]:
+    def check(self, vk: pyv.VerifyingKey, vk_json: dict[str, Any], items: list[tuple[list[int], dict[str, Any]]]) -> list[bool]:
         """Batch-verifies first and only splits up on failure."""
         try:
             parsed = [(pub, pyv.Proof.from_snarkjs(proof)) for pub, proof in items]
@@ -275,7 +283,7 @@ def verify(att: Attestation, proof_checker: ProofChecker = PYTHON_PROOFS, signer
             r.add("batch proofs", False, str(e))
         else:
             oks = proof_checker.check(vk_b, att.verifying_keys[_name(att, "batch")], items)
-            bad = [b.index for b, ok in zip(chosen, oks) if not ok]
+            bad = [b.index for b, ok in zip(chosen, oks, strict=True) if not ok]
             r.add("batch proofs", bool(chosen) and not bad,
                   f"{len(chosen)} valid" if chosen and not bad else f"invalid or missing: batches {bad or only_batches}")
     digest = spec.digest(context, [(int(b.root), int(b.commitment)) for b in att.batches])
@@ -310,8 +318,6 @@ def _solvency(att: Attestation, context: int, prices: list[int] | None, r: Repor
     every asset covered (never a valid "solvent" attestation otherwise), and with
     collateral/margin whether the insurance fund — reserve holdings designated for it,
     valued at the published prices — covers the book's shortfalls."""
-    from ..formulas.amounts import AmountError, format_amount, parse_amount
-    from ..formulas.solvency import BUCKET_LABELS
 
     st, s = att.statement, att.solvency
     if "solvency" not in st.statements:
@@ -354,8 +360,10 @@ def _solvency(att: Attestation, context: int, prices: list[int] | None, r: Repor
     if vk is not None:
         (ok,) = proof_checker.check(vk, att.verifying_keys[_name(att, "solvency")], [(pub, s.proof.model_dump(mode="json"))])
         r.add("solvency proof", ok, "reserves vs the committed totals, opened privately")
-    label = (lambda v: "covered" if v else "NOT COVERED") if s.mode == "pass_fail" else \
-        (lambda v: BUCKET_LABELS[v] if 0 <= v < len(BUCKET_LABELS) else "?")
+    def label(v: int) -> str:
+        if s.mode == "pass_fail":
+            return "covered" if v else "NOT COVERED"
+        return BUCKET_LABELS[v] if 0 <= v < len(BUCKET_LABELS) else "?"
     evidence.check_reserves(att, res, r, pins)
     uncovered = outcomes.uncovered_assets(att)
     r.add("solvency", not uncovered, ", ".join(f"{x}: {label(s.coverage[x])}" for x in symbols))
@@ -367,9 +375,6 @@ def _solvency(att: Attestation, context: int, prices: list[int] | None, r: Repor
 def _insurance_fund(att: Attestation, prices: list[int]) -> int:
     """The fund the solvency proof must have taken: the published holdings designated
     ``"purpose": "insurance"`` at the published prices, ×10^4 value units (0 without any)."""
-    from ..inputs.assets import Asset
-    from ..inputs.reserves import parse_reserves, reserves_per_asset
-    from ..formulas.solvency import insurance_value
 
     if att.reserves is None:
         return 0
@@ -390,10 +395,6 @@ def _risk_params(att: Attestation, r: Report) -> tuple[int | None, list[int] | N
         r.add("risk parameters", att.risk is None and st.params_hash is None and st.shape.risk is None
               and "margin" not in st.statements, "no collateral or margin statement")
         return None, None
-    from ..inputs.assets import Asset
-    from ..inputs.errors import InputError
-    from ..inputs.evaluate import prepare
-    from ..inputs.params import RiskParamsFile, from_file
 
     try:
         if att.risk is None or st.shape.risk is None or st.params_hash is None:
@@ -416,7 +417,6 @@ def _name(att: Attestation, role: str) -> str:
 
 
 def _totals_open(att: Attestation) -> bool:
-    from ..formulas.amounts import AmountError, parse_amount
 
     st, t = att.statement, att.totals
     assert t is not None
@@ -454,13 +454,12 @@ def _totals_detail(att: Attestation) -> str:
     """The revealed figures per asset: net liabilities = equity − the debt that nets, in
     exact integer units (a Decimal at its default precision would round the totals of a
     96-bit book)."""
-    from ..formulas.amounts import format_amount, parse_amount
 
     t = att.totals
     assert t is not None
     parts = []
     for a in att.statement.assets:
-        def units(table: dict[str, str] | None) -> int:
+        def units(table: dict[str, str] | None, a: AssetInfo = a) -> int:
             return parse_amount((table or {}).get(a.symbol, "0"), a.decimals, 250)
 
         eq, de, netted = units(t.equity), units(t.debt), units(t.netted_debt)

@@ -21,9 +21,10 @@ import importlib
 import json
 import os
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from .. import native
 from ..attestation.models import Shape

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import native
+from ..errors import UsageError
 from . import ceremony
 
 LOCAL_PHASE2_WARNING = (
@@ -50,7 +51,7 @@ def setup(r1cs: Path, out_dir: Path, *, ptau: Path | None = None, zkey: Path | N
           key: Path | None = None, threads: int | None = None) -> dict[str, Any]:
     """Make a circom key directory from exactly one key source."""
     if sum(x is not None for x in (ptau, zkey, key)) != 1:
-        raise ValueError("give exactly one of ptau, zkey or key")
+        raise UsageError("give exactly one of ptau, zkey or key")
     circuit = native.CeremonyCircuit.from_r1cs(r1cs)
     out_dir.mkdir(parents=True, exist_ok=True)
     pk_path = out_dir / "circuit.pk"

@@ -6,14 +6,14 @@ witness's public values equal what that module (and the Rust tree builder) compu
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
-from ..dsl import CircuitBuilder, LC
+from ..dsl import LC, CircuitBuilder
 from ..dsl import gadgets as g
 from ..formulas import book
 from ..formulas import risk as risk_spec
 from . import risk as risk_gadgets
-from .shape import internal_nodes
+from .shape import ShapeError, internal_nodes
 
 
 def sum_tree(cs: CircuitBuilder, hashes: Sequence[LC], lanes: Sequence[Sequence[LC]],
@@ -52,7 +52,7 @@ def batch(cs: CircuitBuilder, n_assets: int, range_bits: int, batch_size: int, w
     rs = risk_gadgets.RiskShape(n_assets=A, range_bits=range_bits, **risk) if risk else None
     if rs is not None:
         if range_bits > risk_spec.BALANCE_BITS:
-            raise ValueError(f"collateral and margin take balances of at most {risk_spec.BALANCE_BITS} bits")
+            raise ShapeError(f"collateral and margin take balances of at most {risk_spec.BALANCE_BITS} bits")
         params_hash = cs.public_input("params_hash")
         params_in = cs.private_input("params", (rs.params_len,))
         with cs.scope("params"):
@@ -106,6 +106,7 @@ def batch(cs: CircuitBuilder, n_assets: int, range_bits: int, batch_size: int, w
                         extras += risk_gadgets.shortfall(cs, coll - owed, req, rs.margin_bits)
                 else:
                     extras += [LC.const(0), LC.const(0)]
+            assert pos is not None, "a positions input, or the margin gadget's commitment"
             with cs.scope("leaf"):
                 leaves.append(g.hash_many(cs, book.LEAF, [
                     tags[i], *g.pack_all(equity[i], range_bits), *g.pack_all(debt[i], range_bits), pos]))

@@ -185,6 +185,7 @@ def verify(state: Path, ptau: Path, circuit: str | None, attestation: Path | Non
             raise click.UsageError(f"--circuit {circuit} is not the circuit {ref.name} recompiled from "
                                    f"{attestation}'s shape")
     else:
+        assert circuit is not None  # one of --circuit and --attestation (checked above)
         c = _circuit(circuit, shape, circuit_name)
     try:
         report = cer.verify(state, ptau, c, key, threads=threads)

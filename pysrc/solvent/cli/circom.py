@@ -40,7 +40,7 @@ def setup(r1cs: Path, ptau, zkey, key, out_dir: Path, threads, as_json) -> None:
             meta = cc.setup(r1cs, out_dir, ptau=ptau, zkey=zkey, key=key, threads=threads)
     except (native.InteropError, native.CeremonyError, native.KeyFileError) as exc:
         click.secho(f"error: {exc}", fg="red", err=True)
-        raise SystemExit(2)
+        raise SystemExit(2) from exc
     if ptau is not None:
         click.secho("WARNING: " + cc.LOCAL_PHASE2_WARNING.format(name=meta["circuit"]), fg="yellow", err=True)
     click.echo(json.dumps(meta, indent=1) if as_json else
@@ -64,7 +64,7 @@ def prove(key_dir: Path, wtns: Path, out_dir: Path, threads, as_json) -> None:
         res = cc.prove(key_dir, wtns, threads=threads)
     except (native.InteropError, native.KeyFileError) as exc:
         click.secho(f"error: {exc}", fg="red", err=True)
-        raise SystemExit(2)
+        raise SystemExit(2) from exc
     cc.write_proof(res, out_dir)
     click.echo(json.dumps({"ok": True, "public": [str(x) for x in res.public]}) if as_json else
                f"wrote {out_dir}/proof.json, public.json, verification_key.json")

@@ -6,13 +6,17 @@ import functools
 import json
 import sys
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any, NoReturn
 
 import click
+from pydantic import ValidationError
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
 from ..attestation.verify import PYTHON_PROOFS, ProofChecker
+from ..errors import SolventError
+from ..pipeline.errors import ProvingError, WouldBeInvalid
 
 EXIT_VALID, EXIT_INVALID, EXIT_USAGE, EXIT_UNTRUSTED = 0, 1, 2, 3
 """3: every check passed, but some verifying key is not trusted on evidence (docs/keys.md)."""
@@ -20,25 +24,50 @@ EXIT_VALID, EXIT_INVALID, EXIT_USAGE, EXIT_UNTRUSTED = 0, 1, 2, 3
 err = Console(stderr=True, soft_wrap=True)
 
 
-def fail_usage(message: str) -> None:
+def fail_usage(message: str) -> NoReturn:
     err.print(f"[bold red]error:[/] {message}", highlight=False)
     raise SystemExit(EXIT_USAGE)
 
 
+EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
+    (WouldBeInvalid, EXIT_INVALID),   # `prove --strict`: the attestation's own proofs would make it INVALID
+    (ProvingError, EXIT_INVALID),     # proving failed (the run is resumable)
+    (SolventError, EXIT_USAGE),       # everything solvent explains: bad input, options, files, keys
+    (ValidationError, EXIT_USAGE),    # a JSON document the user gave that fails its model
+    (FileExistsError, EXIT_USAGE),    # an output that exists (nothing is overwritten without --force)
+    (FileNotFoundError, EXIT_USAGE),  # an input path that does not exist
+)
+"""The one map from error class to exit code: the first row whose class the error is an
+instance of (so subclasses go before their bases). Anything else — a plain ``ValueError``,
+``KeyError`` or ``AssertionError`` — is a bug in solvent and is raised as one (a traceback,
+exit 1), never dressed up as a usage error."""
+
+
+def exit_code_for(e: BaseException) -> int | None:
+    """``e``'s exit code from :data:`EXIT_CODES` (native exceptions classified first), or None."""
+    if "solvent._native" in sys.modules:
+        # imported here: only a process that loaded the native module can meet its exceptions,
+        # and verification must not load it
+        from ..backend.errors import classify
+
+        e = classify(e) or e
+    return next((code for cls, code in EXIT_CODES if isinstance(e, cls)), None)
+
+
 def handle_errors(fn: Callable) -> Callable:
-    """Input problems exit 2 with the file/row/field message; nothing is half-written."""
-    from ..attestation.trust_files import TrustFileError
-    from ..attestation.verify import AttestationFormatError
-    from ..inputs.errors import InputError
+    """Errors solvent explains exit with their code (:data:`EXIT_CODES`) and message, naming
+    the file, row and field; nothing is half-written. Anything else propagates: it is a bug."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except (InputError, AttestationFormatError, TrustFileError, FileExistsError, FileNotFoundError, KeyError) as e:
-            fail_usage(str(e.args[0]) if isinstance(e, KeyError) and e.args else str(e))
-        except ValueError as e:
-            fail_usage(str(e))
+        except Exception as e:
+            code = exit_code_for(e)
+            if code is None:
+                raise
+            err.print(f"[bold red]error:[/] {e}", highlight=False)
+            raise SystemExit(code) from e
 
     return wrapper
 
@@ -96,7 +125,7 @@ class BatchProgress:
         self.per = accounts_per_batch
         self.enabled = sys.stderr.isatty()
         self.progress: Progress | None = None
-        self.task = None
+        self.task: TaskID | None = None
         self.started = time.perf_counter()
 
     def __call__(self, stage: str, done: int, total: int) -> None:
@@ -108,7 +137,7 @@ class BatchProgress:
                 self.progress.start()
                 self.task = self.progress.add_task("batches", total=total, rate="")
                 self.started = time.perf_counter()
-            if self.progress is not None:
+            if self.progress is not None and self.task is not None:
                 elapsed = time.perf_counter() - self.started
                 rate = f"{done * self.per / elapsed:,.0f} accounts/s" if done and elapsed > 0 else ""
                 self.progress.update(self.task, completed=done, rate=rate)

@@ -6,19 +6,20 @@ import secrets
 import time
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import click
 
 from ..attestation import inclusion as inc
-from ..pipeline.inclusion_export import export
 from ..attestation.verify import verify
 from ..backend import Groth16
-from ..inputs.assets import read_assets
 from ..circuits.shape import BookShape
+from ..inputs.assets import read_assets
+from ..pipeline.inclusion_export import export
+from ..pipeline.jobs.state import capacity_for, dev_keys, read_book
 from ..pipeline.prove import prove_book
 from ..pipeline.statement import Institution, ProveOptions
-from .common import BatchProgress, EXIT_INVALID, EXIT_VALID, emit_json, err, handle_errors
-from ..pipeline.jobs.state import capacity_for, dev_keys, read_book
+from .common import EXIT_INVALID, EXIT_VALID, BatchProgress, emit_json, err, handle_errors
 
 
 def sample_files() -> tuple[Path, Path]:
@@ -81,7 +82,7 @@ def demo(out: Path, batch_size: int, as_json: bool) -> None:
 
     constraints = {r: backend.circuit(sk.circuits[r]).num_constraints for r in ("batch", "top")}
     ok = report.valid and inclusion.valid
-    summary = {
+    summary: dict[str, Any] = {
         "accounts": book.size, "assets": [a.symbol for a in assets], "batches": len(att.batches),
         "batch_size": batch_size, "constraints": constraints, "signer": inst.address,
         "attestation": str(att_dir), "inclusion_proof": str(proof_file),

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import click
 
-from ..io import write_atomic
-
 from ..evm.verifier_gen import generate_verifier
 from ..formulas.errors import MalformedInput
+from ..io import write_atomic
 from ..verifier import load_verifying_key, vk_hash
 
 _CIRCUIT = re.compile(r"[A-Za-z0-9_.-]+")

@@ -7,20 +7,23 @@ import secrets
 import shutil
 import time
 import warnings
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
+from ..attestation import outcomes
 from ..backend import Groth16
 from ..backend.groth16 import InsecureSetupWarning
-from ..inputs.assets import read_assets
 from ..circuits.shape import BookShape
+from ..errors import UsageError
+from ..inputs.assets import read_assets
+from ..pipeline import keys as keymod
+from ..pipeline.errors import WouldBeInvalid
 from ..pipeline.jobs.spec import FileRef, RunSpec, keep_secret, read_hex_secret
 from ..pipeline.jobs.state import DEFAULT_BATCH, risk_setup_from
-from ..pipeline import keys as keymod
-from ..attestation import outcomes
-from ..pipeline.prove import WouldBeInvalid, prove_book
+from ..pipeline.prove import prove_book
 from .common import EXIT_INVALID, BatchProgress, emit_json, err, handle_errors, insecure_banner
 
 STATEMENTS = ("liabilities", "collateral", "margin", "solvency")
@@ -32,7 +35,7 @@ def parse_statements(text: str) -> list[str]:
     chosen = [x.strip() for x in text.split(",") if x.strip()]
     unknown = [x for x in chosen if x not in STATEMENTS]
     if unknown or "liabilities" not in chosen:
-        raise ValueError(f"--statements: {text!r}: choose from {', '.join(STATEMENTS)}; liabilities is always proven")
+        raise UsageError(f"--statements: {text!r}: choose from {', '.join(STATEMENTS)}; liabilities is always proven")
     if "margin" in chosen and "collateral" not in chosen:
         chosen.insert(chosen.index("margin"), "collateral")  # margin nets collateral against debt
     return chosen
@@ -96,7 +99,7 @@ def setup(assets_file: Path, batch_size: int, capacity: int, range_bits: int | N
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", InsecureSetupWarning)
         sk = keymod.setup_dev_insecure(shape, out, backend)
-    info = {role: {"circuit": sk.circuits[role].name, "hash": sk.circuits[role].hash,
+    info: dict[str, dict[str, Any]] = {role: {"circuit": sk.circuits[role].name, "hash": sk.circuits[role].hash,
                    "constraints": backend.circuit(sk.circuits[role]).num_constraints} for role in sk.circuits}
     if as_json:
         emit_json({"keys": str(out), "shape": shape.to_dict(), "circuits": info, "setup": "dev-insecure",
@@ -136,7 +139,7 @@ def _spec_from_options(o: dict, out: Path) -> RunSpec:
     for needed in ("accounts_file", "assets_file"):
         if o[needed] is None:
             raise click.UsageError(f"--{needed.split('_')[0]} is required (or --resume DIR)")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     chosen = parse_statements(o["statements"])
     ref = lambda p: FileRef.of(p) if p is not None else None  # noqa: E731
     generated = []
@@ -247,6 +250,7 @@ def prove(resume_dir: Path | None, out: Path | None, workers: int | None, schedu
             raise FileExistsError(f"{out}: this run is complete (attestation.json exists)")
         spec = RunSpec.load(out)
     else:
+        assert out is not None  # exactly one of --out and --resume (checked above)
         if out.exists() and any(out.iterdir()):
             raise FileExistsError(f"{out}: output directory exists and is not empty")
         out.mkdir(parents=True, exist_ok=True)

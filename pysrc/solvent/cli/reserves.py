@@ -198,8 +198,8 @@ def attach(directory: Path, custodian: str, name: str, signature: str, signing_k
     from ..attestation.models import ReservesStatement
     from ..attestation.verify import load
     from ..formulas.eip191 import signed_by
-    from ..io import write_atomic
     from ..inputs.reserves.custody import commitment_message
+    from ..io import write_atomic
 
     att = load(directory)
     st, s = att.statement, att.solvency

@@ -4,9 +4,10 @@ the evidence they stand for, and printing what was decided (docs/keys.md)."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 from rich.markup import escape

@@ -11,8 +11,9 @@ from pydantic import ValidationError
 from rich.markup import escape
 
 from ..attestation import inclusion as inc
+from ..attestation.verify import Report, load
+from ..attestation.verify import verify as verify_attestation
 from ..io import write_atomic
-from ..attestation.verify import Report, load, verify as verify_attestation
 from .common import emit_json, err, fail_usage, handle_errors, pin_options, proof_checker
 from .trust import TRUST_HELP, TrustOptions, exit_code, gather, headline, print_keys, trust_options
 

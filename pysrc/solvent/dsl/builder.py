@@ -8,9 +8,9 @@ the backend-neutral IR bytes and the layout a caller needs to assign inputs.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Iterator, Sequence
 
 from .lc import LC, Expr
 

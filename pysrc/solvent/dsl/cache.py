@@ -13,8 +13,9 @@ import importlib
 import inspect
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..io import write_atomic
 from .builder import CircuitBuilder, Group, Kind

@@ -6,7 +6,7 @@ that an earlier range check must have established); none relies on a hint alone.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..formulas.field import R
 from ..formulas.poseidon import domain  # the one definition (docs/hashing.md

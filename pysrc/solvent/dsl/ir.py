@@ -51,13 +51,20 @@ def serialize(cs: CircuitBuilder) -> bytes:
         body.u8(code)
         body.u32(label)
         if code == Op.MUL:
-            body.u32(p[0]), body.lc(p[1]), body.lc(p[2])
+            body.u32(p[0])
+            body.lc(p[1])
+            body.lc(p[2])
         elif code == Op.LIN:
-            body.u32(p[0]), body.lc(p[1])
+            body.u32(p[0])
+            body.lc(p[1])
         elif code == Op.ASSERT:
-            body.lc(p[0]), body.lc(p[1]), body.lc(p[2])
+            body.lc(p[0])
+            body.lc(p[1])
+            body.lc(p[2])
         elif code == Op.BITS:
-            body.lc(p[0]), body.u32(p[1]), body.u32(p[2])
+            body.lc(p[0])
+            body.u32(p[1])
+            body.u32(p[2])
         elif code == Op.POSEIDON:
             body.u32(body.coeff(p[0]))
             body.u32(len(p[1]))
@@ -65,9 +72,13 @@ def serialize(cs: CircuitBuilder) -> bytes:
                 body.lc(terms)
             body.u32(p[2])
         elif code == Op.HINT_INV:
-            body.lc(p[0]), body.u32(p[1])
+            body.lc(p[0])
+            body.u32(p[1])
         elif code == Op.HINT_DIVMOD:
-            body.lc(p[0]), body.lc(p[1]), body.u32(p[2]), body.u32(p[3])
+            body.lc(p[0])
+            body.lc(p[1])
+            body.u32(p[2])
+            body.u32(p[3])
         else:  # pragma: no cover
             raise AssertionError(f"unknown op {code}")
 

@@ -9,10 +9,12 @@ needs no Ethereum library.
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-from ..verifier import Proof
+from ..formulas.errors import MalformedInput
 from ..formulas.field import R
+from ..verifier import Proof
 
 G1 = tuple[int, int]
 G2Evm = tuple[tuple[int, int], tuple[int, int]]
@@ -45,13 +47,13 @@ def public_to_evm(public: Sequence[int | str], validate: bool = True) -> list[in
     if validate:
         for i, x in enumerate(xs):
             if not 0 <= x < R:
-                raise ValueError(f"public[{i}]: not a canonical field element (must be in [0, r))")
+                raise MalformedInput(f"public[{i}]: not a canonical field element (must be in [0, r))")
     return xs
 
 
 def _word(v: int) -> bytes:
     if not 0 <= v < 1 << 256:
-        raise ValueError("value does not fit a uint256")
+        raise MalformedInput("value does not fit a uint256")
     return v.to_bytes(32, "big")
 
 

@@ -20,13 +20,13 @@ Encoding (``SumTreeInclusion.verifyPath(root, leafHash, levels, path)``, docs/ev
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from ..attestation.inclusion import InclusionProof, leaf_of
 from ..attestation.models import Attestation
-from ..formulas.errors import MalformedInput
 from ..formulas import book as spec
+from ..formulas.errors import MalformedInput
 from ..formulas.field import R
 
 ARITIES = (2, 4, 8)

@@ -73,7 +73,7 @@ def inclusion_source() -> str:
     for a in ARITIES:
         at = bases[a]
         load.append(f"if and(used, {a}) {{")
-        for (ca, i, n), name in zip(chunks, names):
+        for (ca, _, n), name in zip(chunks, names, strict=True):
             if ca == a:
                 load.append(f"    extcodecopy({name.lower()}, {hex(at)}, 1, {hex(32 * n)})")
                 at += 32 * n

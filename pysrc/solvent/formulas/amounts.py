@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 
+from ..errors import SolventError
+
 _AMOUNT = re.compile(r"(?P<int>[0-9]+)(?:\.(?P<frac>[0-9]+))?")
 
 
-class AmountError(ValueError):
+class AmountError(SolventError, ValueError):
     pass
 
 
@@ -25,7 +27,7 @@ def parse_amount(text: str, decimals: int, max_bits: int) -> int:
     if len(frac.rstrip("0")) > decimals:
         raise AmountError(f"{s!r} has more than the asset's {decimals} decimals")
     frac = frac[:decimals] if len(frac) > decimals else frac
-    units = int(m.group("int")) * 10**decimals + int(frac.ljust(decimals, "0") or "0")
+    units: int = int(m.group("int")) * 10**decimals + int(frac.ljust(decimals, "0") or "0")
     if units >= 1 << max_bits:
         raise AmountError(f"{s!r} is not below the 2^{max_bits} range bound")
     return units

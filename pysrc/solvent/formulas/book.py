@@ -10,8 +10,8 @@ All hashes are ``hash_many(label, xs)`` of docs/hashing.md.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from .errors import MalformedInput
 from .field import R
@@ -148,7 +148,7 @@ def root_from_path(leaf: int, path: Sequence[PathLevel], n_leaves: int) -> int:
     if len(path) != len(shape):
         raise MalformedInput(f"path has {len(path)} levels, a {n_leaves}-leaf tree has {len(shape)}")
     h = leaf
-    for level, (arity, step) in enumerate(zip(shape, path)):
+    for level, (arity, step) in enumerate(zip(shape, path, strict=True)):
         if len(step.siblings) != arity - 1 or not 0 <= step.position < arity:
             raise MalformedInput(f"path level {level}: expected {arity - 1} siblings and a position below {arity}")
         children = list(step.siblings)

@@ -23,8 +23,9 @@ in ``tests/verifier/test_poseidon.py``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final, Sequence
+from typing import Final
 
 from .field import R, inverse, to_field
 
@@ -36,7 +37,7 @@ FULL_ROUNDS: Final[int] = 8
 #: circomlib's ``poseidon.circom`` fixes them; compatibility requires these
 #: exact numbers, since every count changes every digest.
 PARTIAL_ROUNDS: Final[dict[int, int]] = dict(
-    zip(range(2, 18), (56, 57, 56, 60, 60, 63, 64, 63, 60, 66, 60, 65, 70, 60, 64, 68))
+    zip(range(2, 18), (56, 57, 56, 60, 60, 63, 64, 63, 60, 66, 60, 65, 70, 60, 64, 68), strict=True)
 )
 
 MAX_INPUTS: Final[int] = 16
@@ -122,7 +123,7 @@ class GrainLFSR:
             # About half the pairs survive, so ask for roughly 4x the missing bits.
             raw = self._take_raw(max(256, 4 * (count - len(self._out))))
             firsts, seconds = raw[0::2], raw[1::2]
-            self._out += "".join(s for f, s in zip(firsts, seconds) if f == "1")
+            self._out += "".join(s for f, s in zip(firsts, seconds, strict=True) if f == "1")
         taken, self._out = self._out[:count], self._out[count:]
         return taken
 
@@ -219,7 +220,7 @@ def permute(state: Sequence[int]) -> list[int]:
             s = [pow(x, 5, R) for x in s]
         else:
             s[0] = pow(s[0], 5, R)
-        s = [sum(m * x for m, x in zip(row, s)) % R for row in mds]
+        s = [sum(m * x for m, x in zip(row, s, strict=True)) % R for row in mds]
     return s
 
 

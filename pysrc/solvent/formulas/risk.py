@@ -6,8 +6,9 @@ exact — nothing is rounded.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
+from .errors import MalformedInput
 from .poseidon import hash_many
 
 SCALE = 10_000
@@ -30,7 +31,7 @@ def value_bits(range_bits: int) -> int:
     """Per-asset values ``equity·price`` of a book of ``range_bits``-bit balances are below
     ``2^value_bits``: the circuits' comparisons are only as wide as the book needs."""
     if not 1 <= range_bits <= BALANCE_BITS:
-        raise ValueError(f"collateral and margin take balances of at most {BALANCE_BITS} bits, not {range_bits}")
+        raise MalformedInput(f"collateral and margin take balances of at most {BALANCE_BITS} bits, not {range_bits}")
     return range_bits + PRICE_BITS
 
 
@@ -66,7 +67,7 @@ def regions(bounds: Sequence[int | None], ratios: Sequence[int], n_regions: int,
     inf = infinity(range_bits)
     out: list[Region] = []
     lo, value = 0, 0
-    for hi, r in zip(bounds, ratios):
+    for hi, r in zip(bounds, ratios, strict=True):
         top = inf if hi is None else min(hi, inf)
         out.append((lo, top, r, value - r * lo))
         if top == inf:
@@ -99,11 +100,11 @@ def params_vector(prices: Sequence[int], asset_regions: Sequence[Sequence[Region
     regions, then per instrument its mark price, rate and risk array (negative values
     as ``r − |x|``)."""
     v: list[int] = []
-    for p, regs in zip(prices, asset_regions):
+    for p, regs in zip(prices, asset_regions, strict=True):
         v.append(p)
         for reg in regs:
             v.extend(reg)
-    for m, rate, arr in zip(marks, rates, risk_arrays):
+    for m, rate, arr in zip(marks, rates, risk_arrays, strict=True):
         v.extend([m, rate, *(x % r for x in arr)])
     return v
 
@@ -120,20 +121,21 @@ def positions_commitment(quantities: Sequence[int]) -> int:
     return hash_many(POSITIONS, pack([q + offset for q in quantities], QUANTITY_BITS))
 
 
-def collateral_scaled(equity: Sequence[int], prices: Sequence[int], asset_regions) -> int:
-    return sum(tiered_scaled(e * p, regs) for e, p, regs in zip(equity, prices, asset_regions))
+def collateral_scaled(equity: Sequence[int], prices: Sequence[int],
+                      asset_regions: Sequence[Sequence[Region]]) -> int:
+    return sum(tiered_scaled(e * p, regs) for e, p, regs in zip(equity, prices, asset_regions, strict=True))
 
 
 def debt_scaled(debt: Sequence[int], prices: Sequence[int]) -> int:
-    return SCALE * sum(d * p for d, p in zip(debt, prices))
+    return SCALE * sum(d * p for d, p in zip(debt, prices, strict=True))
 
 
 def requirement_scaled(quantities: Sequence[int], marks: Sequence[int], rates: Sequence[int],
                        risk_arrays: Sequence[Sequence[int]], scenarios: int) -> int:
     """Maintenance requirement ×10^4: the worst scenario loss, and at least the futures
     floor Σ |q|·mark·rate, and at least 0."""
-    scan = max(sum(q * arr[s] for q, arr in zip(quantities, risk_arrays)) for s in range(scenarios))
-    floor = sum(abs(q) * m * rate for q, m, rate in zip(quantities, marks, rates))
+    scan = max(sum(q * arr[s] for q, arr in zip(quantities, risk_arrays, strict=True)) for s in range(scenarios))
+    floor = sum(abs(q) * m * rate for q, m, rate in zip(quantities, marks, rates, strict=True))
     return max(SCALE * scan, floor, 0)
 
 

@@ -3,7 +3,7 @@ shortfalls (spec: circuits/solvency.md)."""
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from .poseidon import hash_many
 from .risk import SCALE
@@ -37,7 +37,7 @@ def coverage(reserves: int, equity: int, netted_debt: int, mode: str) -> int:
 def insurance_value(units: Sequence[int], prices: Sequence[int]) -> int:
     """The insurance fund's holdings (smallest units per asset) at the published prices
     (value units per smallest unit), ×10^4 — the unit of the shortfalls it must cover."""
-    return SCALE * sum(u * p for u, p in zip(units, prices))
+    return SCALE * sum(u * p for u, p in zip(units, prices, strict=True))
 
 
 def insurance_covered(fund: int, collateral_shortfall: int, margin_shortfall: int) -> bool:

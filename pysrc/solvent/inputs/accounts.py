@@ -9,8 +9,9 @@ numbered as the file's lines for CSV (the header is row 1) and from 1 for Parque
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 
 from .assets import Asset
 from .errors import InputError
@@ -34,7 +35,7 @@ class _View(Sequence):
 
     __hash__ = None  # type: ignore[assignment]
 
-    def __getitem__(self, i):  # type: ignore[override]
+    def __getitem__(self, i):
         if isinstance(i, slice):
             return [self._get(k) for k in range(*i.indices(len(self)))]
         n = len(self)
@@ -114,7 +115,7 @@ def _rows_csv(path: Path, required: tuple[str, ...], optional: tuple[str, ...]) 
                     raise InputError(path, "empty row", row=line)
                 if len(record) != len(header):
                     raise InputError(path, f"expected {len(header)} fields, got {len(record)}", row=line)
-                yield line, dict(zip(header, record))
+                yield line, dict(zip(header, record, strict=True))
     except OSError as e:
         raise InputError(path, f"cannot read: {e.strerror}") from e
     except UnicodeDecodeError as e:

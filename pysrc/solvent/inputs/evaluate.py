@@ -70,12 +70,12 @@ def evaluate(book: AccountBook, setup: RiskSetup, i: int | None) -> AccountRisk:
     debt = (book.debt[i] if book.debt is not None else [0] * n_assets) if i is not None else [0] * n_assets
     quantities = ((book.positions[i] if book.positions is not None else [0] * n_instr)
                   if i is not None else [0] * n_instr)
-    regions = [spec.region_of(e * price, regs) for e, price, regs in zip(equity, p.prices, setup.asset_regions)]
+    regions = [spec.region_of(e * price, regs) for e, price, regs in zip(equity, p.prices, setup.asset_regions, strict=True)]
     coll = spec.collateral_scaled(equity, p.prices, setup.asset_regions)
     owed = spec.debt_scaled(debt, p.prices)
     scan = req = None
     if setup.margin:
-        scan = max(sum(q * arr[s] for q, arr in zip(quantities, p.risk_arrays)) for s in range(p.scenarios))
+        scan = max(sum(q * arr[s] for q, arr in zip(quantities, p.risk_arrays, strict=True)) for s in range(p.scenarios))
         req = spec.requirement_scaled(quantities, p.mark_prices, p.maintenance_bps, p.risk_arrays, p.scenarios)
     return AccountRisk(regions, coll, owed, scan, req, spec.outcome(coll, owed, req))
 
@@ -83,7 +83,7 @@ def evaluate(book: AccountBook, setup: RiskSetup, i: int | None) -> AccountRisk:
 def shortfalls(book: AccountBook, setup: RiskSetup, results: list[AccountRisk]) -> list[dict]:
     """The operator's list of accounts that fall short (never published)."""
     out = []
-    for aid, r in zip(book.ids, results):
+    for aid, r in zip(book.ids, results, strict=True):
         under_c, short_c, under_m, short_m = r.outcome
         if under_c or under_m:
             out.append({"account_id": aid, "under_collateralized": bool(under_c), "collateral_shortfall": short_c,

@@ -18,9 +18,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
+from ..formulas.risk import PRICE_BITS, RISK_BITS  # the circuits' bounds
 from .assets import Asset
 from .errors import InputError
-from ..formulas.risk import PRICE_BITS, RISK_BITS  # the circuits' bounds
 
 Dec = Annotated[str, StringConstraints(pattern=r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?$")]
 BPS = 10_000
@@ -73,7 +73,7 @@ class Tiers:
     def value_scaled(self, cv: int) -> int:
         """Tiered value of ``cv`` value units, times 10^4 (exact)."""
         total, lo = 0, 0
-        for hi, r in zip(self.bounds, self.ratios):
+        for hi, r in zip(self.bounds, self.ratios, strict=True):
             top = cv if hi is None else min(cv, hi)
             if top <= lo:
                 break
@@ -152,7 +152,9 @@ def from_file(raw: RiskParamsFile, assets: list[Asset], path: Path = Path("<risk
         bands = raw.collateral_tiers[a.symbol]
         if not bands:
             raise InputError(path, f"{a.symbol} has no collateral band", field=f"collateral_tiers.{a.symbol}")
-        bounds, ratios, last = [], [], 0
+        bounds: list[int | None] = []  # None: the last band, unbounded
+        ratios: list[int] = []
+        last = 0
         for k, b in enumerate(bands):
             where = f"collateral_tiers.{a.symbol}[{k}]"
             hi = None if b.up_to is None else _exact(b.up_to, vd, where + ".up_to", path)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..errors import UsageError
+
 _ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
 _HASH = re.compile(r"^0x[0-9a-fA-F]{64}$")
 
@@ -29,7 +31,7 @@ class Pins:
 
 def _address(text: str, what: str) -> str:
     if not _ADDRESS.fullmatch(text):
-        raise ValueError(f"{what} {text!r}: an Ethereum address is 0x and 40 hex digits")
+        raise UsageError(f"{what} {text!r}: an Ethereum address is 0x and 40 hex digits")
     return text.lower()
 
 
@@ -41,15 +43,15 @@ def parse_pins(eth_blocks: tuple[str, ...] = (), custodians: tuple[str, ...] = (
     for b in eth_blocks:
         number, sep, block_hash = b.partition(":")
         if not sep or not number.isdigit() or not _HASH.fullmatch(block_hash):
-            raise ValueError(f"--eth-block {b!r}: use NUMBER:0xHASH (64 hex digits)")
+            raise UsageError(f"--eth-block {b!r}: use NUMBER:0xHASH (64 hex digits)")
         if int(number) in blocks and blocks[int(number)] != block_hash.lower():
-            raise ValueError(f"--eth-block {b!r}: block {number} is pinned twice with different hashes")
+            raise UsageError(f"--eth-block {b!r}: block {number} is pinned twice with different hashes")
         blocks[int(number)] = block_hash.lower()
     token_map: dict[str, str] = {}
     for t in tokens:
         symbol, sep, address = t.partition("=")
         if not sep or not symbol:
-            raise ValueError(f"--token {t!r}: use SYMBOL=0xADDRESS")
+            raise UsageError(f"--token {t!r}: use SYMBOL=0xADDRESS")
         token_map[symbol] = _address(address, "--token")
     return Pins(blocks, frozenset(_address(c, "--custodian") for c in custodians),
                 frozenset(_address(o, "--oracle") for o in oracles), token_map)

@@ -9,9 +9,8 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from .accounts import AccountBook
+from .accounts import MAX_ID_BYTES, AccountBook, rows
 from .errors import InputError
-from .accounts import MAX_ID_BYTES, rows
 from .params import RiskParams
 
 QUANTITY_BITS = 48

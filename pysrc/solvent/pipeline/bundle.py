@@ -15,12 +15,12 @@ from pathlib import Path
 
 from ..attestation import hashing
 from ..attestation.models import Attestation
-from ..inputs.accounts import AccountBook
 from ..formulas.amounts import format_amount
-from ..io import write_atomic
-from .jobs.checkpoints import RUN_DIR
+from ..inputs.accounts import AccountBook
 from ..inputs.evaluate import shortfalls
+from ..io import write_atomic
 from . import inclusion_db, top_tree
+from .jobs.checkpoints import RUN_DIR
 from .layout import BookLayout
 
 
@@ -60,6 +60,7 @@ def _write_shortfalls(path: Path, book: AccountBook, layout: BookLayout) -> None
     """Operator-only: the accounts that fall short (shortfalls ×10^4 value units)."""
     import csv
 
+    assert layout.risk is not None and layout.leaf_risk is not None, "written only with the collateral statement"
     per_account = [layout.leaf_risk[layout.leaf_of[i]] for i in range(book.size)]
     rows = shortfalls(book, layout.risk, per_account)
     with open(path, "w", newline="") as f:

@@ -43,6 +43,7 @@ def write(path: Path, book: AccountBook, layout: BookLayout, top: TopTree, meta:
         def positions(i: int) -> tuple[str, str | None]:
             if layout.positions is None:
                 return "0", None
+            assert layout.risk is not None  # positions come with the margin statement
             quantities = book.positions[i] if book.positions is not None else [0] * len(layout.risk.params.instruments)
             return str(layout.positions[layout.leaf_of[i]]), json.dumps([str(q) for q in quantities])
 
@@ -62,12 +63,12 @@ def write(path: Path, book: AccountBook, layout: BookLayout, top: TopTree, meta:
                     ((b, level, j, data[32 * j:32 * j + 32], cdata[32 * j:32 * j + 32] if cdata else None)
                      for j in range(len(data) // 32)),
                 )
-        for level, hashes in enumerate(top.levels):
-            comms = top.commitments[level - 1] if level else None
+        for level, top_hashes in enumerate(top.levels):
+            top_comms = top.commitments[level - 1] if level else None
             con.executemany(
                 "INSERT INTO nodes VALUES (?, ?, ?, ?, ?)",
-                ((-1, level, j, h.to_bytes(32, "little"), comms[j].to_bytes(32, "little") if comms else None)
-                 for j, h in enumerate(hashes)),
+                ((-1, level, j, h.to_bytes(32, "little"), top_comms[j].to_bytes(32, "little") if top_comms else None)
+                 for j, h in enumerate(top_hashes)),
             )
         con.commit()
     finally:

@@ -11,6 +11,7 @@ from ..attestation import hashing
 from ..attestation.inclusion import Balance, InclusionProof, PathStep, instruments
 from ..attestation.models import Attestation
 from ..attestation.verify import load
+from ..errors import UsageError
 from ..formulas import book as spec
 from ..formulas.amounts import format_amount
 from .inclusion_db import InclusionDb
@@ -22,10 +23,10 @@ def export(att_dir: Path, account_id: str) -> InclusionProof:
     db = InclusionDb(att_dir / "private" / "inclusion.sqlite")
     try:
         if db.meta.get("attestation_hash") != hashing.attestation_hash(att).hex():
-            raise ValueError(f"{att_dir}: the inclusion database belongs to another attestation")
+            raise UsageError(f"{att_dir}: the inclusion database belongs to another attestation")
         row = db.account(account_id)
         if row is None:
-            raise KeyError(f"account {account_id!r} is not in this attestation")
+            raise UsageError(f"account {account_id!r} is not in this attestation")
         leaf, salt, equity, debt, positions, quantities = row
         B = att.statement.shape.batch_size
         batch, idx = divmod(leaf, B)
@@ -61,4 +62,4 @@ def _positions(att: Attestation, quantities: str | None) -> dict[str, str] | Non
     def signed(units: int, d: int) -> str:
         return ("-" if units < 0 else "") + format_amount(abs(units), d)
 
-    return {name: signed(int(q), d) for (name, d), q in zip(instruments(att), json.loads(quantities))}
+    return {name: signed(int(q), d) for (name, d), q in zip(instruments(att), json.loads(quantities), strict=True)}

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..backend import Groth16, KeyPair
-from ..dsl import CompiledCircuit
 from ..circuits.compile import compile_circuits  # re-exported: it lives where no backend is imported
 from ..circuits.shape import BookShape
+from ..dsl import CompiledCircuit
+from ..errors import UsageError
 from ..io import write_atomic
 
 __all__ = ["ShapeKeys", "compile_circuits", "load", "read_shape", "setup_dev_insecure"]
@@ -46,7 +47,7 @@ def read_shape(keys_dir: Path) -> BookShape:
     try:
         return BookShape(**json.loads(path.read_text()))
     except (OSError, ValueError, TypeError) as e:
-        raise ValueError(f"{path}: not a solvent keys directory ({e})") from e
+        raise UsageError(f"{path}: not a solvent keys directory ({e})") from e
 
 
 def load(keys_dir: Path, backend: Groth16) -> ShapeKeys:

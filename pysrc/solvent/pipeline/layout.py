@@ -7,13 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import native
-from ..inputs.accounts import AccountBook
-from ..inputs.accounts import _View
 from ..circuits.shape import BookShape
-from ..formulas.field import R
-from ..inputs.evaluate import AccountRisk, RiskSetup, evaluate
+from ..errors import UsageError
 from ..formulas import book as spec
 from ..formulas import risk as risk_spec
+from ..formulas.field import R
+from ..inputs.accounts import AccountBook, _View
+from ..inputs.evaluate import AccountRisk, RiskSetup, evaluate
 
 
 @dataclass
@@ -45,10 +45,6 @@ class BookLayout:
 
     def batch_range(self, b: int) -> range:
         return range(b * self.shape.batch_size, (b + 1) * self.shape.batch_size)
-
-
-class ProvingError(RuntimeError):
-    """The circuit and the native tree disagree, or inputs a statement needs are missing."""
 
 
 def outcome_totals(layout: BookLayout) -> list[int]:
@@ -94,21 +90,21 @@ def _fr_bytes(values) -> bytes:
 
 def lay_out(book: AccountBook, shape: BookShape, secret: bytes, epoch: int, risk: RiskSetup | None = None) -> BookLayout:
     if shape.n_assets != len(book.assets):
-        raise ValueError(f"shape has {shape.n_assets} assets, the book {len(book.assets)}")
+        raise UsageError(f"shape has {shape.n_assets} assets, the book {len(book.assets)}")
     if book.has_debt and not shape.with_debt:
-        raise ValueError("the book has debt but the circuits were set up without debt")
+        raise UsageError("the book has debt but the circuits were set up without debt")
     if book.range_bits != shape.range_bits:
-        raise ValueError(f"book validated for {book.range_bits} bits, circuits use {shape.range_bits}")
+        raise UsageError(f"book validated for {book.range_bits} bits, circuits use {shape.range_bits}")
     if (risk is None) != (shape.risk is None) or (risk is not None and risk.shape() != shape.risk):
-        raise ValueError(f"the risk parameters ({risk.shape() if risk else None}) do not fit the circuits' "
+        raise UsageError(f"the risk parameters ({risk.shape() if risk else None}) do not fit the circuits' "
                          f"risk shape ({shape.risk})")
     if risk is not None and risk.range_bits != shape.range_bits:
-        raise ValueError(f"the risk parameters were prepared for {risk.range_bits}-bit balances, the circuits "
+        raise UsageError(f"the risk parameters were prepared for {risk.range_bits}-bit balances, the circuits "
                          f"take {shape.range_bits}")
     B = shape.batch_size
     n_batches = max(1, -(-book.size // B))
     if n_batches > shape.capacity:
-        raise ValueError(f"{book.size} accounts need {n_batches} batches of {B}; the top circuit "
+        raise UsageError(f"{book.size} accounts need {n_batches} batches of {B}; the top circuit "
                          f"takes {shape.capacity} (set up with a larger capacity)")
     account_risk = positions = None
     kwargs: dict = {}
@@ -151,6 +147,7 @@ def batch_inputs(layout: BookLayout, book: AccountBook, b: int, context: int) ->
     if shape.with_debt:
         inputs["debt"] = [list(book.debt[i]) if (i >= 0 and book.debt is not None) else list(zeros) for i in idx]
     if layout.risk is not None:
+        assert layout.leaf_risk is not None  # evaluated with the risk setup
         setup, rs = layout.risk, [layout.leaf_risk[k] for k in rng]
         inputs["params_hash"] = setup.params_hash
         inputs["params"] = list(setup.vector)
@@ -160,7 +157,7 @@ def batch_inputs(layout: BookLayout, book: AccountBook, b: int, context: int) ->
             del inputs["positions"]
             inputs["quantities"] = [[q % R for q in (book.positions[i] if i >= 0 and book.positions is not None
                                                      else [0] * n_instr)] for i in idx]
-            inputs["scan_risk"] = [r.scan % R for r in rs]
+            inputs["scan_risk"] = [r.scan % R for r in rs]  # type: ignore[operator]  # set with margin
             inputs["requirement"] = [r.requirement for r in rs]
     return inputs
 

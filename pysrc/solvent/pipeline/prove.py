@@ -8,40 +8,36 @@ directory, renamed into place only when everything succeeded.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
+from .. import native
 from ..attestation import hashing, outcomes
 from ..attestation.models import Attestation, BatchEntry, Outcome, ProofJson, RiskSection, TopEntry, Totals
-from .. import native
 from ..backend import Groth16
 from ..backend.groth16 import proof_seed
+from ..errors import UsageError
 from ..formulas import book as spec
 from ..formulas.amounts import format_amount
 from ..inputs.accounts import AccountBook
 from . import top_tree
 from .bundle import write_bundle
+from .errors import ProvingError, WouldBeInvalid
 from .jobs import faults
 from .jobs.checkpoints import RUN_DIR, Checkpoints
 from .jobs.executors import BatchJob, InProcessExecutor
 from .keys import ShapeKeys
+from .layout import (
+    BookLayout,
+    batch_inputs,
+    batch_outcome_bits,
+    lay_out,
+    netted_totals,
+    outcome_totals,
+    top_inputs,
+)
 from .solvency_step import prove_solvency, write_reserves_opening
 from .statement import Institution, ProveOptions, stated
-from .layout import (
-    BookLayout, ProvingError, batch_inputs, batch_outcome_bits, lay_out, netted_totals, outcome_totals, top_inputs,
-)
-
-
-class WouldBeInvalid(ProvingError):
-    """The attestation's proofs state that it is not what it should be (an asset not
-    covered, accounts short with no insurance, …): with ``refuse_invalid`` nothing is written."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("the attestation would be INVALID: " + "; ".join(problems))
-
-
-
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``: stage is ``"batch"`` (done/total batches) or ``"top"``."""
@@ -65,6 +61,7 @@ def _totals(book: AccountBook, layout: BookLayout, tt: top_tree.TopTree) -> Tota
     fmt = {a.symbol: a.decimals for a in book.assets}
     outcome = None
     if extras:
+        assert layout.risk is not None, "outcome lanes come with the collateral statement"
         scale = 4 + layout.risk.params.value_decimals
         outcome = Outcome(under_collateralized=extras[0], collateral_shortfall=format_amount(extras[1], scale),
                           under_margined=extras[2], margin_shortfall=format_amount(extras[3], scale))
@@ -135,7 +132,7 @@ def prove_book(book: AccountBook, sk: ShapeKeys, inst: Institution, opts: ProveO
                    keys_dir=keys_dir or getattr(sk, "keys_dir", None), secret=inst.secret, out=out)
     todo = [b for b in range(n) if b not in proofs]
     if executor is not None and job.keys_dir is None:
-        raise ValueError("worker processes load keys from a directory: these keys have none")
+        raise UsageError("worker processes load keys from a directory: these keys have none")
     for b, proof, public in (executor or InProcessExecutor(backend, sk)).run(job, todo):
         if public != expected(b):
             raise ProvingError(f"batch {b}: the proof's public values are not the ones the tree gives")
@@ -158,7 +155,7 @@ def prove_book(book: AccountBook, sk: ShapeKeys, inst: Institution, opts: ProveO
         w = backend.witness(top_c, top_inputs(layout, inst.secret, context))
         res = backend.prove(sk.keys["top"], top_c, w, seed=proof_seed(inst.secret, top_c, w))
         _expect(top_c.name_publics(res.public), dict(zip(["context", "book_root", "totals_commitment",
-                                                           "batches_digest"], top_public)), "top")
+                                                           "batches_digest"], top_public, strict=True)), "top")
         checkpoints.save("top", res.proof, res.public)
         top_proof = res.proof
     if progress:

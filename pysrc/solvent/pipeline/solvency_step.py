@@ -9,14 +9,14 @@ from pathlib import Path
 from ..attestation.models import Attestation, ProofJson, SolvencySection
 from ..backend import Groth16
 from ..backend.groth16 import proof_seed
-from ..inputs.accounts import AccountBook
-from ..formulas.amounts import format_amount
-from . import top_tree
-from .keys import ShapeKeys
-from .layout import ProvingError
-from .statement import Institution, ProveOptions
 from ..formulas import solvency as sspec
+from ..formulas.amounts import format_amount
+from ..inputs.accounts import AccountBook
 from ..inputs.reserves.commitment import build_opening, write_opening
+from . import top_tree
+from .errors import ProvingError
+from .keys import ShapeKeys
+from .statement import Institution, ProveOptions
 
 
 def reserves_blind(secret: bytes, epoch: int) -> int:
@@ -28,6 +28,7 @@ def reserves_blind(secret: bytes, epoch: int) -> int:
 def prove_solvency(book: AccountBook, sk: ShapeKeys, inst: Institution, opts: ProveOptions,
                    context: int, tt: top_tree.TopTree, backend: Groth16) -> SolvencySection:
     """Reserves against the totals the top proof committed, opened privately."""
+    assert sk.shape.solvency is not None, "called only for a shape with the solvency statement"
     mode, kind = sk.shape.solvency["mode"], sk.shape.solvency["reserves"]
     symbols = [a.symbol for a in book.assets]
     if opts.reserves is None or sorted(opts.reserves) != sorted(symbols):
@@ -42,6 +43,7 @@ def prove_solvency(book: AccountBook, sk: ShapeKeys, inst: Institution, opts: Pr
         inputs.update(reserves_commitment=commitment, reserves_blind=blind)
     fund = None
     if sk.shape.extra_lanes:
+        assert opts.risk is not None, "extra lanes come with the collateral statement"
         held = opts.insurance or {}
         fund = sspec.insurance_value([held.get(s, 0) for s in symbols], opts.risk.params.prices)
         if fund >= 1 << sspec.SHORTFALL_BITS:
@@ -55,10 +57,10 @@ def prove_solvency(book: AccountBook, sk: ShapeKeys, inst: Institution, opts: Pr
     covered = out.get("insurance_covered")
     return SolvencySection(
         mode=mode,
-        reserves={a.symbol: format_amount(r, a.decimals) for a, r in zip(book.assets, res)} if kind == "public" else None,
+        reserves={a.symbol: format_amount(r, a.decimals) for a, r in zip(book.assets, res, strict=True)} if kind == "public" else None,
         reserves_commitment=str(commitment) if commitment is not None else None,
-        coverage=dict(zip(symbols, out["coverage"])),
-        insurance_fund=None if fund is None else format_amount(fund, 4 + opts.risk.params.value_decimals),
+        coverage=dict(zip(symbols, out["coverage"], strict=True)),
+        insurance_fund=None if fund is None or opts.risk is None else format_amount(fund, 4 + opts.risk.params.value_decimals),
         insurance_covered=None if covered is None else bool(covered),
         proof=ProofJson(**res_proof.proof))
 

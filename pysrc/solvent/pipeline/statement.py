@@ -5,12 +5,13 @@ proofs' context (``hashing.context_of``, the one definition), shared by the driv
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from eth_account import Account
 
 from .. import __version__
 from ..attestation import hashing
-from ..attestation.models import AssetInfo, CircuitRef, RiskShape, Shape, SolvencyShape, Statement
+from ..attestation.models import AssetInfo, CircuitRef, RiskShape, Role, Shape, SolvencyShape, Statement, StatementName
 from ..inputs.accounts import AccountBook
 from ..inputs.evaluate import RiskSetup
 from ..verifier import VerifyingKey, vk_hash
@@ -55,8 +56,9 @@ class ProveOptions:
     own proofs make it INVALID."""
 
 
-def statements_of(risk: RiskSetup | None, solvency: bool = False) -> list[str]:
-    return (["liabilities"] + (["collateral"] if risk else []) + (["margin"] if risk and risk.margin else [])
+def statements_of(risk: RiskSetup | None, solvency: bool = False) -> list[StatementName]:
+    names: list[StatementName] = ["liabilities"]
+    return (names + (["collateral"] if risk else []) + (["margin"] if risk and risk.margin else [])
             + (["solvency"] if solvency else []))
 
 
@@ -71,7 +73,7 @@ def build_statement(book: AccountBook, sk: ShapeKeys, inst: Institution, opts: P
                     risk=RiskShape(**s.risk) if s.risk else None,
                     solvency=SolvencyShape(**s.solvency) if s.solvency else None),
         params_hash=str(opts.risk.params_hash) if opts.risk else None,
-        circuits=[CircuitRef(role=role, name=sk.circuits[role].name, ir_hash=sk.circuits[role].hash,
+        circuits=[CircuitRef(role=cast(Role, role), name=sk.circuits[role].name, ir_hash=sk.circuits[role].hash,
                              vk_hash=vk_hash(VerifyingKey.from_snarkjs(sk.keys[role].vk_json)),
                              setup=sk.keys[role].setup, transcript_hash=sk.keys[role].transcript_hash)
                   for role in sk.circuits],

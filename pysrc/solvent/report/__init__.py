@@ -8,8 +8,9 @@ from pathlib import Path
 from ..attestation.models import Attestation
 from ..attestation.trust import TrustEvidence
 from ..attestation.verify import PYTHON_PROOFS, ProofChecker, verify
-from ..io import write_atomic
+from ..errors import UsageError
 from ..inputs.pins import Pins
+from ..io import write_atomic
 from .html import render
 from .view import ReportView, build_view, reserves_from_attestation, reserves_from_file
 
@@ -25,7 +26,7 @@ def build_report(att: Attestation, reserves_file: Path | None = None, proof_chec
     keys are trusted on ``trust_evidence`` alone, as in ``attestation.verify.verify``."""
     own = reserves_from_attestation(att, pins)
     if own is not None and reserves_file is not None:
-        raise ValueError(f"{reserves_file}: the attestation already has a reserves section; do not pass --reserves")
+        raise UsageError(f"{reserves_file}: the attestation already has a reserves section; do not pass --reserves")
     reserves = own if own is not None else (reserves_from_file(reserves_file, att, pins) if reserves_file else None)
     report = verify(att, proof_checker, pins=pins, trust_evidence=trust_evidence, allow_insecure_keys=allow_insecure_keys)
     return build_view(att, report, reserves, proof_checker.name, trust_evidence.sources if trust_evidence else None)

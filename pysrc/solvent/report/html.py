@@ -8,8 +8,9 @@ offline and the same bytes read the same everywhere.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from html import escape
-from typing import Any, Iterable
+from typing import Any
 
 from ..formulas.amounts import format_amount
 from .style import CSS

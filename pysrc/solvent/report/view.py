@@ -10,7 +10,7 @@ has none the report says so rather than inventing coverage.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +18,14 @@ from .. import __version__
 from ..attestation import hashing, outcomes
 from ..attestation.models import Attestation
 from ..attestation.trust import KeyTrust
-from ..attestation.verify import (VERDICT_INVALID, VERDICT_UNTRUSTED, VERDICT_VALID, VERDICT_VALID_UNTRUSTED, Check,
-                                  Report)
+from ..attestation.verify import (
+    VERDICT_INVALID,
+    VERDICT_UNTRUSTED,
+    VERDICT_VALID,
+    VERDICT_VALID_UNTRUSTED,
+    Check,
+    Report,
+)
 from ..formulas.amounts import AmountError, parse_amount
 from ..inputs.pins import Pins
 from ..inputs.reserves import Reserves, load_reserves, parse_reserves, reserves_per_asset
@@ -161,7 +167,7 @@ class ReportView:
     allow_insecure_keys: bool = False
     evidence_sources: list[str] = field(default_factory=list)
     """What key trust was decided on (files, store, ceremony), for the reader."""
-    generated_at: str = field(default_factory=lambda: datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    generated_at: str = field(default_factory=lambda: datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
     generator: str = f"solvent {__version__}"
 
     @property
@@ -195,7 +201,7 @@ def _holding_views(reserves: Reserves, att: Attestation,
         a.ownership if a.evidence.ok else replace(a.ownership, ok=False) for a in audits])
     everything = reserves_per_asset(reserves, st.assets)
     views = []
-    for a, h in zip(audits, reserves.holdings):
+    for a, h in zip(audits, reserves.holdings, strict=True):
         as_of = " · ".join(x for x in (f"block {h.as_of.block}" if h.as_of.block is not None else "",
                                        h.as_of.time or "") if x)
         views.append(HoldingView(a.ownership.index, h.chain, h.address, h.asset, h.balance, as_of, h.source,

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from ..formulas.errors import MalformedInput
 from .groth16 import Proof, VerifyingKey, parse_public_inputs, verify

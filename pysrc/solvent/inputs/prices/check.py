@@ -19,16 +19,17 @@ is on ``Decimal`` values made exact (no float, no rounding).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal, localcontext
 
+from ...errors import SolventError
 from ...formulas.eip191 import signed_by
 from ..pins import Pins
 from .message import report_message
 from .models import PriceSnapshot
 
 
-class PriceError(ValueError):
+class PriceError(SolventError, ValueError):
     """A snapshot that fails its checks (raised by ``require_snapshot``)."""
 
 
@@ -83,7 +84,7 @@ def median(prices: list[str]) -> str:
 
 
 def _seconds(timestamp: str) -> int:
-    return int(datetime.strptime(timestamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp())
+    return int(datetime.strptime(timestamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp())
 
 
 def _check_asset(snap: PriceSnapshot, symbol: str, snapshot_time: str, pins: Pins) -> AssetPrice:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from ...errors import UsageError
 from ..reserves.message import one_line
 
 HEADER = "solvent.prices.report/1"
@@ -26,8 +27,8 @@ TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 
 def report_message(asset: str, price: str, quote: str, timestamp: str) -> str:
     if not CANONICAL_PRICE.fullmatch(price):
-        raise ValueError(f"price {price!r} is not a canonical decimal (digits, one point, no trailing zero)")
+        raise UsageError(f"price {price!r} is not a canonical decimal (digits, one point, no trailing zero)")
     if not TIMESTAMP.fullmatch(timestamp):
-        raise ValueError(f"timestamp {timestamp!r} is not YYYY-MM-DDTHH:MM:SSZ")
+        raise UsageError(f"timestamp {timestamp!r} is not YYYY-MM-DDTHH:MM:SSZ")
     return "\n".join([HEADER, f"Asset: {one_line('asset', asset)}", f"Quote: {one_line('quote', quote)}",
                       f"Price: {price}", f"Timestamp: {timestamp}"])

@@ -61,7 +61,7 @@ class AssetReports(_Strict):
     reports: list[Report] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _distinct_sources(self) -> "AssetReports":
+    def _distinct_sources(self) -> AssetReports:
         keys = [r.key.lower() for r in self.reports]
         names = [r.source for r in self.reports]
         if len(set(keys)) != len(keys) or len(set(names)) != len(names):

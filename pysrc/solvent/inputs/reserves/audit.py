@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ...errors import SolventError
 from ..pins import Pins
 from .custody import canonical_amount, check_custodian, holding_message
 from .ethproof import StateProofError, prove_balance
@@ -138,7 +139,7 @@ def summary(audits: list[HoldingAudit]) -> str:
     return ", ".join(f"{n} {KIND_LABEL[k]}" for k, n in counts.items())
 
 
-class EvidenceError(ValueError):
+class EvidenceError(SolventError, ValueError):
     """Raised by ``require_audit`` with every failing holding named."""
 
 

@@ -23,6 +23,8 @@ import bech32
 from coincurve import PublicKey
 from Crypto.Hash import RIPEMD160
 
+from ...errors import SolventError
+
 AddressKind = Literal["p2pkh", "p2sh", "p2wpkh"]
 SigKind = Literal["p2pkh-uncompressed", "p2pkh-compressed", "p2sh-p2wpkh", "p2wpkh"]
 
@@ -37,7 +39,7 @@ _ADDRESS_OF_SIG: dict[SigKind, AddressKind] = {
     "p2pkh-uncompressed": "p2pkh", "p2pkh-compressed": "p2pkh", "p2sh-p2wpkh": "p2sh", "p2wpkh": "p2wpkh"}
 
 
-class BitcoinError(ValueError):
+class BitcoinError(SolventError, ValueError):
     """A malformed address or signature, or one that does not prove the address."""
 
 
@@ -52,7 +54,7 @@ def address_kind(address: str) -> AddressKind:
         version, program = bech32.decode(SEGWIT_HRP, address)
         if version is None:
             raise BitcoinError(f"{address!r} is not a valid bech32 segwit v0 address (taproot/bech32m cannot sign BIP-137)")
-        if version != 0 or len(program) != 20:
+        if version != 0 or program is None or len(program) != 20:
             raise BitcoinError(f"{address!r} is a segwit v{version} script address: only P2WPKH can sign BIP-137 messages")
         return "p2wpkh"
     try:

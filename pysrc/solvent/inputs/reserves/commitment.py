@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -28,7 +28,7 @@ from .custody import commitment_message
 from .models import ReservesError, parse_reserves
 from .totals import reserves_per_asset
 
-OPENING_VERSION = "solvent.reserves-opening/1"
+OPENING_VERSION: Final = "solvent.reserves-opening/1"
 
 
 class OpeningAsset(BaseModel):
@@ -60,7 +60,7 @@ def build_opening(institution: str, epoch: int, snapshot_time: str, context: int
     return Opening(institution=institution, epoch=epoch, snapshot_time=snapshot_time, context=str(context),
                    commitment=str(commitment), blind=str(blind),
                    assets=[OpeningAsset(symbol=s, decimals=d, reserves=format_amount(v, d))
-                           for (s, d), v in zip(assets, reserves)], holdings=holdings)
+                           for (s, d), v in zip(assets, reserves, strict=True)], holdings=holdings)
 
 
 def load_opening(path: Path) -> Opening:
@@ -81,8 +81,8 @@ def check_opening(op: Opening, pins: Pins | None = None, source: str = "opening"
     """Every reason the opening does not vouch for its commitment (empty: it does), and
     the holdings' audits: the commitment recomputed from the amounts, blind and context;
     every holding's ownership and evidence; the holdings' sums equal to the amounts."""
-    from ..assets import Asset
     from ...formulas.solvency import reserves_commitment
+    from ..assets import Asset
 
     problems: list[str] = []
     try:
@@ -98,7 +98,7 @@ def check_opening(op: Opening, pins: Pins | None = None, source: str = "opening"
     except ReservesError as e:
         return problems + [str(e)], []
     problems += [e for a in audits for e in a.errors]
-    for a, u in zip(op.assets, units):
+    for a, u in zip(op.assets, units, strict=True):
         if sums[a.symbol] != u:
             problems.append(f"{source}: the holdings of {a.symbol} add up to {format_amount(sums[a.symbol], a.decimals)}, "
                             f"the commitment says {a.reserves}")

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ...errors import UsageError
 from ...formulas.eip191 import signed_by
 from ..pins import Pins
-from .message import Chain, one_line, canonical_address
+from .message import Chain, canonical_address, one_line
 
 HOLDING_HEADER = "solvent.reserves.custody/1"
 HOLDING_INTENT = "I hold in custody, for the institution below, the balance below at the snapshot below."
@@ -39,7 +40,7 @@ def canonical_amount(text: str) -> str:
 
 def _epoch(epoch: int) -> str:
     if not isinstance(epoch, int) or isinstance(epoch, bool) or epoch < 0:
-        raise ValueError(f"epoch must be a non-negative integer, got {epoch!r}")
+        raise UsageError(f"epoch must be a non-negative integer, got {epoch!r}")
     return str(epoch)
 
 

@@ -22,6 +22,7 @@ from eth_utils import keccak
 from trie import HexaryTrie
 from trie.exceptions import BadTrieProof
 
+from ...errors import SolventError
 from .evidence import EthBlock, EthGetProof, EthStateProof
 
 EMPTY_CODE_HASH = keccak(b"")
@@ -32,7 +33,7 @@ bloom, difficulty, number, …): the same in every fork since Frontier."""
 ETH_DECIMALS = 18
 
 
-class StateProofError(ValueError):
+class StateProofError(SolventError, ValueError):
     """The proof does not prove what the holding says (the message says what and why)."""
 
 

@@ -13,7 +13,7 @@ Only the shapes live here; the checks are in ``ethproof`` and ``custody``.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -84,7 +84,7 @@ class CustodianStatement(_Strict):
     signature: Signature
 
 
-Evidence = Annotated[Union[SelfReported, EthStateProof, CustodianStatement], Field(discriminator="kind")]
+Evidence = Annotated[SelfReported | EthStateProof | CustodianStatement, Field(discriminator="kind")]
 
 
 class EthBlock(_Strict):

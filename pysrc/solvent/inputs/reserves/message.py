@@ -12,6 +12,8 @@ from typing import Literal
 
 from eth_utils import to_checksum_address
 
+from ...errors import UsageError
+
 Chain = Literal["ethereum", "bitcoin"]
 HEADER = "solvent.reserves.ownership/1"
 INTENT = "I control this address; its holdings count toward the reserves of the attestation below."
@@ -28,7 +30,7 @@ def canonical_address(chain: Chain, address: str) -> str:
 
 def one_line(label: str, value: str) -> str:
     if not value or any(unicodedata.category(c).startswith("C") or c in "\u2028\u2029" for c in value):
-        raise ValueError(f"{label} {value!r} cannot go into an ownership message (empty, or a control or line-break character)")
+        raise UsageError(f"{label} {value!r} cannot go into an ownership message (empty, or a control or line-break character)")
     return value
 
 
@@ -39,12 +41,12 @@ def ownership_message(institution: str, epoch: int, snapshot_time: str, chain: C
     institution name can forge an ``Epoch:`` or ``Address:`` line.
     """
     if not isinstance(epoch, int) or isinstance(epoch, bool) or epoch < 0:
-        raise ValueError(f"epoch must be a non-negative integer, got {epoch!r}")
+        raise UsageError(f"epoch must be a non-negative integer, got {epoch!r}")
     if chain not in ("ethereum", "bitcoin"):
-        raise ValueError(f"unknown chain {chain!r}")
+        raise UsageError(f"unknown chain {chain!r}")
     values = (one_line("institution", institution), str(epoch), one_line("snapshot time", snapshot_time),
               chain, canonical_address(chain, address))
-    return "\n".join([HEADER, INTENT, *(f"{label}: {v}" for label, v in zip(_LABELS, values))])
+    return "\n".join([HEADER, INTENT, *(f"{label}: {v}" for label, v in zip(_LABELS, values, strict=True))])
 
 
 def explain_mismatch(signed: str, expected: str) -> str:

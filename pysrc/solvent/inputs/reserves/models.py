@@ -12,11 +12,18 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Final, Literal
 
 from eth_utils import is_checksum_address
 from pydantic import (
-    BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, ValidationError, ValidationInfo, field_validator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -26,7 +33,7 @@ from . import bitcoin
 from .evidence import EthBlock, EthStateProof, Evidence
 from .message import canonical_address
 
-VERSION = "solvent.reserves/1"
+VERSION: Final = "solvent.reserves/1"
 
 Amount = Annotated[str, StringConstraints(pattern=r"^(0|[1-9][0-9]*)(\.[0-9]+)?$")]
 Symbol = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")]
@@ -60,7 +67,7 @@ class AsOf(_Strict):
     time: Timestamp | None = None
 
     @model_validator(mode="after")
-    def _one_given(self) -> "AsOf":
+    def _one_given(self) -> AsOf:
         if self.block is None and self.time is None:
             raise ValueError("give a block number, a time, or both")
         return self
@@ -91,7 +98,7 @@ class Bip137Proof(_Strict):
         return v
 
 
-Ownership = Annotated[Union[Eip191Proof, Bip137Proof], Field(discriminator="scheme")]
+Ownership = Annotated[Eip191Proof | Bip137Proof, Field(discriminator="scheme")]
 SCHEME_OF_CHAIN = {"ethereum": "eip191", "bitcoin": "bip137"}
 
 
@@ -147,7 +154,7 @@ class Holding(_Strict):
         return raw
 
     @model_validator(mode="after")
-    def _evidence_for_chain(self) -> "Holding":
+    def _evidence_for_chain(self) -> Holding:
         if isinstance(self.evidence, EthStateProof) and self.chain != "ethereum":
             raise PydanticCustomError("evidence_chain", "an eth_state_proof backs only ethereum holdings, not {chain}",
                                       {"chain": self.chain})
@@ -171,7 +178,7 @@ class Reserves(_Strict):
     _source: str = PrivateAttr(default="<reserves>")
 
     @model_validator(mode="after")
-    def _counted_once(self) -> "Reserves":
+    def _counted_once(self) -> Reserves:
         seen: dict[tuple[str, str, str], int] = {}
         for i, h in enumerate(self.holdings):
             if h.key in seen:
@@ -217,7 +224,7 @@ def _error_from(path: Path, raw: Any, e: ValidationError) -> ReservesError:
     more = f" (and {e.error_count() - 1} more errors)" if e.error_count() > 1 else ""
     if first["type"] in ("counted_twice", "unknown_block"):
         index = first["ctx"]["index"]
-        field = "address" if first["type"] == "counted_twice" else "evidence.block_hash"
+        field: str | None = "address" if first["type"] == "counted_twice" else "evidence.block_hash"
         return ReservesError(path, msg + more, index, field, _holding_address(raw, index))
     if len(loc) >= 2 and loc[0] == "holdings" and isinstance(loc[1], int):
         index = loc[1]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ...errors import SolventError
 from ...formulas.eip191 import signed_by
 from . import bitcoin
 from .message import explain_mismatch, ownership_message
@@ -32,7 +33,7 @@ class OwnershipResult:
         return None if self.ok else f"{self.where}: {self.detail}"
 
 
-class OwnershipError(ValueError):
+class OwnershipError(SolventError, ValueError):
     """Raised by ``require_ownership`` with every failing holding named."""
 
 

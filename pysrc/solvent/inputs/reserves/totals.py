@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Protocol, Sequence
+from collections.abc import Sequence
+from typing import Protocol
 
 from ...formulas.amounts import AmountError, parse_amount
 from .models import Reserves, ReservesError
@@ -14,8 +15,10 @@ checks what it uses with its own bound."""
 
 
 class AssetLike(Protocol):
-    symbol: str
-    decimals: int
+    @property
+    def symbol(self) -> str: ...
+    @property
+    def decimals(self) -> int: ...
 
 
 def reserves_per_asset(reserves: Reserves, assets: Sequence[AssetLike], proven: Sequence[OwnershipResult] | None = None,

@@ -5,13 +5,14 @@ checkpoints each result, so a lost task is simply proven again."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
 from ...backend import Groth16
 from ...backend.groth16 import proof_seed
+from ...errors import UsageError
 from .. import keys as keymod
 from ..layout import batch_inputs, lay_out
 from ..statement import stated
@@ -127,10 +128,11 @@ class DaskExecutor:
 
     def run(self, job: BatchJob, batches: list[int]) -> Iterator[Result]:
         # imported here: Dask is an optional extra (`pip install solvent[cluster]`)
-        from distributed import Client, as_completed as dask_completed
+        from distributed import Client
+        from distributed import as_completed as dask_completed
 
         if job.out is None:
-            raise ValueError("a Dask run needs a run directory")
+            raise UsageError("a Dask run needs a run directory")
         with Client(self.address) as client:
             futures = client.map(_dask_task, [str(job.out.resolve())] * len(batches), batches, pure=False, retries=2)
             for f in dask_completed(futures):

@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from ...errors import UsageError
 from ...io import write_atomic
 from .checkpoints import RUN_DIR
 
@@ -27,9 +28,9 @@ class FileRef(BaseModel):
     def check(self, what: str) -> Path:
         p = Path(self.path)
         if not p.exists():
-            raise ValueError(f"{what} {p} is gone: the run cannot resume")
+            raise UsageError(f"{what} {p} is gone: the run cannot resume")
         if file_sha256(p) != self.sha256:
-            raise ValueError(f"{what} {p} changed since the run started: start a new run")
+            raise UsageError(f"{what} {p} changed since the run started: start a new run")
         return p
 
 
@@ -96,7 +97,7 @@ def read_hex_secret(path: str | Path, what: str) -> bytes:
     try:
         value = bytes.fromhex(text.removeprefix("0x"))
     except ValueError:
-        raise ValueError(f"{path}: {what} must be hex") from None
+        raise UsageError(f"{path}: {what} must be hex") from None
     if len(value) != 32:
-        raise ValueError(f"{path}: {what} must be 32 bytes (64 hex digits)")
+        raise UsageError(f"{path}: {what} must be 32 bytes (64 hex digits)")
     return value

@@ -12,21 +12,22 @@ from pathlib import Path
 
 from ...backend import Groth16
 from ...backend.groth16 import InsecureSetupWarning
+from ...circuits.shape import BookShape, auto_range_bits
+from ...dsl.cache import cache_dir
+from ...errors import UsageError
 from ...inputs.accounts import AccountBook, read_accounts
 from ...inputs.assets import read_assets
-from ...dsl.cache import cache_dir
-from ...circuits.shape import BookShape, auto_range_bits
-from .. import keys as keymod
-from ..statement import Institution, ProveOptions
 from ...inputs.evaluate import RiskSetup, at_width, prepare
 from ...inputs.params import RiskParamsFile, from_file, load_risk_params, read_risk_file
 from ...inputs.positions import read_positions
-from .spec import RunSpec, read_hex_secret
 from ...inputs.prices import load_snapshot, median, require_snapshot
-from ...inputs.prices.check import PriceCheck, AssetPrice
+from ...inputs.prices.check import AssetPrice, PriceCheck
 from ...inputs.prices.risk import with_snapshot_prices
 from ...inputs.reserves import load_reserves, reserves_per_asset
 from ...inputs.reserves.audit import require_audit
+from .. import keys as keymod
+from ..statement import Institution, ProveOptions
+from .spec import RunSpec, read_hex_secret
 
 DEFAULT_BATCH = 256
 
@@ -60,14 +61,14 @@ def risk_setup_from(path: Path | None, assets, statements: list[str], regions: i
     ``snapshot_time`` (``setup`` passes none: it only needs the circuits' shape)."""
     if "collateral" not in statements:
         if path is not None or prices_path is not None:
-            raise ValueError("--risk or --prices given but --statements asks for neither collateral nor margin")
+            raise UsageError("--risk or --prices given but --statements asks for neither collateral nor margin")
         return None
     if path is None:
-        raise ValueError("collateral and margin need --risk FILE (prices, tiers, instruments)")
+        raise UsageError("collateral and margin need --risk FILE (prices, tiers, instruments)")
     params = load_risk_params(path, assets) if prices_path is None else \
         _snapshot_priced(path, assets, prices_path, snapshot_time)
     if "margin" in statements and not params.instruments:
-        raise ValueError(f"{path}: the margin statement needs instruments in the risk parameters")
+        raise UsageError(f"{path}: the margin statement needs instruments in the risk parameters")
     if "margin" not in statements and params.instruments:
         params = from_file(params.source.model_copy(update={"instruments": {}}), assets, path)
     return prepare(params, regions)
@@ -117,24 +118,24 @@ def load_state(spec: RunSpec, backend: Groth16, banner=None) -> RunState:
     risk = at_width(risk, book.range_bits) if risk is not None else None
     if spec.positions is not None:
         if risk is None or not risk.margin:
-            raise ValueError("--positions given but --statements does not include margin")
+            raise UsageError("--positions given but --statements does not include margin")
         read_positions(spec.positions.check("positions file"), book, risk.params)
     elif risk is not None and risk.margin:
-        raise ValueError("the margin statement needs --positions FILE")
+        raise UsageError("the margin statement needs --positions FILE")
     if risk is not None and not book.has_debt:
         book.store.set_debt(True)  # debt is zero unless the file says otherwise
     solvency = None
     if "solvency" in spec.statements:
         if spec.reserves is None:
-            raise ValueError("the solvency statement needs --reserves FILE")
+            raise UsageError("the solvency statement needs --reserves FILE")
         if book.has_debt and risk is None:
-            raise ValueError(f"{spec.accounts.path}: the book has a debt column, and the solvency statement over a "
+            raise UsageError(f"{spec.accounts.path}: the book has a debt column, and the solvency statement over a "
                              "book with debt needs the collateral statement (--statements "
                              "liabilities,collateral,solvency with --risk FILE): only debt that collateral covers "
                              "may reduce net liabilities")
         solvency = {"mode": spec.solvency_mode, "reserves": "committed" if spec.private_reserves else "public"}
     elif spec.reserves is not None:
-        raise ValueError("--reserves given but --statements does not include solvency")
+        raise UsageError("--reserves given but --statements does not include solvency")
     if fixed is None:
         bs = spec.batch_size or DEFAULT_BATCH
         shape = BookShape(n_assets=len(assets), batch_size=bs, capacity=capacity_for(-(-book.size // bs)),
@@ -144,13 +145,15 @@ def load_state(spec: RunSpec, backend: Groth16, banner=None) -> RunState:
         spec.keys_dir = str(keys_dir.resolve())
     else:
         if fixed.solvency != solvency:
-            raise ValueError(f"{keys_dir}: the keys were set up for solvency {fixed.solvency}, this run asks {solvency}")
+            raise UsageError(f"{keys_dir}: the keys were set up for solvency {fixed.solvency}, this run asks {solvency}")
+        assert keys_dir is not None
         sk = keymod.load(keys_dir, backend)
     inst = Institution(spec.institution, read_hex_secret(spec.signing_key_file, "the signing key"),
                        read_hex_secret(spec.secret_file, "the institution secret"))
     opts = ProveOptions(epoch=spec.epoch, snapshot_time=spec.snapshot_time, reveal_totals=spec.reveal_totals,
                         risk=risk, price_snapshot=price_snapshot_document(spec))
     if solvency is not None:
+        assert spec.reserves is not None  # required above with the solvency statement
         reserves_options(opts, spec.reserves.check("reserves snapshot"), assets, spec, risk is not None)
     return RunState(spec, book, sk, inst, opts)
 
@@ -163,7 +166,7 @@ def read_book(path: Path, assets, range_bits: int | None, with_risk: bool) -> Ac
         try:
             book.set_range_bits(auto_range_bits(book.max_bits(), with_risk))
         except ValueError as e:
-            raise ValueError(f"{path}: {e}") from None
+            raise UsageError(f"{path}: {e}") from None
     return book
 
 
@@ -174,7 +177,7 @@ def reserves_options(opts: ProveOptions, path: Path, assets, spec: RunSpec, with
     require_audit(doc, spec.institution, spec.epoch, spec.snapshot_time)
     fund_holdings = [h for h in doc.holdings if h.purpose == "insurance"]
     if fund_holdings and not with_risk:
-        raise ValueError(f"{path}: holdings marked \"purpose\": \"insurance\" form an insurance fund, which "
+        raise UsageError(f"{path}: holdings marked \"purpose\": \"insurance\" form an insurance fund, which "
                          "covers accounts that fall short: it needs the collateral statement (and its prices)")
     opts.reserves = reserves_per_asset(doc, assets)
     opts.insurance = reserves_per_asset(doc, assets, purpose="insurance") if with_risk else None
