@@ -86,6 +86,10 @@ def test_own_file_passes_with_account_and_findings_apart(files):
     assert [c["name"] for c in v["checks"]] == [c["name"] for c in v["account"]["checks"] + v["findings"]["checks"]]
     assert v["account_id"] == "user-00001" and v["verdict"] == "VALID — UNTRUSTED KEYS"
     assert v["summary"].startswith("your account is included; every attestation-wide finding passes")
+    assert any("was not compared with the address you expect (--signer)" in w for w in v["warnings"])
+    assert any("no oldest epoch was required (--epoch)" in w for w in v["warnings"])
+    code, v = check(_mine(files), "--signer", files[0].statement.signer, "--epoch", 7)
+    assert code == 0 and not any("--signer" in w or "--epoch" in w for w in v["warnings"])
 
 
 def test_another_customers_file_fails_with_a_clear_finding(files):
@@ -105,6 +109,8 @@ def test_the_account_is_required(files):
     att, out, d = files
     r = run("verify-inclusion", d / "user-00001.json", "--attestation", out, "--fast", DEV)
     assert r.exit_code == 2 and "--account" in r.output
+    r = run("verify-inclusion", d / "user-00001.json", "--attestation", out, "--account", "", "--fast", DEV)
+    assert r.exit_code == 2 and "give your own account id" in r.output
 
 
 def test_account_ids_compare_after_nfc():

@@ -295,6 +295,13 @@ def verify_inclusion(proof: InclusionProof, att: Attestation, fast: bool = False
     _check_expectations(r, proof, wanted)
     r.merge(verify(att, fast=fast, signer=signer, epoch=min_epoch, only_batches=[proof.batch], pins=pins,
                    trust_evidence=trust_evidence, allow_insecure_keys=allow_insecure_keys))
+    st = att.statement
+    if signer is None:
+        r.warnings.append(f"the signer {st.signer} was not compared with the address you expect (--signer): check "
+                          f"that it is the address {st.institution} publishes")
+    if min_epoch is None:
+        r.warnings.append(f"this is epoch {st.epoch}; no oldest epoch was required (--epoch), so an older, replayed "
+                          "attestation would pass too")
     return r
 
 

@@ -172,6 +172,8 @@ def verify_inclusion(proof_file: Path, attestation_dir: Path, account_id: str, s
     Example: solvent verify-inclusion alice.json --attestation attestation/ --account alice@example.com
     --signer 0xAbC… --epoch 7 --expect BTC=1.5 --expect-debt USDT=200 --expect-position BTC-PERP=-2
     """
+    if not account_id.strip():
+        fail_usage("--account '': give your own account id")
     try:
         proof = inc.load_proof(proof_file)
     except ValidationError as e:
