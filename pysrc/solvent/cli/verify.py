@@ -150,9 +150,10 @@ INCLUSION_HELP = ("Keys are trusted only on evidence given here (--trusted-keys,
 @click.option("--json", "as_json", is_flag=True,
               help="The verdict as one JSON object on stdout: account, findings, checks, exit_code.")
 @handle_errors
+@pin_options
 def verify_inclusion(proof_file: Path, attestation_dir: Path, account_id: str, signer: str | None,
                      min_epoch: int | None, expect: tuple[str, ...], expect_debt: tuple[str, ...],
-                     expect_position: tuple[str, ...], fast: bool, trust: TrustOptions, as_json: bool) -> None:
+                     expect_position: tuple[str, ...], fast: bool, trust: TrustOptions, as_json: bool, pins) -> None:
     """Check that your account is in an attestation with the balances, debt and positions
     you expect.
 
@@ -188,7 +189,7 @@ def verify_inclusion(proof_file: Path, attestation_dir: Path, account_id: str, s
     evidence = gather(att, trust)
     report = inc.verify_inclusion(proof, att, fast=fast, trust_evidence=evidence,
                                   allow_insecure_keys=trust.allow_insecure_keys, account_id=account_id,
-                                  expectations=expectations, signer=signer, min_epoch=min_epoch)
+                                  expectations=expectations, signer=signer, min_epoch=min_epoch, pins=pins)
     code = exit_code(report)
     if as_json:
         emit_json({**report.to_dict(), "account_id": proof.account_id, "institution": proof.institution,
