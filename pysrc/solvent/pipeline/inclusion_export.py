@@ -5,15 +5,17 @@ attestation. The customer's check of it is :mod:`solvent.attestation.inclusion`.
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 
 from ..attestation import hashing
-from ..attestation.inclusion import Balance, InclusionProof, PathStep, instruments
+from ..attestation.expectations import instruments
+from ..attestation.inclusion import Balance, InclusionProof, PathStep
 from ..attestation.models import Attestation
 from ..attestation.verify import load
 from ..errors import UsageError
 from ..formulas import book as spec
-from ..formulas.amounts import format_amount
+from ..formulas.amounts import format_amount, format_signed_amount
 from .inclusion_db import InclusionDb
 
 
@@ -25,6 +27,9 @@ def export(att_dir: Path, account_id: str) -> InclusionProof:
         if db.meta.get("attestation_hash") != hashing.attestation_hash(att).hex():
             raise UsageError(f"{att_dir}: the inclusion database belongs to another attestation")
         row = db.account(account_id)
+        if row is None and unicodedata.normalize("NFC", account_id) != account_id:
+            account_id = unicodedata.normalize("NFC", account_id)  # the book's ids are NFC
+            row = db.account(account_id)
         if row is None:
             raise UsageError(f"account {account_id!r} is not in this attestation")
         leaf, salt, equity, debt, positions, quantities = row
@@ -43,7 +48,7 @@ def export(att_dir: Path, account_id: str) -> InclusionProof:
         db.close()
 
 
-def _path(db, tree: int, index: int, n_leaves: int) -> list[PathStep]:
+def _path(db: InclusionDb, tree: int, index: int, n_leaves: int) -> list[PathStep]:
     """Sibling hashes and parent commitments from leaf ``index`` of tree ``tree`` (a batch,
     or -1 for the top tree) up to its root."""
     path = []
@@ -59,7 +64,4 @@ def _path(db, tree: int, index: int, n_leaves: int) -> list[PathStep]:
 def _positions(att: Attestation, quantities: str | None) -> dict[str, str] | None:
     if quantities is None:
         return None
-    def signed(units: int, d: int) -> str:
-        return ("-" if units < 0 else "") + format_amount(abs(units), d)
-
-    return {name: signed(int(q), d) for (name, d), q in zip(instruments(att), json.loads(quantities), strict=True)}
+    return {name: format_signed_amount(int(q), d) for (name, d), q in zip(instruments(att), json.loads(quantities), strict=True)}
