@@ -10,28 +10,17 @@ from typing import TYPE_CHECKING
 
 from eth_hash.auto import keccak
 
+from solvent.attestation import hashing
 from solvent.evm.calldata import proof_words
-from solvent.formulas.field import R
 
 if TYPE_CHECKING:
     from solvent.attestation.models import Attestation
 
 
-def _address_bytes(signer: str) -> bytes:
-    raw = bytes.fromhex(signer.removeprefix("0x"))
-    if len(raw) != 20:
-        raise ValueError(f"not a 20-byte address: {signer!r}")
-    return raw
-
-
 def context(statement_hash: bytes, epoch: int, signer: str) -> int:
-    """``uint256(keccak256(abi.encodePacked(bytes32 statement_hash, uint64 epoch, address signer))) mod r``."""
-    if len(statement_hash) != 32:
-        raise ValueError("statement_hash must be 32 bytes")
-    if not 0 <= epoch < 1 << 64:
-        raise ValueError("epoch must fit a uint64")
-    packed = statement_hash + epoch.to_bytes(8, "big") + _address_bytes(signer)
-    return int.from_bytes(keccak(packed), "big") % R
+    """The registry's ``contextOf`` for a raw statement hash: the one definition,
+    :func:`solvent.attestation.hashing.context_of`."""
+    return hashing.context_of(statement_hash.hex(), epoch, signer)
 
 
 def signed_digest(attestation_hash: bytes) -> bytes:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from ...backend import Groth16
 from ...backend.groth16 import proof_seed
@@ -77,6 +78,14 @@ def _dask_task(out: str, b: int) -> Result:
 
 
 # --- executors ------------------------------------------------------------------------------
+class Executor(Protocol):
+    """Runs batch proofs: yields ``(batch, proof, public values)`` for each of ``batches``."""
+
+    name: str
+
+    def run(self, job: BatchJob, batches: list[int]) -> Iterator[Result]: ...
+
+
 class InProcessExecutor:
     """Batches proven in this process, with the keys already in memory (rayon uses every
     core for each proof)."""
