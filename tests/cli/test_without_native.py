@@ -51,7 +51,8 @@ def test_verify_inclusion_and_report_run_without_the_native_module(attested, tmp
     assert json.loads(r.stdout)["verdict"] == "VALID — UNTRUSTED KEYS"
     assert "native not loaded" in r.stderr
 
-    r = solvent_without_native("verify-inclusion", proof, "--attestation", att_dir, "--allow-insecure-keys")
+    r = solvent_without_native("verify-inclusion", proof, "--attestation", att_dir, "--account", "user-00003",
+                               "--allow-insecure-keys")
     assert r.returncode == 0, r.stderr
     assert "native not loaded" in r.stderr
 

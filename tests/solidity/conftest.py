@@ -35,7 +35,7 @@ if _MISSING:  # pragma: no cover
     pytest.skip(f"Solidity toolchain missing: {_MISSING}", allow_module_level=True)
 
 from solvent.evm.verifier_gen import generate_verifier  # noqa: E402
-from tests.harness.chain import Chain  # noqa: E402  (needs pyrevm
+from tests.harness.chain import Chain  # noqa: E402  (needs pyrevm)
 from tests.harness.contracts import compile_all  # noqa: E402
 
 

@@ -1,5 +1,5 @@
 """Inclusion paths checked on chain (PoseidonInclusionVerifier) and in Python
-(solvent.evm.inclusion.verify_path), same answers, in the tree of verifier/book.py.
+(solvent.evm.inclusion.verify_path), same answers, in the tree of formulas/book.py.
 
 Trees here are built with the spec's own node_hash over made-up leaves and commitments,
 for every mix of arities the book uses (8 below, one level of 2 or 4 on top of a batch

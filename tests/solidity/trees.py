@@ -1,4 +1,4 @@
-"""Made-up trees in the layout of verifier/book.py, for the on-chain inclusion tests."""
+"""Made-up trees in the layout of formulas/book.py, for the on-chain inclusion tests."""
 
 from __future__ import annotations
 

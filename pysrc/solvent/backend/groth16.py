@@ -100,15 +100,6 @@ class Groth16:
             )
         return self._pair(native.ProvingKey.load(path))
 
-    def has_keys(self, directory: Path, compiled: CompiledCircuit) -> bool:
-        path = directory / f"{compiled.name}.pk"
-        if not path.exists():
-            return False
-        try:
-            return json.loads(native.ProvingKey.read_header(path)).get("circuit_hash") == compiled.hash
-        except (native.KeyFileError, ValueError):
-            return False
-
     # proofs ----------------------------------------------------------------------------
     def prove(self, keys: KeyPair, compiled: CompiledCircuit, witness: native.Witness, check: bool = True,
               seed: bytes | None = None, profile: bool = False, reference: bool = False) -> ProofResult:

@@ -130,24 +130,12 @@ class CircuitBuilder:
         self._record(Op.MUL, out, a.terms, b.terms)
         return self._wire(out)
 
-    def materialize(self, a: Expr) -> LC:
-        """A fresh wire equal to ``a`` (one constraint), to keep large LCs from spreading."""
-        a = LC.of(a)
-        if a.single_wire() is not None:
-            return a
-        out = self._alloc(1)
-        self._record(Op.LIN, out, a.terms)
-        return self._wire(out)
-
     def assert_mul(self, a: Expr, b: Expr, c: Expr) -> None:
         """Constrain ``a·b = c``."""
         self._record(Op.ASSERT, LC.of(a).terms, LC.of(b).terms, LC.of(c).terms)
 
     def assert_equal(self, a: Expr, b: Expr) -> None:
         self.assert_mul(LC.of(a) - b, 1, 0)
-
-    def assert_zero(self, a: Expr) -> None:
-        self.assert_mul(a, 1, 0)
 
     def bits(self, x: Expr, n: int) -> list[LC]:
         """Little-endian bits of ``x``, constraining ``0 ≤ x < 2^n``."""

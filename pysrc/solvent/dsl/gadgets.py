@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..formulas.field import R
-from ..formulas.poseidon import domain  # the one definition (docs/hashing.md
+from ..formulas.poseidon import domain  # the one definition (docs/hashing.md)
 from .builder import CircuitBuilder
 from .lc import LC, Expr
 
@@ -45,23 +44,10 @@ def is_zero(cs: CircuitBuilder, x: Expr) -> LC:
     return out
 
 
-def is_equal(cs: CircuitBuilder, a: Expr, b: Expr) -> LC:
-    return is_zero(cs, LC.of(a) - b)
-
-
 def select(cs: CircuitBuilder, cond: Expr, if_true: Expr, if_false: Expr) -> LC:
     """``cond ? if_true : if_false`` for a boolean ``cond`` (one constraint)."""
     t, f = LC.of(if_true), LC.of(if_false)
     return cs.mul(cond, t - f) + f
-
-
-def assert_leq(cs: CircuitBuilder, a: Expr, b: Expr, bits: int) -> None:
-    """``a ≤ b``, given ``0 ≤ a, b < 2^bits`` (bits ≤ 252) already established.
-
-    Then ``b − a`` lies in ``(−2^bits, 2^bits)``; it is below ``2^bits`` as a field element
-    exactly when it is non-negative, because a negative value wraps to ``r − |b − a| > 2^252``.
-    """
-    cs.range_check(LC.of(b) - a, bits)
 
 
 def assert_lt(cs: CircuitBuilder, a: Expr, b: Expr, bits: int) -> None:
@@ -99,22 +85,6 @@ def pack_all(values: Sequence[Expr], width: int) -> list[LC]:
     if per == 0:
         raise ValueError(f"values of {width} bits cannot be packed")
     return [pack(values[i:i + per], width) for i in range(0, len(values), per)]
-
-
-def floor_div(cs: CircuitBuilder, x: Expr, d: int, x_bits: int) -> LC:
-    """``⌊x / d⌋`` for a constant ``d ≥ 1`` and ``0 ≤ x < 2^x_bits``, constrained:
-    ``x = q·d + rem`` with ``0 ≤ rem < d`` and ``0 ≤ q < 2^x_bits``; no wrap is possible
-    because ``q·d + rem < 2^x_bits·d`` must stay below r (checked here)."""
-    if d < 1:
-        raise ValueError("divisor must be positive")
-    if (1 << x_bits) * d >= R:
-        raise ValueError("x_bits and d too large: q·d could wrap the field")
-    q, rem = cs.hint_divmod(x, d)
-    cs.range_check(q, x_bits)
-    assert_lt(cs, rem, d, max(1, d.bit_length()))
-    cs.range_check(rem, max(1, d.bit_length()))
-    cs.assert_equal(q * d + rem, x)
-    return q
 
 
 def sum_of(values: Sequence[Expr]) -> LC:

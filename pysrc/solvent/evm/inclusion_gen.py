@@ -1,7 +1,7 @@
 """The generated half of the on-chain inclusion verifier: ``PoseidonInclusionVerifier``.
 
 ``verifier/SumTreeInclusion.sol`` checks a path (docs/evm.md); this module writes the
-contract that completes it with the node hashes of solvent's tree (``verifier/book.py``):
+contract that completes it with the node hashes of solvent's tree (``formulas/book.py``):
 Poseidon of widths 4, 6 and 10 for nodes of 2, 4 and 8 children, each unrolled by
 :func:`.poseidon_gen.permutation_asm` for constant memory addresses, and the loading of
 their tables (data contracts, :func:`.poseidon_gen.table_chunks`, whose code hashes the

@@ -10,7 +10,6 @@ in basis points; ratio-weighted values are compared scaled by 10^4.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -69,20 +68,6 @@ class Tiers:
 
     bounds: tuple[int | None, ...]
     ratios: tuple[int, ...]
-
-    def value_scaled(self, cv: int) -> int:
-        """Tiered value of ``cv`` value units, times 10^4 (exact)."""
-        total, lo = 0, 0
-        for hi, r in zip(self.bounds, self.ratios, strict=True):
-            top = cv if hi is None else min(cv, hi)
-            if top <= lo:
-                break
-            total += (top - lo) * r
-            if hi is None:
-                break
-            lo = hi
-        return total
-
 
 @dataclass(frozen=True)
 class RiskParams:
@@ -197,6 +182,3 @@ def from_file(raw: RiskParamsFile, assets: list[Asset], path: Path = Path("<risk
     return RiskParams(raw.quote, vd, tuple(prices), tuple(tiers), tuple(names), tuple(qd), tuple(marks),
                       tuple(rates), tuple(arrays), raw.scenarios, raw)
 
-
-def dump(params: RiskParams) -> str:
-    return json.dumps(params.source.model_dump(mode="json"), indent=1)
