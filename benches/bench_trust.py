@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from solvent.attestation.verify import PYTHON_PROOFS
+from solvent.attestation.proofs import PYTHON_PROOFS
 from solvent.backend import NATIVE_PROOFS
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

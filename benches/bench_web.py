@@ -24,7 +24,8 @@ sys.path.insert(0, str(ROOT))
 
 from benches._util import table  # noqa: E402
 from solvent.attestation import inclusion as inc  # noqa: E402
-from solvent.attestation.verify import PYTHON_PROOFS, load  # noqa: E402
+from solvent.attestation.proofs import PYTHON_PROOFS  # noqa: E402
+from solvent.attestation.verify import load  # noqa: E402
 from solvent.backend import NATIVE_PROOFS  # noqa: E402
 from solvent.pipeline.inclusion_export import export  # noqa: E402
 from solvent.web import Pins, attestation_keys, export_site  # noqa: E402

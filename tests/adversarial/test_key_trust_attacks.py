@@ -24,9 +24,10 @@ from click.testing import CliRunner
 from solvent import _native
 from solvent.attestation import hashing
 from solvent.attestation.models import ProofJson, SolvencySection
+from solvent.attestation.proofs import PYTHON_PROOFS
 from solvent.attestation.trust import TrustEvidence
 from solvent.attestation.trust_files import PinnedKey, TrustStore, pinned_evidence, write_trusted_keys
-from solvent.attestation.verify import PYTHON_PROOFS, verify
+from solvent.attestation.verify import verify
 from solvent.backend import NATIVE_PROOFS
 from solvent.backend.groth16 import InsecureSetupWarning
 from solvent.circuits.compile import compile_circuits

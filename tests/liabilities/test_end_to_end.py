@@ -5,7 +5,8 @@ import json
 
 from solvent.attestation import hashing
 from solvent.attestation.inclusion import verify_inclusion
-from solvent.attestation.verify import PYTHON_PROOFS, load, verify
+from solvent.attestation.proofs import PYTHON_PROOFS
+from solvent.attestation.verify import load, verify
 from solvent.backend import NATIVE_PROOFS
 from solvent.formulas.amounts import format_amount
 from solvent.pipeline.inclusion_export import export

@@ -11,8 +11,8 @@ from types import SimpleNamespace
 import pytest
 from click.testing import CliRunner
 
+from solvent.attestation.checks import Check, Report
 from solvent.attestation.models import Totals
-from solvent.attestation.verify import Check, Report
 from solvent.backend import NATIVE_PROOFS
 from solvent.cli import main
 from solvent.report import build_report, render, write_atomic

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from solvent.attestation import hashing, outcomes
-from solvent.attestation.verify import _totals_detail, verify
+from solvent.attestation.totals import totals_detail
+from solvent.attestation.verify import verify
 from solvent.backend.groth16 import InsecureSetupWarning
 from solvent.pipeline import keys as keymod
 from solvent.pipeline.statement import ProveOptions
@@ -160,7 +161,7 @@ def test_accounts_falling_short_are_a_finding_and_the_customer_is_still_included
     assert summary.startswith("accounts fall short: 1 under-collateralized (shortfall 2,500 USD), 3 under-margined")
     assert _check(a["findings"], "accounts covered")["text"].endswith(summary), "the page says what `solvent verify` says"
     assert summary in a["findings_status"] and a["findings_status"].startswith("FINDINGS: accounts covered")
-    assert _check(a["findings"], "revealed totals")["text"].endswith(_totals_detail(att)), "net liabilities: only covered debt nets"
+    assert _check(a["findings"], "revealed totals")["text"].endswith(totals_detail(att)), "net liabilities: only covered debt nets"
     assert "USDT: net liabilities -99876.543211 (equity 10123.456789, debt 119000, of which 110000 nets)" \
         in _check(a["findings"], "revealed totals")["text"]
     # the customer's own inclusion does not depend on others' shortfalls

@@ -25,10 +25,12 @@ from ..formulas.amounts import AmountError, format_signed_amount, parse_amount, 
 from ..formulas.errors import MalformedInput
 from ..inputs.pins import Pins
 from . import hashing
+from .checks import Check, Report
 from .expectations import QUANTITY_BITS, Expectation, instruments, parse_expectations
 from .models import Amount, Attestation, FieldStr, Hex32, Strict
+from .proofs import PYTHON_PROOFS, ProofChecker
 from .trust import TrustEvidence
-from .verify import PYTHON_PROOFS, Check, ProofChecker, Report, verify
+from .verify import verify
 
 VERSION = "solvent.inclusion/1"
 

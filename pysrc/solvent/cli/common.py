@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
-from ..attestation.verify import PYTHON_PROOFS, ProofChecker
+from ..attestation.proofs import PYTHON_PROOFS, ProofChecker
 from ..errors import SolventError
 from ..pipeline.errors import ProvingError, WouldBeInvalid
 

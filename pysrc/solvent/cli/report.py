@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from ..attestation.verify import VERDICT_INVALID, VERDICT_VALID, VERDICT_VALID_UNTRUSTED, load
+from ..attestation.checks import VERDICT_INVALID, VERDICT_VALID, VERDICT_VALID_UNTRUSTED
+from ..attestation.verify import load
 from .common import EXIT_INVALID, EXIT_UNTRUSTED, EXIT_VALID, emit_json, err, handle_errors, pin_options, proof_checker
 from .trust import TRUST_HELP, TrustOptions, gather, key_line, trust_options
 

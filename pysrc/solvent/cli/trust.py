@@ -13,10 +13,10 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
+from ..attestation.checks import Report
 from ..attestation.models import Attestation, Shape
 from ..attestation.trust import Evidence, KeyTrust, TrustEvidence
 from ..attestation.trust_files import TrustStore, pinned_evidence
-from ..attestation.verify import Report
 from .common import EXIT_INVALID, EXIT_UNTRUSTED, EXIT_VALID, err
 
 TRUST_HELP = ("Keys are trusted only on evidence given here (a ceremony transcript re-verified now, the local "

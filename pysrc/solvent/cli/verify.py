@@ -13,8 +13,9 @@ from rich.console import Console
 from rich.markup import escape
 
 from ..attestation import inclusion as inc
+from ..attestation.checks import Check, Report
 from ..attestation.expectations import ExpectationError, parse_expectations
-from ..attestation.verify import Check, Report, load
+from ..attestation.verify import load
 from ..attestation.verify import verify as verify_attestation
 from ..io import write_atomic
 from .common import emit_json, err, fail_usage, handle_errors, pin_options, proof_checker

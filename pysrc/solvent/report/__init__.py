@@ -6,8 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..attestation.models import Attestation
+from ..attestation.proofs import PYTHON_PROOFS, ProofChecker
 from ..attestation.trust import TrustEvidence
-from ..attestation.verify import PYTHON_PROOFS, ProofChecker, verify
+from ..attestation.verify import verify
 from ..errors import UsageError
 from ..inputs.pins import Pins
 from ..io import write_atomic

@@ -16,9 +16,7 @@ from typing import Any
 
 from .. import __version__
 from ..attestation import hashing, outcomes
-from ..attestation.models import Attestation
-from ..attestation.trust import KeyTrust
-from ..attestation.verify import (
+from ..attestation.checks import (
     VERDICT_INVALID,
     VERDICT_UNTRUSTED,
     VERDICT_VALID,
@@ -26,6 +24,8 @@ from ..attestation.verify import (
     Check,
     Report,
 )
+from ..attestation.models import Attestation
+from ..attestation.trust import KeyTrust
 from ..formulas.amounts import AmountError, parse_amount
 from ..inputs.pins import Pins
 from ..inputs.reserves import Reserves, load_reserves, parse_reserves, reserves_per_asset

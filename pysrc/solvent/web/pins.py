@@ -93,10 +93,11 @@ def attestation_keys(att: Attestation) -> list[PinnedKey]:
 def circuit_problems(att: Attestation) -> list[str]:
     """Whether the statement's circuits are solvent's for its shape (recompiled here, as
     ``solvent verify`` does): the page cannot recompile them, so the exporter does."""
-    from ..attestation.verify import Report, _circuits_match
+    from ..attestation.checks import Report
+    from ..attestation.keys import circuits_match
 
     report = Report()
-    _circuits_match(att, report)
+    circuits_match(att, report)
     return [f"circuits: {c.detail}" for c in report.checks if not c.ok]
 
 
