@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ..inputs.assets import Asset
 from ..inputs.pins import Pins
+from ..inputs.prices import check_snapshot, parse_snapshot
+from ..inputs.prices.risk import differences
+from ..inputs.reserves import ReservesError, parse_reserves, reserves_per_asset
+from ..inputs.reserves.audit import audit_holdings, caveats_of, summary
+from ..inputs.reserves.custody import check_custodian, commitment_message
 from .models import Attestation
 
 if TYPE_CHECKING:
@@ -54,10 +60,6 @@ def check_reserve_holdings(att: Attestation, reserves: list[int] | None, r: Chec
     holdings backing customer balances add up to the reserves the solvency proof used
     (insurance-fund holdings excluded); with committed reserves only insurance-fund
     holdings may be published."""
-    from ..inputs.assets import Asset
-    from ..inputs.reserves import ReservesError, parse_reserves, reserves_per_asset
-    from ..inputs.reserves.audit import audit_holdings, caveats_of, summary
-
     st = att.statement
     try:
         doc = parse_reserves(att.reserves, "attestation.json, section 'reserves'")
@@ -96,8 +98,6 @@ def check_commitment_statement(att: Attestation, r: Checks, pins: Pins) -> None:
     """Committed reserves publish no holdings (an address's balance is public on its chain,
     so its address would reveal what the commitment hides); they count only with a
     custodian's signature over this attestation's reserves commitment."""
-    from ..inputs.reserves.custody import check_custodian, commitment_message
-
     st, s, stmt = att.statement, att.solvency, att.reserves_statement
     if stmt is None or s is None or s.reserves_commitment is None:
         r.add("reserves commitment statement", False, "committed reserves without evidence bound to the commitment: "
@@ -120,9 +120,6 @@ def check_commitment_statement(att: Attestation, r: Checks, pins: Pins) -> None:
 def check_price_snapshot(att: Attestation, r: Checks, pins: Pins) -> None:
     """Risk-parameter prices: the medians of the signed snapshot the risk section carries,
     or (without one) the institution's declaration, said as a caveat."""
-    from ..inputs.prices import check_snapshot, parse_snapshot
-    from ..inputs.prices.risk import differences
-
     if att.risk is None:
         return
     if att.risk.prices is None:

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from .. import verifier as pyv
+from ..circuits.compile import compile_circuits
+from ..circuits.shape import BookShape
 
 if TYPE_CHECKING:
     from ..dsl import CompiledCircuit
@@ -193,9 +195,6 @@ def decide(role: str, name: str, ir_hash: str | None, vk_hash: str | None, evide
 def recompiled(att: Attestation) -> dict[str, CompiledCircuit] | None:
     """The circuits of the attestation's stated shape, compiled here in pure Python
     (None if the shape is invalid)."""
-    from ..circuits.compile import compile_circuits
-    from ..circuits.shape import BookShape
-
     try:
         return compile_circuits(BookShape(**att.statement.shape.model_dump()))
     except ValueError:

@@ -28,7 +28,7 @@ from typing import Any
 
 from .. import native
 from ..attestation.models import Shape
-from ..attestation.trust import Refusal
+from ..attestation.trust import Refusal, key_hash
 from ..attestation.trust_files import StoreEntry, sha256_file, store_entry
 from ..dsl import CompiledCircuit, build
 
@@ -112,8 +112,6 @@ def check_circuits(ceremony_dir: Path, ptau: Path, circuits: Mapping[str, Compil
     circuit, from ``ptau``, against the circuit *as recompiled here* — never against an IR
     file lying beside the transcript. A transcript that is missing, does not verify, is
     for another circuit or has no participant is a refusal naming the file and the reason."""
-    from ..attestation.trust import key_hash
-
     ptau_hash = sha256_file(ptau)
     checks: list[CircuitCheck] = []
     refusals: list[Refusal] = []

@@ -6,6 +6,8 @@ hash) and ``<circuit name>.vk.json`` (snarkjs layout).
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import logging
 import warnings
@@ -140,8 +142,5 @@ def proof_seed(secret: bytes, compiled: CompiledCircuit, witness: native.Witness
     the institution secret over the circuit and the whole witness. Secret and uniform to
     anyone without the key, different for any two different witnesses; the same witness
     gives the same proof, so a resumed or distributed run reproduces the attestation."""
-    import hashlib
-    import hmac
-
     msg = b"solvent.groth16.rs/1" + bytes.fromhex(compiled.hash) + witness.digest()
     return hmac.new(secret, msg, hashlib.sha256).digest()

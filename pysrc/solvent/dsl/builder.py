@@ -184,6 +184,6 @@ class CircuitBuilder:
         return sorted(self._labels, key=self._labels.__getitem__)
 
     def compile(self):
-        from .compiled import CompiledCircuit
+        from .compiled import CompiledCircuit  # here: compiled imports this module
 
         return CompiledCircuit.from_builder(self)

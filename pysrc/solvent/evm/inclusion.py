@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..attestation import hashing
 from ..attestation.inclusion import InclusionProof, leaf_of
 from ..attestation.models import Attestation
 from ..formulas import book as spec
@@ -112,8 +113,6 @@ def registry_call(proof: InclusionProof, att: Attestation) -> InclusionCall:
     id, salt, balances, positions with the margin statement), ``path`` then ``top_path``
     encoded as one path to the book root. Raises MalformedInput (or AmountError) if the
     proof does not fit the attestation's shape or names another attestation."""
-    from ..attestation import hashing
-
     if proof.attestation_hash != hashing.attestation_hash(att).hex() or proof.epoch != att.statement.epoch:
         raise MalformedInput("the inclusion proof is for another attestation")
     shape = att.statement.shape

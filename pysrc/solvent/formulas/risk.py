@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .book import pack
 from .errors import MalformedInput
 from .poseidon import hash_many
 
@@ -115,8 +116,6 @@ def params_hash(vector: Sequence[int]) -> int:
 
 def positions_commitment(quantities: Sequence[int]) -> int:
     """Offset-encoded signed quantities (``q + 2^47``, 48 bits), five to an element."""
-    from .book import pack
-
     offset = 1 << (QUANTITY_BITS - 1)
     return hash_many(POSITIONS, pack([q + offset for q in quantities], QUANTITY_BITS))
 

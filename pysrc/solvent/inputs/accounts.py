@@ -133,7 +133,7 @@ def _check_header(path: Path, header: list[str], required: tuple[str, ...], opti
 
 
 def _rows_parquet(path: Path, required: tuple[str, ...], optional: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
-    import pyarrow as pa
+    import pyarrow as pa  # at use: a heavy import that only reading a book needs
     import pyarrow.parquet as pq
 
     try:

@@ -8,6 +8,7 @@ leaves a half-written attestation.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -58,8 +59,6 @@ def write_bundle(out: Path, att: Attestation, book: AccountBook, layout: BookLay
 
 def _write_shortfalls(path: Path, book: AccountBook, layout: BookLayout) -> None:
     """Operator-only: the accounts that fall short (shortfalls ×10^4 value units)."""
-    import csv
-
     assert layout.risk is not None and layout.leaf_risk is not None, "written only with the collateral statement"
     per_account = [layout.leaf_risk[layout.leaf_of[i]] for i in range(book.size)]
     rows = shortfalls(book, layout.risk, per_account)

@@ -164,8 +164,6 @@ def batch_inputs(layout: BookLayout, book: AccountBook, b: int, context: int) ->
 
 def top_inputs(layout: BookLayout, secret: bytes, context: int) -> dict:
     """The top circuit's named inputs: active slots carry the batches, the rest zeros."""
-    from ..formulas import book as spec
-
     shape = layout.shape
     M, n = shape.capacity, layout.num_batches
     lanes_zero = [0] * shape.lanes

@@ -19,6 +19,8 @@ from ..attestation.models import Address, Attestation, Hex32, Strict
 from ..attestation.trust_files import TrustFileError
 from ..formulas.errors import MalformedInput
 from ..verifier import VerifyingKey, vk_hash
+from ..attestation.keys import circuits_match
+from ..attestation.checks import Report
 
 VERSION: Final = "solvent.web-pins/1"
 Role = Literal["batch", "top", "solvency"]
@@ -93,9 +95,6 @@ def attestation_keys(att: Attestation) -> list[PinnedKey]:
 def circuit_problems(att: Attestation) -> list[str]:
     """Whether the statement's circuits are solvent's for its shape (recompiled here, as
     ``solvent verify`` does): the page cannot recompile them, so the exporter does."""
-    from ..attestation.checks import Report
-    from ..attestation.keys import circuits_match
-
     report = Report()
     circuits_match(att, report)
     return [f"circuits: {c.detail}" for c in report.checks if not c.ok]

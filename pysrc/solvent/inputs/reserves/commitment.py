@@ -21,6 +21,9 @@ from typing import Final, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ...formulas.amounts import AmountError, format_amount, parse_amount
+from ...formulas.solvency import reserves_commitment
+from ...io import write_atomic
+from ..assets import Asset
 from ..errors import InputError
 from ..pins import Pins
 from .audit import HoldingAudit, audit_holdings
@@ -81,9 +84,6 @@ def check_opening(op: Opening, pins: Pins | None = None, source: str = "opening"
     """Every reason the opening does not vouch for its commitment (empty: it does), and
     the holdings' audits: the commitment recomputed from the amounts, blind and context;
     every holding's ownership and evidence; the holdings' sums equal to the amounts."""
-    from ...formulas.solvency import reserves_commitment
-    from ..assets import Asset
-
     problems: list[str] = []
     try:
         units = [parse_amount(a.reserves, a.decimals, 250) for a in op.assets]
@@ -106,6 +106,4 @@ def check_opening(op: Opening, pins: Pins | None = None, source: str = "opening"
 
 
 def write_opening(path: Path, op: Opening) -> None:
-    from ...io import write_atomic
-
     write_atomic(path, json.dumps(op.model_dump(mode="json"), indent=1), mode=0o600)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,4 @@ class Checkpoints:
         return body["proof"]
 
     def clear(self) -> None:
-        import shutil
-
         shutil.rmtree(self.dir.parent, ignore_errors=True)

@@ -4,6 +4,7 @@ checkpoints each result, so a lost task is simply proven again."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -114,8 +115,6 @@ class PoolExecutor:
         self.workers = workers
 
     def run(self, job: BatchJob, batches: list[int]) -> Iterator[Result]:
-        import multiprocessing
-
         threads = max(1, (os.cpu_count() or 1) // self.workers)
         ctx = multiprocessing.get_context("spawn")  # never fork a process that runs rayon threads
         with ProcessPoolExecutor(self.workers, mp_context=ctx) as pool:
