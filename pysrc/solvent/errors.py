@@ -17,3 +17,8 @@ class SolventError(Exception):
 class UsageError(SolventError, ValueError):
     """A request that cannot be carried out as asked: options that contradict each other, a
     book that does not fit the keys given, an account the attestation does not hold."""
+
+
+class ProvingError(SolventError, RuntimeError):
+    """Proving failed: the circuit and the native tree disagree, inputs a statement needs are
+    missing, or the native prover could not prove (the run is resumable)."""

@@ -8,7 +8,7 @@ command line maps it to an exit code in the same table as every other error."""
 from __future__ import annotations
 
 from .. import native
-from ..errors import SolventError
+from ..errors import ProvingError, SolventError
 
 INPUT_ERRORS = ("IrError", "KeyFileError", "FormatError", "BookRowError", "InteropError", "CeremonyError")
 """A file or value given to the core that it refuses: bad IR, key, ptau/r1cs/zkey file, book row."""
@@ -24,7 +24,7 @@ class NativeInputError(NativeError, ValueError):
     """The core refused a file or a value it was given."""
 
 
-class NativeProvingError(NativeError, RuntimeError):
+class NativeProvingError(NativeError, ProvingError):
     """The core could not prove what it was asked to."""
 
 

@@ -3,11 +3,9 @@ line's exit-code map can name them without loading the prover)."""
 
 from __future__ import annotations
 
-from ..errors import SolventError
+from ..errors import ProvingError
 
-
-class ProvingError(SolventError, RuntimeError):
-    """The circuit and the native tree disagree, or inputs a statement needs are missing."""
+__all__ = ["ProvingError", "WouldBeInvalid"]
 
 
 class WouldBeInvalid(ProvingError):
