@@ -29,6 +29,9 @@ from .circuit import build
 
 CeremonyError = _native.CeremonyError
 InteropError = _native.InteropError
+#: what a ceremony step can raise: CeremonyError (state, transcript), InteropError (the
+#: ptau), KeyFileError (a key file) — all native errors derive from it
+NativeError = _native.NativeError
 
 IR_MAGIC = b"SLVIR001"
 
@@ -80,7 +83,8 @@ def info(state: Path) -> dict[str, Any]:
 def verify(state: Path, ptau: Path, circuit: _native.CeremonyCircuit, key: Path | None = None,
            threads: int | None = None) -> dict[str, Any]:
     """Verify the transcript from ``ptau`` to the state's key (and ``key``, a finalized
-    key file, if given). Raises :class:`CeremonyError` naming the first failure."""
+    key file, if given). Raises the native error of the first failure: :class:`CeremonyError`
+    for the transcript, :class:`InteropError` for the ptau, ``KeyFileError`` for the key."""
     return _native.ceremony_verify(state, ptau, circuit, key, threads=threads)
 
 
@@ -113,5 +117,5 @@ def finalize(state: Path, out_dir: Path, beacon_value: bytes | None = None, beac
     return {"header": header, "state": str(final_state), "key": str(key), "verification_key": str(vk_path)}
 
 
-__all__ = ["CeremonyError", "InteropError", "load_circuit", "init", "contribute", "beacon", "info", "verify",
+__all__ = ["CeremonyError", "InteropError", "NativeError", "load_circuit", "init", "contribute", "beacon", "info", "verify",
            "finalize"]

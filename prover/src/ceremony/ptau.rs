@@ -19,19 +19,28 @@
 //! for size 2^k start at point `2^k − 1` of their section.
 
 use super::phase1::{Lagrange, Powers};
-use crate::interop::binfile::{decode_points, fq_modulus_le, g1_from_lem, g2_from_lem, BinFile, Cursor, G1_BYTES, G2_BYTES};
+use crate::error::{Error, Result};
+use crate::interop::binfile::{
+    decode_points, fq_modulus_le, g1_from_lem, g2_from_lem, BinFile, Cursor, G1_BYTES, G2_BYTES,
+};
 use std::path::Path;
 
+/// An open `.ptau` file, its header read and its section sizes checked.
 pub struct Ptau {
     bin: BinFile,
+    /// The file's power: domains up to 2^power.
     pub power: u32,
+    /// The power the phase-1 ceremony was run for.
     pub ceremony_power: u32,
+    /// Phase-1 contributions the file records.
     pub num_contributions: u32,
+    /// Whether sections 12–15 (the Lagrange bases) are present.
     pub has_lagrange: bool,
 }
 
 impl Ptau {
-    pub fn open(path: &Path) -> Result<Self, String> {
+    /// Opens `path`, checking the header and that every section has its size.
+    pub fn open(path: &Path) -> Result<Self> {
         let bin = BinFile::open(path, b"ptau", "powers-of-tau (.ptau)", 1)?;
         let head = bin.whole_section(1, "header")?;
         let mut c = Cursor::new(&head, "ptau header");
@@ -41,7 +50,7 @@ impl Ptau {
         }
         let power = c.u32()?;
         let ceremony_power = c.u32()?;
-        c.done().map_err(|e| bin.err(&e))?;
+        c.done().map_err(|e| bin.within(e))?;
         if power == 0 || power > 28 {
             return Err(bin.err(&format!("power {power} out of range 1..=28")));
         }
@@ -77,23 +86,35 @@ impl Ptau {
         1 << self.power
     }
 
+    /// Header facts (nothing beyond the section table is read), as `ptau_info` prints them.
+    pub fn info(&self) -> serde_json::Value {
+        serde_json::json!({
+            "power": self.power,
+            "ceremony_power": self.ceremony_power,
+            "phase1_contributions": self.num_contributions,
+            "lagrange_sections": self.has_lagrange,
+            "max_domain": self.max_domain(),
+        })
+    }
+
+    /// The file's path.
     pub fn path(&self) -> &Path {
         &self.bin.path
     }
 
-    fn g1s(&self, id: u32, name: &str, first: usize, count: usize) -> Result<Vec<ark_bn254::G1Affine>, String> {
+    fn g1s(&self, id: u32, name: &str, first: usize, count: usize) -> Result<Vec<ark_bn254::G1Affine>> {
         let raw = self.bin.read_section(id, name, (first * G1_BYTES) as u64, count * G1_BYTES)?;
-        decode_points(&raw, G1_BYTES, name, g1_from_lem).map_err(|e| self.bin.err(&e))
+        decode_points(&raw, G1_BYTES, name, g1_from_lem).map_err(|e| self.bin.within(e))
     }
 
-    fn g2s(&self, id: u32, name: &str, first: usize, count: usize) -> Result<Vec<ark_bn254::G2Affine>, String> {
+    fn g2s(&self, id: u32, name: &str, first: usize, count: usize) -> Result<Vec<ark_bn254::G2Affine>> {
         let raw = self.bin.read_section(id, name, (first * G2_BYTES) as u64, count * G2_BYTES)?;
-        decode_points(&raw, G2_BYTES, name, g2_from_lem).map_err(|e| self.bin.err(&e))
+        decode_points(&raw, G2_BYTES, name, g2_from_lem).map_err(|e| self.bin.within(e))
     }
 
-    fn check_size(&self, n: usize) -> Result<(), String> {
+    fn check_size(&self, n: usize) -> Result<()> {
         if !n.is_power_of_two() || n < 2 {
-            return Err(format!("domain size {n} is not a power of two ≥ 2"));
+            return Err(Error::Interop(format!("domain size {n} is not a power of two ≥ 2")));
         }
         if n > self.max_domain() {
             return Err(self.bin.err(&format!(
@@ -107,7 +128,7 @@ impl Ptau {
 
     /// The powers a domain of size `n` needs (points decoded and validated: coordinates
     /// below q, on the curve, G2 in the subgroup).
-    pub fn powers(&self, n: usize) -> Result<Powers, String> {
+    pub fn powers(&self, n: usize) -> Result<Powers> {
         self.check_size(n)?;
         Ok(Powers {
             n,
@@ -120,7 +141,7 @@ impl Ptau {
     }
 
     /// The Lagrange-basis points for domain size `n`, if the file has them.
-    pub fn lagrange(&self, n: usize) -> Result<Option<Lagrange>, String> {
+    pub fn lagrange(&self, n: usize) -> Result<Option<Lagrange>> {
         self.check_size(n)?;
         if !self.has_lagrange {
             return Ok(None);
@@ -137,7 +158,7 @@ impl Ptau {
 
 /// Writes a ptau for tests: the powers of a *known* (so insecure) τ, α, β, with or
 /// without Lagrange sections, in snarkjs's layout.
-pub fn write_insecure_for_tests(path: &Path, power: u32, p: &Powers, lagrange: bool) -> Result<(), String> {
+pub fn write_insecure_for_tests(path: &Path, power: u32, p: &Powers, lagrange: bool) -> Result<()> {
     use crate::interop::binfile::{g1_to_lem, g2_to_lem, write};
     let n = 1usize << power;
     assert_eq!(p.n, n, "powers must be for the full size");
