@@ -83,7 +83,9 @@ fn write_body(tmp: &Path, header: &Value, pk: &ProvingKey) -> Result<()> {
 /// The header of a key file, and a reader positioned at the key body.
 pub fn read_header(path: &Path) -> Result<(Value, BufReader<File>)> {
     let bad = |m: &str| Error::key_file(path, m);
-    let mut r = BufReader::new(File::open(path).map_err(|e| bad(&e.to_string()))?);
+    let file = File::open(path).map_err(|e| bad(&e.to_string()))?;
+    let file_len = file.metadata().map_err(|e| bad(&e.to_string()))?.len();
+    let mut r = BufReader::new(file);
     let mut magic = [0u8; 8];
     r.read_exact(&mut magic).map_err(|_| bad("truncated proving-key file"))?;
     if &magic != MAGIC {
@@ -91,7 +93,12 @@ pub fn read_header(path: &Path) -> Result<(Value, BufReader<File>)> {
     }
     let mut len = [0u8; 4];
     r.read_exact(&mut len).map_err(|_| bad("truncated proving-key file"))?;
-    let mut header = vec![0u8; u32::from_le_bytes(len) as usize];
+    let len = u32::from_le_bytes(len) as u64;
+    // a length the file cannot hold is truncation, found before reserving memory for it
+    if len > file_len.saturating_sub(12) {
+        return Err(bad("truncated proving-key header"));
+    }
+    let mut header = vec![0u8; len as usize];
     r.read_exact(&mut header).map_err(|_| bad("truncated proving-key header"))?;
     let header: Value = serde_json::from_slice(&header).map_err(|e| bad(&format!("header is not JSON: {e}")))?;
     Ok((header, r))
@@ -192,5 +199,51 @@ impl Key {
     /// Bytes held by the converted bases (0 before the first use).
     pub fn prepared_bytes(&self) -> usize {
         self.prepared.get().map_or(0, Prepared::heap_bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::interop::circom::tests::toy;
+
+    #[test]
+    fn key_files_round_trip_and_every_failure_is_a_key_file_error() {
+        let dir = std::env::temp_dir().join(format!("solvent-keys-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("toy.pk");
+        let mut rng = <rand_chacha::ChaCha20Rng as rand::SeedableRng>::seed_from_u64(5);
+        let pk = crate::groth16::setup::setup_dev(&toy(), &mut rng).unwrap();
+        let header = serde_json::json!({"circuit": "toy", "circuit_hash": "ab"});
+        write(&path, &header, &pk).unwrap();
+        let key = Key::load(&path).unwrap();
+        assert!(key.pk == pk && key.header == header);
+        key.check_circuit("toy", "ab").unwrap();
+        let e = key.check_circuit("toy2", "cd").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!("{}: the proving key is for circuit toy (ab), not toy2 (cd)", path.display())
+        );
+        let good = std::fs::read(&path).unwrap();
+        let is_key_error = |bytes: &[u8], needle: &str| {
+            std::fs::write(&path, bytes).unwrap();
+            match read(&path) {
+                Err(Error::KeyFile { path: Some(p), reason }) => {
+                    assert!(p == path && reason.contains(needle), "{reason}")
+                }
+                other => panic!("expected a key-file error with '{needle}', got {:?}", other.map(|_| ())),
+            }
+        };
+        let mut flipped = good.clone();
+        let mid = flipped.len() / 2;
+        flipped[mid] ^= 1;
+        is_key_error(&flipped, "checksum mismatch");
+        is_key_error(&good[..good.len() - 1], "no checksum");
+        is_key_error(&[&good[..], b"x"].concat(), "trailing bytes");
+        is_key_error(b"SLVPK002", "bad magic");
+        // a header length of 4 GiB in a file of a few bytes: truncation, no allocation
+        is_key_error(&[&MAGIC[..], &u32::MAX.to_le_bytes()[..], b"{}"].concat(), "truncated proving-key header");
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(matches!(read(&path), Err(Error::KeyFile { .. })), "a missing file is a key-file error too");
     }
 }
