@@ -127,11 +127,12 @@ def bench_registry(backend: Groth16) -> tuple[Chain, object]:
     contracts = compile_all({"TopVerifier.sol": generate_verifier(keys.vk_json, "TopVerifier")})
     chain = Chain()
     inclusion = deploy_inclusion_verifier(chain, contracts)
-    registry = chain.deploy(contracts["SolvencyRegistry"], inclusion.address)
+    registry = chain.deploy(contracts["SolvencyRegistry"], inclusion.address, 7 * 24 * 3600)
     top = chain.deploy(contracts["TopVerifier"])
     signer = Account.from_key(b"\x42" * 32)
     vkh = bytes.fromhex(vk_hash(VerifyingKey.from_snarkjs(keys.vk_json)))
-    reg = registry.call("register", signer.address, top.address, vkh, [vkh, vkh])
+    shape = hashlib.sha256(b"bench shape").digest()
+    reg = registry.call("register", signer.address, shape, top.address, vkh, [vkh, vkh])
     statement = hashlib.sha256(b"bench statement").digest()
     rows = [["register (2 vk hashes)", reg.gas]]
     for epoch in (1, 2):
@@ -142,10 +143,15 @@ def bench_registry(backend: Groth16) -> tuple[Chain, object]:
         res = backend.prove(keys, compiled, backend.witness(compiled, inputs))
         h = hashlib.sha256(f"attestation {epoch}".encode()).digest()
         sig = bytes(signer.sign_message(encode_defunct(primitive=h)).signature)
-        sub = (epoch, statement, h, root, res.public[2], res.public[3], proof_words(res.proof), sig)
+        sub = (epoch, statement, h, root, res.public[2], res.public[3], proof_words(res.proof), sig, vkh)
         r = registry.call("submit", chain_sender(), sub)
         assert r.ok, r.error
         rows.append([f"submit (epoch {epoch})", r.gas])
+    ann = registry.call("announceKeys", signer.address, shape, top.address, vkh, [vkh, vkh])
+    chain.advance(7 * 24 * 3600)
+    act = registry.call("activateKeys")
+    assert ann.ok and act.ok, (ann.error, act.error)
+    rows += [["announceKeys (2 vk hashes)", ann.gas], ["activateKeys (after the delay)", act.gas]]
     table("SolvencyRegistry (tx gas)", ["call", "gas"], rows)
     return chain, registry
 

@@ -18,6 +18,7 @@ RUNS = [
     ["bench_scale.py", "--accounts", "50000", "--assets", "8", "--batch-size", "256", "--sample-batches", "1"],
     ["bench_evm_gas.py"],
     ["bench_evidence.py", "--holdings", "50"],
+    ["bench_trust.py", "--accounts", "64", "--batch-size", "16", "--assets", "2"],
 ]
 
 

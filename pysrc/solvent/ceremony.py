@@ -21,11 +21,15 @@ import importlib
 import json
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
 from . import _native
-from .circuit import build
+from .attestation.models import Shape
+from .attestation.trust import Refusal
+from .attestation.trust_files import StoreEntry, sha256_file, store_entry
+from .circuit import CompiledCircuit, build
 
 CeremonyError = _native.CeremonyError
 InteropError = _native.InteropError
@@ -54,9 +58,13 @@ def load_circuit(spec: str | os.PathLike[str], shape: Mapping[str, Any] | None =
             fn = getattr(importlib.import_module(module), attr)
         except (ImportError, AttributeError) as exc:
             raise InteropError(f"circuit {text!r}: cannot import it ({exc})") from exc
-        compiled = build(fn, name or attr.lstrip("_"), **dict(shape or {}))
-        return _native.CeremonyCircuit.from_ir(compiled.ir)
+        return circuit_of(build(fn, name or attr.lstrip("_"), **dict(shape or {})))
     raise InteropError(f"circuit {text!r}: no such file (expected a .r1cs, an IR file or module:function)")
+
+
+def circuit_of(compiled: CompiledCircuit) -> _native.CeremonyCircuit:
+    """A DSL-compiled circuit as the ceremony sees it (same IR, same hash)."""
+    return _native.CeremonyCircuit.from_ir(compiled.ir)
 
 
 def init(circuit: _native.CeremonyCircuit, ptau: Path, out: Path, threads: int | None = None) -> dict[str, Any]:
@@ -88,6 +96,58 @@ def verify(state: Path, ptau: Path, circuit: _native.CeremonyCircuit, key: Path 
     return _native.ceremony_verify(state, ptau, circuit, key, threads=threads)
 
 
+@dataclass(frozen=True)
+class CircuitCheck:
+    """A circuit's transcript re-verified against the circuit recompiled from a shape."""
+
+    role: str
+    entry: StoreEntry
+    """What the trust store records (IR hash, vk hash, transcript and ptau hashes, people)."""
+    verification_key: dict[str, Any]
+    """The transcript's final verifying key (snarkjs layout)."""
+    state: Path
+
+
+def check_circuits(ceremony_dir: Path, ptau: Path, circuits: Mapping[str, CompiledCircuit],
+                   shape: Shape | None = None, threads: int | None = None,
+                   ) -> tuple[list[CircuitCheck], list[Refusal]]:
+    """Re-verify ``<ceremony_dir>/<circuit name>.ph2`` (what ``finalize`` writes) for every
+    circuit, from ``ptau``, against the circuit *as recompiled here* — never against an IR
+    file lying beside the transcript. A transcript that is missing, does not verify, is
+    for another circuit or has no participant is a refusal naming the file and the reason."""
+    from .attestation.trust import key_hash
+
+    ptau_hash = sha256_file(ptau)
+    checks: list[CircuitCheck] = []
+    refusals: list[Refusal] = []
+    for role, compiled in circuits.items():
+        state = ceremony_dir / f"{compiled.name}.ph2"
+        if not state.is_file():
+            refusals.append(Refusal(compiled.name, str(state), "no ceremony transcript for this circuit"))
+            continue
+        try:
+            report = verify(state, ptau, circuit_of(compiled), threads=threads)
+        except NativeError as exc:
+            refusals.append(Refusal(compiled.name, str(state), f"the transcript does not verify against the "
+                                                               f"circuit recompiled from the shape: {exc}"))
+            continue
+        vk = report["verification_key"]
+        vk_hash = key_hash(vk)
+        if not report["secure"]:
+            refusals.append(Refusal(compiled.name, str(state), "the transcript has no participant contribution: "
+                                                               "its delta is public and proofs can be forged"))
+            continue
+        if vk_hash is None:
+            refusals.append(Refusal(compiled.name, str(state), "the transcript's final verifying key is malformed "
+                                                               "for the independent verifier"))
+            continue
+        people = [c["name"] for c in report["contributions"] if c["kind"] == "participant"]
+        entry = store_entry(compiled.name, compiled.hash, vk_hash, report["transcript_hash"], ptau_hash, people,
+                            int(report["beacons"]), shape)
+        checks.append(CircuitCheck(role, entry, vk, state))
+    return checks, refusals
+
+
 def _write_atomic(path: Path, text: str) -> None:
     tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
     tmp.write_text(text)
@@ -117,5 +177,5 @@ def finalize(state: Path, out_dir: Path, beacon_value: bytes | None = None, beac
     return {"header": header, "state": str(final_state), "key": str(key), "verification_key": str(vk_path)}
 
 
-__all__ = ["CeremonyError", "InteropError", "NativeError", "load_circuit", "init", "contribute", "beacon", "info", "verify",
-           "finalize"]
+__all__ = ["CeremonyError", "InteropError", "NativeError", "load_circuit", "circuit_of", "init", "contribute", "beacon",
+           "info", "verify", "finalize", "CircuitCheck", "check_circuits"]

@@ -1,5 +1,5 @@
 """The command line: shapes scripts rely on, exit codes (0 valid, 1 invalid, 2 usage or
-input error), --json output, and nothing half-written on bad input."""
+input error, 3 untrusted keys), --json output, and nothing half-written on bad input."""
 
 import json
 
@@ -43,18 +43,36 @@ def proven(files, tmp_path_factory):
 
 
 def test_every_command_has_help_with_an_example():
-    for cmd in ("demo", "setup", "prove", "verify", "inclusion", "verify-inclusion"):
-        r = run(cmd, "--help")
+    for cmd in ("demo", "setup", "prove", "verify", "inclusion", "verify-inclusion", "report", "keys trust",
+                "keys list", "keys pin"):
+        r = run(*cmd.split(), "--help")
         assert r.exit_code == 0 and "Example:" in r.output, cmd
 
 
 def test_verify_json_and_exit_codes(proven):
     out, _ = proven
-    r = run("verify", out, "--json")
+    r = run("verify", out, "--json", "--allow-insecure-keys")
     assert r.exit_code == 0, r.output
     report = json.loads(r.stdout)
-    assert report["valid"] and report["batches"] == 2
-    assert run("verify", out, "--fast", "--epoch", 4).exit_code == 1, "a replayed (older) epoch is invalid"
+    assert report["valid"] and report["batches"] == 2 and report["keys_trusted"] is False
+    assert report["verdict"] == "VALID — UNTRUSTED KEYS"
+    assert run("verify", out, "--fast", "--epoch", 4, "--allow-insecure-keys").exit_code == 1, \
+        "a replayed (older) epoch is invalid"
+
+
+def test_development_keys_without_the_switch_exit_3(proven):
+    """Every check passes but no evidence vouches for the dev keys: not VALID, exit 3,
+    and the headline says why."""
+    out, _ = proven
+    r = run("verify", out, "--fast")
+    assert r.exit_code == 3, r.output
+    assert "NOT VALID: the proofs cannot be trusted because their keys are unverified" in r.output
+    assert "batch key (liabilities_batch" in r.output and "NOT TRUSTED" in r.output
+    report = json.loads(run("verify", out, "--fast", "--json").stdout)
+    assert not report["valid"] and report["keys_trusted"] is False
+    assert [k["evidence"] for k in report["keys"]] == ["none", "none"]
+    r = run("verify", out, "--fast", "--allow-insecure-keys")
+    assert r.exit_code == 0 and "UNTRUSTED KEYS" in r.output
 
 
 def test_verify_tampered_attestation_exits_1(proven, tmp_path):
@@ -75,10 +93,13 @@ def test_inclusion_round_trip(proven, tmp_path):
     out, _ = proven
     proof = tmp_path / "user3.json"
     assert run("inclusion", out, "--account", "user3", "--out", proof).exit_code == 0
-    r = run("verify-inclusion", proof, "--attestation", out, "--expect", "BTC=3.5", "--expect", "USDT=300", "--json")
+    r = run("verify-inclusion", proof, "--attestation", out, "--expect", "BTC=3.5", "--expect", "USDT=300", "--json",
+            "--allow-insecure-keys")
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["balances"]["BTC"]["equity"] == "3.5"
+    assert json.loads(r.stdout)["keys_trusted"] is False
     assert run("verify-inclusion", proof, "--attestation", out, "--expect", "BTC=4", "--fast").exit_code == 1
+    assert run("verify-inclusion", proof, "--attestation", out, "--fast").exit_code == 3, "untrusted keys"
     assert run("inclusion", out, "--account", "nobody", "--out", tmp_path / "x.json").exit_code == 2
     assert not (tmp_path / "x.json").exists()
 
@@ -98,7 +119,7 @@ def test_prove_refuses_a_non_empty_output(files, proven):
     out, keys = proven
     r = run("prove", "--accounts", files / "accounts.csv", "--assets", files / "assets.csv", "--out", out, "--keys", keys)
     assert r.exit_code == 2 and "not empty" in r.output
-    assert run("verify", out, "--fast").exit_code == 0, "the existing attestation is untouched"
+    assert run("verify", out, "--fast", "--allow-insecure-keys").exit_code == 0, "the existing attestation is untouched"
 
 
 def test_prove_with_only_the_required_options(files, tmp_path):
@@ -109,4 +130,4 @@ def test_prove_with_only_the_required_options(files, tmp_path):
             "--batch-size", 4)
     assert r.exit_code == 0, r.output
     assert (out / "private" / "institution.secret").exists() and (out / "private" / "signing.key").exists()
-    assert run("verify", out, "--fast").exit_code == 0
+    assert run("verify", out, "--fast", "--allow-insecure-keys").exit_code == 0

@@ -43,14 +43,14 @@ def test_prove_and_verify_all_statements(files, tmp_path):
     assert summary["accounts"] == 4, "dave, with a position and no balance, is kept, not dropped"
     assert summary["accounts_short"] >= 1 and "bob" in r.stderr
     assert summary["problems"] and "will verify as INVALID" in r.stderr
-    v = run("verify", out, "--fast", "--json")
+    v = run("verify", out, "--fast", "--json", "--allow-insecure-keys")
     assert v.exit_code == 1, v.output
     report = json.loads(v.stdout)
     assert [c["name"] for c in report["checks"] if not c["ok"]] == ["accounts covered"]
     proof = tmp_path / "carol.json"
     assert run("inclusion", out, "--account", "carol", "--out", proof).exit_code == 0
     assert json.loads(proof.read_text())["positions"]["BTC-C-70000"] == "-2.5"
-    checked = run("verify-inclusion", proof, "--attestation", out, "--fast", "--json")
+    checked = run("verify-inclusion", proof, "--attestation", out, "--fast", "--json", "--allow-insecure-keys")
     failed = [c["name"] for c in json.loads(checked.stdout)["checks"] if not c["ok"]]
     assert checked.exit_code == 1 and failed == ["accounts covered"], "included, but the attestation is INVALID"
 

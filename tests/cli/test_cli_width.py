@@ -40,7 +40,7 @@ def test_1000_eth_proves_with_no_extra_option(files, tmp_path):
             "--batch-size", 4, "--json")
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["range_bits"] == 96
-    v = run("verify", out, "--fast", "--json")
+    v = run("verify", out, "--fast", "--allow-insecure-keys", "--json")
     assert v.exit_code == 0, v.output
     small = run("prove", "--accounts", files / "small.csv", "--assets", files / "assets.csv", "--out",
                 tmp_path / "small", "--batch-size", 4, "--json")

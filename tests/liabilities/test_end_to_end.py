@@ -24,11 +24,25 @@ def test_bundle_layout(attested):
 
 def test_pure_python_verifier_accepts(attested, institution):
     _, att, _ = attested
-    report = verify(att)
+    report = verify(att, allow_insecure_keys=True)
     assert report.valid, report.to_dict()
-    assert any("INSECURE" in w for w in report.warnings)
-    assert verify(att, signer=institution.address, epoch=7).valid
-    assert verify(att, fast=True).valid
+    assert report.verdict == "VALID — UNTRUSTED KEYS" and not report.keys_trusted
+    assert any("UNTRUSTED KEYS" in w for w in report.warnings)
+    assert verify(att, signer=institution.address, epoch=7, allow_insecure_keys=True).valid
+    assert verify(att, fast=True, allow_insecure_keys=True).valid
+
+
+def test_development_keys_are_not_valid_without_the_switch(attested):
+    """The proofs check out, but nothing vouches for the dev keys: not VALID, and the
+    report names every untrusted key."""
+    _, att, _ = attested
+    for fast in (False, True):
+        report = verify(att, fast=fast)
+        assert report.checks_ok and not report.valid and not report.keys_trusted
+        assert report.verdict == "NOT VALID — UNTRUSTED KEYS"
+        assert [k.role for k in report.untrusted()] == ["batch", "top"]
+        assert all("no evidence for this key" in k.detail for k in report.keys)
+        assert report.to_dict()["keys_trusted"] is False
 
 
 def test_customer_inclusion(attested):
@@ -36,8 +50,9 @@ def test_customer_inclusion(attested):
     for i in (0, 5, 9):
         proof = export(out, book.ids[i])
         assert proof.balances["BTC"].equity == format_amount(book.equity[i][0], 8)
-        report = verify_inclusion(proof, att, expect={"BTC": proof.balances["BTC"].equity})
+        report = verify_inclusion(proof, att, expect={"BTC": proof.balances["BTC"].equity}, allow_insecure_keys=True)
         assert report.valid, report.to_dict()
+        assert not verify_inclusion(proof, att).valid, "an inclusion under untrusted keys is not VALID"
 
 
 def test_rerun_is_deterministic(tmp_path, shape_keys, backend, institution, attested):
@@ -58,12 +73,12 @@ def test_revealed_totals_open_the_commitment(tmp_path, shape_keys_debt, backend,
     eq, de = book.totals()
     assert att.totals.equity["BTC"] == format_amount(eq[0], 8)
     assert att.totals.debt["BTC"] == format_amount(de[0], 8)
-    report = verify(att)
+    report = verify(att, allow_insecure_keys=True)
     assert report.valid, report.to_dict()
     forged = att.model_copy(update={"totals": att.totals.model_copy(
         update={"equity": {**att.totals.equity, "BTC": format_amount(eq[0] - 1, 8)}})})
     forged = hashing.sign(forged, institution.signing_key)
-    assert not verify(forged).valid
+    assert not verify(forged, allow_insecure_keys=True).valid
 
 
 def test_attestation_json_is_schema_valid(attested):

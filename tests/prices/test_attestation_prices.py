@@ -97,7 +97,7 @@ def test_cli_prove_with_prices(tmp_path):
     assert r.exit_code == 0, r.output
     att = json.loads((tmp_path / "att" / "attestation.json").read_text())
     assert att["risk"]["params"]["prices"] == {"BTC": "65000", "USDT": "1"} and att["risk"]["prices"] is not None
-    v = run("verify", tmp_path / "att", "--fast", "--json")
+    v = run("verify", tmp_path / "att", "--fast", "--allow-insecure-keys", "--json")
     assert v.exit_code == 0, v.output
     assert next(c for c in json.loads(v.stdout)["checks"] if c["name"] == "price snapshot")["ok"]
 

@@ -17,6 +17,7 @@ from solvent.cli import main
 from solvent.report import build_report, render, write_atomic
 from solvent.report.view import build_view, reserves_from_attestation, reserves_from_file
 from tests.reserves.helpers import eth_holding, reserves_doc, valid_holdings, write_reserves
+from tests.trust_helpers import pin_keys
 
 
 def run(*args):
@@ -29,14 +30,17 @@ def test_help_has_an_example():
 
 
 def test_valid_report_json_summary(attested, tmp_path):
-    _, _, att_dir = attested
+    _, att, att_dir = attested
     out = tmp_path / "r.html"
-    r = run("report", att_dir, "--out", out, "--fast", "--json")
+    pins = pin_keys(att, tmp_path / "pins.json")
+    r = run("report", att_dir, "--out", out, "--fast", "--json", "--trusted-keys", pins)
     assert r.exit_code == 0, r.output
     summary = json.loads(r.stdout)
     assert summary["valid"] and summary["reserves_proven"] is None and summary["seconds"] > 0
+    assert summary["keys_trusted"] and [k["evidence"] for k in summary["keys"]] == ["pinned", "pinned"]
     page = out.read_text()
     assert 'data-verdict="VALID"' in page and "No solvency statement in this attestation" in page
+    assert 'id="untrusted-keys"' not in page and "pinned in pins.json" in page
     assert "No reserves in this attestation and no reserves file given" in page
     assert "<script" not in page and "http" not in page.replace("http-equiv", ""), "self-contained"
 
@@ -44,15 +48,35 @@ def test_valid_report_json_summary(attested, tmp_path):
 def test_pure_python_verifier_by_default(attested, tmp_path):
     _, _, att_dir = attested
     out = tmp_path / "r.html"
-    assert run("report", att_dir, "--out", out).exit_code == 0
+    assert run("report", att_dir, "--out", out, "--allow-insecure-keys").exit_code == 0
     assert "independent pure-Python (py_ecc) verifier" in out.read_text()
+
+
+def test_untrusted_keys_report(attested, tmp_path):
+    """Development keys: exit 3 and NOT VALID without the switch; with it, VALID only with
+    the UNTRUSTED KEYS qualifier. No badge comes from the attestation's own labels."""
+    _, _, att_dir = attested
+    out = tmp_path / "r.html"
+    r = run("report", att_dir, "--out", out, "--fast", "--json")
+    assert r.exit_code == 3, r.output
+    assert json.loads(r.stdout)["verdict"] == "NOT VALID — UNTRUSTED KEYS"
+    page = out.read_text()
+    assert 'data-verdict="NOT VALID — UNTRUSTED KEYS"' in page and 'id="untrusted-keys"' in page
+    assert page.count('data-trusted="false"') == 2 and '<span class="badge ok">' not in page
+    assert "claimed by the attestation: <code>dev-insecure" in page
+    r = run("report", att_dir, "--out", out, "--fast", "--allow-insecure-keys")
+    assert r.exit_code == 0, r.output
+    assert "✗ batch key (liabilities_batch" in r.output and "VALID — UNTRUSTED KEYS" in r.output
+    page = out.read_text()
+    assert 'data-verdict="VALID — UNTRUSTED KEYS"' in page and 'class="verdict untrusted"' in page
+    assert "--allow-insecure-keys" in page
 
 
 def test_unproven_reserve_address_makes_the_report_invalid(attested, tmp_path):
     _, _, att_dir = attested
     reserves = write_reserves(tmp_path / "reserves.json", valid_holdings() + [eth_holding("old", "USDT", "7", epoch=6)])
     out = tmp_path / "r.html"
-    r = run("report", att_dir, "--out", out, "--reserves", reserves, "--fast")
+    r = run("report", att_dir, "--out", out, "--reserves", reserves, "--fast", "--allow-insecure-keys")
     assert r.exit_code == 1
     page = out.read_text()
     assert 'data-verdict="INVALID"' in page and "5 of 6 ownership proofs valid" in page

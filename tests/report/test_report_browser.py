@@ -13,10 +13,11 @@ from click.testing import CliRunner
 
 from solvent.cli import main
 from tests.reserves.helpers import valid_holdings, write_reserves
+from tests.trust_helpers import pin_keys
 
 from .browser import chromium_binary, count_colour, dump_dom, read_png, screenshot
 
-VALID_GREEN, INVALID_RED = (0x11, 0x77, 0x2F), (0xB3, 0x14, 0x1B)
+VALID_GREEN, INVALID_RED, UNTRUSTED_AMBER = (0x11, 0x77, 0x2F), (0xB3, 0x14, 0x1B), (0x8A, 0x5A, 0x00)
 
 
 @pytest.fixture(scope="session")
@@ -87,7 +88,8 @@ def test_valid_report_renders_with_verdict_and_figures(chromium, attested, tmp_p
     _, att, att_dir = attested
     reserves = write_reserves(tmp_path / "reserves.json", valid_holdings())
     page = tmp_path / "report.html"
-    assert _report(att_dir, page, "--reserves", reserves) == 0
+    pins = pin_keys(att, tmp_path / "pins.json")
+    assert _report(att_dir, page, "--reserves", reserves, "--trusted-keys", pins) == 0
     dom = _rendered(chromium, page)
     assert dom.by_id["verdict-word"].strip() == "VALID"
     assert dom.attrs_by_id["verdict"]["data-verdict"] == "VALID"
@@ -97,7 +99,7 @@ def test_valid_report_renders_with_verdict_and_figures(chromium, attested, tmp_p
     assert "reserves 12 · net liabilities hidden" in assets, assets  # BTC: 1.5 + 2.5 + 3.5 + 4.5
     assert "reserves 2,500,000.25 · net liabilities hidden" in assets, assets  # USDT
     assert "No solvency statement in this attestation" in dom.by_id["no-solvency"]
-    assert "INSECURE SETUP" in dom.by_id["insecure-setup"]
+    assert "untrusted-keys" not in dom.by_id
     assert dom.by_id["reserves"].count("✓ proven") == 5
     assert not {"script", "link", "img", "iframe"} & set(dom.tags), "self-contained: no scripts or linked resources"
 
@@ -130,3 +132,20 @@ def test_tampered_attestation_report_shows_invalid(chromium, attested, tmp_path)
     _keep(shot)
     _, _, rows = read_png(shot, max_rows=220)
     assert count_colour(rows, INVALID_RED) > 20_000, "the red INVALID banner is painted at the top"
+
+
+def test_untrusted_keys_are_unmissable(chromium, attested, tmp_path):
+    """Development keys accepted with --allow-insecure-keys: the word reads VALID only
+    with the UNTRUSTED KEYS qualifier, the banner is amber, not green, and the alert
+    names the keys."""
+    _, _, att_dir = attested
+    page = tmp_path / "untrusted.html"
+    assert _report(att_dir, page, "--allow-insecure-keys") == 0
+    dom = _rendered(chromium, page)
+    assert dom.by_id["verdict-word"].strip() == "VALID — UNTRUSTED KEYS"
+    assert "UNTRUSTED KEYS" in dom.by_id["untrusted-keys"] and "liabilities_batch" in dom.by_id["untrusted-keys"]
+    shot = screenshot(chromium, page, tmp_path / "report-untrusted.png")
+    _keep(shot)
+    _, _, rows = read_png(shot, max_rows=220)
+    assert count_colour(rows, UNTRUSTED_AMBER) > 20_000, "the amber banner is painted at the top"
+    assert count_colour(rows, VALID_GREEN) < 5_000, "no green VALID banner for untrusted keys"

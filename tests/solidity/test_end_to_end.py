@@ -22,7 +22,7 @@ from solvent.attestation import hashing
 from solvent.attestation.inclusion import load_proof, verify_inclusion
 from solvent.attestation.verify import load
 from solvent.cli import main
-from solvent.evm.attest import registration, submission
+from solvent.evm.attest import registered_keys_match, registration, submission
 from solvent.evm.chain import DEFAULT_SENDER, Chain
 from solvent.evm.contracts import compile_all, deploy_inclusion_verifier
 from solvent.evm.inclusion import registry_call, verify_path
@@ -33,6 +33,7 @@ SIGNING_KEY = "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"
 INTRUDER = Account.from_key(b"\x22" * 32)
 ASSETS = "symbol,decimals\nBTC,8\nUSDT,6\n"
 IDS = [f"user{i:02d}" for i in range(12)]
+DELAY = 3 * 24 * 3600
 
 
 def accounts_csv(changed: bool = False) -> str:
@@ -73,7 +74,7 @@ def bundle(tmp_path_factory):
     summary = json.loads(run("export-verifier", d / "att3", "--out", d / "Top.sol", "--contract-name",
                              "TopVerifier", "--json").stdout)
     assert summary["n_public"] == 4
-    assert summary["vk_hash"] == registration(atts[3])[1].hex()
+    assert summary["vk_hash"] == registration(atts[3])[2].hex()
     assert (d / "Top.sol").read_text() == _export(d / "att4"), "one key set, one verifier"
     return atts, proofs, (d / "Top.sol").read_text()
 
@@ -96,12 +97,14 @@ def world(bundle, contracts):
     atts, _, _ = bundle
     chain = Chain()
     inclusion = deploy_inclusion_verifier(chain, contracts)
-    registry = chain.deploy(contracts["SolvencyRegistry"], inclusion.address)
+    registry = chain.deploy(contracts["SolvencyRegistry"], inclusion.address, DELAY)
     top = chain.deploy(contracts["TopVerifier"])
-    signer, top_vk, vks = registration(atts[3])
-    assert registration(atts[4]) == (signer, top_vk, vks)
-    res = registry.call("register", signer, top.address, top_vk, vks)
+    signer, shape, top_vk, vks = registration(atts[3])
+    assert registration(atts[4]) == (signer, shape, top_vk, vks)
+    res = registry.call("register", signer, shape, top.address, top_vk, vks)
     assert res.ok, res.error
+    assert registered_keys_match(atts[3], registry("institutions", INSTITUTION), registry("vkHashesOf", INSTITUTION)) \
+        == []
     return chain, registry, inclusion, top
 
 
@@ -116,7 +119,7 @@ def signed(sub: tuple, **change) -> tuple:
     """``sub`` with fields replaced (by Submission field name), re-signed by the real signer
     over its attestation hash, so that only what the proof binds can refuse it."""
     names = ["epoch", "statementHash", "attestationHash", "bookRoot", "totalsCommitment", "batchesDigest",
-             "proof", "signature"]
+             "proof", "signature", "topVkHash"]
     out = list(sub)
     for k, v in change.items():
         out[names.index(k)] = v
@@ -131,7 +134,7 @@ def test_real_attestations_are_what_the_registry_expects(bundle, world):
         assert len(att.batches) == 2 and att.statement.shape.batch_size == 8
         assert registry("contextOf", bytes.fromhex(att.statement_hash), epoch, att.statement.signer) == int(att.context)
     for (epoch, _), proof in proofs.items():
-        report = verify_inclusion(proof, atts[epoch], fast=True)
+        report = verify_inclusion(proof, atts[epoch], fast=True, allow_insecure_keys=True)
         assert report.valid, report.to_dict()
 
 
@@ -262,11 +265,19 @@ def test_wrong_signer_is_refused(bundle, world, contracts):
     forged = list(s3)
     forged[7] = bytes(INTRUDER.sign_message(encode_defunct(primitive=s3[2])).signature)
     assert registry.call("submit", INSTITUTION, tuple(forged)).error == "WrongSigner"
-    # an institution registered with another signer: the real signature no longer matches,
-    # and a proof is bound to its signer through the context
-    _, top_vk, vks = registration(atts[3])
-    assert registry.call("register", INTRUDER.address, top.address, top_vk, vks).ok
-    assert registry.call("submit", INSTITUTION, s3).error == "WrongSigner"
+    # the institution moves to another signer (announced, activated after the delay): the
+    # real signature no longer matches, and a proof is bound to its signer through the context
+    _, shape, top_vk, vks = registration(atts[3])
+    assert registry.call("announceKeys", INTRUDER.address, shape, top.address, top_vk, vks).ok
+    assert registry.call("submit", INSTITUTION, s3).ok, "the active signer stays until activation"
+    chain.advance(DELAY)
+    assert registry.call("activateKeys").ok
+    assert registered_keys_match(atts[4], registry("institutions", INSTITUTION), registry("vkHashesOf", INSTITUTION)) \
+        == [f"signer {atts[4].statement.signer} is not the registered {INTRUDER.address.lower()}"]
+    s4 = submission(atts[4])
+    assert registry.call("submit", INSTITUTION, s4).error == "WrongSigner"
+    forged = list(s4)
+    forged[7] = bytes(INTRUDER.sign_message(encode_defunct(primitive=s4[2])).signature)
     assert registry.call("submit", INSTITUTION, tuple(forged)).error == "InvalidProof"
 
 
@@ -290,9 +301,10 @@ def test_margin_attestation_customer_positions_on_chain(tmp_path, contracts):
         run("inclusion", out, "--account", "carol", "--out", tmp_path / "carol.json")
     att, proof = load(out), load_proof(tmp_path / "carol.json")
     chain = Chain()
-    registry = chain.deploy(contracts["SolvencyRegistry"], deploy_inclusion_verifier(chain, contracts).address)
+    registry = chain.deploy(contracts["SolvencyRegistry"], deploy_inclusion_verifier(chain, contracts).address, DELAY)
     top = chain.deploy(compile_all({"T.sol": _export(out)})["TopVerifier"])
-    assert registry.call("register", *registration(att)[:1], top.address, *registration(att)[1:]).ok
+    signer, shape, top_vk, vks = registration(att)
+    assert registry.call("register", signer, shape, top.address, top_vk, vks).ok
     res = registry.call("submit", INSTITUTION, submission(att))
     assert res.ok, res.error
     assert registry("verifyInclusion", *registry_call(proof, att).args(INSTITUTION)) is True

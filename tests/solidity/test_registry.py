@@ -1,6 +1,8 @@
-"""SolvencyRegistry in a real EVM: registration checks the verifier's key, submit verifies the
-top proof with a context recomputed on chain, checks the EIP-191 signature, stores the epoch
-and refuses every replayed, stale, mis-signed or mismatched submission."""
+"""SolvencyRegistry in a real EVM: registration checks the verifier's key and happens once;
+changing keys is announced, waits the delay and is then activated, with events; submit
+refuses a proof under any key but the active one, verifies the top proof with a context
+recomputed on chain, checks the EIP-191 signature, stores the epoch and refuses every
+replayed, stale, mis-signed or mismatched submission."""
 
 from __future__ import annotations
 
@@ -25,6 +27,8 @@ SIGNER = Account.from_key(b"\x11" * 32)      # dev test keys, generated here, ne
 INTRUDER = Account.from_key(b"\x22" * 32)
 INSTITUTION = "0x" + "a1" * 20               # the chain's default sender registers itself
 STATEMENT = hashlib.sha256(b'{"institution":"Example Exchange"}').digest()
+SHAPE = hashlib.sha256(b'{"n_assets":2}').digest()
+DELAY = 7 * 24 * 3600
 HALF_N = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0
 SECP_N = 2 * HALF_N + 1
 
@@ -37,11 +41,14 @@ def tree():
 @pytest.fixture
 def deployed(chain, compiled, prover):
     inclusion = deploy_inclusion_verifier(chain, compiled)
-    registry = chain.deploy(compiled["SolvencyRegistry"], inclusion.address)
+    registry = chain.deploy(compiled["SolvencyRegistry"], inclusion.address, DELAY)
     top = chain.deploy(compiled["TopVerifier"])
-    vkh = bytes.fromhex(vk_hash(VerifyingKey.from_snarkjs(prover.keys.vk_json)))
-    registry("register", SIGNER.address, top.address, vkh, [vkh, b"\x05" * 32])
+    registry("register", SIGNER.address, SHAPE, top.address, key_hash(prover), [key_hash(prover), b"\x05" * 32])
     return registry, top
+
+
+def key_hash(prover) -> bytes:
+    return bytes.fromhex(vk_hash(VerifyingKey.from_snarkjs(prover.keys.vk_json)))
 
 
 def attestation_hash(epoch: int, root: int) -> bytes:
@@ -53,11 +60,13 @@ def sign(h: bytes, account=SIGNER) -> bytes:
 
 
 def submission(prover, epoch, root, signer=SIGNER.address, proof_epoch=None, proof_signer=None,
-               proof_root=None, sign_with=SIGNER, statement=STATEMENT):
+               proof_root=None, sign_with=SIGNER, statement=STATEMENT, top_vk=None):
+    """``top_vk``: the key hash the submission names (default: the prover's own)."""
     ctx = context(statement, epoch if proof_epoch is None else proof_epoch, proof_signer or signer)
     proof, public = prover.prove(ctx, root if proof_root is None else proof_root)
     h = attestation_hash(epoch, root)
-    return (epoch, statement, h, root, public[2], public[3], proof_words(proof), sign(h, sign_with))
+    return (epoch, statement, h, root, public[2], public[3], proof_words(proof), sign(h, sign_with),
+            key_hash(prover) if top_vk is None else top_vk)
 
 
 def test_context_matches_python(deployed):
@@ -176,19 +185,118 @@ def test_only_the_institution_or_its_signer_submits(deployed, prover, chain):
 
 
 def test_registration_checks_the_verifiers_key(chain, compiled, prover, other_prover):
-    registry = chain.deploy(compiled["SolvencyRegistry"], "0x" + "00" * 20)
+    registry = chain.deploy(compiled["SolvencyRegistry"], "0x" + "00" * 20, DELAY)
     top = chain.deploy(compiled["TopVerifier"])
     other = chain.deploy(compiled["OtherVerifier"])
-    vkh = bytes.fromhex(vk_hash(VerifyingKey.from_snarkjs(prover.keys.vk_json)))
-    assert registry.call("register", SIGNER.address, other.address, vkh, [vkh]).error == "VerifyingKeyMismatch"
-    assert registry.call("register", "0x" + "00" * 20, top.address, vkh, [vkh]).error == "ZeroSigner"
-    res = registry.call("register", SIGNER.address, top.address, vkh, [vkh])
+    vkh = key_hash(prover)
+    assert registry.call("register", SIGNER.address, SHAPE, other.address, vkh, [vkh]).error == "VerifyingKeyMismatch"
+    assert registry.call("register", "0x" + "00" * 20, SHAPE, top.address, vkh, [vkh]).error == "ZeroSigner"
+    res = registry.call("register", SIGNER.address, SHAPE, top.address, vkh, [vkh])
     assert res.ok and len(res.logs) == 1
     # the event pins the verifier's code hash: anyone can rebuild it from the key
     _, data = res.logs[0].data
-    signer, verifier, key_hash, codehash, _ = decode(["address", "address", "bytes32", "bytes32", "bytes32[]"], data)
-    assert (signer, verifier, key_hash) == (SIGNER.address.lower(), top.address.lower(), vkh)
+    signer, shape, verifier, key, codehash, _ = decode(
+        ["address", "bytes32", "address", "bytes32", "bytes32", "bytes32[]"], data)
+    assert (signer, shape, verifier, key) == (SIGNER.address.lower(), SHAPE, top.address.lower(), vkh)
     rebuilt = compile_sources({"V.sol": generate_verifier(prover.keys.vk_json, "TopVerifier")})["TopVerifier"]
     assert codehash.hex() == code_hash(rebuilt.runtime)
     assert registry("institutions", INSTITUTION)[0] == SIGNER.address.lower()
+    assert registry("institutions", INSTITUTION)[4:] == (vkh, SHAPE)
     assert registry.call("latest", INSTITUTION).error == "NotRegistered"  # nothing submitted yet
+
+
+def test_a_zero_delay_registry_is_refused(chain, compiled):
+    with pytest.raises(RuntimeError):
+        chain.deploy(compiled["SolvencyRegistry"], "0x" + "00" * 20, 0)
+
+
+# ---------------------------------------------------------------- keys are pinned
+
+
+def _event(res, name: str, types: list[str]):
+    """The decoded data of the one log of ``res`` whose first topic is event ``name``."""
+    from eth_hash.auto import keccak
+
+    signature = {"KeysAnnounced": "KeysAnnounced(address,address,bytes32,address,bytes32,bytes32,bytes32[],uint64)",
+                 "KeysActivated": "KeysActivated(address,address,bytes32,address,bytes32,bytes32[])",
+                 "KeysCancelled": "KeysCancelled(address,bytes32)"}[name]
+    topic = keccak(signature.encode())
+    logs = [log for log in res.logs if bytes.fromhex(str(log.topics[0]).removeprefix("0x")) == topic]
+    assert len(logs) == 1, f"no single {name} event"
+    return decode(types, logs[0].data[1])
+
+
+def test_registration_is_once_and_changes_wait_the_delay(deployed, chain, compiled, prover, other_prover):
+    registry, top = deployed
+    other = chain.deploy(compiled["OtherVerifier"])
+    new_key = key_hash(other_prover)
+    # registering again is refused: a key swap must be announced and wait
+    assert registry.call("register", SIGNER.address, SHAPE, other.address, new_key, [new_key]).error \
+        == "AlreadyRegistered"
+    assert registry.call("activateKeys").error == "NothingPending"
+    res = registry.call("announceKeys", SIGNER.address, SHAPE, other.address, new_key, [new_key])
+    assert res.ok, res.error
+    *_, activates_at = _event(res, "KeysAnnounced", ["address", "bytes32", "address", "bytes32", "bytes32",
+                                                     "bytes32[]", "uint64"])
+    assert activates_at == chain.timestamp + DELAY
+    assert registry("pendingKeysOf", INSTITUTION)[0][1] == activates_at
+    # before the delay: refused, and the old key stays the active one
+    chain.advance(DELAY - 1)
+    res = registry.call("activateKeys")
+    assert res.error == "TooEarly"
+    assert registry("institutions", INSTITUTION)[4] == key_hash(prover)
+    # a proof under the announced key is not accepted while it is pending
+    assert registry.call("submit", INSTITUTION, submission(other_prover, 1, 111)).error == "KeyNotActive"
+    assert registry.call("submit", INSTITUTION, submission(prover, 1, 111)).ok
+    # after the delay: active, with the event, and the old key is refused from now on
+    chain.advance(1)
+    res = registry.call("activateKeys")
+    assert res.ok, res.error
+    signer, shape, verifier, key, hashes = _event(res, "KeysActivated",
+                                                  ["address", "bytes32", "address", "bytes32", "bytes32[]"])
+    assert (signer, shape, verifier, key, list(hashes)) == (SIGNER.address.lower(), SHAPE, other.address.lower(),
+                                                            new_key, [new_key])
+    assert registry("institutions", INSTITUTION)[3:5] == (other.address.lower(), new_key)
+    assert list(registry("vkHashesOf", INSTITUTION)) == [new_key]
+    assert registry("pendingKeysOf", INSTITUTION)[0][1] == 0
+    assert registry.call("submit", INSTITUTION, submission(prover, 2, 222)).error == "KeyNotActive"
+    assert registry.call("submit", INSTITUTION, submission(other_prover, 2, 222)).ok
+
+
+def test_a_proof_under_a_key_that_is_not_active_is_refused(deployed, prover, other_prover):
+    registry, _ = deployed
+    # named honestly: refused before any verification
+    res = registry.call("submit", INSTITUTION, submission(other_prover, 1, 111))
+    assert res.error == "KeyNotActive"
+    # named as the active key: the active verifier rejects the proof
+    res = registry.call("submit", INSTITUTION, submission(other_prover, 1, 111, top_vk=key_hash(prover)))
+    assert res.error == "InvalidProof"
+    assert registry.call("latest", INSTITUTION).error == "NotRegistered", "nothing was stored"
+
+
+def test_an_announcement_can_be_replaced_or_cancelled(deployed, chain, compiled, other_prover):
+    registry, _ = deployed
+    other = chain.deploy(compiled["OtherVerifier"])
+    new_key = key_hash(other_prover)
+    assert registry.call("announceKeys", SIGNER.address, SHAPE, other.address, new_key, [new_key]).ok
+    chain.advance(DELAY // 2)
+    # announcing again restarts the clock
+    assert registry.call("announceKeys", INTRUDER.address, SHAPE, other.address, new_key, [new_key]).ok
+    chain.advance(DELAY // 2 + 1)
+    assert registry.call("activateKeys").error == "TooEarly"
+    res = registry.call("cancelKeys")
+    assert res.ok and _event(res, "KeysCancelled", ["bytes32"]) == (new_key,)
+    chain.advance(DELAY)
+    assert registry.call("activateKeys").error == "NothingPending"
+    assert registry("institutions", INSTITUTION)[0] == SIGNER.address.lower()
+    # announcing is only for registered institutions, and checks the verifier like register
+    stranger = "0x" + "b2" * 20
+    chain.evm.set_balance(stranger, 10**20)
+    assert registry.call("announceKeys", SIGNER.address, SHAPE, other.address, new_key, [new_key],
+                         sender=stranger).error == "NotRegistered"
+    assert registry.call("announceKeys", SIGNER.address, SHAPE, other.address, key_hash_of_nothing(),
+                         [new_key]).error == "VerifyingKeyMismatch"
+
+
+def key_hash_of_nothing() -> bytes:
+    return b"\x01" * 32

@@ -52,7 +52,7 @@ def public(files, tmp_path_factory):
 
 
 def test_evidenced_public_reserves_verify_with_caveats(public, tmp_path):
-    r = run("verify", public, "--fast", "--json")
+    r = run("verify", public, "--fast", "--allow-insecure-keys", "--json")
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
     checks = {c["name"]: c for c in out["checks"]}
@@ -60,19 +60,19 @@ def test_evidenced_public_reserves_verify_with_caveats(public, tmp_path):
         checks["reserve evidence"]["detail"]
     assert [(h["evidence"], h["evidence_ok"]) for h in out["holdings"]] == [
         ("eth_state_proof", True), ("custodian_statement", True)]
-    text = run("verify", public, "--fast")
+    text = run("verify", public, "--fast", "--allow-insecure-keys")
     assert "2500000.25 USDT: eth_state_proof — balance of" in text.output and "custodian_statement — " in text.output
     caveats = " | ".join(out["warnings"])
     assert f"Ethereum block {BLOCKS[0]['number']}" in caveats and "token contract" in caveats
     assert "custodian key" in caveats
-    pinned = run("verify", public, "--fast", "--json", "--eth-block", f"{BLOCKS[0]['number']}:{BLOCKS[0]['hash']}",
+    pinned = run("verify", public, "--fast", "--allow-insecure-keys", "--json", "--eth-block", f"{BLOCKS[0]['number']}:{BLOCKS[0]['hash']}",
                  "--token", f"USDT={TOKEN['address']}", "--custodian", ethereum_address(CUSTODIAN))
     assert pinned.exit_code == 0
     assert not any(w for w in json.loads(pinned.stdout)["warnings"] if "canonical" in w or "custodian" in w)
-    wrong = run("verify", public, "--fast", "--custodian", "0x" + "12" * 20)
+    wrong = run("verify", public, "--fast", "--allow-insecure-keys", "--custodian", "0x" + "12" * 20)
     assert wrong.exit_code == 1 and "not among the pinned custodians" in wrong.output
     page = tmp_path / "r.html"
-    assert run("report", public, "--fast", "--out", page).exit_code == 0
+    assert run("report", public, "--fast", "--allow-insecure-keys", "--out", page).exit_code == 0
     html = page.read_text()
     assert 'data-kind="eth_state_proof" data-ok="true"' in html and 'data-kind="custodian_statement"' in html
     assert 'id="caveats"' in html
@@ -86,7 +86,7 @@ def test_swapped_state_proof_in_a_resigned_attestation_is_invalid(public, tmp_pa
     reserves["holdings"][0]["evidence"]["proof"] = fixture_proof("eth-hot", "token", 1)
     forged = hashing.sign(att.model_copy(update={"reserves": reserves}), bytes.fromhex(SIGNING_KEY))
     (tmp_path / "attestation.json").write_text(json.dumps(forged.model_dump(mode="json")))
-    r = run("verify", tmp_path / "attestation.json", "--fast", "--json")
+    r = run("verify", tmp_path / "attestation.json", "--fast", "--allow-insecure-keys", "--json")
     failed = {c["name"] for c in json.loads(r.stdout)["checks"] if not c["ok"]}
     assert r.exit_code == 1 and failed == {"reserve evidence"}
 
@@ -112,12 +112,12 @@ def committed(files, tmp_path_factory):
 
 
 def test_committed_reserves_need_a_custodian_statement(committed, tmp_path):
-    r = run("verify", committed, "--fast", "--json")
+    r = run("verify", committed, "--fast", "--allow-insecure-keys", "--json")
     failed = {c["name"] for c in json.loads(r.stdout)["checks"] if not c["ok"]}
     assert r.exit_code == 1 and failed == {"reserves commitment statement"}
     att = load(committed)
     assert att.reserves is None and "holdings" not in json.dumps(att.model_dump(mode="json"))
-    assert run("report", committed, "--fast", "--out", tmp_path / "before.html").exit_code == 1
+    assert run("report", committed, "--fast", "--allow-insecure-keys", "--out", tmp_path / "before.html").exit_code == 1
     assert "no evidence bound to the commitment" in (tmp_path / "before.html").read_text()
 
     opening = committed / "private" / "reserves-opening.json"
@@ -141,12 +141,12 @@ def test_committed_reserves_need_a_custodian_statement(committed, tmp_path):
     r4 = run("reserves", "attach", committed, "--custodian", custodian, "--name", "Vault Co",
              "--signature", sign_text(CUSTODIAN, r.stdout), "--signing-key-file", key_file)
     assert r4.exit_code == 0, r4.output
-    v = run("verify", committed, "--fast", "--json")
+    v = run("verify", committed, "--fast", "--allow-insecure-keys", "--json")
     assert v.exit_code == 0, v.output
     assert any("rest on Vault Co" in w for w in json.loads(v.stdout)["warnings"])
-    assert run("report", committed, "--fast", "--out", tmp_path / "after.html").exit_code == 0
+    assert run("report", committed, "--fast", "--allow-insecure-keys", "--out", tmp_path / "after.html").exit_code == 0
     assert "vouched for by Vault Co" in (tmp_path / "after.html").read_text()
-    assert run("verify", committed, "--fast", "--custodian", custodian).exit_code == 0
+    assert run("verify", committed, "--fast", "--allow-insecure-keys", "--custodian", custodian).exit_code == 0
     assert run("reserves", "attach", committed, "--custodian", custodian, "--name", "Vault Co",
                "--signature", sign_text(CUSTODIAN, r.stdout)).exit_code == 2  # already attached: --force
 
@@ -155,7 +155,7 @@ def test_committed_reserves_need_a_custodian_statement(committed, tmp_path):
                                                              .model_copy(update={"signature": other_epoch})}),
                           bytes.fromhex(SIGNING_KEY))
     (tmp_path / "attestation.json").write_text(json.dumps(forged.model_dump(mode="json")))
-    r5 = run("verify", tmp_path / "attestation.json", "--fast")
+    r5 = run("verify", tmp_path / "attestation.json", "--fast", "--allow-insecure-keys")
     assert r5.exit_code == 1 and "reserves commitment statement" in r5.output
 
 

@@ -63,12 +63,12 @@ def test_solvent_with_signed_reserves_verifies_and_reports(files, tmp_path):
     att = json.loads((out / "attestation.json").read_text())
     assert att["solvency"]["reserves"] == {"BTC": "13", "USDT": "1000.5"}
     assert att["solvency"]["coverage"] == {"BTC": 1, "USDT": 1}
-    v = run("verify", out, "--fast", "--json")
+    v = run("verify", out, "--fast", "--json", "--allow-insecure-keys")
     assert v.exit_code == 0, v.output
     names = {c["name"] for c in json.loads(v.stdout)["checks"]}
     assert {"solvency", "solvency proof", "reserve ownership", "reserves match holdings"} <= names
     html = tmp_path / "report.html"
-    rep = run("report", out, "--out", html, "--fast")
+    rep = run("report", out, "--out", html, "--fast", "--allow-insecure-keys")
     assert rep.exit_code == 0, rep.output
     text = html.read_text()
     assert "VALID" in text and "13" in text
@@ -80,7 +80,7 @@ def test_insolvent_is_invalid(files, tmp_path):
                                            holding("ethereum", ETH_KEY, "USDT", "5000"))))
     out = tmp_path / "att"
     assert prove(files, out, low).exit_code == 0
-    v = run("verify", out, "--fast", "--json")
+    v = run("verify", out, "--fast", "--json", "--allow-insecure-keys")
     assert v.exit_code == 1
     solv = next(c for c in json.loads(v.stdout)["checks"] if c["name"] == "solvency")
     assert not solv["ok"] and "BTC: NOT COVERED" in solv["detail"]

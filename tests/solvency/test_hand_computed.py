@@ -51,7 +51,7 @@ def test_revealed_figures_equal_the_hand_computation(proven):
 
 def test_verify_prints_them(proven):
     _, out, _ = proven
-    v = run("verify", out, "--fast")
+    v = run("verify", out, "--fast", "--allow-insecure-keys")
     assert v.exit_code == 0, v.output
     text = v.output
     assert "1 under-collateralized (shortfall 6,600 USD), 2 under-margined (shortfall 9,900 USD)" in text
@@ -63,7 +63,7 @@ def test_verify_prints_them(proven):
 def test_report_prints_them(proven, tmp_path):
     _, out, _ = proven
     html = tmp_path / "report.html"
-    r = run("report", out, "--out", html, "--fast")
+    r = run("report", out, "--out", html, "--fast", "--allow-insecure-keys")
     assert r.exit_code == 0, r.output
     page = html.read_text()
     assert "1 under-collateralized (shortfall 6,600 USD), 2 under-margined (shortfall 9,900 USD)" in page
@@ -79,13 +79,13 @@ def test_hidden_totals_say_only_what_the_bits_say(tmp_path):
     d = hb.write_files(tmp_path / "in")
     out = tmp_path / "att"
     assert run(*hb.prove_args(d, out)).exit_code == 0
-    v = run("verify", out, "--fast", "--json")
+    v = run("verify", out, "--fast", "--allow-insecure-keys", "--json")
     assert v.exit_code == 0, v.output
     detail = next(c["detail"] for c in json.loads(v.stdout)["checks"] if c["name"] == "accounts covered")
     assert detail.startswith("some accounts fall short (how many and by how much stays committed)")
     assert "covered by the insurance fund (12,000 USD): yes" in detail
     html = tmp_path / "r.html"
-    assert run("report", out, "--out", html, "--fast").exit_code == 0
+    assert run("report", out, "--out", html, "--fast", "--allow-insecure-keys").exit_code == 0
     assert "Some accounts fall short" in html.read_text()
 
 
@@ -98,13 +98,13 @@ def test_a_book_where_everyone_is_covered(tmp_path):
     (d / "positions.csv").write_text("account_id,instrument,quantity\ndave,ETH-PERP,-1\n")
     out = tmp_path / "att"
     assert run(*hb.prove_args(d, out)).exit_code == 0
-    v = run("verify", out, "--fast", "--json")
+    v = run("verify", out, "--fast", "--allow-insecure-keys", "--json")
     assert v.exit_code == 0, v.output
     report = json.loads(v.stdout)
     detail = next(c["detail"] for c in report["checks"] if c["name"] == "accounts covered")
     assert detail == "every account is collateralized and margined"
     html = tmp_path / "r.html"
-    assert run("report", out, "--out", html, "--fast").exit_code == 0
+    assert run("report", out, "--out", html, "--fast", "--allow-insecure-keys").exit_code == 0
     assert "Every account is collateralized and margined" in html.read_text()
 
 
@@ -118,7 +118,7 @@ def test_private_reserves_still_publish_the_fund(tmp_path):
     att = json.loads((out / "attestation.json").read_text())
     assert [h["purpose"] for h in att["reserves"]["holdings"]] == ["insurance"]
     assert att["solvency"]["reserves"] is None and att["solvency"]["insurance_fund"] == hb.FUND_USD
-    v = run("verify", out, "--fast", "--json")
+    v = run("verify", out, "--fast", "--allow-insecure-keys", "--json")
     checks = {c["name"]: c["ok"] for c in json.loads(v.stdout)["checks"]}
     assert checks["reserve ownership"] and checks["insurance fund"] and checks["accounts covered"]
     assert checks["solvency proof"]
@@ -132,7 +132,7 @@ def test_customer_check_warns_about_unverified_batches(tmp_path):
     assert run(*hb.prove_args(d, out)).exit_code == 0
     proof = tmp_path / "erin.json"
     assert run("inclusion", out, "--account", "erin", "--out", proof).exit_code == 0
-    r = run("verify-inclusion", proof, "--attestation", out, "--fast", "--json")
+    r = run("verify-inclusion", proof, "--attestation", out, "--fast", "--allow-insecure-keys", "--json")
     report = json.loads(r.stdout)
     assert r.exit_code == 0 and report["valid"], r.output
     assert any("were not verified here" in w for w in report["warnings"])

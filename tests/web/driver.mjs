@@ -84,6 +84,7 @@ try {
         balances_note: await page.textContent("#balances-note"),
         positions: await page.$$eval("#positions-body tr", (rows) => Object.fromEntries(rows.map((r) => [r.dataset.instrument,
           r.cells[1].textContent]))),
+        caveats: await page.$$eval("#caveats li", (els) => els.map((e) => e.textContent)),
       });
       // the next check starts from a clean form
       await page.evaluate(() => {

@@ -1,11 +1,15 @@
 """The page's formulas against solvent's Python, evaluated in the real page in Chromium
 (the bundled script, `window.solventWeb`): Poseidon and hash_many, byte encoding and
-tags, packing, leaves, sum commitments, nodes, batch commitments, the digest, tree
-shapes and paths, positions commitments, amounts, canonical JSON, the statement and
-attestation hashes, the context, verifying-key hashes and EIP-191 signer recovery."""
+tags, packing, leaves (64-, 96- and 128-bit balances), sum lanes (with netted debt) and
+commitments, nodes, batch commitments, the digest, tree shapes and paths, positions
+commitments, amounts, prices and the insurance fund's value, each proof's public-value
+layout (the batch proofs' outcome bits), what the outcome bits say (outcomes.py),
+canonical JSON, the statement and attestation hashes, the context, verifying-key hashes
+and EIP-191 signer recovery."""
 
 from __future__ import annotations
 
+import decimal
 import json
 import random
 
@@ -13,14 +17,21 @@ import pytest
 from eth_account import Account
 from eth_account.messages import encode_defunct
 
-from solvent.attestation import hashing
-from solvent.book.amounts import AmountError, parse_amount
+from solvent.attestation import hashing, outcomes
+from solvent.attestation import verify as averify
+from solvent.attestation.models import Attestation
+from solvent.book import Asset
+from solvent.book.amounts import AmountError, format_amount, parse_amount
+from solvent.risk.params import RiskParamsFile, from_file
 from solvent.verifier import VerifyingKey, vk_hash
 from solvent.verifier import book as spec
 from solvent.verifier import risk as risk_spec
 from solvent.verifier.errors import MalformedInput
 from solvent.verifier.field import R
 from solvent.verifier.poseidon import domain, encode_bytes, hash_many, poseidon
+
+from tests.risk.helpers import RISK
+from tests.solvency.helpers import holding
 
 from .helpers import drive, export_page
 
@@ -66,14 +77,32 @@ def _vectors(att) -> tuple[dict, dict]:
     v["pack"] = [[[_bits(w) for _ in range(n)], w] for w, n in ((64, 8), (96, 5), (128, 3), (48, 7), (33, 9), (252, 2))]
     want["pack"] = [spec.pack(vals, w) for vals, w in v["pack"]]
     v["leaf"] = []
-    for a, b in ((2, 64), (4, 64), (8, 64), (4, 96), (3, 128), (1, 1)):
+    for a, b in ((2, 64), (4, 64), (8, 64), (4, 96), (2, 96), (5, 96), (3, 128), (1, 1)):
         v["leaf"].append([_bits(spec.TAG_BITS), [_bits(b) for _ in range(a)], [_bits(b) for _ in range(a)], _field(), b])
+    top96 = (1 << 96) - 1  # the widest 96-bit balance, in every slot of a three-per-element pack
+    v["leaf"].append([_bits(spec.TAG_BITS), [top96, 0, top96], [top96, top96, 1], _field(), 96])
     want["leaf"] = [spec.leaf_hash(*x) for x in v["leaf"]]
-    v["lanes"] = [[[_bits(64 + 32) for _ in range(4)], [_bits(64 + 32) for _ in range(4)], 64, []],
-                  [[_bits(96 + 32) for _ in range(2)], [_bits(96 + 32) for _ in range(2)], 96, [3, _bits(200), 1, 0]]]
-    want["lanes"] = [spec.sums_lanes(*x) for x in v["lanes"]]
+
+    def sums(n, b):
+        return [_bits(spec.sum_width(b)) for _ in range(n)]
+
+    # [equity, debt, range bits, extras, netted debt or None]
+    v["lanes"] = [[sums(4, 64), sums(4, 64), 64, [], None],
+                  [sums(2, 96), sums(2, 96), 96, [3, _bits(200), 1, 0], None],
+                  [sums(2, 64), sums(2, 64), 64, [2, _bits(200), 1, _bits(200)], sums(2, 64)],   # netted lanes
+                  [sums(2, 96), sums(2, 96), 96, [0, 0, 0, 0], sums(2, 96)],                    # 126-bit lanes
+                  [sums(3, 96), sums(3, 96), 96, [1, 5, 0, 0], sums(3, 96)],
+                  [sums(2, 128), sums(2, 128), 128, [], sums(2, 128)],
+                  [[(1 << spec.sum_width(96)) - 1] * 2, [0, 1], 96, [], [(1 << spec.sum_width(96)) - 1, 0]]]
+    want["lanes"] = [spec.sums_lanes(e, d, b, x, n) for e, d, b, x, n in v["lanes"]]
+    v["lane_count"] = [[a, b, n, x] for a, b, n, x in ((2, 64, False, 0), (2, 64, True, 4), (4, 96, True, 4),
+                                                        (3, 96, False, 0), (3, 128, True, 4), (8, 64, True, 2),
+                                                        (1, 1, True, 0))]
+    want["lane_count"] = [spec.lane_count(*x) for x in v["lane_count"]]
     v["sum_commitment"] = [[want["lanes"][1], _field()]]
     want["sum_commitment"] = [spec.sum_commitment(*x) for x in v["sum_commitment"]]
+    v["sum_commitment"].append([want["lanes"][2], _field()])
+    want["sum_commitment"].append(spec.sum_commitment(*v["sum_commitment"][-1]))
     v["node"] = [[[_field() for _ in range(k)], _field()] for k in (8, 4, 2)]
     want["node"] = [spec.node_hash(*x) for x in v["node"]]
     v["batch_commitment"] = [[_field(), [_field(), _field()], _bits(240), _bits(240), _field()]]
@@ -98,6 +127,21 @@ def _vectors(att) -> tuple[dict, dict]:
         except AmountError:
             return None
 
+    v["exact"] = [["65000", 2], ["65000.5", -5], ["65000.5", -6], ["-3217.5", 4], ["0.0001", 3], ["1", 0],
+                  ["3000.25", 2], ["123.456", -2]]
+
+    def exact(text, scale_pow):
+        from pathlib import Path
+
+        from solvent.book import InputError
+        from solvent.risk.params import _exact
+
+        try:
+            return str(_exact(text, scale_pow, "x", Path("x")))
+        except InputError:
+            return None
+
+    want["exact"] = [exact(t, p) for t, p in v["exact"]]
     v["amounts"] = AMOUNTS
     want["amounts"] = [amount(t, d) for t, d in AMOUNTS]
     v["canonical"] = CANONICAL
@@ -123,7 +167,134 @@ def _vectors(att) -> tuple[dict, dict]:
         low_v = sig[:64] + bytes([sig[64] - 27])
         sigs.append([h.hex(), "0x" + sig.hex(), "0x" + low_v.hex(), Account.from_key(key).address.lower()])
     v["signatures"] = sigs
+    _attestation_vectors(att, v, want)
     return v, want
+
+
+def _variant(att, edit) -> tuple[Attestation, str]:
+    """``att`` with its JSON edited by ``edit`` (validated as an Attestation, so both sides
+    read the same document), and that JSON. These documents carry no valid proofs: they
+    only feed the functions that read published values."""
+    doc = att.model_dump(mode="json")
+    edit(doc)
+    variant = Attestation.model_validate(doc)
+    return variant, json.dumps(doc)
+
+
+def _attestation_vectors(att, v: dict, want: dict) -> None:
+    """Outcome sentences, batch outcome bits and public-value layouts, and the insurance
+    fund's value, from variants of the embedded attestation."""
+    n = len(att.batches)
+
+    def outcome_case(statements, bits=None, solvency=None, outcome=None):
+        def edit(doc):
+            doc["statement"]["statements"] = statements
+            for b, (c, m) in zip(doc["batches"], bits or [(None, None)] * n):
+                b["all_collateralized"], b["all_margined"] = c, m
+            doc["risk"] = {"params": {"quote": "USD"}} if "collateral" in statements else None
+            if solvency is not None:
+                covered, fund, coverage = solvency
+                doc["solvency"] = {"mode": "pass_fail", "reserves": {"BTC": "1", "USDT": "2"}, "coverage": coverage,
+                                   "insurance_fund": fund, "insurance_covered": covered, "proof": doc["top"]["proof"]}
+            if outcome is not None:
+                doc["totals"] = {"blind": "1", "equity": {}, "debt": {}, "outcome": outcome}
+        return _variant(att, edit)
+
+    ok, short, unknown = [(True, True)] * n, [(True, True)] * (n - 1) + [(True, False)], [(True, None)] * n
+    revealed = {"under_collateralized": 3, "collateral_shortfall": "1234567.0005", "under_margined": 1,
+                "margin_shortfall": "12"}
+    cases = [
+        outcome_case(["liabilities"]),
+        outcome_case(["liabilities", "collateral"], [(True, None)] * n),
+        outcome_case(["liabilities", "collateral", "margin"], ok),
+        outcome_case(["liabilities", "collateral", "margin"], short),
+        outcome_case(["liabilities", "collateral", "margin"], unknown),
+        outcome_case(["liabilities", "collateral", "margin", "solvency"], short, (True, "1234567.5", {"BTC": 1, "USDT": 1})),
+        outcome_case(["liabilities", "collateral", "margin", "solvency"], short, (False, "0", {"BTC": 0, "USDT": 1})),
+        outcome_case(["liabilities", "collateral", "margin", "solvency"], short, (True, "999", {"BTC": 1, "USDT": 0}),
+                     revealed),
+        outcome_case(["liabilities", "collateral"], [(False, None)] + [(True, None)] * (n - 1), None, revealed),
+        outcome_case(["liabilities", "collateral", "margin"], [(False, False)] * n, None, revealed),
+    ]
+    v["outcomes"] = [text for _, text in cases]
+    want["outcomes"] = [[outcomes.accounts_summary(a), outcomes.book_outcome(a).acceptable, outcomes.uncovered_assets(a)]
+                        for a, _ in cases]
+
+    # batch outcome bits and public values: [risk shape or None, [all_collateralized, all_margined]]
+    v["batch_outputs"] = [[None, [None, None]], [None, [True, None]], [{"instruments": 0}, [True, None]],
+                          [{"instruments": 0}, [False, None]], [{"instruments": 0}, [True, False]],
+                          [{"instruments": 0}, [None, None]], [{"instruments": 2}, [False, True]],
+                          [{"instruments": 2}, [True, True]], [{"instruments": 2}, [True, None]]]
+    want["batch_outputs"] = []
+    context, params_hash = _field(), _field()
+    v["batch_prefix"] = [context, params_hash]
+    for risk, (c, m) in v["batch_outputs"]:
+        def edit(doc, risk=risk, c=c, m=m):
+            doc["statement"]["shape"]["risk"] = None if risk is None else {"regions": 3, "scenarios": 16, **risk}
+            doc["batches"][0]["all_collateralized"], doc["batches"][0]["all_margined"] = c, m
+        a, _ = _variant(att, edit)
+        b = a.batches[0]
+        try:
+            bits = averify.batch_outputs(a, b)
+        except MalformedInput:
+            want["batch_outputs"].append([averify.batch_publics(a), None])
+            continue
+        prefix = [context] if risk is None else [context, params_hash]
+        want["batch_outputs"].append([averify.batch_publics(a), [*prefix, int(b.root), int(b.commitment), *bits]])
+    v["batch_entry"] = [att.batches[0].root, att.batches[0].commitment]
+
+    v["solvency_publics"] = [[risk, reserves] for risk in (None, {"instruments": 0}, {"instruments": 2})
+                             for reserves in ("public", "committed")]
+    want["solvency_publics"] = []
+    for risk, reserves in v["solvency_publics"]:
+        def edit(doc, risk=risk, reserves=reserves):
+            doc["statement"]["shape"]["risk"] = None if risk is None else {"regions": 3, "scenarios": 16, **risk}
+            doc["statement"]["shape"]["solvency"] = {"mode": "buckets", "reserves": reserves}
+        want["solvency_publics"].append(averify.solvency_publics(_variant(att, edit)[0]))
+
+    # the revealed totals' figures: net liabilities = equity − the debt that nets, as Decimal writes it
+    v["totals_detail"], want["totals_detail"] = [], []
+    for equity, debt, netted in [({"BTC": "1.5", "USDT": "0"}, {"BTC": "0.5", "USDT": "119000"}, {"BTC": "0.5", "USDT": "110000"}),
+                                 ({"BTC": "0.00000001", "USDT": "10123.456789"}, {"BTC": "0.1", "USDT": "0"},
+                                  {"BTC": "0.1", "USDT": "0"}),
+                                 ({"BTC": "2002.6", "USDT": "7"}, {"BTC": "0", "USDT": "3"}, None),
+                                 ({"BTC": "123456789012345678901234567890", "USDT": "0.000001"}, {"BTC": "1", "USDT": "0"},
+                                  {"BTC": "0.00000001", "USDT": "0.000001"})]:
+        def edit(doc, equity=equity, debt=debt, netted=netted):
+            doc["totals"] = {"blind": "1", "equity": equity, "debt": debt, "netted_debt": netted}
+        a, text = _variant(att, edit)
+        v["totals_detail"].append(text)
+        with decimal.localcontext(prec=200):  # exact: the default 28 digits would round the widest sums
+            want["totals_detail"].append(averify._totals_detail(a))
+
+    # the insurance fund: the holdings designated "insurance", at the published prices
+    st = att.statement
+    assets = [Asset(a.symbol, a.decimals) for a in st.assets]
+    fund_cases = [
+        (8, {"BTC": "65000", "USDT": "1"}, [("BTC", 10 * 10**8, "insurance"), ("USDT", 123_456_789, "insurance"),
+                                           ("BTC", 5 * 10**8, None), ("USDT", 7, "reserves")]),
+        (20, {"BTC": "3000.25", "USDT": "0.99987"}, [("BTC", 1, "insurance"), ("USDT", (1 << 100) + 1, "insurance")]),
+        (2, {"BTC": "65000", "USDT": "1"}, [("BTC", 12_345, "insurance")]),
+        (8, {"BTC": "65000", "USDT": "1"}, [("USDT", 5, None)]),                      # no fund: 0
+        (2, {"BTC": "65000.5", "USDT": "1"}, [("BTC", 1, "insurance")]),              # price not exact: refused
+        (8, {"BTC": "65000", "USDT": "1"}, [("BTC", 1, "insurance"), ("ETH", 1, "insurance")]),  # unknown asset
+    ]
+    v["funds"], want["funds"] = [], []
+    for vd, prices, rows in fund_cases:
+        doc = {"version": "solvent.reserves/1", "holdings": [
+            holding(bytes([k + 1]) * 32, symbol, units, st.institution, st.epoch, st.snapshot_time, purpose)
+            for k, (symbol, units, purpose) in enumerate(rows)]}
+        raw = {**RISK, "value_decimals": vd, "prices": prices, "instruments": {}}  # the fund depends on prices only
+
+        def edit(d, doc=doc, raw=raw):
+            d["reserves"], d["risk"] = doc, {"params": raw}
+        a, text = _variant(att, edit)
+        try:
+            params = from_file(RiskParamsFile.model_validate(raw), assets)
+            want["funds"].append(format_amount(averify._insurance_fund(a, list(params.prices)), 4 + vd))
+        except ValueError:  # InputError and ReservesError are ValueErrors
+            want["funds"].append(None)
+        v["funds"].append(text)
 
 
 JS = """(() => {
@@ -141,7 +312,29 @@ JS = """(() => {
     encode: v.tag_of.map(([id]) => strs(P.encodeBytes(new TextEncoder().encode(id)))),
     pack: v.pack.map(([vals, w]) => strs(F.pack(vals.map(B), w))),
     leaf: v.leaf.map(([t, e, d, p, b]) => str(F.leafHash(B(t), e.map(B), d.map(B), B(p), b))),
-    lanes: v.lanes.map(([e, d, b, x]) => strs(F.sumsLanes(e.map(B), d.map(B), b, x.map(B)))),
+    lanes: v.lanes.map(([e, d, b, x, n]) => strs(F.sumsLanes(e.map(B), d.map(B), b, x.map(B), n === null ? null : n.map(B)))),
+    lane_count: v.lane_count.map(([a, b, n, x]) => String(F.laneCount(a, b, n, x))),
+    exact: v.exact.map(([t, p]) => { try { return str(F.exactScaled(t, p, "x")); } catch (e) { return null; } }),
+    outcomes: v.outcomes.map((t) => { const a = J.parseJson(t), O = W.outcomes;
+      return [O.accountsSummary(a), O.acceptable(O.bookOutcome(a)), O.uncoveredAssets(a)]; }),
+    batch_outputs: v.batch_outputs.map(([risk, [c, m]]) => {
+      const shape = {risk: risk === null ? null : {instruments: risk.instruments}};
+      const entry = {root: B(v.batch_entry[0]), commitment: B(v.batch_entry[1])};
+      let pub = null;
+      try {
+        const bits = F.batchOutputs(shape, {index: 0, allCollateralized: c, allMargined: m});
+        pub = strs(F.batchPublics(B(v.batch_prefix[0]), risk === null ? null : B(v.batch_prefix[1]), entry, bits));
+      } catch (e) { if (!(e instanceof F.MalformedInput)) throw e; }
+      return [F.batchPublicCount(shape), pub];
+    }),
+    solvency_publics: v.solvency_publics.map(([risk, reserves]) => F.solvencyPublicCount({nAssets: 2, risk,
+      solvency: {mode: "buckets", reserves}})),
+    totals_detail: v.totals_detail.map((t) => { const a = J.parseJson(t);
+      return W.check.totalsDetail(a, a.statement.assets.map((x) => ({symbol: x.symbol, decimals: Number(x.decimals)}))); }),
+    funds: v.funds.map((t) => { const a = J.parseJson(t);
+      const assets = a.statement.assets.map((x) => ({symbol: x.symbol, decimals: Number(x.decimals)}));
+      try { return F.formatAmount(W.check.insuranceFund(a, assets), 4 + Number(a.risk.params.value_decimals)); }
+      catch (e) { if (e instanceof F.MalformedInput) return null; throw e; } }),
     sum_commitment: v.sum_commitment.map(([l, blind]) => str(F.sumCommitment(l.map(B), B(blind)))),
     node: v.node.map(([ch, c]) => str(F.nodeHash(ch.map(B), B(c)))),
     batch_commitment: v.batch_commitment.map(([c, l, f, t, b]) => str(F.batchCommitment(B(c), l.map(B), B(f), B(t), B(b)))),
@@ -165,6 +358,7 @@ JS = """(() => {
       raises(() => F.arities(3)), raises(() => F.leafHash(1n << 240n, [0n], [0n], 0n, 64)),
       raises(() => P.encodeBytes(new Uint8Array(435))), raises(() => F.positionsCommitment([1n << 47n])),
       raises(() => J.parseJson('{"a": 1, "a": 2}')),
+      raises(() => F.leafHash(1n, [1n << 96n], [0n], 0n, 96)), raises(() => F.sumsLanes([0n], [0n], 96, [], [1n << 126n])),
     ],
   };
 })()"""
@@ -196,11 +390,12 @@ def _js(x):
 def _as_str(x):
     if isinstance(x, list):
         return [_as_str(y) for y in x]
-    return str(x)
+    return None if x is None else str(x)
 
 
-@pytest.mark.parametrize("name", ["poseidon", "hash_many", "tag_of", "encode", "pack", "leaf", "lanes", "sum_commitment",
-                                  "node", "batch_commitment", "digest", "empty_root", "positions", "contexts"])
+@pytest.mark.parametrize("name", ["poseidon", "hash_many", "tag_of", "encode", "pack", "leaf", "lanes", "lane_count",
+                                  "sum_commitment", "node", "batch_commitment", "digest", "empty_root", "positions",
+                                  "contexts", "exact", "funds", "totals_detail"])
 def test_book_formulas_match_python(computed, name):
     _, want, got = computed
     assert got[name] == _as_str(want[name])
@@ -245,8 +440,32 @@ def test_signer_recovery_matches_eth_account(computed):
 
 
 def test_the_page_refuses_what_python_refuses(computed):
-    _, _, got = computed
-    assert got["refused"] == [True] * 8
+    _, want, got = computed
+    assert got["refused"] == [True] * 10
     for bad in ([1 << 64], 64), ([-1], 64):
         with pytest.raises(MalformedInput):
             spec.pack(*bad)
+    with pytest.raises(MalformedInput):
+        spec.leaf_hash(1, [1 << 96], [0], 0, 96)
+    with pytest.raises(MalformedInput):
+        spec.sums_lanes([0], [0], 96, (), [1 << 126])
+    assert None in want["exact"] and want["funds"][-2:] == [None, None], "the vectors include refusals"
+
+
+def test_batch_public_values_carry_the_outcome_bits_as_python_does(computed):
+    _, want, got = computed
+    assert got["batch_outputs"] == [[count, None if pub is None else [str(x) for x in pub]]
+                                    for count, pub in want["batch_outputs"]]
+    assert [count for count, _ in want["batch_outputs"]] == [3, 3, 5, 5, 5, 5, 6, 6, 6]
+    assert [pub is None for _, pub in want["batch_outputs"]] == [False, True, False, False, True, True, False, False,
+                                                                 True], "missing or extra bits are refused"
+    assert got["solvency_publics"] == want["solvency_publics"]
+
+
+def test_the_outcome_sentences_are_pythons(computed):
+    _, want, got = computed
+    assert got["outcomes"] == [list(x) for x in want["outcomes"]]
+    sentences = [s for s, _, _ in want["outcomes"]]
+    assert "every account is collateralized and margined" in sentences
+    assert any("some accounts fall short" in s and "(1,234,567.5 USD): yes" in s for s in sentences)
+    assert any("3 under-collateralized (shortfall 1,234,567.0005 USD)" in s for s in sentences)

@@ -6,10 +6,15 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 
 import pytest
 
 from solvent.attestation import inclusion as inc
+from solvent.backend.groth16 import InsecureSetupWarning
+from solvent.book import AccountBook, Asset
+from solvent.circuits.shape import BookShape
+from solvent.liabilities import keys as keymod
 from solvent.liabilities.prove import ProveOptions, prove_book
 from tests.liabilities.helpers import small_book
 
@@ -174,3 +179,44 @@ def test_another_signer_than_the_pinned_one_fails(pinned_run):
     a, mine = pinned_run["other-signer"]["steps"]
     assert a["status_ok"] == "no"
     assert mine["included"] == "no" and failed(mine["proofs"]) == {"expected signer"}
+
+
+@pytest.fixture(scope="module")
+def wide_run(tmp_path_factory, backend, institution, chromium):
+    """A book of 96-bit balances (ETH in wei beyond 2^64), totals revealed: the page packs
+    balances two to a leaf element and opens the totals' 126-bit lanes, as the prover made them."""
+    assets = [Asset("BTC", 8), Asset("ETH", 18)]
+    book = AccountBook(assets=assets, range_bits=96, debt=False)
+    ether = 10**18
+    for i, (btc, eth) in enumerate([(1, 1_000 * ether + 1), (0, (1 << 96) - 1), (50 * 10**8, 0), (7, 123 * ether)]):
+        book.add_account(f"whale-{i}", [btc, eth])
+    shape = BookShape(n_assets=2, batch_size=4, capacity=2, with_debt=False, range_bits=96)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InsecureSetupWarning)
+        keys = keymod.setup_dev_insecure(shape, tmp_path_factory.mktemp("wide-keys"), backend, seed=b"wide")
+    out = tmp_path_factory.mktemp("wide") / "attestation"
+    att = prove_book(book, keys, institution, ProveOptions(epoch=1, snapshot_time="2026-11-21T00:00:00Z",
+                                                           reveal_totals=True), out, backend)
+    assert att.statement.shape.range_bits == 96 and att.totals is not None
+    d = tmp_path_factory.mktemp("wide-page")
+    page = export_page(out, d / "site", "--allow-insecure-keys")
+
+    def one_wei_less(doc):
+        doc["balances"]["ETH"]["equity"] = "1000"
+
+    steps = [{"op": "attestation"},
+             {"op": "check", "id": "whale-0", "file": str(inclusion_file(out, "whale-0", d / "w0.json"))},
+             {"op": "check", "id": "whale-1", "file": str(inclusion_file(out, "whale-1", d / "w1.json"))},
+             {"op": "check", "id": "whale-0", "file": str(inclusion_file(out, "whale-0", d / "t.json", one_wei_less))}]
+    return drive(chromium, page, steps)
+
+
+def test_a_book_of_96_bit_balances_is_checked_to_the_wei(wide_run):
+    a, whale, widest, tampered = wide_run["steps"]
+    assert a["status_ok"] == "yes" and failed(a["findings"]) == set()
+    assert [c["name"] for c in a["findings"]] == ["revealed totals"], "the totals open the 126-bit lanes"
+    assert whale["included"] == "yes", whale
+    assert whale["balances"]["ETH"]["equity"] == "1000.000000000000000001"
+    assert widest["included"] == "yes" and widest["balances"]["ETH"]["equity"] == "79228162514.264337593543950335"
+    assert tampered["included"] == "no" and "path to batch root" in failed(tampered["account"])
+    no_network_and_no_errors(wide_run)

@@ -9,7 +9,9 @@
 //               pinned when the page was built, the customer's batch proof, the
 //               digest binding every batch into the top proof, the top proof;
 //   findings  — the attestation's own outputs that concern every customer alike:
-//               solvency coverage per asset, the insurance fund, revealed totals.
+//               revealed totals, solvency coverage per asset, the insurance fund, and
+//               whether any account falls short (the batch proofs' outcome bits, read
+//               as attestation/outcomes.py reads them).
 //
 // Inputs: the attestation exactly as embedded (parsed by json.js: snake_case keys,
 // BigInt numbers) and the page's pins ({keys: [...], signer, insecure, source}).
@@ -17,6 +19,7 @@
 import * as F from "./formulas.js";
 import { readInclusion } from "./inclusion.js";
 import { compareCodePoints } from "./json.js";
+import * as O from "./outcomes.js";
 import { readProof, readVerifyingKey, verifyProof, vkHash } from "./proofs.js";
 import { attestationHash, contextOf, recoverSigner, statementHash } from "./signature.js";
 import { bytesToHex } from "@noble/hashes/utils";
@@ -42,10 +45,17 @@ const num = (v) => Number(v);
 
 function shapeOf(statement) {
   const s = statement.shape;
+  const risk = s.risk ? { regions: num(s.risk.regions), instruments: num(s.risk.instruments), scenarios: num(s.risk.scenarios) } : null;
   return {
     nAssets: num(s.n_assets), batchSize: num(s.batch_size), capacity: num(s.capacity),
-    rangeBits: num(s.range_bits), risk: s.risk ?? null, solvency: s.solvency ?? null,
+    rangeBits: num(s.range_bits), risk, solvency: s.solvency ?? null,
   };
+}
+
+/** A batch entry's outcome bits as batchOutputs reads them. */
+function outputsOf(shape, entry) {
+  return F.batchOutputs(shape, { index: num(entry.index), allCollateralized: entry.all_collateralized ?? null,
+    allMargined: entry.all_margined ?? null });
 }
 
 function assetsOf(statement) {
@@ -133,9 +143,12 @@ export async function checkAttestation(att, pins) {
     proofs.add("top proof", await proofOk(topKey, F.topPublics(context, top, batchesDigest), att.top.proof),
       "book root and totals commitment");
   }
-  await solvencyFindings(att, shape, assets, context, pins, findings);
   totalsFindings(att, shape, assets, findings);
+  await solvencyFindings(att, shape, assets, context, pins, findings);
+  accountsFindings(att, findings);
   keyCaveats(att, pins, caveats);
+  const bits = outcomeBitsCaveat(att, null);
+  if (bits) caveats.push(bits);
   return {
     att, pins, shape, assets, context, proofs, findings, caveats, batchKey,
     attestationHash: bytesToHex(hash),
@@ -147,7 +160,9 @@ async function solvencyFindings(att, shape, assets, context, pins, findings) {
   const st = att.statement;
   const s = att.solvency;
   if (!st.statements.includes("solvency")) {
-    if (s || shape.solvency) findings.add("solvency", false, "a solvency section without the solvency statement");
+    if (s || shape.solvency || att.reserves || att.reserves_statement) {
+      findings.add("solvency", false, "a solvency or reserves section without the solvency statement");
+    }
     return;
   }
   if (!s || !shape.solvency || s.mode !== shape.solvency.mode) {
@@ -158,66 +173,140 @@ async function solvencyFindings(att, shape, assets, context, pins, findings) {
   const symbols = assets.map((a) => a.symbol);
   let publics;
   try {
-    if (shape.solvency.reserves === "public" && (!s.reserves || [...Object.keys(s.reserves)].sort().join() !== [...symbols].sort().join())) {
-      throw new F.MalformedInput("public reserves must list every asset");
+    if (shape.solvency.reserves === "public") {
+      if (!s.reserves || [...Object.keys(s.reserves)].sort().join() !== [...symbols].sort().join()) {
+        throw new F.MalformedInput("public reserves must list every asset");
+      }
+    } else if (s.reserves_commitment === null || s.reserves_commitment === undefined) {
+      throw new F.MalformedInput("committed reserves need reserves_commitment");
+    }
+    let fund = null;
+    if (shape.risk) {
+      if (typeof s.insurance_covered !== "boolean" || !att.risk) {
+        throw new F.MalformedInput("with collateral/margin the solvency proof states insurance coverage");
+      }
+      fund = insuranceFund(att, assets);
+      const scale = 4 + num(att.risk.params.value_decimals ?? 0n);
+      if (s.insurance_fund !== F.formatAmount(fund, scale)) {
+        throw new F.MalformedInput(`the stated insurance fund ${s.insurance_fund} is not the value of the fund's `
+          + `holdings at the published prices (${F.formatAmount(fund, scale)})`);
+      }
+    } else if ((s.insurance_fund ?? null) !== null || (s.insurance_covered ?? null) !== null) {
+      throw new F.MalformedInput("an insurance fund without the collateral statement");
     }
     if (Object.keys(s.coverage).sort().join() !== [...symbols].sort().join()) throw new F.MalformedInput("coverage must list every asset");
-    if (shape.risk && (s.insurance_covered === null || s.insurance_covered === undefined || !att.risk)) {
-      throw new F.MalformedInput("with collateral/margin the solvency proof states insurance coverage");
-    }
     publics = F.solvencyPublics(context, big(att.top.totals_commitment), shape, assets, {
       reserves: s.reserves, reservesCommitment: s.reserves_commitment ? big(s.reserves_commitment) : null,
       coverage: s.coverage, insuranceCovered: s.insurance_covered,
-    }, att.risk?.insurance_fund ?? null, num(att.risk?.params?.value_decimals ?? 0n));
+    }, fund);
   } catch (e) {
+    if (!(e instanceof F.MalformedInput)) throw e;
     findings.add("solvency proof", false, e.message);
     return;
   }
   if (vk) findings.add("solvency proof", await proofOk(vk, publics, s.proof), "reserves vs the committed totals, opened privately");
-  const uncovered = symbols.filter((x) => s.coverage[x] < 1n);
+  const uncovered = O.uncoveredAssets(att);
   findings.add("solvency", uncovered.length === 0, symbols.map((x) => `${x}: ${F.coverageLabel(s.mode, s.coverage[x])}`).join(", "));
-  if (s.insurance_covered !== null && s.insurance_covered !== undefined && att.risk?.insurance_fund) {
-    findings.add("insurance fund covers shortfall", s.insurance_covered === true, "proven without revealing the shortfall");
+  if (typeof s.insurance_covered === "boolean") {
+    findings.add("insurance fund", s.insurance_covered,
+      `${O.insuranceSummary(O.bookOutcome(att))} (proven, shortfall not revealed)`);
   }
+}
+
+/** The fund the solvency proof must have taken (attestation/verify.py `_insurance_fund`):
+ * the published holdings designated "purpose": "insurance", at the published prices,
+ * ×10^4 value units (0 without any). */
+export function insuranceFund(att, assets) {
+  if (!att.reserves) return 0n;
+  const holdings = att.reserves.holdings;
+  if (!Array.isArray(holdings)) throw new F.MalformedInput("reserves.holdings: expected an array");
+  const vd = num(att.risk.params.value_decimals ?? 0n);
+  const prices = assets.map((a) => F.priceUnits(att.risk.params.prices?.[a.symbol], vd, a.decimals, `prices.${a.symbol}`));
+  const units = F.reservesPerAsset(holdings, assets, "insurance");
+  return F.insuranceValue(assets.map((a) => units.get(a.symbol)), prices);
 }
 
 function totalsFindings(att, shape, assets, findings) {
   const t = att.totals;
   if (!t) return;
-  let opens = false;
+  findings.add("revealed totals", totalsOpen(att, shape, assets), totalsDetail(att, assets));
+}
+
+const sameKeys = (obj, symbols) => obj !== null && typeof obj === "object"
+  && Object.keys(obj).sort().join("\n") === [...symbols].sort().join("\n");
+
+/** Whether the revealed totals open the top proof's totals commitment (verify.py
+ * `_totals_open`): per-asset equity, debt and (with the collateral statement) the
+ * debt that nets, then the outcome sums. */
+function totalsOpen(att, shape, assets) {
+  const t = att.totals;
+  const symbols = assets.map((a) => a.symbol);
+  const nets = shape.risk !== null; // the tree sums netted debt exactly with the collateral statement
+  const netted = t.netted_debt ?? null;
+  if (!sameKeys(t.equity, symbols) || !sameKeys(t.debt, symbols) || (nets && !sameKeys(netted, symbols))
+      || (!nets && netted !== null)) {
+    return false;
+  }
   try {
-    const width = shape.rangeBits + F.MAX_LEAVES_LOG2;
+    const width = F.sumWidth(shape.rangeBits);
     const eq = assets.map((a) => F.parseAmount(t.equity[a.symbol], a.decimals, width));
     const de = assets.map((a) => F.parseAmount(t.debt[a.symbol], a.decimals, width));
+    const ne = netted === null ? null : assets.map((a) => F.parseAmount(netted[a.symbol], a.decimals, width));
     let extras = [];
     if (shape.risk) {
       const o = t.outcome;
+      if (!o || !att.risk) return false;
       const scale = 4 + num(att.risk.params.value_decimals ?? 0n);
-      extras = [o.under_collateralized, F.parseAmount(o.collateral_shortfall, scale, 250),
-        o.under_margined, F.parseAmount(o.margin_shortfall, scale, 250)];
+      extras = [big(o.under_collateralized), F.parseAmount(o.collateral_shortfall, scale, 250),
+        big(o.under_margined), F.parseAmount(o.margin_shortfall, scale, 250)];
     } else if (t.outcome) {
-      throw new F.MalformedInput("an outcome without collateral or margin");
+      return false;
     }
-    opens = F.sumCommitment(F.sumsLanes(eq, de, shape.rangeBits, extras), big(t.blind)) === big(att.top.totals_commitment);
+    return F.sumCommitment(F.sumsLanes(eq, de, shape.rangeBits, extras, ne), big(t.blind)) === big(att.top.totals_commitment);
   } catch {
-    opens = false;
+    return false;
   }
-  findings.add("revealed totals", opens, "open the totals commitment");
-  const o = t.outcome;
-  const fund = att.risk?.insurance_fund;
-  if (o && fund !== undefined && fund !== null) {
-    // exact decimals, compared at the finest scale any of them is written in
-    const amounts = [o.collateral_shortfall, o.margin_shortfall, fund];
-    const scale = Math.max(...amounts.map((x) => (x.split(".")[1] ?? "").length));
-    try {
-      const [c, m, f] = amounts.map((x) => F.parseAmount(x, scale, 1024));
-      const worst = c > m ? c : m;
-      findings.add("insurance fund", worst <= f,
-        `shortfall ${F.formatAmount(worst, scale)} ${att.risk.params.quote ?? ""} vs declared fund ${fund}`);
-    } catch (e) {
-      findings.add("insurance fund", false, e.message);
-    }
+}
+
+/** The revealed figures per asset (verify.py `_totals_detail`): net liabilities =
+ * equity − the debt that nets, in exact integer units of the asset, written canonically
+ * (formatAmount). The amounts are canonical decimals: the exporter validated them. */
+export function totalsDetail(att, assets) {
+  const t = att.totals;
+  const parts = assets.map((a) => {
+    const units = (table) => F.parseAmount(String(table?.[a.symbol] ?? "0"), a.decimals, 250);
+    const eq = units(t.equity);
+    const de = units(t.debt);
+    const ne = units(t.netted_debt);
+    const net = eq - ne;
+    const shown = (net < 0n ? "-" : "") + F.formatAmount(net < 0n ? -net : net, a.decimals);
+    return `${a.symbol}: net liabilities ${shown} (equity ${F.formatAmount(eq, a.decimals)}, debt `
+      + `${F.formatAmount(de, a.decimals)}, of which ${F.formatAmount(ne, a.decimals)} nets)`;
+  });
+  return `open the totals commitment; ${parts.join("; ")}`;
+}
+
+/** Act on the batch proofs' outcome bits (verify.py `_accounts`): an account that falls
+ * short is a finding unless the solvency proof shows the insurance fund covering it. */
+function accountsFindings(att, findings) {
+  if (!att.statement.statements.includes("collateral")) return;
+  findings.add("accounts covered", O.acceptable(O.bookOutcome(att)), O.accountsSummary(att));
+}
+
+/** What the page has not verified about the outcome bits it acts on: before a customer's
+ * check, none of the batch proofs (the page verifies only the customer's own); after it,
+ * every batch but theirs. `null` when nothing is left unverified. */
+export function outcomeBitsCaveat(att, verifiedBatch) {
+  if (!att.statement.statements.includes("collateral")) return null;
+  const n = att.batches.length;
+  if (verifiedBatch === null) {
+    return "The batch proofs' outcome bits (whether any account of a batch falls short) are taken from the "
+      + "attestation as published: this page verifies only the proof of your own batch, when you check your "
+      + "account. `solvent verify` checks every batch.";
   }
+  if (n <= 1) return null;
+  return `The outcome bits of batches other than yours (batch ${verifiedBatch}; ${n - 1} other${n > 2 ? "s" : ""}) `
+    + "were not verified here: they are taken from the attestation as published. `solvent verify` checks every batch.";
 }
 
 function keyCaveats(att, pins, caveats) {
@@ -233,8 +322,9 @@ function keyCaveats(att, pins, caveats) {
     }
   }
   caveats.push("Not checked in this page: that the circuits are solvent's for the stated shape (`solvent export-web` "
-    + "recompiled them when it built the page; the pinned IR hashes stand for them here), the risk parameters' hash, "
-    + "and the reserve holdings' ownership signatures. `solvent verify` checks all of them.");
+    + "recompiled them when it built the page; the pinned IR hashes stand for them here), the risk parameters' hash "
+    + "(so the prices the insurance fund is valued at are as published), the price snapshot's signatures, and the "
+    + "reserve and insurance-fund holdings' ownership signatures and balance evidence. `solvent verify` checks all of them.");
 }
 
 function committedPositions(state, file) {
@@ -268,7 +358,7 @@ export async function checkInclusion(state, text, accountId) {
   const account = new Section();
   const proofs = new Section();
   proofs.checks.push(...state.proofs.checks);
-  const result = { account, proofs, findings: state.findings, caveats: state.caveats, file: null };
+  const result = { account, proofs, findings: state.findings, caveats: state.caveats, file: null, batchOutputs: null };
   let file;
   try {
     file = readInclusion(text);
@@ -299,8 +389,7 @@ export async function checkInclusion(state, text, accountId) {
     account.add("path to book root", F.positionInBatch(file.topPath) === file.batch && bookRoot === big(state.att.top.book_root),
       "the batch root sits at its slot under the attested book root");
     if (entry !== null && state.batchKey) {
-      const publics = F.batchPublics(state.context, state.paramsHash, { root: big(entry.root), commitment: big(entry.commitment) });
-      proofs.add("batch proof", await proofOk(state.batchKey, publics, entry.proof), `your batch ${file.batch}`);
+      await batchProof(state, entry, file.batch, proofs, result);
     } else {
       proofs.add("batch proof", false, entry === null ? `no batch ${file.batch} in this attestation` : "no trusted batch key");
     }
@@ -309,4 +398,31 @@ export async function checkInclusion(state, text, accountId) {
     account.add("leaf", false, e.message);
   }
   return { ...result, included: account.ok && proofs.ok };
+}
+
+/** The customer's own batch proof, verified with the outcome bits the attestation states
+ * for it; once it verifies, those bits are no longer taken on trust (the caveat says
+ * which batches' bits still are). */
+async function batchProof(state, entry, index, proofs, result) {
+  let outputs;
+  try {
+    outputs = outputsOf(state.shape, entry);
+  } catch (e) {
+    if (!(e instanceof F.MalformedInput)) throw e;
+    proofs.add("batch proof", false, e.message);
+    return;
+  }
+  const publics = F.batchPublics(state.context, state.paramsHash, { root: big(entry.root), commitment: big(entry.commitment) }, outputs);
+  const ok = proofs.add("batch proof", await proofOk(state.batchKey, publics, entry.proof), `your batch ${index}${bitsText(outputs)}`);
+  if (!ok || !state.att.statement.statements.includes("collateral")) return;
+  result.batchOutputs = outputs;
+  const generic = outcomeBitsCaveat(state.att, null);
+  const specific = outcomeBitsCaveat(state.att, index);
+  result.caveats = state.caveats.flatMap((c) => (c === generic ? (specific ? [specific] : []) : [c]));
+}
+
+function bitsText(outputs) {
+  if (outputs.length === 0) return "";
+  const yes = (b) => (b ? "yes" : "NO");
+  return `; its accounts all collateralized: ${yes(outputs[0])}` + (outputs.length > 1 ? `, all margined: ${yes(outputs[1])}` : "");
 }

@@ -2,11 +2,13 @@
 //
 // This module mirrors pysrc/solvent/verifier/book.py function for function (same
 // names in camelCase, same order), plus the few formulas of other Python modules a
-// customer check needs: positions_commitment (verifier/risk.py), parse_amount and
-// format_amount (book/amounts.py), and the public inputs of each proof
-// (attestation/verify.py). Every width and count comes from the attestation's shape,
-// so when the Python formulas change, this is the one file to edit;
-// tests/web/test_formulas.py holds the two together. All values are BigInt.
+// customer check needs: positions_commitment (verifier/risk.py), prices as value
+// units (risk/params.py), the insurance fund's value (verifier/solvency.py,
+// reserves/totals.py), parse_amount and format_amount (book/amounts.py), and the
+// public inputs of each proof (attestation/verify.py). Every width and count comes
+// from the attestation's shape, so when the Python formulas change, this is the one
+// file to edit; tests/web/test_formulas.py holds the two together. All values are
+// BigInt.
 
 import { R, encodeBytes, hashMany } from "./poseidon.js";
 
@@ -15,7 +17,7 @@ export class MalformedInput extends Error {}
 // ---- verifier/book.py -------------------------------------------------------------
 
 export const TAG_BITS = 240;
-export const MAX_LEAVES_LOG2 = 32;
+export const MAX_LEAVES_LOG2 = 30;
 export const MAX_BATCH_LOG2 = 12;
 export const PACK_BITS = 252;
 
@@ -44,7 +46,7 @@ export function pack(values, width) {
   return out;
 }
 
-/** Bits of a per-asset sum over a whole book. */
+/** Bits of a per-asset sum over a whole book (at most 2^30 leaves). */
 export function sumWidth(rangeBits) {
   return rangeBits + MAX_LEAVES_LOG2;
 }
@@ -63,9 +65,18 @@ export function leafHash(tag, equity, debt, positions, rangeBits) {
   return hashMany(LEAF, [tag, ...pack(equity, rangeBits), ...pack(debt, rangeBits), ((positions % R) + R) % R]);
 }
 
-/** Per-asset sums (equity then debt) packed in lanes of rangeBits + 32 bits, then the extras. */
-export function sumsLanes(equitySums, debtSums, rangeBits, extras = []) {
-  return [...pack([...equitySums, ...debtSums], sumWidth(rangeBits)), ...extras];
+/** Per-asset sums (equity, debt, and with the collateral statement the debt that nets)
+ * packed in lanes of rangeBits + 30 bits, then the outcome sums, one element each. */
+export function sumsLanes(equitySums, debtSums, rangeBits, extras = [], nettedSums = null) {
+  const values = [...equitySums, ...debtSums, ...(nettedSums ?? [])];
+  return [...pack(values, sumWidth(rangeBits)), ...extras];
+}
+
+/** Field elements of a node's sums: 2A (or 3A with netted debt) packed values, then the
+ * outcome lanes. */
+export function laneCount(nAssets, rangeBits, netted, extraLanes) {
+  const per = Math.floor(PACK_BITS / sumWidth(rangeBits));
+  return Math.ceil(((netted ? 3 : 2) * nAssets) / per) + extraLanes;
 }
 
 export function sumCommitment(lanes, blind) {
@@ -132,15 +143,74 @@ export function positionInBatch(path) {
   return index;
 }
 
-// ---- verifier/risk.py ---------------------------------------------------------------
+// ---- verifier/risk.py, risk/params.py ------------------------------------------------
 
 export const QUANTITY_BITS = 48;
+export const PRICE_BITS = 64;
 export const POSITIONS = "solvent.positions.v1";
 
 /** Offset-encoded signed quantities (q + 2^47, 48 bits), five to an element. */
 export function positionsCommitment(quantities) {
   const offset = 1n << BigInt(QUANTITY_BITS - 1);
   return hashMany(POSITIONS, pack(quantities.map((q) => q + offset), QUANTITY_BITS));
+}
+
+/** `text × 10^scalePow` as an integer (risk/params.py `_exact`), refusing anything that
+ * would round. */
+export function exactScaled(text, scalePow, what) {
+  const m = typeof text === "string" ? /^(-?)(0|[1-9][0-9]*)(?:\.([0-9]+))?$/.exec(text) : null;
+  if (m === null) throw new MalformedInput(`${what}: ${JSON.stringify(String(text))} is not a decimal string`);
+  const frac = m[3] ?? "";
+  const digits = BigInt(m[2] + frac);
+  const exp = scalePow - frac.length;
+  let v;
+  if (exp >= 0) {
+    v = digits * 10n ** BigInt(exp);
+  } else {
+    const div = 10n ** BigInt(-exp);
+    if (digits % div !== 0n) throw new MalformedInput(`${what} = ${text} is not exact at this value scale`);
+    v = digits / div;
+  }
+  return m[1] ? -v : v;
+}
+
+/** An asset's price (quote currency per whole unit) as value units per smallest unit,
+ * within 1..2^64 as the risk parameters require (risk/params.py `from_file`). */
+export function priceUnits(text, valueDecimals, assetDecimals, what) {
+  const p = exactScaled(text, valueDecimals - assetDecimals, what);
+  if (p <= 0n || p >= 1n << BigInt(PRICE_BITS)) {
+    throw new MalformedInput(`${what} is ${p} value units per smallest unit, outside 1..2^${PRICE_BITS}`);
+  }
+  return p;
+}
+
+// ---- verifier/solvency.py, reserves/totals.py ---------------------------------------
+
+export const SCALE = 10_000n;
+export const RESERVE_MAX_BITS = 128;
+
+/** The insurance fund's holdings (smallest units per asset) at the prices (value units
+ * per smallest unit), ×10^4: the unit of the shortfalls it must cover. */
+export function insuranceValue(units, prices) {
+  return SCALE * units.reduce((acc, u, i) => acc + u * prices[i], 0n);
+}
+
+/** Sum of the holdings of one `purpose` ("reserves" or "insurance") per asset, every
+ * asset present; a holding in an unlisted asset or with a malformed balance is refused
+ * whatever its purpose. `holdings`: the reserves document's `holdings` as embedded. */
+export function reservesPerAsset(holdings, assets, purpose) {
+  const decimals = new Map(assets.map((a) => [a.symbol, a.decimals]));
+  const totals = new Map(assets.map((a) => [a.symbol, 0n]));
+  holdings.forEach((h, i) => {
+    const what = `reserves.holdings[${i}]`;
+    if (!decimals.has(h.asset)) throw new MalformedInput(`${what}.asset: unknown asset ${JSON.stringify(String(h.asset))}`);
+    if (typeof h.balance !== "string") throw new MalformedInput(`${what}.balance: not a decimal string`);
+    const kind = h.purpose ?? "reserves";
+    if (kind !== "reserves" && kind !== "insurance") throw new MalformedInput(`${what}.purpose: expected "reserves" or "insurance"`);
+    const units = parseAmount(h.balance, decimals.get(h.asset), RESERVE_MAX_BITS);
+    if (kind === purpose) totals.set(h.asset, totals.get(h.asset) + units);
+  });
+  return totals;
 }
 
 // ---- book/amounts.py ----------------------------------------------------------------
@@ -190,14 +260,34 @@ export function parseQuantity(text, decimals, what) {
 
 export const TOP_PUBLICS = 4;
 
-/** context, [params_hash,] batch_root, batch_commitment. */
+/** context, [params_hash,] batch_root, batch_commitment, [all_collateralized, [all_margined]]. */
 export function batchPublicCount(shape) {
-  return shape.risk ? 4 : 3;
+  if (!shape.risk) return 3;
+  return shape.risk.instruments > 0 ? 6 : 5;
 }
 
-export function batchPublics(context, paramsHash, entry) {
+/** The outcome bits a batch proof outputs after its root and commitment (1n/0n), as the
+ * entry states them; MalformedInput when the shape calls for one the entry lacks.
+ * `entry`: {index, allCollateralized, allMargined} with booleans or null. */
+export function batchOutputs(shape, entry) {
+  const given = (x) => x !== null && x !== undefined;
+  if (!shape.risk) {
+    if (given(entry.allCollateralized) || given(entry.allMargined)) {
+      throw new MalformedInput(`batch ${entry.index}: outcome bits without the collateral statement`);
+    }
+    return [];
+  }
+  const margin = shape.risk.instruments > 0;
+  const bits = [entry.allCollateralized, ...(margin ? [entry.allMargined] : [])];
+  if (bits.some((x) => typeof x !== "boolean") || (!margin && given(entry.allMargined))) {
+    throw new MalformedInput(`batch ${entry.index}: the outcome bits the circuit outputs are missing`);
+  }
+  return bits.map((x) => (x ? 1n : 0n));
+}
+
+export function batchPublics(context, paramsHash, entry, outputs) {
   const prefix = paramsHash === null ? [context] : [context, paramsHash];
-  return [...prefix, entry.root, entry.commitment];
+  return [...prefix, entry.root, entry.commitment, ...outputs];
 }
 
 export function topPublics(context, top, batchesDigest) {
@@ -214,14 +304,15 @@ export function solvencyPublicCount(shape) {
 }
 
 /** The solvency proof's public inputs from the attestation's published section
- * (`assets`: [{symbol, decimals}] in statement order; amounts as strings). */
-export function solvencyPublics(context, totalsCommitment, shape, assets, solvency, insuranceFund, valueDecimals) {
+ * (`assets`: [{symbol, decimals}] in statement order; amounts as strings); `fund` is
+ * the insurance fund ×10^4 value units (insuranceValue), with collateral/margin only. */
+export function solvencyPublics(context, totalsCommitment, shape, assets, solvency, fund) {
   const res = shape.solvency.reserves === "public"
     ? assets.map((a) => parseAmount(solvency.reserves[a.symbol], a.decimals, 250))
     : [solvency.reservesCommitment];
-  const fund = shape.risk ? [parseAmount(insuranceFund ?? "0", 4 + valueDecimals, 250)] : [];
+  const funds = shape.risk ? [fund] : [];
   const covered = shape.risk ? [solvency.insuranceCovered ? 1n : 0n] : [];
-  return [context, totalsCommitment, ...res, ...fund, ...assets.map((a) => solvency.coverage[a.symbol]), ...covered];
+  return [context, totalsCommitment, ...res, ...funds, ...assets.map((a) => solvency.coverage[a.symbol]), ...covered];
 }
 
 /** What a coverage output means (verifier/solvency.py BUCKET_LABELS). */

@@ -7,6 +7,7 @@ import * as check from "./check.js";
 import * as formulas from "./formulas.js";
 import * as inclusion from "./inclusion.js";
 import * as json from "./json.js";
+import * as outcomes from "./outcomes.js";
 import * as poseidon from "./poseidon.js";
 import * as proofs from "./proofs.js";
 import * as signature from "./signature.js";
@@ -26,7 +27,7 @@ async function start() {
   ui.onCheck(async (text, accountId) => ui.showResult(await check.checkInclusion(state, text, accountId), state));
 }
 
-window.solventWeb = { check, formulas, inclusion, json, poseidon, proofs, signature };
+window.solventWeb = { check, formulas, inclusion, json, outcomes, poseidon, proofs, signature };
 window.solventWeb.ready = start().catch((e) => {
   ui.showFatal(e);
   throw e;

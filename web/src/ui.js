@@ -1,6 +1,8 @@
 // The page's DOM: what the customer sees. Text only ever goes in through
 // textContent (an inclusion file may come from anyone), never as HTML.
 
+import * as O from "./outcomes.js";
+
 const $ = (id) => document.getElementById(id);
 
 function el(tag, attrs = {}, ...children) {
@@ -40,12 +42,30 @@ export function showAttestationChecks(state) {
   const f = $("findings-status");
   f.dataset.ok = state.findings.checks.length === 0 || state.findings.ok ? "yes" : "no";
   f.className = f.dataset.ok === "yes" ? "ok" : "bad";
+  // what the proofs say about the accounts, in the words of `solvent verify`, even when it holds
+  const accounts = state.att.statement.statements.includes("collateral") ? `; ${O.accountsSummary(state.att)}` : "";
   f.textContent = state.findings.checks.length === 0 ? "This attestation proves liabilities only: no solvency or insurance outputs."
-    : state.findings.ok ? "Every attestation-wide output holds."
+    : state.findings.ok ? `Every attestation-wide output holds${accounts}.`
       : `FINDINGS: ${state.findings.checks.filter((c) => !c.ok).map((c) => `${c.name}${c.detail ? ` (${c.detail})` : ""}`).join("; ")}`;
   fill($("findings"), state.findings.checks);
-  $("caveats").replaceChildren(...state.caveats.map((c) => el("li", { class: c.startsWith("UNTRUSTED") ? "bad" : "" }, c)));
+  showCaveats(state.caveats);
   $("check").disabled = false;
+}
+
+function showCaveats(caveats) {
+  $("caveats").replaceChildren(...caveats.map((c) => el("li", { class: c.startsWith("UNTRUSTED") ? "bad" : "" }, c)));
+}
+
+/** Beside the verdict: the attestation-wide findings, which never change it. */
+function findingsNote(state) {
+  if (!state.findings.ok && state.findings.checks.length > 0) {
+    return "Separately, the attestation as a whole has findings: see “Attestation-wide findings” below.";
+  }
+  if (O.allCovered(O.bookOutcome(state.att)) === false) {
+    return "Separately, some of the institution's accounts fall short; the insurance fund is proven to cover "
+      + "them: see “Attestation-wide findings” below.";
+  }
+  return "";
 }
 
 function showBalances(result, assets) {
@@ -77,13 +97,13 @@ export function showResult(result, state) {
   $("verdict-reason").textContent = result.included
     ? "Your account is in this attestation with exactly the balances below: compare them with your own records."
     : `${failed ? `${failed.name}: ${failed.detail || "does not match"}` : "nothing to check"}`;
-  $("verdict-findings").textContent = state.findings.ok || state.findings.checks.length === 0 ? ""
-    : "Separately, the attestation as a whole has findings: see “Attestation-wide findings” below.";
+  $("verdict-findings").textContent = findingsNote(state);
   showBalances(result, state.assets);
   $("balances-note").textContent = result.included ? ""
     : "These balances (and positions) are what the file claims: they are NOT confirmed by the attestation.";
   fill($("account-checks"), result.account.checks);
   fill($("proof-checks"), result.proofs.checks);
+  showCaveats(result.caveats);
   $("result").hidden = false;
 }
 

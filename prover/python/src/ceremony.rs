@@ -7,7 +7,7 @@ use crate::convert::{detached, json_to_py, to_bigs};
 use crate::errors::Result;
 use num_bigint::BigUint;
 use pyo3::prelude::*;
-use solvent_prover::ceremony::ptau::Ptau;
+use solvent_prover::ceremony::ptau::{self, Ptau};
 use solvent_prover::ceremony::{files, phase2, Circuit};
 use solvent_prover::groth16::snarkjs;
 use solvent_prover::interop::{circom, files as circom_files};
@@ -69,6 +69,21 @@ impl PyCeremonyCircuit {
 #[pyfunction]
 fn ptau_info(py: Python<'_>, path: PathBuf) -> Result<Py<PyAny>> {
     json_to_py(py, &Ptau::open(&path)?.info())
+}
+
+/// A powers-of-tau file of secrets derived from `seed` (so INSECURE: anyone with the seed
+/// knows τ, α, β), in snarkjs's layout, with the phase-2 Lagrange sections when `lagrange`:
+/// test fixtures only, byte-identical to what `snarkjs powersoftau prepare phase2` makes.
+#[pyfunction]
+#[pyo3(signature = (path, power, seed, lagrange = true))]
+fn ptau_write_insecure_for_tests(
+    py: Python<'_>,
+    path: PathBuf,
+    power: u32,
+    seed: Vec<u8>,
+    lagrange: bool,
+) -> Result<()> {
+    Ok(py.detach(move || ptau::write_insecure_from_seed_for_tests(&path, power, &seed, lagrange))?)
 }
 
 /// `solvent ceremony init`: check the ptau, derive the circuit's initial key (δ = 1) and
@@ -212,6 +227,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyCeremonyCircuit>()?;
     for f in [
         wrap_pyfunction!(ptau_info, m)?,
+        wrap_pyfunction!(ptau_write_insecure_for_tests, m)?,
         wrap_pyfunction!(ceremony_init, m)?,
         wrap_pyfunction!(ceremony_contribute, m)?,
         wrap_pyfunction!(ceremony_beacon, m)?,

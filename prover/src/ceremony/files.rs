@@ -64,7 +64,7 @@ pub fn info(state: &Path) -> Result<Value> {
 
 /// `ceremony verify`: the whole transcript from the ptau to the state's key (`verify.rs`
 /// lists the checks). With `key`, also that a finalized key file is exactly this
-/// state's key.
+/// state's key. The summary carries the verified verifying key (snarkjs JSON).
 pub fn verify_files(state: &Path, ptau: &Path, circuit: &Circuit, key: Option<&Path>) -> Result<Value> {
     let s = State::read(state)?;
     let p = Ptau::open(ptau)?;
@@ -87,6 +87,7 @@ pub fn verify_files(state: &Path, ptau: &Path, circuit: &Circuit, key: Option<&P
         "beacons": report.beacons,
         "contributions": ops::records_json(&s),
         "secure": report.participants > 0,
+        "verification_key": snarkjs::vk_to_json(&s.pk.vk),
     }))
 }
 

@@ -193,6 +193,12 @@ fn ifft_g2(d: &Radix2EvaluationDomain<Fr>, pts: &[G2Affine]) -> Vec<G2Affine> {
     G2Projective::normalize_batch(&v.into_iter().map(|g| g.0).collect::<Vec<_>>())
 }
 
+/// The inverse FFT of G1 points over the domain of their number (a power of two): the
+/// Lagrange evaluations snarkjs writes for one level of a phase-2 section.
+pub fn lagrange_g1(points: &[G1Affine]) -> Vec<G1Affine> {
+    ifft_points::<G1Projective>(&domain(points.len()), points)
+}
+
 /// The Lagrange basis by inverse FFTs over group elements.
 pub fn lagrange_from_powers(p: &Powers) -> Lagrange {
     let d = domain(p.n);

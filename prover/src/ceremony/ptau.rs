@@ -157,9 +157,114 @@ impl Ptau {
 }
 
 /// Writes a ptau for tests: the powers of a *known* (so insecure) τ, α, β, with or
-/// without Lagrange sections, in snarkjs's layout.
+/// without Lagrange sections, byte for byte what `snarkjs powersoftau new` (+ contributions
+/// leaving these powers) and `snarkjs powersoftau prepare phase2` write, except that the
+/// phase-1 contribution list (section 7) is empty. The Lagrange points are inverse FFTs
+/// over the group elements, as snarkjs computes them.
 pub fn write_insecure_for_tests(path: &Path, power: u32, p: &Powers, lagrange: bool) -> Result<()> {
-    use crate::interop::binfile::{g1_to_lem, g2_to_lem, write};
+    let sections = if lagrange { Some(lagrange_sections_from_powers(power, p)) } else { None };
+    write_sections(path, power, p, sections)
+}
+
+/// The same file from the secrets themselves (byte-identical: affine points are unique),
+/// much faster: every Lagrange point is a scalar — the inverse FFT of the powers, taken in
+/// the field — times a generator, so the phase-2 sections cost fixed-base multiplications
+/// instead of inverse FFTs over group elements.
+pub fn write_insecure_from_secrets_for_tests(
+    path: &Path,
+    power: u32,
+    tau: ark_bn254::Fr,
+    alpha: ark_bn254::Fr,
+    beta: ark_bn254::Fr,
+    lagrange: bool,
+) -> Result<()> {
+    let p = Powers::from_secrets_insecure(1 << power, tau, alpha, beta);
+    let sections = if lagrange { Some(lagrange_sections_from_secrets(power, tau, alpha, beta)) } else { None };
+    write_sections(path, power, &p, sections)
+}
+
+/// The largest power a test ptau may have (2^20 points: seconds to write, not minutes).
+pub const MAX_TEST_POWER: u32 = 20;
+
+/// [`write_insecure_from_secrets_for_tests`] with τ, α, β drawn from a ChaCha20 stream
+/// seeded by SHA-256(`seed`) — so INSECURE: anyone with the seed knows them. Test and
+/// bench fixtures only; `power` must be in `1..=MAX_TEST_POWER`.
+pub fn write_insecure_from_seed_for_tests(path: &Path, power: u32, seed: &[u8], lagrange: bool) -> Result<()> {
+    use ark_ff::UniformRand;
+    use rand::SeedableRng;
+    use sha2::Digest;
+    if !(1..=MAX_TEST_POWER).contains(&power) {
+        return Err(Error::Invalid(format!("power {power} outside 1..={MAX_TEST_POWER} for a test ptau")));
+    }
+    let digest: [u8; 32] = sha2::Sha256::digest(seed).into();
+    let mut rng = rand_chacha::ChaCha20Rng::from_seed(digest);
+    let (tau, alpha, beta) =
+        (ark_bn254::Fr::rand(&mut rng), ark_bn254::Fr::rand(&mut rng), ark_bn254::Fr::rand(&mut rng));
+    write_insecure_from_secrets_for_tests(path, power, tau, alpha, beta, lagrange)
+}
+
+type Sections12to15 = [Vec<u8>; 4];
+
+fn g1_bytes(v: &[ark_bn254::G1Affine]) -> Vec<u8> {
+    v.iter().flat_map(crate::interop::binfile::g1_to_lem).collect()
+}
+
+fn g2_bytes(v: &[ark_bn254::G2Affine]) -> Vec<u8> {
+    v.iter().flat_map(crate::interop::binfile::g2_to_lem).collect()
+}
+
+/// Sections 12–15: every level 2^k, k = 0..=power, of each series in the Lagrange basis,
+/// and for section 12 also level power + 1, as `snarkjs powersoftau prepare phase2` makes
+/// it: the 2N − 1 powers in G1 with the point at infinity as the 2N-th, in the Lagrange
+/// basis of the domain of size 2N (`snarkjs groth16 setup` reads its odd points for the H
+/// query of a circuit whose domain is the file's full 2^power).
+fn lagrange_sections_from_powers(power: u32, p: &Powers) -> Sections12to15 {
+    let [mut s12, mut s13, mut s14, mut s15] = [vec![], vec![], vec![], vec![]];
+    for k in 0..=power {
+        let l = super::phase1::lagrange_from_powers(&p.truncate(1 << k));
+        s12.extend(g1_bytes(&l.g1));
+        s13.extend(g2_bytes(&l.g2));
+        s14.extend(g1_bytes(&l.alpha_g1));
+        s15.extend(g1_bytes(&l.beta_g1));
+    }
+    let mut top = p.tau_g1.clone();
+    top.push(<ark_bn254::G1Affine as ark_ec::AffineRepr>::zero());
+    s12.extend(g1_bytes(&super::phase1::lagrange_g1(&top)));
+    [s12, s13, s14, s15]
+}
+
+/// [`lagrange_sections_from_powers`] for known secrets, by scalar inverse FFTs.
+fn lagrange_sections_from_secrets(
+    power: u32,
+    tau: ark_bn254::Fr,
+    alpha: ark_bn254::Fr,
+    beta: ark_bn254::Fr,
+) -> Sections12to15 {
+    use ark_bn254::{Fr, G1Affine, G1Projective, G2Affine, G2Projective};
+    use ark_ec::{scalar_mul::BatchMulPreprocessing, AffineRepr};
+    use ark_ff::{One, Zero};
+    use ark_poly::EvaluationDomain;
+    let n = 1usize << power;
+    let pows: Vec<Fr> = std::iter::successors(Some(Fr::one()), |x| Some(*x * tau)).take(2 * n - 1).collect();
+    let g1 = BatchMulPreprocessing::new(G1Projective::from(G1Affine::generator()), 2 * n);
+    let g2 = BatchMulPreprocessing::new(G2Projective::from(G2Affine::generator()), n);
+    let times = |v: &[Fr], c: Fr| v.iter().map(|x| *x * c).collect::<Vec<_>>();
+    let [mut s12, mut s13, mut s14, mut s15] = [vec![], vec![], vec![], vec![]];
+    for k in 0..=power {
+        let m = 1usize << k;
+        let l = super::phase1::domain(m).ifft(&pows[..m]);
+        s12.extend(g1_bytes(&g1.batch_mul(&l)));
+        s13.extend(g2_bytes(&g2.batch_mul(&l)));
+        s14.extend(g1_bytes(&g1.batch_mul(&times(&l, alpha))));
+        s15.extend(g1_bytes(&g1.batch_mul(&times(&l, beta))));
+    }
+    let mut top = pows;
+    top.push(Fr::zero());
+    s12.extend(g1_bytes(&g1.batch_mul(&super::phase1::domain(2 * n).ifft(&top))));
+    [s12, s13, s14, s15]
+}
+
+fn write_sections(path: &Path, power: u32, p: &Powers, lagrange: Option<Sections12to15>) -> Result<()> {
     let n = 1usize << power;
     assert_eq!(p.n, n, "powers must be for the full size");
     let mut header = Vec::new();
@@ -167,31 +272,40 @@ pub fn write_insecure_for_tests(path: &Path, power: u32, p: &Powers, lagrange: b
     header.extend_from_slice(&fq_modulus_le());
     header.extend_from_slice(&power.to_le_bytes());
     header.extend_from_slice(&power.to_le_bytes());
-    let g1 = |v: &[ark_bn254::G1Affine]| v.iter().flat_map(g1_to_lem).collect::<Vec<u8>>();
-    let g2 = |v: &[ark_bn254::G2Affine]| v.iter().flat_map(g2_to_lem).collect::<Vec<u8>>();
     let mut sections = vec![
         (1, header),
-        (2, g1(&p.tau_g1)),
-        (3, g2(&p.tau_g2)),
-        (4, g1(&p.alpha_g1)),
-        (5, g1(&p.beta_g1)),
-        (6, g2(&[p.beta_g2])),
+        (2, g1_bytes(&p.tau_g1)),
+        (3, g2_bytes(&p.tau_g2)),
+        (4, g1_bytes(&p.alpha_g1)),
+        (5, g1_bytes(&p.beta_g1)),
+        (6, g2_bytes(&[p.beta_g2])),
         (7, 0u32.to_le_bytes().to_vec()),
     ];
-    if lagrange {
-        let (mut s12, mut s13, mut s14, mut s15) = (vec![], vec![], vec![], vec![]);
-        for k in 0..=power {
-            let sub = p.truncate(1 << k);
-            let l = super::phase1::lagrange_from_powers(&sub);
-            s12.extend(g1(&l.g1));
-            s13.extend(g2(&l.g2));
-            s14.extend(g1(&l.alpha_g1));
-            s15.extend(g1(&l.beta_g1));
-        }
-        // p = power + 1 for section 12 (snarkjs pads the missing top power with zero);
-        // solvent never reads it, so zeros of the right length keep the layout.
-        s12.extend(std::iter::repeat_n(0u8, 2 * n * G1_BYTES));
+    if let Some([s12, s13, s14, s15]) = lagrange {
         sections.extend([(12, s12), (13, s13), (14, s14), (15, s15)]);
     }
-    write(path, b"ptau", 1, &sections)
+    crate::interop::binfile::write(path, b"ptau", 1, &sections)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ark_ff::UniformRand;
+    use rand::SeedableRng;
+
+    #[test]
+    fn both_test_writers_give_the_same_bytes() {
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(3);
+        let (tau, alpha, beta) =
+            (ark_bn254::Fr::rand(&mut rng), ark_bn254::Fr::rand(&mut rng), ark_bn254::Fr::rand(&mut rng));
+        let d = std::env::temp_dir().join(format!("solvent-ptau-writers-{}", std::process::id()));
+        std::fs::create_dir_all(&d).unwrap();
+        let (a, b) = (d.join("a.ptau"), d.join("b.ptau"));
+        write_insecure_for_tests(&a, 5, &Powers::from_secrets_insecure(32, tau, alpha, beta), true).unwrap();
+        write_insecure_from_secrets_for_tests(&b, 5, tau, alpha, beta, true).unwrap();
+        assert!(std::fs::read(&a).unwrap() == std::fs::read(&b).unwrap());
+        let p = Ptau::open(&b).unwrap();
+        assert!(p.has_lagrange && p.power == 5);
+        std::fs::remove_dir_all(&d).ok();
+    }
 }

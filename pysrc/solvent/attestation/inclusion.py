@@ -17,6 +17,7 @@ from ..verifier import MalformedInput
 from ..verifier import book as spec
 from . import hashing
 from .models import Amount, Attestation, FieldStr, Hex32, Strict
+from .trust import TrustEvidence
 from .verify import Report, load, verify
 
 VERSION = "solvent.inclusion/1"
@@ -148,7 +149,10 @@ def leaf_of(proof: InclusionProof, att: Attestation) -> int:
 
 
 def verify_inclusion(proof: InclusionProof, att: Attestation, fast: bool = False,
-                     expect: dict[str, str] | None = None) -> Report:
+                     expect: dict[str, str] | None = None, trust_evidence: TrustEvidence | None = None,
+                     allow_insecure_keys: bool = False) -> Report:
+    """The customer's checks, then the attestation's (their batch only): keys are trusted
+    on ``trust_evidence`` alone, as in :func:`verify`."""
     r = Report()
     r.add("attestation", proof.attestation_hash == hashing.attestation_hash(att).hex(),
           "the proof is for this attestation")
@@ -173,9 +177,8 @@ def verify_inclusion(proof: InclusionProof, att: Attestation, fast: bool = False
             got = proof.balances.get(symbol)
             r.add(f"expected {symbol}", got is not None and got.equity == amount,
                   f"attested {got.equity if got else 'nothing'}")
-    full = verify(att, fast=fast, only_batches=[proof.batch])
-    r.checks.extend(full.checks)
-    r.warnings.extend(full.warnings)
+    r.merge(verify(att, fast=fast, only_batches=[proof.batch], trust_evidence=trust_evidence,
+                   allow_insecure_keys=allow_insecure_keys))
     return r
 
 

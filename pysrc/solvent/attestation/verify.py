@@ -3,7 +3,11 @@
 By default proofs are checked with the independent pure-Python verifier
 (``solvent.verifier``, batch-verified with random weights); ``fast=True`` uses the
 native arkworks verifier instead. Circuits are recompiled from the stated shape so that
-the attestation cannot name circuits other than solvent's.
+the attestation cannot name circuits other than solvent's, and every circuit's key is
+trusted only on evidence the caller supplies (``trust``: ceremony checks, the trust
+store, pinned keys — ``attestation.trust``), never on the attestation's own labels. A
+report is VALID only when every check passes and every key is trusted, or when the
+caller explicitly accepts untrusted keys (``allow_insecure_keys``: tests, the demo).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from pydantic import ValidationError
 from .. import verifier as pyv
 from ..pins import Pins
 from ..verifier import book as spec
-from . import evidence, hashing, outcomes
+from . import evidence, hashing, outcomes, trust
 from .models import Attestation, BatchEntry, proof_of
 
 TOP_PUBLICS = 4
@@ -65,23 +69,62 @@ class Check:
     detail: str = ""
 
 
+VERDICT_VALID, VERDICT_VALID_UNTRUSTED, VERDICT_UNTRUSTED, VERDICT_INVALID = (
+    "VALID", "VALID — UNTRUSTED KEYS", "NOT VALID — UNTRUSTED KEYS", "INVALID")
+
+
 @dataclass
 class Report:
     checks: list[Check] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     holdings: list[dict] = field(default_factory=list)
     """Per reserve holding: what backs its balance and what was checked (``evidence``)."""
+    keys: list[trust.KeyTrust] = field(default_factory=list)
+    """Per circuit: whether its key is trusted, on which evidence (or why not)."""
+    allow_insecure_keys: bool = False
+    """The caller accepts untrusted keys (tests, the demo): the verdict then says so."""
+
+    @property
+    def checks_ok(self) -> bool:
+        """Every check passed (what the proofs show, *if* their keys are sound)."""
+        return bool(self.checks) and all(c.ok for c in self.checks)
+
+    @property
+    def keys_trusted(self) -> bool:
+        return trust.all_trusted(self.keys)
 
     @property
     def valid(self) -> bool:
-        return bool(self.checks) and all(c.ok for c in self.checks)
+        return self.checks_ok and (self.keys_trusted or self.allow_insecure_keys)
+
+    @property
+    def verdict(self) -> str:
+        if not self.checks_ok:
+            return VERDICT_INVALID
+        if self.keys_trusted:
+            return VERDICT_VALID
+        return VERDICT_VALID_UNTRUSTED if self.allow_insecure_keys else VERDICT_UNTRUSTED
+
+    def untrusted(self) -> list[trust.KeyTrust]:
+        return [k for k in self.keys if not k.trusted]
 
     def add(self, name: str, ok: bool, detail: str = "") -> bool:
         self.checks.append(Check(name, ok, detail))
         return ok
 
+    def merge(self, other: Report) -> None:
+        """Take ``other``'s checks, warnings and key decisions (a customer's check embeds the
+        attestation's)."""
+        self.checks.extend(other.checks)
+        self.warnings.extend(other.warnings)
+        self.holdings.extend(other.holdings)
+        self.keys.extend(other.keys)
+        self.allow_insecure_keys = self.allow_insecure_keys or other.allow_insecure_keys
+
     def to_dict(self) -> dict:
-        return {"valid": self.valid, "warnings": self.warnings, "holdings": self.holdings,
+        return {"valid": self.valid, "verdict": self.verdict, "keys_trusted": self.keys_trusted,
+                "allow_insecure_keys": self.allow_insecure_keys, "warnings": self.warnings,
+                "holdings": self.holdings, "keys": [k.to_dict() for k in self.keys],
                 "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in self.checks]}
 
 
@@ -104,7 +147,7 @@ def _vk(att: Attestation, role: str, report: Report) -> pyv.VerifyingKey | None:
         report.add(f"{role} verifying key", False, "missing")
         return None
     try:
-        vk = pyv.VerifyingKey.from_snarkjs(att.verifying_keys[ref.name])
+        vk = trust.parse_key(att.verifying_keys[ref.name])  # parsed once for trust and proofs
     except pyv.MalformedInput as e:
         report.add(f"{role} verifying key", False, str(e))
         return None
@@ -113,21 +156,23 @@ def _vk(att: Attestation, role: str, report: Report) -> pyv.VerifyingKey | None:
     report.add(f"{role} verifying key", ok,
                f"hash {ref.vk_hash[:16]}…" if ok else f"hash or input count ({vk.n_public}) does not match the statement")
     if ref.setup.startswith("dev-insecure"):
-        report.warnings.append(f"{role} keys come from an INSECURE single-party development setup: "
-                               "whoever ran it could forge proofs")
+        report.warnings.append(f"{role} keys are labelled by the attestation itself as an INSECURE single-party "
+                               "development setup: whoever ran it could forge proofs")
     return vk if ok else None
 
 
-def _circuits_match(att: Attestation, report: Report) -> None:
+def _circuits_match(att: Attestation, report: Report) -> dict | None:
+    """Recompile the stated shape's circuits (pure Python) and check the attestation names
+    exactly them; returns them by role (None for an invalid shape)."""
+    from ..circuits.compile import compile_circuits
     from ..circuits.shape import BookShape
-    from ..liabilities.keys import compile_circuits
 
     s = att.statement.shape
     try:
         compiled = compile_circuits(BookShape(**s.model_dump()))  # risk shape included
     except ValueError as e:
         report.add("circuits", False, f"invalid shape: {e}")
-        return
+        return None
     refs = att.statement.circuits
     bad = [c.role for c in refs if c.role not in compiled or compiled[c.role].hash != c.ir_hash
            or compiled[c.role].name != c.name]
@@ -135,6 +180,18 @@ def _circuits_match(att: Attestation, report: Report) -> None:
     report.add("circuits", not bad and complete,
                f"{', '.join(sorted(compiled))} circuits are solvent's for this shape" if not bad and complete
                else f"unknown or missing circuits: {bad or sorted(set(compiled) - {c.role for c in refs})}")
+    return compiled
+
+
+def _key_trust(att: Attestation, compiled: dict | None, evidence: trust.TrustEvidence | None,
+               allow_insecure_keys: bool, report: Report) -> None:
+    """Decide every circuit's key trust from the caller's evidence alone."""
+    report.allow_insecure_keys = allow_insecure_keys
+    report.keys = trust.assess(att, evidence or trust.TrustEvidence(), compiled or {})
+    if allow_insecure_keys and not report.keys_trusted:
+        names = ", ".join(f"{k.role} ({k.name})" for k in report.untrusted())
+        report.warnings.append(f"UNTRUSTED KEYS accepted on request (--allow-insecure-keys): {names}. Whoever "
+                               "holds these keys' trapdoor could have forged every proof checked here.")
 
 
 def _proofs_ok(vk: pyv.VerifyingKey, vk_json: dict, items: list[tuple[list[int], dict]], fast: bool) -> list[bool]:
@@ -160,10 +217,14 @@ def _proofs_ok(vk: pyv.VerifyingKey, vk_json: dict, items: list[tuple[list[int],
 
 
 def verify(att: Attestation, fast: bool = False, signer: str | None = None, epoch: int | None = None,
-           only_batches: list[int] | None = None, pins: Pins | None = None) -> Report:
+           only_batches: list[int] | None = None, pins: Pins | None = None,
+           trust_evidence: trust.TrustEvidence | None = None, allow_insecure_keys: bool = False) -> Report:
     """All checks of ``att``; ``only_batches`` limits the batch proofs checked (a
     customer needs only their own batch, the digest and the top proof); ``pins`` are the
-    blocks, custodian, oracle and token keys the auditor pins (caveats become checks)."""
+    blocks, custodian, oracle and token keys the auditor pins (caveats become checks).
+
+    ``trust_evidence`` is what the caller trusts keys on (``attestation.trust``); without
+    it no key is trusted and the report is not valid unless ``allow_insecure_keys``."""
     r = Report()
     pins = pins or Pins()
     st = att.statement
@@ -181,7 +242,8 @@ def verify(att: Attestation, fast: bool = False, signer: str | None = None, epoc
     r.add("assets", len(st.assets) == st.shape.n_assets and len({a.symbol for a in st.assets}) == len(st.assets))
     params_hash, prices = _risk_params(att, r)
     evidence.check_price_snapshot(att, r, pins)
-    _circuits_match(att, r)
+    compiled = _circuits_match(att, r)
+    _key_trust(att, compiled, trust_evidence, allow_insecure_keys, r)
     vk_b, vk_t = _vk(att, "batch", r), _vk(att, "top", r)
 
     n = len(att.batches)
@@ -371,16 +433,22 @@ def _totals_open(att: Attestation) -> bool:
 
 
 def _totals_detail(att: Attestation) -> str:
-    """The revealed figures per asset: net liabilities = equity − the debt that nets."""
-    from decimal import Decimal
+    """The revealed figures per asset: net liabilities = equity − the debt that nets, in
+    exact integer units (a Decimal at its default precision would round the totals of a
+    96-bit book)."""
+    from ..book.amounts import format_amount, parse_amount
 
     t = att.totals
     assert t is not None
     parts = []
     for a in att.statement.assets:
-        eq, de = Decimal(t.equity.get(a.symbol, "0")), Decimal(t.debt.get(a.symbol, "0"))
-        netted = Decimal(t.netted_debt.get(a.symbol, "0")) if t.netted_debt is not None else Decimal(0)
-        parts.append(f"{a.symbol}: net liabilities {eq - netted:f} (equity {eq:f}, debt {de:f}, of which "
-                     f"{netted:f} nets)")
+        def units(table: dict[str, str] | None) -> int:
+            return parse_amount((table or {}).get(a.symbol, "0"), a.decimals, 250)
+
+        eq, de, netted = units(t.equity), units(t.debt), units(t.netted_debt)
+        net = eq - netted
+        shown = ("-" if net < 0 else "") + format_amount(abs(net), a.decimals)
+        parts.append(f"{a.symbol}: net liabilities {shown} (equity {format_amount(eq, a.decimals)}, debt "
+                     f"{format_amount(de, a.decimals)}, of which {format_amount(netted, a.decimals)} nets)")
     return "open the totals commitment; " + "; ".join(parts)
 

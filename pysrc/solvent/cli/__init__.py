@@ -1,5 +1,6 @@
 """The ``solvent`` command line (click). Exit codes: 0 valid, 1 invalid or failed
-verification, 2 usage or input error.
+verification, 2 usage or input error, 3 every check passed but some verifying key is not
+trusted on evidence (docs/keys.md).
 
 Subcommands are imported when they run, not at start-up (click's lazy-loading pattern):
 importing every command pulls in eth-account and py_ecc, seconds of start-up that
@@ -24,6 +25,7 @@ COMMANDS = {
     "export-web": "export_web:export_web",
     "report": "report:report",
     "ceremony": "ceremony:ceremony",
+    "keys": "keys:keys",
     "circom": "circom:circom",
     "reserves": "reserves:reserves",
     "prices": "prices:prices",

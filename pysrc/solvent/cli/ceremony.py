@@ -129,31 +129,82 @@ def contribute(state: Path, out: Path, name: str, prompt: bool, threads, as_json
           f"  made on state   {rec['prev_hash']}\n  resulting state {rec['hash']}")
 
 
+def _attestation_circuit(state: Path, attestation: Path):
+    """The circuit of ``attestation`` that ``state`` is for (by the transcript's circuit
+    name), recompiled from the attestation's shape; with the attestation's key for it."""
+    from ..attestation.trust import recompiled
+    from ..attestation.verify import AttestationFormatError, load
+
+    try:
+        att = load(attestation)
+        name = cer.info(state)["header"]["circuit"]
+    except (AttestationFormatError, cer.CeremonyError) as exc:
+        raise click.UsageError(str(exc)) from exc
+    ref = next((c for c in att.statement.circuits if c.name == name), None)
+    if ref is None:
+        raise click.UsageError(f"{state}: the transcript is for circuit {name!r}, which {attestation} does not use "
+                               f"(it uses {', '.join(c.name for c in att.statement.circuits)})")
+    compiled = (recompiled(att) or {}).get(ref.role)
+    if compiled is None or compiled.name != name:
+        raise click.UsageError(f"{attestation}: cannot recompile circuit {name!r} from its shape")
+    return ref, compiled, att.verifying_keys.get(name)
+
+
 @ceremony.command()
 @click.argument("state", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--ptau", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True)
-@click.option("--circuit", "circuit", required=True, help="The circuit (as for init).")
+@click.option("--circuit", "circuit", default=None, help="The circuit (as for init); with --attestation, "
+              "the circuit is recompiled from the attestation's shape instead.")
+@click.option("--attestation", type=click.Path(exists=True, path_type=Path), default=None,
+              help="Also check that the transcript's final key is the one this attestation uses.")
 @click.option("--key", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="Also check that this finalized proving key is the transcript's.")
 @with_circuit_options
 @click.option("--threads", type=int, default=None)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def verify(state: Path, ptau: Path, circuit: str, key, shape, circuit_name, threads, as_json) -> None:
+def verify(state: Path, ptau: Path, circuit: str | None, attestation: Path | None, key, shape, circuit_name, threads,
+           as_json) -> None:
     """Verify a transcript from PTAU and the circuit to STATE's key.
 
-    Exit code 0 when valid, 1 when not (the message names the first failure).
+    With --attestation the circuit is recompiled from the attestation's shape (the one
+    named in the transcript) and the transcript's final verifying key must be, point for
+    point, the key the attestation uses for it. Exit code 0 when valid, 1 when not (the
+    message names the first failure).
 
     Example: solvent ceremony verify keys/circuit.ph2 --ptau pot12_final.ptau --circuit circuit.r1cs --key keys/circuit.pk
     """
-    c = _circuit(circuit, shape, circuit_name)
+    from ..attestation.trust import key_hash, vk_differences
+
+    if circuit is None and attestation is None:
+        raise click.UsageError("give --circuit (or --attestation, to recompile it from the attestation's shape)")
+    att_key = None
+    if attestation is not None:
+        ref, compiled, att_key = _attestation_circuit(state, attestation)
+        c = cer.circuit_of(compiled)
+        if circuit is not None and _circuit(circuit, shape, circuit_name).hash != c.hash:
+            raise click.UsageError(f"--circuit {circuit} is not the circuit {ref.name} recompiled from "
+                                   f"{attestation}'s shape")
+    else:
+        c = _circuit(circuit, shape, circuit_name)
     try:
         report = cer.verify(state, ptau, c, key, threads=threads)
     except cer.NativeError as exc:
         _fail(exc, as_json, EXIT_INVALID)
+    if attestation is not None:
+        diff = vk_differences(report["verification_key"], att_key or {})
+        if diff:
+            _fail(cer.CeremonyError(f"the transcript verifies, but its final key (vk "
+                                    f"{key_hash(report['verification_key'])}) is not the {ref.role} key "
+                                    f"{ref.name} of {attestation} (vk {key_hash(att_key)}): differs in "
+                                    f"{', '.join(diff)}"), as_json, EXIT_INVALID)
+        report["attestation_key"] = {"role": ref.role, "name": ref.name, "vk_hash": key_hash(att_key), "same": True}
     lines = [f"transcript for {report['circuit']} is VALID",
              f"  participants {report['participants']}, beacons {report['beacons']}"]
     lines += [f"  #{r['index']} {r['kind']:<11} {r['name']!r}: {r['hash']}" for r in report["contributions"]]
     lines.append(f"  transcript hash {report['transcript_hash']}")
+    if attestation is not None:
+        lines.append(f"  its final key is the {report['attestation_key']['role']} key of {attestation} "
+                     f"(vk {report['attestation_key']['vk_hash']})")
     if not report["secure"]:
         lines.append("  WARNING: no participant contribution: delta is public and proofs can be forged")
     _emit(as_json, report, "\n".join(lines))

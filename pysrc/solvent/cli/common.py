@@ -12,7 +12,8 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-EXIT_VALID, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_VALID, EXIT_INVALID, EXIT_USAGE, EXIT_UNTRUSTED = 0, 1, 2, 3
+"""3: every check passed, but some verifying key is not trusted on evidence (docs/keys.md)."""
 
 err = Console(stderr=True, soft_wrap=True)
 
@@ -24,6 +25,7 @@ def fail_usage(message: str) -> None:
 
 def handle_errors(fn: Callable) -> Callable:
     """Input problems exit 2 with the file/row/field message; nothing is half-written."""
+    from ..attestation.trust_files import TrustFileError
     from ..attestation.verify import AttestationFormatError
     from ..book import InputError
 
@@ -31,7 +33,7 @@ def handle_errors(fn: Callable) -> Callable:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except (InputError, AttestationFormatError, FileExistsError, FileNotFoundError, KeyError) as e:
+        except (InputError, AttestationFormatError, TrustFileError, FileExistsError, FileNotFoundError, KeyError) as e:
             fail_usage(str(e.args[0]) if isinstance(e, KeyError) and e.args else str(e))
         except ValueError as e:
             fail_usage(str(e))

@@ -121,6 +121,16 @@ class Chain:
         r = self.evm.result
         return CallResult(True, bytes(out), r.gas_used, logs=list(r.logs))
 
+    @property
+    def timestamp(self) -> int:
+        return int(self.evm.env.block.timestamp)
+
+    def advance(self, seconds: int) -> int:
+        """Move the block clock (and number) forward; returns the new timestamp."""
+        block = self.evm.env.block
+        self.evm.set_block_env(pyrevm.BlockEnv(number=int(block.number) + 1, timestamp=int(block.timestamp) + seconds))
+        return self.timestamp
+
     def snapshot(self) -> Any:
         return self.evm.snapshot()
 

@@ -12,23 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..backend import Groth16, KeyPair
-from ..circuit import CompiledCircuit, build
-from ..circuits import liabilities
+from ..circuit import CompiledCircuit
+from ..circuits.compile import compile_circuits  # re-exported: it lives where no backend is imported
 from ..circuits.shape import BookShape
-from ..circuits.solvency import solvency
 from ..io import write_atomic
 
-
-
-def compile_circuits(shape: BookShape) -> dict[str, CompiledCircuit]:
-    """Every circuit of the shape: batch and top, and solvency when it is proven."""
-    circuits = {
-        "batch": build(liabilities.batch, "liabilities_batch", **shape.batch_params()),
-        "top": build(liabilities.top, "liabilities_top", **shape.top_params()),
-    }
-    if shape.solvency is not None:
-        circuits["solvency"] = build(solvency, "liabilities_solvency", **shape.solvency_params())
-    return circuits
+__all__ = ["ShapeKeys", "compile_circuits", "load", "read_shape", "setup_dev_insecure"]
 
 
 @dataclass

@@ -13,7 +13,7 @@ from typing import Any, Iterable
 
 from ..book.amounts import format_amount
 from .style import CSS
-from .view import STATEMENT_MEANING, AssetView, ReportView, ReservesView
+from .view import STATEMENT_MEANING, AssetView, CircuitView, ReportView, ReservesView
 
 BAR_WIDTH = 400
 
@@ -38,11 +38,19 @@ def _rows(rows: Iterable[str]) -> str:
     return "".join(rows)
 
 
+def _verdict_class(v: ReportView) -> str:
+    if not v.valid:
+        return "invalid"
+    return "valid" if v.keys_trusted else "untrusted"
+
+
 def _verdict(v: ReportView) -> str:
-    word = "VALID" if v.valid else "INVALID"
+    word = v.verdict
     passed = sum(c.ok for c in v.checks)
-    lines = [f"Attestation: {passed} of {len(v.checks)} checks passed "
-             f"({'valid' if v.attestation_valid else 'INVALID'})."]
+    lines = [f"Attestation: {passed} of {len(v.checks)} checks passed."]
+    trusted = len(v.circuits) - len(v.untrusted_circuits)
+    lines.append(f"Verifying keys: {trusted} of {len(v.circuits)} trusted on evidence this verifier checked "
+                 "(ceremony transcript, trust store or pinned list).")
     if v.reserves is not None:
         good = sum(h.ok for h in v.reserves.holdings)
         evidenced = sum(h.evidence_ok for h in v.reserves.holdings)
@@ -58,24 +66,40 @@ def _verdict(v: ReportView) -> str:
     if short:
         lines.append(f"Published figures: reserves below net liabilities in {', '.join(short)}.")
     lines += [f"The proofs state: {p}." for p in v.problems]
-    if any(c.insecure for c in v.circuits):
-        lines.append("Keys from an INSECURE development setup: the proofs are not evidence (see below).")
+    if v.untrusted_circuits:
+        lines.append("UNTRUSTED KEYS: the proofs are not evidence until their keys are shown to come from a "
+                     "ceremony or a pinned list (see below).")
     body = "".join(f"<p>{_e(x)}</p>" for x in lines)
     if v.warnings:
         body += ('<p>Caveats — what this verdict rests on that the verifier could not check itself:</p>'
                  '<ul id="caveats">' + "".join(f"<li>{_e(w)}</li>" for w in v.warnings) + "</ul>")
-    return (f'<section id="verdict" class="verdict {"valid" if v.valid else "invalid"}" data-verdict="{word}">'
-            f'<div class="verdict-word" id="verdict-word">{word}</div><div>{body}</div></section>')
+    return (f'<section id="verdict" class="verdict {_verdict_class(v)}" data-verdict="{_e(word)}">'
+            f'<div class="verdict-word" id="verdict-word">{_e(word)}</div><div>{body}</div></section>')
 
 
-def _insecure_alert(v: ReportView) -> str:
-    bad = [c for c in v.circuits if c.insecure]
+def _untrusted_alert(v: ReportView) -> str:
+    bad = v.untrusted_circuits
     if not bad:
         return ""
-    names = ", ".join(f"{c.role} ({c.name}: {c.setup})" for c in bad)
-    return (f'<div class="alert" id="insecure-setup">⚠ INSECURE SETUP — the keys of {_e(names)} come from a '
-            "single-party development setup. Whoever ran it holds the toxic waste and could forge every proof "
-            "of this attestation: it demonstrates the pipeline and proves nothing about solvency.</div>")
+    names = ", ".join(f"{c.role} ({c.name})" for c in bad)
+    accepted = (" They were accepted only because the verifier was asked to (--allow-insecure-keys)."
+                if v.allow_insecure_keys else "")
+    return (f'<div class="alert" id="untrusted-keys">⚠ UNTRUSTED KEYS — no evidence this verifier checked shows '
+            f"that the keys of {_e(names)} come from a ceremony or a pinned list. Whoever holds a key's trapdoor "
+            f"(for a development key: whoever ran its setup) could forge every proof made under it: this "
+            f"attestation then proves nothing about solvency.{_e(accepted)}</div>")
+
+
+def _trust_cell(c: CircuitView) -> str:
+    claimed = (f"<br><small>claimed by the attestation: <code>{_e(c.setup)}</code>"
+               + (f", transcript <code>{_e(c.transcript_hash)}</code>" if c.transcript_hash else "") + "</small>")
+    if c.trust is None:
+        return f'<span class="badge bad">not decided</span>{claimed}'
+    t = c.trust
+    if t.trusted:
+        return (f'<span class="badge ok">{_e(t.kind)}</span> <small>{_e(t.detail)}</small>'
+                + (f"<br><small>source: {_e(t.source)}</small>" if t.source else "") + claimed)
+    return f'<span class="badge bad">untrusted</span> <small>{_e(t.detail)}</small>{claimed}'
 
 
 def _statement(v: ReportView) -> str:
@@ -98,19 +122,26 @@ def _statement(v: ReportView) -> str:
     if v.prices is not None:
         kv.insert(5, ("Prices", _e(v.prices)))
     circuits = _rows(
-        f"<tr><td>{_e(c.role)}</td><td>{_e(c.name)}</td><td><code>{_e(c.ir_hash)}</code></td>"
-        f"<td><code>{_e(c.vk_hash)}</code></td><td>"
-        + (f'<span class="badge bad">{_e(c.setup)}</span>' if c.insecure else f'<span class="badge ok">{_e(c.setup)}</span>')
-        + (f"<br><small>transcript <code>{_e(c.transcript_hash)}</code></small>" if c.transcript_hash else "")
-        + "</td></tr>" for c in v.circuits)
-    caveat = ("" if v.attestation_valid else
-              '<p class="alert" id="unproven">This attestation FAILED verification: what follows is what it '
-              "claims, not what is proven.</p>")
+        f'<tr class="circuit" data-role="{_e(c.role)}" data-trusted="{str(c.trusted).lower()}"><td>{_e(c.role)}</td>'
+        f"<td>{_e(c.name)}</td><td><code>{_e(c.ir_hash)}</code></td><td><code>{_e(c.vk_hash)}</code></td>"
+        f"<td>{_trust_cell(c)}</td></tr>" for c in v.circuits)
+    sources = "".join(f"<li>{_e(x)}</li>" for x in v.evidence_sources) or "<li>none given</li>"
+    if v.attestation_valid and v.keys_trusted:
+        caveat = ""
+    elif v.attestation_valid or all(c.ok for c in v.checks):
+        caveat = ('<p class="alert" id="unproven">The proofs check out under keys this verifier does not trust: '
+                  "what follows is what the attestation claims, not what is proven.</p>")
+    else:
+        caveat = ('<p class="alert" id="unproven">This attestation FAILED verification: what follows is what it '
+                  "claims, not what is proven.</p>")
     return (f'<section id="statement"><h2>What was proven</h2>{caveat}'
             f"<ul>{meaning}</ul>"
             '<dl class="kv">' + "".join(f"<dt>{k}</dt><dd>{val}</dd>" for k, val in kv) + "</dl>"
             "<h3>Circuits and verifying keys</h3><table><thead><tr><th>role</th><th>circuit</th><th>IR hash</th>"
-            f"<th>verifying-key hash</th><th>setup</th></tr></thead><tbody>{circuits}</tbody></table></section>")
+            f"<th>verifying-key hash</th><th>key trust (evidence checked by this verifier)</th></tr></thead>"
+            f"<tbody>{circuits}</tbody></table>"
+            f'<p class="note">Key trust was decided on: </p><ul class="sources" id="evidence-sources">{sources}</ul>'
+            "</section>")
 
 
 def _checks(v: ReportView) -> str:
@@ -248,7 +279,7 @@ def render(v: ReportView) -> str:
     body = "".join([
         f"<header><h1>Auditor's report</h1><p class=\"sub\">{_e(v.institution)} · epoch {_e(v.epoch)} · "
         f"snapshot {_e(v.snapshot_time)}</p></header>",
-        _verdict(v), _insecure_alert(v), _statement(v), _checks(v), _accounts_section(v), _assets(v), _solvency(v),
+        _verdict(v), _untrusted_alert(v), _statement(v), _checks(v), _accounts_section(v), _assets(v), _solvency(v),
         _reserves(v.reserves, v.reserves_statement),
         f"<footer>Generated {_e(v.generated_at)} by {_e(v.generator)}. Every figure above is read from the "
         "attestation or the reserves source named; this page loads nothing from elsewhere.</footer>",

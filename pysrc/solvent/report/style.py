@@ -19,6 +19,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
            align-items: center; gap: 22px; }
 .verdict.valid { background: var(--ok); }
 .verdict.invalid { background: var(--bad); }
+.verdict.untrusted { background: var(--warn); }
 .verdict-word { font-size: 40px; font-weight: 800; letter-spacing: 2px; }
 .verdict p { margin: 2px 0; }
 .alert { margin: 12px 0; padding: 12px 16px; border-radius: 6px; border: 2px solid var(--bad);

@@ -17,7 +17,9 @@ from typing import Any
 from .. import __version__
 from ..attestation import hashing, outcomes
 from ..attestation.models import Attestation
-from ..attestation.verify import Check, Report
+from ..attestation.trust import KeyTrust
+from ..attestation.verify import (VERDICT_INVALID, VERDICT_UNTRUSTED, VERDICT_VALID, VERDICT_VALID_UNTRUSTED, Check,
+                                  Report)
 from ..book.amounts import AmountError, parse_amount
 from ..pins import Pins
 from ..reserves import Reserves, load_reserves, parse_reserves, reserves_per_asset
@@ -45,11 +47,14 @@ class CircuitView:
     ir_hash: str
     vk_hash: str
     setup: str
+    """The attestation's own label: shown as a claim, never as a badge."""
     transcript_hash: str | None
+    trust: KeyTrust | None = None
+    """What the verifier decided about this circuit's key, and on which evidence."""
 
     @property
-    def insecure(self) -> bool:
-        return self.setup.startswith("dev-insecure")
+    def trusted(self) -> bool:
+        return self.trust is not None and self.trust.trusted
 
 
 @dataclass(frozen=True)
@@ -136,6 +141,7 @@ class ReportView:
     checks: list[Check]
     warnings: list[str]
     attestation_valid: bool
+    """Every check passed and every key is trusted (or untrusted keys were accepted)."""
     verifier: str
     reserves: ReservesView | None
     solvency: dict[str, Any] | None
@@ -151,6 +157,10 @@ class ReportView:
     """No account falls short, or the insurance fund is proven to cover them."""
     problems: list[str] = field(default_factory=list)
     """What the proofs' own outputs say against the attestation."""
+    keys_trusted: bool = False
+    allow_insecure_keys: bool = False
+    evidence_sources: list[str] = field(default_factory=list)
+    """What key trust was decided on (files, store, ceremony), for the reader."""
     generated_at: str = field(default_factory=lambda: datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
     generator: str = f"solvent {__version__}"
 
@@ -159,6 +169,19 @@ class ReportView:
         """The verdict covers everything the report checked: the attestation, and the
         ownership of every reserve address when reserves are shown."""
         return self.attestation_valid and (self.reserves is None or self.reserves.all_proven)
+
+    @property
+    def verdict(self) -> str:
+        """The headline word(s): VALID only with every key trusted; with untrusted keys
+        accepted on request, an unmissable qualifier."""
+        if not self.valid:
+            checks_ok = all(c.ok for c in self.checks) and (self.reserves is None or self.reserves.all_proven)
+            return VERDICT_UNTRUSTED if checks_ok and not self.keys_trusted else VERDICT_INVALID
+        return VERDICT_VALID if self.keys_trusted else VERDICT_VALID_UNTRUSTED
+
+    @property
+    def untrusted_circuits(self) -> list[CircuitView]:
+        return [c for c in self.circuits if not c.trusted]
 
 
 def _holding_views(reserves: Reserves, att: Attestation,
@@ -251,8 +274,10 @@ def _revealed(att: Attestation) -> dict[str, tuple[int, int, int | None]] | None
     return out
 
 
-def build_view(att: Attestation, report: Report, reserves: ReservesView | None, fast: bool) -> ReportView:
+def build_view(att: Attestation, report: Report, reserves: ReservesView | None, fast: bool,
+               evidence_sources: list[str] | None = None) -> ReportView:
     st = att.statement
+    decided = {k.name: k for k in report.keys}
     revealed = _revealed(att)
     assets = [AssetView(a.symbol, a.decimals,
                         reserves.proven.get(a.symbol, 0) if reserves is not None else None,
@@ -261,7 +286,8 @@ def build_view(att: Attestation, report: Report, reserves: ReservesView | None, 
     return ReportView(
         institution=st.institution, signer=st.signer, epoch=st.epoch, snapshot_time=st.snapshot_time,
         statements=list(st.statements), assets=assets,
-        circuits=[CircuitView(c.role, c.name, c.ir_hash, c.vk_hash, c.setup, c.transcript_hash) for c in st.circuits],
+        circuits=[CircuitView(c.role, c.name, c.ir_hash, c.vk_hash, c.setup, c.transcript_hash, decided.get(c.name))
+                  for c in st.circuits],
         shape=st.shape.model_dump(), book_root=att.top.book_root, totals_commitment=att.top.totals_commitment,
         attestation_hash=hashing.attestation_hash(att).hex(), n_batches=len(att.batches),
         solvent_version=st.solvent_version, checks=list(report.checks), warnings=list(report.warnings),
@@ -271,4 +297,6 @@ def build_view(att: Attestation, report: Report, reserves: ReservesView | None, 
         accounts=outcomes.accounts_summary(att) if collateral else None,
         accounts_ok=outcomes.book_outcome(att).acceptable if collateral else None,
         problems=outcomes.problems(att),
+        keys_trusted=report.keys_trusted, allow_insecure_keys=report.allow_insecure_keys,
+        evidence_sources=list(evidence_sources or []),
     )
