@@ -68,6 +68,13 @@ def test_a_bad_ptau_is_an_interop_error_in_every_step(circuit, tmp_path):
         _native.ceremony_init(_native.CeremonyCircuit.from_ir(circuit.ir), ptau, tmp_path / "s.ph2")
 
 
+def test_the_test_ptau_writer_refuses_a_power_it_does_not_write(tmp_path):
+    for power in (0, 21):
+        with pytest.raises(_native.ArgumentError, match=f"power {power} outside 1..=20"):
+            _native.ptau_write_insecure_for_tests(tmp_path / "t.ptau", power, b"seed")
+    assert not (tmp_path / "t.ptau").exists()
+
+
 def test_messages_name_the_op_and_the_row(circuit):
     native = _native.Circuit(circuit.ir)
     with pytest.raises(_native.WitnessError, match="expected 1 input values, got 2"):
