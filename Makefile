@@ -16,7 +16,7 @@ WEB_BUNDLE := pysrc/solvent/web/assets/solvent-web.js
 OUT    ?= out/demo
 
 .PHONY: demo test lint test-rust test-python test-solidity test-web build web browser node-deps npm \
-        bench bench-evm bench-circom clean
+        bench bench-evm bench-circom clean lint-rust
 
 $(STAMP): requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,17 +46,24 @@ demo: build
 
 test: test-rust test-python
 
-# Static checks (README "Lint"): ruff, mypy (strict on formulas, verifier, attestation), the
-# native module's stubs against the built extension (stubtest), and the import contracts
-# between layers (import-linter, pyproject.toml). Needs `make build` for stubtest.
-lint: build
+# Static checks (README "Set-up"): ruff, mypy (strict on formulas, verifier, attestation), the
+# native module's stubs against the built extension (stubtest), the import contracts between
+# layers (import-linter, pyproject.toml), then rustfmt and clippy (lint-rust). Needs `make build`.
+lint: build lint-rust
 	$(PY) -m ruff check pysrc tests benches scripts
 	$(PY) -m mypy
 	$(PY) -m mypy.stubtest solvent._native --allowlist pysrc/solvent/_native.stubtest-allowlist
 	$(VENV)/bin/lint-imports
 
+# The core crate alone: it has no Python in it (the bindings are prover/python).
 test-rust:
 	cargo test --quiet -p solvent-prover
+
+# rustfmt (rustfmt.toml) and clippy with every warning an error, over the core and the
+# bindings; standalone, so `make lint` can call it.
+lint-rust:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 test-python: build node-deps browser
 	$(PY) -m pytest -q

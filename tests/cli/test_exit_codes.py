@@ -43,6 +43,7 @@ def test_native_exceptions_join_the_tree() -> None:
     assert isinstance(classify(native.IrError("bad IR")), NativeInputError)
     assert isinstance(classify(native.ProverError("failed")), NativeProvingError)
     assert classify(ValueError("not native")) is None
+    assert classify(native.ArgumentError("a value solvent should not have passed")) is None, "a bug"
 
 
 def _command(error: BaseException) -> click.Command:

@@ -1,9 +1,11 @@
 """The native core's exceptions, placed in solvent's error tree (``SolventError``).
 
-The Rust extension raises its own classes (``IrError``, ``KeyFileError``, … and, once the
-core has one error enum, their common base ``NativeError``), which cannot derive from a
-Python class. :func:`classify` says which of solvent's kinds a native exception is, so the
-command line maps it to an exit code in the same table as every other error."""
+The Rust extension raises its own classes (``IrError``, ``KeyFileError``, …, all derived
+from its ``NativeError``; prover/python/src/errors.rs), which cannot derive from a Python
+class. :func:`classify` says which of solvent's kinds a native exception is, so the command
+line maps it to an exit code in the same table as every other error. ``ArgumentError`` and
+``IndexOutOfRange`` are left out on purpose: they mean solvent passed the core a value it
+should not have, a bug, not the user's input."""
 
 from __future__ import annotations
 
@@ -38,7 +40,4 @@ def classify(e: BaseException) -> NativeError | None:
         return NativeInputError(str(e))
     if isinstance(e, _classes(PROVING_ERRORS)):
         return NativeProvingError(str(e))
-    base = getattr(native, "NativeError", None)
-    if isinstance(base, type) and isinstance(e, base):
-        return NativeInputError(str(e))
     return None
