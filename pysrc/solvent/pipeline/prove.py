@@ -22,7 +22,7 @@ from ..errors import UsageError
 from ..formulas import book as spec
 from ..formulas.amounts import format_amount
 from ..inputs.accounts import AccountBook
-from . import top_tree
+from . import solvency_step, top_tree
 from .bundle import write_bundle
 from .errors import ProvingError, WouldBeInvalid
 from .jobs import faults
@@ -38,7 +38,6 @@ from .layout import (
     outcome_totals,
     top_inputs,
 )
-from .solvency_step import prove_solvency, write_reserves_opening
 from .statement import Institution, ProveOptions, stated
 
 Progress = Callable[[str, int, int], None]
@@ -217,7 +216,7 @@ def _attestation(run: _Run, statement: Statement, sh: str, entries: list[BatchEn
         totals=_totals(run.book, run.layout, tt) if opts.reveal_totals else None,
         risk=RiskSection(params=opts.risk.params.source.model_dump(mode="json"),
                          prices=opts.price_snapshot) if opts.risk else None,
-        solvency=prove_solvency(run.book, sk, run.inst, opts, run.context, tt, run.backend)
+        solvency=solvency_step.prove_solvency(run.book, sk, run.inst, opts, run.context, tt, run.backend)
         if sk.shape.solvency else None,
         reserves=published_reserves(opts.reserves_document, sk.shape),
     )
@@ -228,6 +227,6 @@ def _write(run: _Run, out: Path, att: Attestation, tt: top_tree.TopTree) -> None
     run.report("write", 0, 1)
     write_bundle(out, att, run.book, run.layout, tt)
     if att.solvency is not None and att.solvency.reserves_commitment is not None:
-        write_reserves_opening(out, att, run.book, run.inst, run.opts)
+        solvency_step.write_reserves_opening(out, att, run.book, run.inst, run.opts)
     run.checkpoints.clear()
     run.report("done", 1, 1)
