@@ -8,6 +8,19 @@ import os
 import tempfile
 from pathlib import Path
 
+PRIVATE_FILE = 0o600
+"""The mode of an operator-only file (salts, balances, blinds, secrets): its owner reads it."""
+PRIVATE_DIR = 0o700
+
+
+def private_dir(path: str | Path) -> Path:
+    """Create ``path`` (and its parents) if need be and make it owner-only, whatever the
+    umask: what is written under it is never readable by other users."""
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    os.chmod(path, PRIVATE_DIR)
+    return path
+
 
 def write_atomic(path: str | Path, data: bytes | str, mode: int = 0o644) -> None:
     path = Path(path)
