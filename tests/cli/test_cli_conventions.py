@@ -191,3 +191,19 @@ def test_ctrl_c_under_json_is_an_error_object_with_the_resume_command(files, tmp
     error = json.loads(r.stdout)["error"]
     assert error["type"] == "interrupted" and error["exit_code"] == 130
     assert error["resume"] == f"solvent prove --resume {out} --json" and error["batches_checkpointed"] == 2
+
+
+def test_a_failed_check_does_not_print_its_success_text(proven, tmp_path):
+    out, _ = proven
+    import shutil
+
+    bad = tmp_path / "bad"
+    shutil.copytree(out, bad)
+    att = json.loads((bad / "attestation.json").read_text())
+    att["top"]["batches_digest"] = "1"
+    (bad / "attestation.json").write_text(json.dumps(att))
+    r = run("verify", bad, "--fast", "--allow-insecure-keys")
+    assert r.exit_code == 1
+    assert "✗ batches digest — is not the digest of every batch" in r.stdout, r.stdout
+    assert "— every batch, once, in order" not in r.stdout
+    assert "✗ signature — recovers to 0x" in r.stdout and "not the statement's signer" in r.stdout, r.stdout

@@ -108,8 +108,10 @@ class Report:
     def untrusted(self) -> list[trust.KeyTrust]:
         return [k for k in self.keys if not k.trusted]
 
-    def add(self, name: str, ok: bool, detail: str = "") -> bool:
-        self.checks.append(Check(name, ok, detail))
+    def add(self, name: str, ok: bool, detail: str = "", failed: str | None = None) -> bool:
+        """Record a check. ``detail`` says what held; ``failed`` (if given) what did not —
+        a failed check never prints the text of its success."""
+        self.checks.append(Check(name, ok, detail if ok or failed is None else failed))
         return ok
 
     def merge(self, other: Report) -> None:
@@ -229,8 +231,9 @@ def verify(att: Attestation, fast: bool = False, signer: str | None = None, epoc
     pins = pins or Pins()
     st = att.statement
     recovered = hashing.recover_signer(att)
-    r.add("signature", recovered is not None and recovered.lower() == st.signer.lower(),
-          f"signed by {recovered}" if recovered else "missing or malformed signature")
+    r.add("signature", recovered is not None and recovered.lower() == st.signer.lower(), f"signed by {recovered}",
+          f"recovers to {recovered}, not the statement's signer {st.signer}: altered, or signed by another key"
+          if recovered else "missing or malformed signature")
     if signer is not None:
         r.add("expected signer", st.signer.lower() == signer.lower(), f"statement names {st.signer}")
     if epoch is not None:
@@ -238,7 +241,8 @@ def verify(att: Attestation, fast: bool = False, signer: str | None = None, epoc
     sh = hashing.statement_hash(st)
     r.add("statement hash", sh == att.statement_hash)
     context = hashing.context_of(sh, st.epoch, st.signer)
-    r.add("context", str(context) == att.context, "binds institution, epoch and statement")
+    r.add("context", str(context) == att.context, "binds institution, epoch and statement",
+          "is not the one institution, epoch and statement give")
     r.add("assets", len(st.assets) == st.shape.n_assets and len({a.symbol for a in st.assets}) == len(st.assets))
     params_hash, prices = _risk_params(att, r)
     evidence.check_price_snapshot(att, r, pins)
@@ -262,11 +266,13 @@ def verify(att: Attestation, fast: bool = False, signer: str | None = None, epoc
             r.add("batch proofs", bool(chosen) and not bad,
                   f"{len(chosen)} valid" if chosen and not bad else f"invalid or missing: batches {bad or only_batches}")
     digest = spec.digest(context, [(int(b.root), int(b.commitment)) for b in att.batches])
-    r.add("batches digest", str(digest) == att.top.batches_digest, "every batch, once, in order")
+    r.add("batches digest", str(digest) == att.top.batches_digest, "every batch, once, in order",
+          "is not the digest of every batch, once, in order")
     if vk_t is not None:
         pub = [context, int(att.top.book_root), int(att.top.totals_commitment), digest]
         (ok,) = _proofs_ok(vk_t, att.verifying_keys[_name(att, "top")], [(pub, proof_of(att.top))], fast)
-        r.add("top proof", ok, "book root and totals commitment")
+        r.add("top proof", ok, "book root and totals commitment",
+              "does not verify for the book root and totals commitment")
     if att.totals is not None:
         r.add("revealed totals", _totals_open(att), _totals_detail(att))
     _solvency(att, context, prices, r, fast, pins)
@@ -336,7 +342,8 @@ def _solvency(att: Attestation, context: int, prices: list[int] | None, r: Repor
         return
     if vk is not None:
         (ok,) = _proofs_ok(vk, att.verifying_keys[_name(att, "solvency")], [(pub, s.proof.model_dump(mode="json"))], fast)
-        r.add("solvency proof", ok, "reserves vs the committed totals, opened privately")
+        r.add("solvency proof", ok, "reserves vs the committed totals, opened privately",
+              "does not verify for these reserves and the committed totals")
     label = (lambda v: "covered" if v else "NOT COVERED") if s.mode == "pass_fail" else \
         (lambda v: BUCKET_LABELS[v] if 0 <= v < len(BUCKET_LABELS) else "?")
     evidence.check_reserves(att, res, r, pins)

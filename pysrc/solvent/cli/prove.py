@@ -192,7 +192,8 @@ def _removed_insurance_fund(ctx: click.Context, param: click.Parameter, value: s
 
 @click.command()
 @click.option("--accounts", "accounts_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Accounts file, CSV or Parquet: account_id,asset,balance[,debt].")
+              help="Accounts file, CSV or Parquet: account_id,asset,balance[,debt] (integer Parquet columns "
+                   "need field metadata solvent.units: README, Inputs).")
 @click.option("--assets", "assets_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Asset list CSV (symbol,decimals).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),

@@ -39,7 +39,8 @@ def _print_report(report: Report, title: str, sources: list[str] | None = None) 
 @click.argument("directory", type=click.Path(exists=True, path_type=Path))
 @click.option("--fast", is_flag=True, help="Use the native (Rust) verifier instead of the pure-Python one.")
 @click.option("--signer", help="Expected signer address: fail if another key signed.")
-@click.option("--epoch", type=int, help="Expected epoch: fail on a replayed older attestation.")
+@click.option("--epoch", type=int,
+              help="Expected epoch: fail unless the attestation is exactly epoch N (a replayed older one fails).")
 @trust_options
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable report.")
 @handle_errors
