@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import click
+from rich.console import Console
 from rich.markup import escape
 
 from ..attestation.models import Attestation, Shape
@@ -103,12 +104,13 @@ def key_line(k: KeyTrust) -> str:
     return f" {mark} {escape(k.describe())}{claimed}"
 
 
-def print_keys(report: Report, sources: list[str] | None = None) -> None:
+def print_keys(report: Report, sources: list[str] | None = None, console: Console | None = None) -> None:
     """The evidence consulted and each key's trust decision: part of the result (stdout)."""
+    console = console or results
     for s in sources or []:
-        results.print(f"   [dim]evidence: {escape(s)}[/]", highlight=False)
+        console.print(f"   [dim]evidence: {escape(s)}[/]", highlight=False)
     for k in report.keys:
-        results.print(key_line(k), highlight=False, markup=True)
+        console.print(key_line(k), highlight=False, markup=True)
 
 
 def headline(report: Report) -> str:

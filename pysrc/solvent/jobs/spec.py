@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from ..io import PRIVATE_FILE, private_dir, write_atomic
+from ..io import PRIVATE, private_dir, write_atomic
 from .checkpoints import RUN_DIR
 
 
@@ -69,7 +69,7 @@ class RunSpec(BaseModel):
 
     def save(self, out: Path) -> None:
         private_dir(out / RUN_DIR)
-        write_atomic(out / RUN_DIR / "run.json", self.model_dump_json(indent=1).encode(), mode=PRIVATE_FILE)
+        write_atomic(out / RUN_DIR / "run.json", self.model_dump_json(indent=1).encode(), mode=PRIVATE)
 
     @classmethod
     def load(cls, out: Path) -> RunSpec:
