@@ -202,3 +202,25 @@ def test_a_failed_check_does_not_print_its_success_text(proven, tmp_path):
     assert "✗ batches digest — the stated digest is not that of every listed batch" in r.stdout, r.stdout
     assert "— every batch, once, in order" not in r.stdout
     assert "not by the signer the statement names" in r.stdout, r.stdout
+
+
+def test_ceremony_and_circom_outputs_are_not_overwritten_without_force(tmp_path):
+    """Refused before any input is read: the existing file stays as it was."""
+    dummy = tmp_path / "dummy"
+    dummy.write_text("not read")
+    kept = tmp_path / "kept.ph2"
+    kept.write_text("mine")
+    for args in (("ceremony", "init", "c.r1cs", "--ptau", dummy, "--out", kept),
+                 ("ceremony", "contribute", dummy, "--out", kept, "--name", "x", "--no-prompt")):
+        message = _error(run(*args, "--json"), 2, "input")
+        assert str(kept) in message and "--force" in message
+    assert kept.read_text() == "mine"
+    keydir = tmp_path / "kd"
+    keydir.mkdir()
+    (keydir / "circuit.pk").write_text("mine")
+    assert "circuit.pk" in _error(run("circom", "setup", dummy, "--zkey", dummy, "--out", keydir, "--json"), 2)
+    proof = tmp_path / "proof"
+    proof.mkdir()
+    (proof / "proof.json").write_text("mine")
+    assert "proof.json" in _error(run("circom", "prove", keydir, dummy, "--out", proof, "--json"), 2)
+    assert (keydir / "circuit.pk").read_text() == "mine" and (proof / "proof.json").read_text() == "mine"
