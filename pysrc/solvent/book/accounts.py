@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import unicodedata
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 

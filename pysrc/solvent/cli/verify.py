@@ -15,7 +15,7 @@ from ..attestation import inclusion as inc
 from ..attestation.expectations import ExpectationError, parse_expectations
 from ..attestation.verify import Check, Report, load, verify as verify_attestation
 from ..io import write_atomic
-from .common import emit_json, err, fail_usage, handle_errors, pin_options, results
+from .common import emit_json, fail_usage, handle_errors, pin_options, results
 from .trust import TRUST_HELP, TrustOptions, exit_code, gather, headline, print_keys, trust_options
 
 def _check_line(c: Check) -> str:
