@@ -224,3 +224,15 @@ def test_ceremony_and_circom_outputs_are_not_overwritten_without_force(tmp_path)
     (proof / "proof.json").write_text("mine")
     assert "proof.json" in _error(run("circom", "prove", keydir, dummy, "--out", proof, "--json"), 2)
     assert (keydir / "circuit.pk").read_text() == "mine" and (proof / "proof.json").read_text() == "mine"
+
+
+def test_a_bug_under_json_still_answers_with_an_error_object(tmp_path, monkeypatch):
+    import solvent.cli.verify as verify_cli
+
+    def boom(_):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(verify_cli, "load", boom)
+    r = run("verify", tmp_path, "--json")
+    assert "RuntimeError: boom" in _error(r, 1, "internal")
+    assert "Traceback" in r.stderr
