@@ -178,7 +178,7 @@ def _column_reader(path: Path, field) -> Callable[[list, Callable[[int], int | N
     """How the Parquet column ``field`` becomes text, exactly: strings as they are (ids
     NFC-normalized), decimals without exponent (``0E-18`` is ``0.000000000000000000``),
     integers of an amount column in the unit its metadata names (``scale(i)``: the
-    decimals of row i's asset or instrument; None for an unknown one, left to the
+    decimals of row i's asset or instrument; None for an unknown one, refused by the
     validation that names it); floats refused."""
     import pyarrow as pa
 
@@ -197,10 +197,12 @@ def _column_reader(path: Path, field) -> Callable[[list, Callable[[int], int | N
             if scale is None:
                 raise InputError(path, "smallest-unit integer columns are read for account balances and debts, "
                                        "not here: write the amounts as a decimal or string column", field=field.name)
+            # an unknown asset (scale None) is refused by the row validation, which names it;
+            # its amount becomes "" so that it can never be read in whole units instead
             out = []
             for i, v in enumerate(values):
                 d = None if v is None else scale(i)
-                out.append("" if v is None else str(v) if d is None else signed_decimal(v, d))
+                out.append("" if v is None or d is None else signed_decimal(v, d))
             return out
         return smallest
     return lambda values, scale: ["" if v is None else str(v) for v in values]
