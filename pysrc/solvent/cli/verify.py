@@ -18,6 +18,7 @@ from ..io import write_atomic
 from .common import emit_json, fail_usage, handle_errors, pin_options, results
 from .trust import TRUST_HELP, TrustOptions, exit_code, gather, headline, print_keys, trust_options
 
+
 def _check_line(c: Check) -> str:
     mark = "[green]✓[/]" if c.ok else "[bold red]✗[/]"
     return f" {mark} {escape(c.name)}" + (f" — {escape(c.detail)}" if c.detail else "")
