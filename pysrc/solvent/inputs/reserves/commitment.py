@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ...formulas.amounts import AmountError, format_amount, parse_amount
 from ...formulas.solvency import reserves_commitment
-from ...io import write_atomic
+from ...io import PRIVATE, write_atomic
 from ..assets import Asset
 from ..errors import InputError
 from ..pins import Pins
@@ -106,4 +106,4 @@ def check_opening(op: Opening, pins: Pins | None = None, source: str = "opening"
 
 
 def write_opening(path: Path, op: Opening) -> None:
-    write_atomic(path, json.dumps(op.model_dump(mode="json"), indent=1), mode=0o600)
+    write_atomic(path, json.dumps(op.model_dump(mode="json"), indent=1), mode=PRIVATE)
