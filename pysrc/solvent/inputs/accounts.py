@@ -39,7 +39,7 @@ def normalize_id(account_id: str) -> str:
 
 def signed_decimal(units: int, decimals: int) -> str:
     """``units`` of ``10^-decimals`` as a plain decimal string, sign kept (-150 at 2 → -1.5)."""
-    from .amounts import format_amount
+    from ..formulas.amounts import format_amount
 
     return ("-" if units < 0 else "") + format_amount(abs(units), decimals)
 
