@@ -105,7 +105,9 @@ class ChartRow:
 def _chart_row(a: AssetView, y: int) -> ChartRow | None:
     full = CHART_BAR_MAX / CHART_MAX_RATIO
     net = a.net_liabilities
-    if a.reserves is not None and net is not None and net > 0:
+    if a.reserves is not None and net is not None:
+        if net <= 0:  # customers owe more (netted) than they hold: nothing to cover, no ratio
+            return ChartRow(a.symbol, a.status, y, 0.0, "no net liabilities", False)
         r = min(Decimal(a.reserves) / Decimal(net), Decimal(CHART_MAX_RATIO))
         return ChartRow(a.symbol, a.status, y, round(float(r) * full, 1), ratio_text(a) or "", False)
     if a.bucket is not None:
