@@ -118,7 +118,7 @@ def test_solvent_book(reader, books, tmp_path):
     btc, usdt = a["BTC"], a["USDT"]
     assert btc["data-coverage"] == "covered" and btc["data-proven"] == "true"
     assert btc["reserves"] == "2,002.6" and btc["equity"] == "2,002.6" and btc["net-liabilities"] == "2,002.6"
-    assert btc["netted-debt"].startswith("0 of 0 owed")
+    assert btc["netted-debt"] == "0 (no debt owed in this asset)"
     assert btc["coverage"].startswith("covered") and "100.00 % of net liabilities" in btc["coverage"]
     assert btc["coverage-source"] == "the solvency proof's output"
     # USDT: 119,000 owed, of which the under-collateralized account's 9,000 does not net

@@ -80,7 +80,7 @@ class Steps:
         return result
 
 
-def _spec(inputs: dict[str, Path], att_dir: Path, batch_size: int, secrets_dir: Path):
+def _spec(inputs: dict[str, Path], batch_size: int, secrets_dir: Path):
     from ..jobs.spec import FileRef, RunSpec
 
     secrets_dir.mkdir(parents=True, exist_ok=True)
@@ -109,10 +109,29 @@ def _customer_check(proof_file: Path, att_dir: Path, expect: dict[str, str]) -> 
     return shown, res.returncode, out
 
 
+ARTEFACTS = ("attestation", "report.html", "site", "inclusion.json", "demo-keys", "inputs")
+"""What the demo writes into --out: all that --force removes."""
+
+
+def _clear(out: Path, force: bool) -> None:
+    """An empty --out, or (``force``) one holding only an earlier demo's artefacts."""
+    present = sorted(p.name for p in out.iterdir()) if out.exists() else []
+    if present and not force:
+        raise FileExistsError(f"{out}: exists and is not empty (use --force to replace the demo's artefacts)")
+    foreign = [n for n in present if n not in ARTEFACTS]
+    if foreign:
+        raise FileExistsError(f"{out}: holds files the demo did not write ({', '.join(foreign[:5])}): "
+                              "choose another --out")
+    for name in present:
+        path = out / name
+        shutil.rmtree(path) if path.is_dir() else path.unlink()
+    out.mkdir(parents=True, exist_ok=True)
+
+
 @click.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("out/demo"), show_default=True,
               help="Directory for every artefact (created; must be empty unless --force).")
-@click.option("--force", is_flag=True, help="Replace what an earlier demo wrote in --out.")
+@click.option("--force", is_flag=True, help="Replace what an earlier demo wrote in --out (nothing else is touched).")
 @click.option("--batch-size", default=64, show_default=True, help="Accounts per batch proof (power of two).")
 @click.option("--customers", type=click.IntRange(min=2), help="Prove only the bundled book's first N customers "
               "(a quicker run; default: all 500).")
@@ -143,11 +162,7 @@ def demo(out: Path, force: bool, batch_size: int, customers: int | None, no_brow
     from ..web import Pins, attestation_keys, export_site
     from ..web.browser import page_checker
 
-    if out.exists() and any(out.iterdir()):
-        if not force:
-            raise FileExistsError(f"{out}: exists and is not empty (use --force to replace the demo's artefacts)")
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
+    _clear(out, force)
     att_dir, report_file, site_dir = out / "attestation", out / "report.html", out / "site"
     proof_file = out / "inclusion.json"
     inputs = demo_inputs() if customers is None else first_customers(demo_inputs(), customers, out / "inputs")
@@ -156,7 +171,7 @@ def demo(out: Path, force: bool, batch_size: int, customers: int | None, no_brow
               "public labels) — nothing it proves is evidence [/]", highlight=False)
 
     backend = Groth16()
-    spec = _spec(inputs, att_dir, batch_size, out / "demo-keys")
+    spec = _spec(inputs, batch_size, out / "demo-keys")
     state = steps.run("inputs and keys", lambda: load_state(spec, backend))
     bar = BatchProgress(state.shape.batch_size)
     try:

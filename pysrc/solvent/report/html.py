@@ -148,6 +148,8 @@ def _asset(a: AssetView, v: ReportView) -> dict:
     """One asset's figures as text; what each means is the view's."""
     if a.equity is None:
         netted = "hidden (committed, not revealed)"
+    elif not a.debt:
+        netted = "0 (no debt owed in this asset)"
     elif a.netted_debt is not None:
         netted = f"{amount(a.netted_debt, a.decimals)} of {amount(a.debt or 0, a.decimals)} owed (only debt that " \
                  "collateral covers nets)"
