@@ -7,6 +7,10 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import IO
+
+PRIVATE = 0o600
+"""Files only the operator may read (salts, balances, shortfalls, secrets)."""
 
 
 def write_atomic(path: str | Path, data: bytes | str, mode: int = 0o644) -> None:
@@ -24,3 +28,10 @@ def write_atomic(path: str | Path, data: bytes | str, mode: int = 0o644) -> None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def create_private(path: str | Path, newline: str | None = None) -> IO[str]:
+    """A new text file readable and writable by its owner only (created 0600, never
+    widened by the umask nor first created world-readable); an existing file is refused."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE)
+    return os.fdopen(fd, "w", encoding="utf-8", newline=newline)

@@ -151,7 +151,8 @@ def test_fund_counted_as_customer_backing(tmp_path, key_file):
                                            "insurance_fund": "0"})
     forged = hashing.sign(att.model_copy(update={"reserves": doc, "solvency": solv}), key)
     bad = {c.name: c.detail for c in verify(forged, fast=True).checks if not c.ok}
-    assert bad["solvency proof"] == "reserves vs the committed totals, opened privately", "the proof itself fails"
+    assert bad["solvency proof"] == ("does not verify for these reserves, insurance fund and coverage against the "
+                                     "committed totals"), "the proof itself fails (and says so, not its success text)"
     # 2. keep the fund as fund but state reserves that include it
     solv = att.solvency.model_copy(update={"reserves": {"BTC": "3.5", "ETH": "998"}})
     forged = hashing.sign(att.model_copy(update={"solvency": solv}), key)

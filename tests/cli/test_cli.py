@@ -93,13 +93,13 @@ def test_inclusion_round_trip(proven, tmp_path):
     out, _ = proven
     proof = tmp_path / "user3.json"
     assert run("inclusion", out, "--account", "user3", "--out", proof).exit_code == 0
-    r = run("verify-inclusion", proof, "--attestation", out, "--expect", "BTC=3.5", "--expect", "USDT=300", "--json",
+    r = run("verify-inclusion", proof, "--attestation", out, "--account", "user3", "--expect", "BTC=3.5", "--expect", "USDT=300", "--json",
             "--allow-insecure-keys")
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["balances"]["BTC"]["equity"] == "3.5"
     assert json.loads(r.stdout)["keys_trusted"] is False
-    assert run("verify-inclusion", proof, "--attestation", out, "--expect", "BTC=4", "--fast").exit_code == 1
-    assert run("verify-inclusion", proof, "--attestation", out, "--fast").exit_code == 3, "untrusted keys"
+    assert run("verify-inclusion", proof, "--attestation", out, "--account", "user3", "--expect", "BTC=4", "--fast").exit_code == 1
+    assert run("verify-inclusion", proof, "--attestation", out, "--account", "user3", "--fast").exit_code == 3, "untrusted keys"
     assert run("inclusion", out, "--account", "nobody", "--out", tmp_path / "x.json").exit_code == 2
     assert not (tmp_path / "x.json").exists()
 

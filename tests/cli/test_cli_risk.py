@@ -50,7 +50,7 @@ def test_prove_and_verify_all_statements(files, tmp_path):
     proof = tmp_path / "carol.json"
     assert run("inclusion", out, "--account", "carol", "--out", proof).exit_code == 0
     assert json.loads(proof.read_text())["positions"]["BTC-C-70000"] == "-2.5"
-    checked = run("verify-inclusion", proof, "--attestation", out, "--fast", "--json", "--allow-insecure-keys")
+    checked = run("verify-inclusion", proof, "--attestation", out, "--account", "carol", "--fast", "--json", "--allow-insecure-keys")
     failed = [c["name"] for c in json.loads(checked.stdout)["checks"] if not c["ok"]]
     assert checked.exit_code == 1 and failed == ["accounts covered"], "included, but the attestation is INVALID"
 

@@ -132,7 +132,7 @@ def test_customer_check_warns_about_unverified_batches(tmp_path):
     assert run(*hb.prove_args(d, out)).exit_code == 0
     proof = tmp_path / "erin.json"
     assert run("inclusion", out, "--account", "erin", "--out", proof).exit_code == 0
-    r = run("verify-inclusion", proof, "--attestation", out, "--fast", "--allow-insecure-keys", "--json")
+    r = run("verify-inclusion", proof, "--attestation", out, "--account", "erin", "--fast", "--allow-insecure-keys", "--json")
     report = json.loads(r.stdout)
     assert r.exit_code == 0 and report["valid"], r.output
     assert any("were not verified here" in w for w in report["warnings"])

@@ -85,6 +85,9 @@ def test_a_tampered_balance_is_not_included(customer_run):
     assert mine["included"] == "no" and mine["word"] == "NOT INCLUDED"
     assert "path to batch root" in failed(mine["account"])
     assert mine["reason"].startswith("path to batch root")
+    path = next(c for c in mine["account"] if c["name"] == "path to batch root")
+    assert "does not reach batch" in path["text"] and "leaf recomputed from id, salt and balances;" not in path["text"], \
+        "a failed check shows its failure text, never its success text (as verify-inclusion)"
     assert "NOT confirmed" in mine["balances_note"]
 
 

@@ -28,8 +28,11 @@ export class Section {
   constructor() {
     this.checks = [];
   }
-  add(name, ok, detail = "") {
-    this.checks.push({ name, ok: Boolean(ok), detail });
+  /** `detail` is shown when the check passes; when it fails, `fail` (if given) replaces
+   * it, so that a failed check never shows its success text (as attestation/verify.py's
+   * Report.add). Without `fail` the detail must read true either way. */
+  add(name, ok, detail = "", fail = null) {
+    this.checks.push({ name, ok: Boolean(ok), detail: ok || fail === null ? detail : fail });
     return Boolean(ok);
   }
   get ok() {
@@ -117,8 +120,8 @@ export async function checkAttestation(att, pins) {
 
   const hash = attestationHash(att);
   const signer = recoverSigner(hash, att.signature ?? "");
-  proofs.add("signature", signer !== null && signer === st.signer.toLowerCase(),
-    signer ? `signed by ${signer}` : "missing or malformed signature");
+  proofs.add("signature", signer !== null && signer === st.signer.toLowerCase(), `signed by ${signer}`,
+    signer ? `signed by ${signer}, not by the signer the statement names (${st.signer})` : "missing or malformed signature");
   if (pins.signer) {
     proofs.add("expected signer", st.signer.toLowerCase() === pins.signer.toLowerCase(),
       `the page was built for ${pins.signer}; the statement names ${st.signer}`);
@@ -126,9 +129,10 @@ export async function checkAttestation(att, pins) {
     caveats.push(`The signer ${st.signer} was not pinned when this page was built: check that it is the address ${st.institution} publishes.`);
   }
   const sh = statementHash(st);
-  proofs.add("statement hash", sh === att.statement_hash);
+  proofs.add("statement hash", sh === att.statement_hash, "", "the statement does not hash to the stated statement_hash");
   const context = contextOf(sh, st.epoch, st.signer);
-  proofs.add("context", context === big(att.context), "binds institution, epoch and statement");
+  proofs.add("context", context === big(att.context), "binds institution, epoch and statement",
+    "does not bind this institution, epoch and statement");
   proofs.add("assets", assets.length === shape.nAssets && new Set(assets.map((a) => a.symbol)).size === assets.length);
   const n = att.batches.length;
   proofs.add("batch count", n >= 1 && n <= shape.capacity && att.batches.every((b, i) => num(b.index) === i),
@@ -137,11 +141,12 @@ export async function checkAttestation(att, pins) {
   const batchKey = pinnedKey(att, pins, "batch", F.batchPublicCount(shape), proofs);
   const topKey = pinnedKey(att, pins, "top", F.TOP_PUBLICS, proofs);
   const batchesDigest = F.digest(context, att.batches.map((b) => [big(b.root), big(b.commitment)]));
-  proofs.add("batches digest", batchesDigest === big(att.top.batches_digest), "every batch, once, in order");
+  proofs.add("batches digest", batchesDigest === big(att.top.batches_digest), "every batch, once, in order",
+    "the stated digest is not that of every listed batch, once, in order");
   if (topKey) {
     const top = { bookRoot: big(att.top.book_root), totalsCommitment: big(att.top.totals_commitment) };
     proofs.add("top proof", await proofOk(topKey, F.topPublics(context, top, batchesDigest), att.top.proof),
-      "book root and totals commitment");
+      "book root and totals commitment", "does not verify for this book root, totals commitment and batches digest");
   }
   totalsFindings(att, shape, assets, findings);
   await solvencyFindings(att, shape, assets, context, pins, findings);
@@ -204,7 +209,10 @@ async function solvencyFindings(att, shape, assets, context, pins, findings) {
     findings.add("solvency proof", false, e.message);
     return;
   }
-  if (vk) findings.add("solvency proof", await proofOk(vk, publics, s.proof), "reserves vs the committed totals, opened privately");
+  if (vk) {
+    findings.add("solvency proof", await proofOk(vk, publics, s.proof), "reserves vs the committed totals, opened privately",
+      "does not verify for these reserves, insurance fund and coverage against the committed totals");
+  }
   const uncovered = O.uncoveredAssets(att);
   findings.add("solvency", uncovered.length === 0, symbols.map((x) => `${x}: ${F.coverageLabel(s.mode, s.coverage[x])}`).join(", "));
   if (typeof s.insurance_covered === "boolean") {
@@ -229,7 +237,8 @@ export function insuranceFund(att, assets) {
 function totalsFindings(att, shape, assets, findings) {
   const t = att.totals;
   if (!t) return;
-  findings.add("revealed totals", totalsOpen(att, shape, assets), totalsDetail(att, assets));
+  findings.add("revealed totals", totalsOpen(att, shape, assets), totalsDetail(att, assets),
+    "the revealed totals do NOT open the totals commitment");
 }
 
 const sameKeys = (obj, symbols) => obj !== null && typeof obj === "object"
@@ -382,12 +391,18 @@ export async function checkInclusion(state, text, accountId) {
     const leaf = leafOf(state, file);
     const root = F.rootFromPath(leaf, file.path, state.shape.batchSize);
     const entry = state.att.batches[file.batch] ?? null;
-    account.add("leaf position", F.positionInBatch(file.path) === file.leafIndex);
+    const at = F.positionInBatch(file.path);
+    account.add("leaf position", at === file.leafIndex, `leaf ${at} of batch ${file.batch}`,
+      `the path leads to leaf ${at}, the file says leaf ${file.leafIndex}`);
     account.add("path to batch root", entry !== null && root === big(entry.root),
-      `leaf recomputed from id, salt and balances; batch ${file.batch}`);
+      `leaf recomputed from id, salt and balances; batch ${file.batch}`,
+      entry === null ? `no batch ${file.batch} in this attestation`
+        : `the leaf recomputed from id, salt and balances does not reach batch ${file.batch}'s root: `
+          + "the balances, debt, positions, salt or path differ from what was proven");
     const bookRoot = F.rootFromPath(root, file.topPath, state.shape.capacity);
     account.add("path to book root", F.positionInBatch(file.topPath) === file.batch && bookRoot === big(state.att.top.book_root),
-      "the batch root sits at its slot under the attested book root");
+      "the batch root sits at its slot under the attested book root",
+      `the batch root does not lead to the attested book root at slot ${file.batch}`);
     if (entry !== null && state.batchKey) {
       await batchProof(state, entry, file.batch, proofs, result);
     } else {

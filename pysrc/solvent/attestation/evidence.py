@@ -75,6 +75,8 @@ def check_reserve_holdings(att: Attestation, reserves: list[int] | None, r: Chec
             sums = reserves_per_asset(doc, [Asset(a.symbol, a.decimals) for a in st.assets], purpose="reserves")
             r.add("reserves match holdings", [sums.get(a.symbol, 0) for a in st.assets] == reserves,
                   "the per-asset reserves are the sums of the holdings backing customer balances "
+                  "(insurance-fund holdings excluded)",
+                  "the per-asset reserves are NOT the sums of the holdings backing customer balances "
                   "(insurance-fund holdings excluded)")
     except (ReservesError, ValueError) as e:
         r.add("reserve holdings", False, str(e))

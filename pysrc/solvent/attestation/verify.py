@@ -108,8 +108,11 @@ class Report:
     def untrusted(self) -> list[trust.KeyTrust]:
         return [k for k in self.keys if not k.trusted]
 
-    def add(self, name: str, ok: bool, detail: str = "") -> bool:
-        self.checks.append(Check(name, ok, detail))
+    def add(self, name: str, ok: bool, detail: str = "", fail: str | None = None) -> bool:
+        """Record a check. ``detail`` says what was shown; when the check fails, ``fail``
+        (if given) replaces it, so that a failed check never prints its success text.
+        Without ``fail`` the detail must read true either way (a neutral observation)."""
+        self.checks.append(Check(name, ok, detail if ok or fail is None else fail))
         return ok
 
     def merge(self, other: Report) -> None:
@@ -219,7 +222,9 @@ def _proofs_ok(vk: pyv.VerifyingKey, vk_json: dict, items: list[tuple[list[int],
 def verify(att: Attestation, fast: bool = False, signer: str | None = None, epoch: int | None = None,
            only_batches: list[int] | None = None, pins: Pins | None = None,
            trust_evidence: trust.TrustEvidence | None = None, allow_insecure_keys: bool = False) -> Report:
-    """All checks of ``att``; ``only_batches`` limits the batch proofs checked (a
+    """All checks of ``att``; ``signer`` is the address the verifier expects to have
+    signed; ``epoch`` the OLDEST epoch accepted (an older, replayed attestation fails; a
+    newer one passes); ``only_batches`` limits the batch proofs checked (a
     customer needs only their own batch, the digest and the top proof); ``pins`` are the
     blocks, custodian, oracle and token keys the auditor pins (caveats become checks).
 
@@ -230,16 +235,21 @@ def verify(att: Attestation, fast: bool = False, signer: str | None = None, epoc
     st = att.statement
     recovered = hashing.recover_signer(att)
     r.add("signature", recovered is not None and recovered.lower() == st.signer.lower(),
-          f"signed by {recovered}" if recovered else "missing or malformed signature")
+          f"signed by {recovered}", f"signed by {recovered}, not by the signer the statement names ({st.signer})"
+          if recovered else "missing or malformed signature")
     if signer is not None:
-        r.add("expected signer", st.signer.lower() == signer.lower(), f"statement names {st.signer}")
+        r.add("expected signer", st.signer.lower() == signer.lower(), f"the statement names {st.signer}, as expected",
+              f"the statement names {st.signer}, not the expected {signer}")
     if epoch is not None:
-        r.add("expected epoch", st.epoch == epoch, f"statement is epoch {st.epoch}")
+        r.add("expected epoch", st.epoch >= epoch, f"epoch {st.epoch}, not older than {epoch}",
+              f"epoch {st.epoch} is older than the epoch {epoch} you require: a replayed attestation")
     sh = hashing.statement_hash(st)
-    r.add("statement hash", sh == att.statement_hash)
+    r.add("statement hash", sh == att.statement_hash, "", "the statement does not hash to the stated statement_hash")
     context = hashing.context_of(sh, st.epoch, st.signer)
-    r.add("context", str(context) == att.context, "binds institution, epoch and statement")
-    r.add("assets", len(st.assets) == st.shape.n_assets and len({a.symbol for a in st.assets}) == len(st.assets))
+    r.add("context", str(context) == att.context, "binds institution, epoch and statement",
+          "does not bind this institution, epoch and statement")
+    r.add("assets", len(st.assets) == st.shape.n_assets and len({a.symbol for a in st.assets}) == len(st.assets),
+          "", f"{len(st.assets)} assets listed for a shape of {st.shape.n_assets}, or a symbol listed twice")
     params_hash, prices = _risk_params(att, r)
     evidence.check_price_snapshot(att, r, pins)
     compiled = _circuits_match(att, r)
@@ -248,7 +258,8 @@ def verify(att: Attestation, fast: bool = False, signer: str | None = None, epoc
 
     n = len(att.batches)
     r.add("batch count", 1 <= n <= st.shape.capacity and [b.index for b in att.batches] == list(range(n)),
-          f"{n} batches of {st.shape.batch_size} leaves (capacity {st.shape.capacity})")
+          f"{n} batches of {st.shape.batch_size} leaves (capacity {st.shape.capacity})",
+          f"{n} batches for a capacity of {st.shape.capacity}, or not numbered 0 to {n - 1} in order")
     if vk_b is not None:
         chosen = [b for b in att.batches if only_batches is None or b.index in only_batches]
         prefix = [context] if params_hash is None else [context, params_hash]
@@ -262,13 +273,16 @@ def verify(att: Attestation, fast: bool = False, signer: str | None = None, epoc
             r.add("batch proofs", bool(chosen) and not bad,
                   f"{len(chosen)} valid" if chosen and not bad else f"invalid or missing: batches {bad or only_batches}")
     digest = spec.digest(context, [(int(b.root), int(b.commitment)) for b in att.batches])
-    r.add("batches digest", str(digest) == att.top.batches_digest, "every batch, once, in order")
+    r.add("batches digest", str(digest) == att.top.batches_digest, "every batch, once, in order",
+          "the stated digest is not that of every listed batch, once, in order")
     if vk_t is not None:
         pub = [context, int(att.top.book_root), int(att.top.totals_commitment), digest]
         (ok,) = _proofs_ok(vk_t, att.verifying_keys[_name(att, "top")], [(pub, proof_of(att.top))], fast)
-        r.add("top proof", ok, "book root and totals commitment")
+        r.add("top proof", ok, "book root and totals commitment",
+              "does not verify for this book root, totals commitment and batches digest")
     if att.totals is not None:
-        r.add("revealed totals", _totals_open(att), _totals_detail(att))
+        r.add("revealed totals", _totals_open(att), _totals_detail(att),
+              "the revealed totals do NOT open the totals commitment")
     _solvency(att, context, prices, r, fast, pins)
     _accounts(att, r, only_batches)
     return r
@@ -336,7 +350,8 @@ def _solvency(att: Attestation, context: int, prices: list[int] | None, r: Repor
         return
     if vk is not None:
         (ok,) = _proofs_ok(vk, att.verifying_keys[_name(att, "solvency")], [(pub, s.proof.model_dump(mode="json"))], fast)
-        r.add("solvency proof", ok, "reserves vs the committed totals, opened privately")
+        r.add("solvency proof", ok, "reserves vs the committed totals, opened privately",
+              "does not verify for these reserves, insurance fund and coverage against the committed totals")
     label = (lambda v: "covered" if v else "NOT COVERED") if s.mode == "pass_fail" else \
         (lambda v: BUCKET_LABELS[v] if 0 <= v < len(BUCKET_LABELS) else "?")
     evidence.check_reserves(att, res, r, pins)

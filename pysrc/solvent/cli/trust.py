@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import click
+from rich.console import Console
 from rich.markup import escape
 
 from ..attestation.models import Attestation, Shape
@@ -103,11 +104,11 @@ def key_line(k: KeyTrust) -> str:
     return f" {mark} {escape(k.describe())}{claimed}"
 
 
-def print_keys(report: Report, sources: list[str] | None = None) -> None:
+def print_keys(report: Report, sources: list[str] | None = None, console: Console = err) -> None:
     for s in sources or []:
-        err.print(f"   [dim]evidence: {escape(s)}[/]", highlight=False)
+        console.print(f"   [dim]evidence: {escape(s)}[/]", highlight=False)
     for k in report.keys:
-        err.print(key_line(k), highlight=False, markup=True)
+        console.print(key_line(k), highlight=False, markup=True)
 
 
 def headline(report: Report) -> str:

@@ -3,24 +3,36 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
 import click
 from pydantic import ValidationError
+from rich.console import Console
 from rich.markup import escape
 
 from ..attestation import inclusion as inc
+from ..attestation.expectations import ExpectationError, parse_expectations
+from ..attestation.verify import Check, Report, load, verify as verify_attestation
 from ..io import write_atomic
-from ..attestation.verify import Report, load, verify as verify_attestation
 from .common import emit_json, err, fail_usage, handle_errors, pin_options
+
 from .trust import TRUST_HELP, TrustOptions, exit_code, gather, headline, print_keys, trust_options
+
+results = Console(soft_wrap=True)
+"""Results (the customer's verdict, the exported file's name) go to stdout; progress and
+diagnostics to stderr (``err``)."""
+
+
+def _check_line(c: Check) -> str:
+    mark = "[green]✓[/]" if c.ok else "[bold red]✗[/]"
+    return f" {mark} {escape(c.name)}" + (f" — {escape(c.detail)}" if c.detail else "")
 
 
 def _print_report(report: Report, title: str, sources: list[str] | None = None) -> None:
     for c in report.checks:
-        mark = "[green]✓[/]" if c.ok else "[bold red]✗[/]"
-        err.print(f" {mark} {escape(c.name)}" + (f" — {escape(c.detail)}" if c.detail else ""), highlight=False)
+        err.print(_check_line(c), highlight=False)
     if report.holdings:
         err.print(" reserve holdings (balance evidence per holding):", highlight=False)
     for h in report.holdings:
@@ -35,11 +47,19 @@ def _print_report(report: Report, title: str, sources: list[str] | None = None) 
     err.print(f"{title}: {headline(report)}{caveats}", highlight=False)
 
 
+def _address(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An Ethereum address option (0x and 40 hex digits; compared case-insensitively)."""
+    if value is not None and not re.fullmatch(r"0x[0-9a-fA-F]{40}", value):
+        raise click.BadParameter(f"{value!r} is not an Ethereum address (0x and 40 hex digits)")
+    return value
+
+
 @click.command(epilog=TRUST_HELP)
 @click.argument("directory", type=click.Path(exists=True, path_type=Path))
 @click.option("--fast", is_flag=True, help="Use the native (Rust) verifier instead of the pure-Python one.")
-@click.option("--signer", help="Expected signer address: fail if another key signed.")
-@click.option("--epoch", type=int, help="Expected epoch: fail on a replayed older attestation.")
+@click.option("--signer", callback=_address, metavar="ADDR", help="Expected signer address: fail if another key signed.")
+@click.option("--epoch", type=click.IntRange(min=0), metavar="N",
+              help="Refuse attestations OLDER than epoch N (a replayed old attestation fails; a newer one passes).")
 @trust_options
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable report.")
 @handle_errors
@@ -76,50 +96,85 @@ def verify(directory: Path, fast: bool, signer: str | None, epoch: int | None, t
 
 @click.command()
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--account", required=True, help="The customer's account id.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Inclusion proof file.")
+@click.option("--account", required=True, help="The customer's account id (Unicode NFC-normalized, as the book's ids).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Inclusion proof file (written 0600: it holds the customer's salt and balances).")
+@click.option("--force", is_flag=True, help="Replace --out if it exists (otherwise an existing file is refused).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable summary on stdout.")
 @handle_errors
-def inclusion(directory: Path, account: str, out: Path) -> None:
-    """Export one customer's inclusion proof (their salt, balances and path): give it to
-    that customer only.
+def inclusion(directory: Path, account: str, out: Path, force: bool, as_json: bool) -> None:
+    """Export one customer's inclusion proof (their salt, balances and path) from the
+    operator's private/inclusion.sqlite: give it to that customer only. An existing
+    --out is never replaced without --force; the file is written to a temporary path,
+    then renamed.
 
     Example: solvent inclusion attestation/ --account alice@example.com --out alice.json
     """
+    if out.exists() and not force:
+        fail_usage(f"{out} exists: give --force to replace it")
     proof = inc.export(directory, account)
-    write_atomic(out, json.dumps(proof.model_dump(mode="json"), indent=1))
-    err.print(f"inclusion proof for {account!r} (batch {proof.batch}) written to {out}", highlight=False)
+    write_atomic(out, json.dumps(proof.model_dump(mode="json"), indent=1), mode=0o600)
+    if as_json:
+        emit_json({"account_id": proof.account_id, "out": str(out), "institution": proof.institution,
+                   "epoch": proof.epoch, "batch": proof.batch, "leaf_index": proof.leaf_index,
+                   "attestation_hash": proof.attestation_hash})
+    else:
+        results.print(f"inclusion proof for {proof.account_id!r} (batch {proof.batch}) written to {out}",
+                      highlight=False, markup=False)
 
 
-def _parse_expect(values: tuple[str, ...]) -> dict[str, str]:
-    out = {}
-    for v in values:
-        symbol, sep, amount = v.partition("=")
-        if not sep or not symbol or not amount:
-            fail_usage(f"--expect {v!r}: use SYMBOL=AMOUNT")
-        out[symbol] = amount
-    return out
+INCLUSION_HELP = ("Keys are trusted only on evidence given here (--trusted-keys, --ceremony/--ptau, the trust store), "
+                  "never on the attestation's own labels; --allow-insecure-keys accepts development keys. Exit codes: "
+                  "0 your account and every finding pass, 1 your account or an attestation-wide finding fails, "
+                  "2 bad input or a malformed expectation, 3 every check passed but some key is untrusted.")
 
 
-@click.command("verify-inclusion", epilog=TRUST_HELP)
+@click.command("verify-inclusion", epilog=INCLUSION_HELP)
 @click.argument("proof_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--attestation", "attestation_dir", type=click.Path(exists=True, path_type=Path), required=True,
               help="The published attestation (directory or attestation.json).")
-@click.option("--expect", multiple=True, help="SYMBOL=AMOUNT the customer expects (repeatable).")
+@click.option("--account", "account_id", required=True,
+              help="Your own account id: a file for another account fails (compared after Unicode NFC normalization).")
+@click.option("--signer", callback=_address, metavar="ADDR",
+              help="The address your institution publishes as its signer: an attestation signed by another key fails.")
+@click.option("--epoch", "min_epoch", type=click.IntRange(min=0), metavar="N",
+              help="Refuse attestations OLDER than epoch N (a replayed old attestation fails; a newer one passes).")
+@click.option("--expect", multiple=True, metavar="ASSET=AMOUNT",
+              help="Equity you expect, as an exact decimal at the asset's decimals (BTC=2.84312683 and "
+                   "BTC=2.843126830 are the same); asset symbols are case-sensitive, as in the book. Repeatable.")
+@click.option("--expect-debt", multiple=True, metavar="ASSET=AMOUNT", help="Debt you expect per asset (as --expect).")
+@click.option("--expect-position", multiple=True, metavar="INSTRUMENT=QTY",
+              help="Signed quantity you hold per instrument (negative: short; 0 for none), with the margin statement.")
 @click.option("--fast", is_flag=True, help="Use the native verifier.")
 @trust_options
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable report.")
+@click.option("--json", "as_json", is_flag=True,
+              help="The verdict as one JSON object on stdout: account, findings, checks, exit_code.")
 @handle_errors
-def verify_inclusion(proof_file: Path, attestation_dir: Path, expect: tuple[str, ...], fast: bool,
-                     trust: TrustOptions, as_json: bool) -> None:
-    """Check that your account is in an attestation with the balances you expect.
+@pin_options
+def verify_inclusion(proof_file: Path, attestation_dir: Path, account_id: str, signer: str | None,
+                     min_epoch: int | None, expect: tuple[str, ...], expect_debt: tuple[str, ...],
+                     expect_position: tuple[str, ...], fast: bool, trust: TrustOptions, as_json: bool, pins) -> None:
+    """Check that your account is in an attestation with the balances, debt and positions
+    you expect.
 
-    Recomputes your leaf from your id, salt and balances, walks the path to your batch's
-    root, and verifies that batch's proof, its binding into the top proof, the
-    institution's signature and the trust in the keys. Exit 0 included, 1 not, 2 bad
-    input, 3 untrusted keys.
+    YOUR ACCOUNT: the file is for this attestation, its institution and epoch, and your
+    account id; your leaf, recomputed from your id, salt, balances, debt and positions,
+    walks to your batch's root and on to the attested book root; each --expect,
+    --expect-debt and --expect-position holds exactly. ATTESTATION-WIDE FINDINGS (the same
+    for every customer): the institution's signature (and --signer, --epoch), the
+    statement, the keys and their trust, your batch's proof, the batches digest, the top
+    proof, and solvency, insurance and outcome bits where the attestation has them.
 
-    Example: solvent verify-inclusion alice.json --attestation attestation/ --expect BTC=1.5
+    Exit 0: your account checks and every finding pass; 1: an account check or a finding
+    fails (the verdict says which, and says so when your own account is fine); 2: bad
+    input, including a malformed expectation (checked before any verification); 3: every
+    check passed but some key is untrusted.
+
+    Example: solvent verify-inclusion alice.json --attestation attestation/ --account alice@example.com
+    --signer 0xAbC… --epoch 7 --expect BTC=1.5 --expect-debt USDT=200 --expect-position BTC-PERP=-2
     """
+    if not account_id.strip():
+        fail_usage("--account '': give your own account id")
     try:
         proof = inc.load_proof(proof_file)
     except ValidationError as e:
@@ -127,17 +182,64 @@ def verify_inclusion(proof_file: Path, attestation_dir: Path, expect: tuple[str,
     except OSError as e:
         fail_usage(f"{proof_file}: {e.strerror}")
     att = load(attestation_dir)
+    try:
+        expectations = parse_expectations(att, expect, expect_debt, expect_position)
+    except ExpectationError as e:
+        fail_usage(str(e))
     evidence = gather(att, trust)
-    report = inc.verify_inclusion(proof, att, fast=fast, expect=_parse_expect(expect), trust_evidence=evidence,
-                                  allow_insecure_keys=trust.allow_insecure_keys)
+    report = inc.verify_inclusion(proof, att, fast=fast, trust_evidence=evidence,
+                                  allow_insecure_keys=trust.allow_insecure_keys, account_id=account_id,
+                                  expectations=expectations, signer=signer, min_epoch=min_epoch, pins=pins)
+    code = exit_code(report)
     if as_json:
-        emit_json({**report.to_dict(), "account_id": proof.account_id, "evidence_sources": evidence.sources,
-                   "balances": {s: b.model_dump() for s, b in proof.balances.items()}})
+        emit_json({**report.to_dict(), "account_id": proof.account_id, "institution": proof.institution,
+                   "epoch": proof.epoch, "batch": proof.batch, "evidence_sources": evidence.sources,
+                   "balances": {s: b.model_dump() for s, b in proof.balances.items()}, "positions": proof.positions,
+                   "summary": inclusion_summary(report), "exit_code": code})
     else:
-        err.print(f"account {proof.account_id!r} at {proof.institution!r}, epoch {proof.epoch}:", highlight=False,
-                  markup=False)
-        for symbol, b in proof.balances.items():
-            err.print(f"   {symbol}: {b.equity}" + (f" (debt {b.debt})" if b.debt != "0" else ""), highlight=False,
-                      markup=False)
-        _print_report(report, "inclusion", evidence.sources)
-    raise SystemExit(exit_code(report))
+        _print_inclusion(report, proof, evidence.sources)
+    raise SystemExit(code)
+
+
+def inclusion_summary(report: inc.InclusionReport) -> str:
+    """One sentence: your account, then the attestation, each named by what failed."""
+    bad_account = [c.name for c in report.account if not c.ok]
+    bad_findings = [c.name for c in report.findings if not c.ok]
+    if bad_account:
+        mine = f"your account check FAILED ({', '.join(bad_account)})"
+    else:
+        mine = "your account is included with the balances you expect" if any(
+            c.name.startswith("expected ") for c in report.account) else "your account is included"
+    if bad_findings:
+        wide = f"attestation-wide findings FAILED ({', '.join(bad_findings)})"
+        if not bad_account:
+            wide += ": your own path and balances are fine; what failed concerns the attestation as a whole"
+    elif not report.keys_trusted:
+        wide = "every attestation-wide finding passes, but some keys are untrusted"
+    else:
+        wide = "every attestation-wide finding passes"
+    return f"{mine}; {wide}"
+
+
+def _print_inclusion(report: inc.InclusionReport, proof: inc.InclusionProof, sources: list[str]) -> None:
+    """Your account (what the file says, then its checks), the attestation-wide findings,
+    the keys and caveats, and the verdict (stdout)."""
+    results.print(f"account {proof.account_id!r} at {proof.institution!r}, epoch {proof.epoch}, batch {proof.batch}:",
+                  highlight=False, markup=False)
+    for symbol, b in proof.balances.items():
+        results.print(f"   {symbol}: {b.equity}, debt {b.debt}", highlight=False, markup=False)
+    for name, q in (proof.positions or {}).items():
+        results.print(f"   position {name}: {q}", highlight=False, markup=False)
+    results.print("your account:", highlight=False)
+    for c in report.account:
+        results.print(_check_line(c), highlight=False)
+    results.print("attestation-wide findings (the same for every customer):", highlight=False)
+    for c in report.findings:
+        results.print(_check_line(c), highlight=False)
+    results.print(" keys:", highlight=False)
+    print_keys(report, sources, console=results)
+    for w in report.warnings:
+        results.print(f" [yellow]![/] {escape(w)}", highlight=False)
+    mark = "[green]✓[/]" if report.account_ok else "[bold red]✗[/]"
+    results.print(f"{mark} {escape(inclusion_summary(report))}", highlight=False)
+    results.print(f"inclusion: {headline(report)}", highlight=False)

@@ -16,7 +16,7 @@ from pathlib import Path
 from ..attestation import hashing
 from ..attestation.models import Attestation
 from ..book import AccountBook, format_amount
-from ..io import write_atomic
+from ..io import create_private, write_atomic
 from ..jobs.checkpoints import RUN_DIR
 from ..risk.evaluate import shortfalls
 from . import inclusion_db, top_tree
@@ -29,7 +29,7 @@ def write_bundle(out: Path, att: Attestation, book: AccountBook, layout: BookLay
     shutil.rmtree(stage, ignore_errors=True)
     try:
         (stage / "keys").mkdir(parents=True)
-        (stage / "private").mkdir()
+        (stage / "private").mkdir(mode=0o700)  # the operator's alone: salts, balances, shortfalls
         for name, vk in att.verifying_keys.items():
             (stage / "keys" / f"{name}.vk.json").write_text(json.dumps(vk, indent=1))
         inclusion_db.write(stage / "private" / "inclusion.sqlite", book, layout, tt, {
@@ -61,7 +61,7 @@ def _write_shortfalls(path: Path, book: AccountBook, layout: BookLayout) -> None
 
     per_account = [layout.leaf_risk[layout.leaf_of[i]] for i in range(book.size)]
     rows = shortfalls(book, layout.risk, per_account)
-    with open(path, "w", newline="") as f:
+    with create_private(path, newline="") as f:
         w = csv.writer(f)
         w.writerow(["account_id", "under_collateralized", "collateral_shortfall", "under_margined", "margin_shortfall"])
         scale = 4 + layout.risk.params.value_decimals

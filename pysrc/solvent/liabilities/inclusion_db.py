@@ -9,6 +9,7 @@ import sqlite3
 from pathlib import Path
 
 from ..book import AccountBook
+from ..io import create_private
 from .layout import BookLayout
 from .top_tree import TopTree
 
@@ -35,6 +36,9 @@ CREATE TABLE nodes (
 
 
 def write(path: Path, book: AccountBook, layout: BookLayout, top: TopTree, meta: dict[str, str]) -> None:
+    """Create the database at ``path`` (a new file, 0600 from its creation: SQLite gives its
+    journal the database file's permissions)."""
+    create_private(path).close()
     con = sqlite3.connect(path)
     try:
         con.executescript(SCHEMA)
