@@ -42,6 +42,8 @@ def test_demo_runs_the_whole_mission(tmp_path):
     customer = s["customer"]
     v = s["verify_inclusion"]
     assert v["exit_code"] == 0 and v["valid"] and v["command"][:2] == ["solvent", "verify-inclusion"]
+    assert f"--account={customer}" in v["command"] and f"--signer={s['signer']}" in v["command"]
+    assert v["summary"].startswith("your account is included with the balances you expect")
     page = s["page_check"]
     assert page["ran"] and page["included"] == "yes" and page["ok"], page
     assert page["requests"] == [] and page["page_errors"] == []

@@ -96,17 +96,23 @@ def _spec(inputs: dict[str, Path], batch_size: int, secrets_dir: Path):
                    signing_key_file=str(files["signing.key"]))
 
 
-def _customer_check(proof_file: Path, att_dir: Path, expect: dict[str, str]) -> tuple[list[str], int, dict]:
-    """``solvent verify-inclusion`` as the customer runs it (a separate process)."""
+def _customer_check(proof_file: Path, att_dir: Path, proof, signer: str) -> tuple[list[str], int, dict]:
+    """``solvent verify-inclusion`` as the customer runs it (a separate process), strict:
+    their own account id, the signer and epoch their institution publishes, and every
+    balance, debt and position they expect (here: what their file says — a real customer
+    compares with their own records)."""
+    expect = [f"--expect={s}={b.equity}" for s, b in proof.balances.items()]
+    expect += [f"--expect-debt={s}={b.debt}" for s, b in proof.balances.items()]
+    expect += [f"--expect-position={name}={q}" for name, q in (proof.positions or {}).items()]
     cmd = [sys.executable, "-m", "solvent.cli", "verify-inclusion", str(proof_file), "--attestation", str(att_dir),
-           "--allow-insecure-keys", "--json", *[f"--expect={s}={a}" for s, a in expect.items()]]
+           f"--account={proof.account_id}", f"--signer={signer}", f"--epoch={proof.epoch}", *expect,
+           "--allow-insecure-keys", "--json"]
     res = subprocess.run(cmd, capture_output=True, text=True, check=False)
     try:
         out = json.loads(res.stdout)
     except json.JSONDecodeError:
         out = {"error": (res.stdout + res.stderr)[-2000:]}
-    shown = ["solvent", *cmd[3:]]
-    return shown, res.returncode, out
+    return ["solvent", *cmd[3:-1]], res.returncode, out
 
 
 ARTEFACTS = ("attestation", "report.html", "site", "inclusion.json", "demo-keys", "inputs")
@@ -191,9 +197,9 @@ def demo(out: Path, force: bool, batch_size: int, customers: int | None, no_brow
     customer = CUSTOMER if CUSTOMER in ids else state.book.ids[0]
     proof = inc.export(att_dir, customer)
     write_atomic(proof_file, proof.model_dump_json(indent=1))
-    expect = {s: b.equity for s, b in proof.balances.items() if b.equity != "0"}
-    command, code, checked = steps.run("verify-inclusion", lambda: _customer_check(proof_file, att_dir, expect))
-    python_ok = code == 0 and bool(checked.get("valid"))
+    command, code, checked = steps.run("verify-inclusion", lambda: _customer_check(
+        proof_file, att_dir, proof, att.statement.signer))
+    python_ok = code == 0 and bool(checked.get("valid")) and bool(checked.get("account", {}).get("ok"))
 
     browser: dict[str, Any] = {"ran": False}
     checker, missing = (None, "--no-browser") if no_browser else page_checker()
@@ -216,7 +222,8 @@ def demo(out: Path, force: bool, batch_size: int, customers: int | None, no_brow
         "coverage": {a.symbol: a.coverage_text for a in view.assets},
         "artefacts": {"attestation": str(att_dir / "attestation.json"), "report": str(report_file),
                       "web_page": str(page), "inclusion_proof": str(proof_file)},
-        "customer": customer, "verify_inclusion": {"command": command, "exit_code": code, "valid": python_ok},
+        "customer": customer, "verify_inclusion": {"command": command, "exit_code": code, "valid": python_ok,
+                                                    "summary": checked.get("summary", checked.get("error"))},
         "page_check": browser, "seconds": {k: round(v, 2) for k, v in steps.seconds.items()},
         "total_seconds": round(sum(steps.seconds.values()), 2), "ok": ok,
     }
@@ -252,7 +259,8 @@ def _print_summary(s: dict, view) -> None:
     echo(f"inclusion:     {s['artefacts']['inclusion_proof']} for {s['customer']}")
     v = s["verify_inclusion"]
     echo(f"  in Python:   {'INCLUDED' if v['valid'] else 'NOT VERIFIED'} (exit {v['exit_code']}, "
-         f"{secs['verify-inclusion']:.1f} s): {' '.join(v['command'])}")
+         f"{secs['verify-inclusion']:.1f} s): {v['summary']}")
+    echo(f"               {' '.join(v['command'])}")
     b = s["page_check"]
     if b["ran"]:
         echo(f"  in the page: {b['word']} (headless Chromium, {secs['page check']:.1f} s; "
