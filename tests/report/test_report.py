@@ -191,3 +191,27 @@ def test_tampered_book_root_report_invalid(attested, tmp_path):
     page = out.read_text()
     assert 'data-verdict="INVALID"' in page and "FAILED verification" in page
     assert '<tr class="check" data-ok="false" data-check="top proof"><td><span class="bad">✗</span></td><td>top proof</td>' in page
+
+
+def test_coverage_buckets_and_bits_without_public_figures(attested):
+    """Only what the solvency proof outputs is public: a bucket reads as its range (and the
+    chart draws its lower bound, hatched), a bucket of 0 as NOT COVERED, a pass/fail bit as
+    covered with no ratio — never a ratio the figures cannot give."""
+    from dataclasses import replace as dc_replace
+
+    _, att, _ = attested
+    view = build_view(att, Report(checks=[Check("stand-in", True)]), None, fast=True)
+    btc, usdt = view.assets
+    view.assets = [dc_replace(btc, proven_coverage=3, coverage_mode="buckets"),
+                   dc_replace(usdt, proven_coverage=0, coverage_mode="buckets")]
+    page = render(view)
+    assert 'data-asset="BTC" data-coverage="covered" data-proven="true"' in page
+    assert '<span data-fig="bucket">reserves 110–120 % of net liabilities</span>' in page
+    assert 'data-asset="USDT" data-coverage="not-covered" data-proven="true"' in page
+    assert '<span data-fig="bucket">reserves &lt; 100 % of net liabilities</span>' in page
+    assert view.assets[1].coverage_text == "NOT COVERED: reserves < 100 % of net liabilities (the solvency proof's output)"
+    assert 'class="covered bucket"' in page and "110–120 % (bucket)" in page
+    assert 'data-fig="ratio"' not in page, "no measured ratio without public figures"
+    view.assets = [dc_replace(btc, proven_coverage=1, coverage_mode="pass_fail"), usdt]
+    page = render(view)
+    assert "≥ 100 % (proven; the ratio is not public)" in page and 'data-fig="ratio"' not in page
