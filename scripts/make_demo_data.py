@@ -19,15 +19,15 @@ import csv
 import hashlib
 import json
 import random
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "pysrc" / "solvent" / "data" / "demo"
-sys.path.insert(0, str(ROOT))
 
 from solvent.book import format_amount, read_accounts, read_assets  # noqa: E402
+from solvent.cli.demo import EPOCH, INSTITUTION, SNAPSHOT  # noqa: E402  (what every signature here is bound to)
+from solvent.cli.demo import demo_secret as demo_key  # noqa: E402  (an INSECURE key: sha256 of a public label)
 from solvent.eip191 import sign_text  # noqa: E402
 from solvent.prices import report_message  # noqa: E402
 from solvent.reserves.custody import holding_message  # noqa: E402
@@ -37,8 +37,6 @@ from solvent.risk.evaluate import evaluate, prepare  # noqa: E402
 from solvent.risk.params import load_risk_params  # noqa: E402
 from solvent.risk.positions import read_positions  # noqa: E402
 
-INSTITUTION, EPOCH, SNAPSHOT = "Demo Exchange", 1, "2026-11-21T00:00:00Z"
-"""What every ownership, custodian and oracle signature is bound to (the demo proves exactly this)."""
 N_CUSTOMERS = 500
 ASSETS = [("BTC", 8, 0.05), ("ETH", 18, 1.5), ("USDT", 6, 2_000.0), ("SOL", 9, 40.0)]
 """ETH at its native 18 decimals (wei): the book needs 96-bit balances, chosen automatically."""
@@ -71,11 +69,6 @@ RISK = {
     },
     "scenarios": 16,
 }
-
-
-def demo_key(label: str) -> bytes:
-    """An INSECURE demo key: anyone can derive it from its public label."""
-    return hashlib.sha256(b"solvent demo INSECURE key: " + label.encode()).digest()
 
 
 def tests_key(label: str) -> bytes:
@@ -129,7 +122,7 @@ def write_prices(out: Path) -> None:
     snap = {"version": "solvent.prices/1", "quote": "USD",
             "rules": {"min_sources": 3, "max_age_seconds": 300, "max_spread_bps": 200},
             "assets": {a: {"min_price": "0.01", "max_price": "10000000",
-                           "reports": [oracle_report(s, a, p) for s, p in zip(ORACLES, PRICES[a])]}
+                           "reports": [oracle_report(s, a, p) for s, p in zip(ORACLES, PRICES[a], strict=True)]}
                        for a in PRICES}}
     (out / "prices.json").write_text(json.dumps(snap, indent=1) + "\n")
 

@@ -92,7 +92,7 @@ def _read(reader: PageChecker, page: Path) -> dict:
     result = reader.drive(page, [{"op": "read", "selector": s, "attrs": a} for s, a in queries.values()],
                           wait_for="#verdict")
     assert result["requests"] == [] and result["page_errors"] == [] and result["console_errors"] == [], result
-    return dict(zip(queries, result["steps"]))
+    return dict(zip(queries, result["steps"], strict=True))
 
 
 def _by_asset(dom: dict) -> dict[str, dict[str, str]]:
