@@ -16,7 +16,7 @@ WEB_BUNDLE := pysrc/solvent/web/assets/solvent-web.js
 OUT    ?= out/demo
 
 .PHONY: demo test test-rust test-python test-solidity test-web build web browser node-deps npm \
-        bench bench-evm bench-circom clean
+        bench bench-evm bench-circom clean lint-rust
 
 $(STAMP): requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,8 +46,15 @@ demo: build
 
 test: test-rust test-python
 
+# The core crate alone: it has no Python in it (the bindings are prover/python).
 test-rust:
 	cargo test --quiet -p solvent-prover
+
+# rustfmt (rustfmt.toml) and clippy with every warning an error, over the core and the
+# bindings; standalone, so `make lint` can call it.
+lint-rust:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 test-python: build node-deps browser
 	$(PY) -m pytest -q

@@ -7,13 +7,14 @@ use ark_ec::{AffineRepr, CurveGroup};
 use ark_ff::{One, UniformRand};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
-use solvent_native::ceremony::phase1::Powers;
-use solvent_native::ceremony::ptau::{write_insecure_for_tests, Ptau};
-use solvent_native::ceremony::transcript::{Proof, State};
-use solvent_native::ceremony::{ops, verify, Circuit};
-use solvent_native::groth16::verify::verify as groth16_verify;
-use solvent_native::interop::reduction::{prove, Reduction};
-use solvent_native::r1cs::R1cs;
+use solvent_prover::ceremony::phase1::Powers;
+use solvent_prover::ceremony::ptau::{write_insecure_for_tests, Ptau};
+use solvent_prover::ceremony::transcript::{Proof, State};
+use solvent_prover::ceremony::{ops, verify, Circuit};
+use solvent_prover::groth16::verify::verify as groth16_verify;
+use solvent_prover::interop::reduction::{prove, Reduction};
+use solvent_prover::r1cs::R1cs;
+use solvent_prover::Error;
 use std::path::PathBuf;
 
 /// out = x·y·z + k; wires 0 one, 1 out, 2 k, 3 x, 4 y, 5 z, 6 t = x·y.
@@ -75,7 +76,10 @@ fn run(tag: &str) -> Setup {
 fn rejected(state: &State, s: &Setup, needle: &str) {
     let mut rng = ChaCha20Rng::seed_from_u64(5);
     let err = verify::verify(state, &s.circuit, &s.ptau, &mut rng).err().expect("tampered transcript accepted");
-    assert!(err.contains(needle), "expected '{needle}' in: {err}");
+    assert!(
+        matches!(&err, Error::Ceremony(m) if m.contains(needle)),
+        "expected a ceremony error with '{needle}': {err:?}"
+    );
 }
 
 #[test]
@@ -94,7 +98,7 @@ fn ceremony_verifies_and_its_key_proves() {
     // the untouched initial state verifies too, but cannot be finalized
     let s0 = ops::init(&s.circuit, &s.ptau, &mut rng).unwrap();
     assert!(verify::verify(&s0, &s.circuit, &s.ptau, &mut rng).is_ok());
-    assert!(ops::final_key_header(&s0).unwrap_err().contains("no participant"));
+    assert!(ops::final_key_header(&s0).unwrap_err().to_string().contains("no participant"));
 }
 
 #[test]
@@ -147,13 +151,14 @@ fn tampered_transcripts_are_rejected() {
     let bytes = std::fs::read(&path).unwrap();
     std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
     let e = State::read(&path).err().unwrap();
-    assert!(e.contains("truncated or corrupt"), "{e}");
+    assert!(matches!(&e, Error::Ceremony(m) if m.contains("truncated or corrupt")), "{e}");
 
     // a truncated ptau
     let p = tmp("bad", "prepared.ptau");
     let bytes = std::fs::read(&p).unwrap();
     let cut = tmp("bad", "cut.ptau");
     std::fs::write(&cut, &bytes[..bytes.len() - 100]).unwrap();
+    // a ptau is an interop file, whichever step reads it
     let e = Ptau::open(&cut).err().unwrap();
-    assert!(e.contains("truncated"), "{e}");
+    assert!(matches!(&e, Error::Interop(m) if m.contains("truncated")), "{e}");
 }

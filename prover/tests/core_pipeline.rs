@@ -5,101 +5,13 @@ use ark_bn254::Fr;
 use ark_ff::{One, Zero};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
-use solvent_native::field::fr_to_le;
-use solvent_native::groth16::{prove::prove, setup::setup_dev, verify::verify};
-use solvent_native::ir::Ir;
-use solvent_native::r1cs::{first_unsatisfied, lower};
-use solvent_native::solver::{solve, Mode};
+use solvent_prover::groth16::{prove::prove, setup::setup_dev, verify::verify};
+use solvent_prover::ir::{GroupKind, Ir};
+use solvent_prover::ir_writer::IrWriter;
+use solvent_prover::r1cs::{first_unsatisfied, lower};
+use solvent_prover::solver::{solve, Mode};
+use solvent_prover::Error;
 use std::str::FromStr;
-
-/// Minimal IR writer for tests (the real one is the Python DSL).
-#[derive(Default)]
-struct IrWriter {
-    coeffs: Vec<Fr>,
-    groups: Vec<(String, u8, u32, u32)>,
-    ops: Vec<u8>,
-    n_ops: u32,
-}
-
-type Terms<'a> = &'a [(u32, Fr)];
-
-impl IrWriter {
-    fn coeff(&mut self, c: Fr) -> u32 {
-        if let Some(i) = self.coeffs.iter().position(|x| *x == c) {
-            return i as u32;
-        }
-        self.coeffs.push(c);
-        (self.coeffs.len() - 1) as u32
-    }
-    fn u32(&mut self, v: u32) {
-        self.ops.extend_from_slice(&v.to_le_bytes());
-    }
-    fn lc(&mut self, terms: Terms) {
-        self.u32(terms.len() as u32);
-        for (w, c) in terms {
-            let ci = self.coeff(*c);
-            self.u32(*w);
-            self.u32(ci);
-        }
-    }
-    fn op(&mut self, code: u8) {
-        self.ops.push(code);
-        self.u32(0);
-        self.n_ops += 1;
-    }
-    fn mul(&mut self, out: u32, a: Terms, b: Terms) {
-        self.op(1);
-        self.u32(out);
-        self.lc(a);
-        self.lc(b);
-    }
-    fn lin(&mut self, out: u32, a: Terms) {
-        self.op(2);
-        self.u32(out);
-        self.lc(a);
-    }
-    fn bits(&mut self, x: Terms, n: u32, first: u32) {
-        self.op(4);
-        self.lc(x);
-        self.u32(n);
-        self.u32(first);
-    }
-    fn poseidon(&mut self, domain: Fr, inputs: &[Terms], out: u32) {
-        self.op(5);
-        let d = self.coeff(domain);
-        self.u32(d);
-        self.u32(inputs.len() as u32);
-        for i in inputs {
-            self.lc(i);
-        }
-        self.u32(out);
-    }
-    fn finish(self, num_wires: u32) -> Vec<u8> {
-        let mut b = b"SLVIR001".to_vec();
-        let s = |b: &mut Vec<u8>, x: &str| {
-            b.extend_from_slice(&(x.len() as u32).to_le_bytes());
-            b.extend_from_slice(x.as_bytes());
-        };
-        s(&mut b, "test");
-        b.extend_from_slice(&num_wires.to_le_bytes());
-        b.extend_from_slice(&(self.coeffs.len() as u32).to_le_bytes());
-        for c in &self.coeffs {
-            b.extend_from_slice(&fr_to_le(c));
-        }
-        b.extend_from_slice(&1u32.to_le_bytes());
-        s(&mut b, "");
-        b.extend_from_slice(&(self.groups.len() as u32).to_le_bytes());
-        for (name, kind, count, first) in &self.groups {
-            s(&mut b, name);
-            b.push(*kind);
-            b.extend_from_slice(&count.to_le_bytes());
-            b.extend_from_slice(&first.to_le_bytes());
-        }
-        b.extend_from_slice(&self.n_ops.to_le_bytes());
-        b.extend_from_slice(&self.ops);
-        b
-    }
-}
 
 fn one() -> Fr {
     Fr::one()
@@ -107,11 +19,11 @@ fn one() -> Fr {
 
 /// Public output h = poseidon([x, y]); private x, y; x range-checked to 8 bits; p = x·y public.
 fn sample_ir() -> Vec<u8> {
-    let mut w = IrWriter::default();
+    let mut w = IrWriter::new("test");
     // wires: 1 x, 2 y (private); 3 h, 4 p (public outputs); 5..12 bits of x
-    w.groups.push(("xy".into(), 0, 2, 1));
-    w.groups.push(("h".into(), 2, 1, 3));
-    w.groups.push(("p".into(), 2, 1, 4));
+    w.group("xy", GroupKind::PrivateInput, 2, 1);
+    w.group("h", GroupKind::PublicOutput, 1, 3);
+    w.group("p", GroupKind::PublicOutput, 1, 4);
     w.poseidon(Fr::zero(), &[&[(1, one())], &[(2, one())]], 3);
     w.mul(4, &[(1, one())], &[(2, one())]);
     w.bits(&[(1, one())], 8, 5);
@@ -120,8 +32,8 @@ fn sample_ir() -> Vec<u8> {
 
 #[test]
 fn poseidon_costs_240_rows_like_circomlib() {
-    let mut w = IrWriter::default();
-    w.groups.push(("in".into(), 0, 2, 1));
+    let mut w = IrWriter::new("test");
+    w.group("in", GroupKind::PrivateInput, 2, 1);
     w.poseidon(Fr::zero(), &[&[(1, one())], &[(2, one())]], 3);
     let ir = Ir::parse(&w.finish(4)).unwrap();
     assert_eq!(lower(&ir).num_constraints(), 240);
@@ -151,7 +63,10 @@ fn range_check_refuses_and_cheating_witness_fails() {
     let ir = Ir::parse(&sample_ir()).unwrap();
     let r1cs = lower(&ir);
     let err = solve(&ir, &r1cs, &[Fr::from(256u64), Fr::from(2u64)], Mode::Strict).unwrap_err();
-    assert!(err.message.contains("8 bits"), "{}", err.message);
+    assert!(
+        matches!(&err, Error::Witness { site: Some(s), reason } if reason.contains("8 bits") && s.name == "BITS"),
+        "{err}"
+    );
     let z = solve(&ir, &r1cs, &[Fr::from(256u64), Fr::from(2u64)], Mode::Lenient).unwrap();
     let row = first_unsatisfied(&r1cs, &z).expect("2^8 must not pass an 8-bit range check");
     assert_eq!(r1cs.row_op[row], 2, "the BITS op is the one that fails");
@@ -178,15 +93,15 @@ fn malformed_ir_is_rejected() {
     assert!(Ir::parse(&good[..good.len() - 1]).is_err(), "truncated");
     let mut bad = good.clone();
     bad[0] = b'X';
-    assert!(Ir::parse(&bad).unwrap_err().contains("magic"));
+    assert!(Ir::parse(&bad).unwrap_err().to_string().contains("magic"));
     // a wire read before written: y*h where h comes later
-    let mut w = IrWriter::default();
-    w.groups.push(("x".into(), 0, 1, 1));
+    let mut w = IrWriter::new("test");
+    w.group("x", GroupKind::PrivateInput, 1, 1);
     w.mul(2, &[(1, one())], &[(3, one())]);
     w.lin(3, &[(1, one())]);
-    assert!(Ir::parse(&w.finish(4)).unwrap_err().contains("before it is written"));
+    assert!(Ir::parse(&w.finish(4)).unwrap_err().to_string().contains("before it is written"));
     // a wire never written
-    let mut w = IrWriter::default();
-    w.groups.push(("x".into(), 0, 1, 1));
-    assert!(Ir::parse(&w.finish(3)).unwrap_err().contains("never written"));
+    let mut w = IrWriter::new("test");
+    w.group("x", GroupKind::PrivateInput, 1, 1);
+    assert!(Ir::parse(&w.finish(3)).unwrap_err().to_string().contains("never written"));
 }

@@ -1,14 +1,53 @@
-"""Type stubs for solvent's native module (Rust, prover/src/python.rs)."""
+"""Type stubs for solvent's native module (Rust bindings: prover/python/src, over the
+core crate prover/src).
+
+Exceptions: every class the module raises on purpose derives from :class:`NativeError`
+and from the builtin class callers caught before (``ValueError`` for bad input and
+files, ``IndexError`` for an index, ``RuntimeError`` for the prover). A failure has one
+class whichever function met it: a proving-key file is always ``KeyFileError``, a
+``.ptau``/``.r1cs``/``.wtns``/``.zkey`` always ``InteropError``, a ceremony state or
+transcript always ``CeremonyError`` (prover/python/src/errors.rs maps them).
+"""
 
 from os import PathLike
 from typing import Any, Sequence
 
-class IrError(ValueError): ...
-class WitnessError(ValueError): ...
-class UnsatisfiedError(ValueError): ...
-class KeyFileError(ValueError): ...
-class FormatError(ValueError): ...
-class ProverError(RuntimeError): ...
+class NativeError(Exception):
+    """Base of every exception the native module raises on purpose."""
+
+class IrError(NativeError, ValueError):
+    """The circuit IR is malformed."""
+
+class WitnessError(NativeError, ValueError):
+    """The witness solver refused the inputs (the message names the op and its label)."""
+
+class UnsatisfiedError(NativeError, ValueError):
+    """A witness does not satisfy the circuit (the message names the constraint and op)."""
+
+class KeyFileError(NativeError, ValueError):
+    """A proving-key file is unreadable, corrupt, or for another circuit or transcript."""
+
+class FormatError(NativeError, ValueError):
+    """A proof or verifying key (snarkjs JSON) is malformed."""
+
+class InteropError(NativeError, ValueError):
+    """A ptau, r1cs, wtns or zkey file is unreadable, malformed or does not fit (a .wtns
+    that does not satisfy the circuit included)."""
+
+class CeremonyError(NativeError, ValueError):
+    """A ceremony state or transcript is unreadable or does not verify."""
+
+class BookRowError(NativeError, ValueError):
+    """A row of the accounts file is invalid: ``args == (row, field, message)``."""
+
+class ArgumentError(NativeError, ValueError):
+    """A value passed to the native module is outside what it accepts."""
+
+class IndexOutOfRange(NativeError, IndexError):
+    """An account, leaf or batch index names nothing."""
+
+class ProverError(NativeError, RuntimeError):
+    """The prover or setup failed for a reason other than the witness."""
 
 class Circuit:
     """A circuit IR parsed, validated and lowered to R1CS."""
@@ -83,8 +122,6 @@ def hash_many(label: str, xs: Sequence[int]) -> int: ...
 def domain(label: str, n: int) -> int: ...
 def encode_bytes(data: bytes) -> list[int]: ...
 
-class BookRowError(ValueError): ...
-
 class BookStore:
     """The account book, natively: validated rows, flat balances."""
     def __init__(self, symbols: Sequence[str], decimals: Sequence[int], range_bits: int) -> None: ...
@@ -102,13 +139,17 @@ class BookStore:
     def equity_row(self, i: int) -> list[int]: ...
     def debt_row(self, i: int) -> list[int]: ...
     def totals(self) -> tuple[list[int], list[int]]: ...
+    def max_bits(self) -> int: ...
+    @property
+    def range_bits(self) -> int: ...
+    def set_range_bits(self, bits: int) -> None: ...
 
 class Layout:
     """Tags, leaf order and every batch's tree of a book."""
     @staticmethod
     def build(store: BookStore, batch_size: int, n_batches: int, secret: bytes, epoch: int,
               positions: bytes | None = None, padding_positions: int | None = None, extras: bytes | None = None,
-              n_extras: int = 0) -> Layout: ...
+              n_extras: int = 0, covered: bytes | None = None) -> Layout: ...
     @property
     def num_batches(self) -> int: ...
     @property
@@ -133,10 +174,7 @@ def account_tag(account_id: str, salt: int) -> int: ...
 def book_digest_step(d: int, root: int, commitment: int) -> int: ...
 def book_empty_root() -> int: ...
 def top_node_blinds(secret: bytes, epoch: int, arities: Sequence[int], slots: int) -> list[int]: ...
-# --- ceremony and circom / snarkjs interop (prover/src/python_ceremony.rs) ---------------
-
-class InteropError(ValueError): ...
-class CeremonyError(ValueError): ...
+# --- ceremony and circom / snarkjs interop (prover/python/src/ceremony.rs) ---------------
 
 class CeremonyCircuit:
     """A circuit for the ceremony or the circom prover: a solvent IR or a circom .r1cs."""

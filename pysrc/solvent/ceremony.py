@@ -33,6 +33,9 @@ from .circuit import CompiledCircuit, build
 
 CeremonyError = _native.CeremonyError
 InteropError = _native.InteropError
+#: what a ceremony step can raise: CeremonyError (state, transcript), InteropError (the
+#: ptau), KeyFileError (a key file) — all native errors derive from it
+NativeError = _native.NativeError
 
 IR_MAGIC = b"SLVIR001"
 
@@ -88,7 +91,8 @@ def info(state: Path) -> dict[str, Any]:
 def verify(state: Path, ptau: Path, circuit: _native.CeremonyCircuit, key: Path | None = None,
            threads: int | None = None) -> dict[str, Any]:
     """Verify the transcript from ``ptau`` to the state's key (and ``key``, a finalized
-    key file, if given). Raises :class:`CeremonyError` naming the first failure."""
+    key file, if given). Raises the native error of the first failure: :class:`CeremonyError`
+    for the transcript, :class:`InteropError` for the ptau, ``KeyFileError`` for the key."""
     return _native.ceremony_verify(state, ptau, circuit, key, threads=threads)
 
 
@@ -123,7 +127,7 @@ def check_circuits(ceremony_dir: Path, ptau: Path, circuits: Mapping[str, Compil
             continue
         try:
             report = verify(state, ptau, circuit_of(compiled), threads=threads)
-        except (CeremonyError, InteropError) as exc:
+        except NativeError as exc:
             refusals.append(Refusal(compiled.name, str(state), f"the transcript does not verify against the "
                                                                f"circuit recompiled from the shape: {exc}"))
             continue
@@ -173,5 +177,5 @@ def finalize(state: Path, out_dir: Path, beacon_value: bytes | None = None, beac
     return {"header": header, "state": str(final_state), "key": str(key), "verification_key": str(vk_path)}
 
 
-__all__ = ["CeremonyError", "InteropError", "load_circuit", "circuit_of", "init", "contribute", "beacon", "info",
-           "verify", "finalize", "CircuitCheck", "check_circuits"]
+__all__ = ["CeremonyError", "InteropError", "NativeError", "load_circuit", "circuit_of", "init", "contribute", "beacon",
+           "info", "verify", "finalize", "CircuitCheck", "check_circuits"]

@@ -6,6 +6,7 @@
 //! `HMAC-SHA256(epoch_key, label ‖ 0x00 ‖ data)` truncated to 31 bytes (30 for tags).
 
 use super::{TAG, TAG_BITS};
+use crate::error::{Error, Result};
 use crate::poseidon::{encode_bytes, hash_many};
 use ark_bn254::Fr;
 use ark_ff::PrimeField;
@@ -22,10 +23,12 @@ fn hmac(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
+/// The key every secret-derived value of one epoch comes from.
 #[derive(Clone)]
 pub struct EpochKey([u8; 32]);
 
 impl EpochKey {
+    /// `HMAC-SHA256(secret, "solvent.epoch.v1" ‖ epoch)`.
     pub fn new(secret: &[u8], epoch: u64) -> Self {
         EpochKey(hmac(secret, &[b"solvent.epoch.v1", &epoch.to_be_bytes()]))
     }
@@ -58,8 +61,29 @@ impl EpochKey {
     }
 }
 
+impl EpochKey {
+    /// Node blinds of the top tree (scope `u32::MAX`) over `slots` leaves with the given
+    /// arities, level by level from the bottom, as the top circuit takes them. Each
+    /// arity must be at least 2 and divide the level below.
+    pub fn top_node_blinds(&self, arities: &[usize], slots: usize) -> Result<Vec<Fr>> {
+        let mut out = vec![];
+        let mut n = slots;
+        for (l, a) in arities.iter().enumerate() {
+            if *a < 2 || !n.is_multiple_of(*a) {
+                return Err(Error::Invalid(format!(
+                    "top tree: arity {a} at level {} does not divide {n} nodes",
+                    l + 1
+                )));
+            }
+            n /= a;
+            out.extend((0..n).map(|i| self.node_blind(u32::MAX, (l + 1) as u8, i as u32)));
+        }
+        Ok(out)
+    }
+}
+
 /// `low240(hash_many(TAG, [salt, encode_bytes(id)]))`.
-pub fn tag(account_id: &[u8], salt: Fr) -> Result<Fr, String> {
+pub fn tag(account_id: &[u8], salt: Fr) -> Result<Fr> {
     let mut xs = vec![salt];
     xs.extend(encode_bytes(account_id)?);
     let h = hash_many(TAG, &xs).into_bigint();

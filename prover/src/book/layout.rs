@@ -4,10 +4,12 @@
 use super::derive::{tag, EpochKey};
 use super::store::Store;
 use super::tree::{build_book, Account, BatchTree, Shape};
+use crate::error::{Error, Result};
 use ark_bn254::Fr;
 use ark_ff::{PrimeField, Zero};
 use rayon::prelude::*;
 
+/// A book laid out: every leaf's tag and account, and every batch's tree.
 pub struct Layout {
     /// Tags of every leaf, in (sorted) leaf order.
     pub tags: Vec<Fr>,
@@ -17,18 +19,47 @@ pub struct Layout {
     pub order: Vec<i64>,
     /// Account → leaf.
     pub leaf_of: Vec<u32>,
+    /// One tree per batch, in leaf order.
     pub batches: Vec<BatchTree>,
 }
 
 /// Per-account inputs of the risk statements, in store order (padding leaves use
 /// `padding_positions`, zero extras, and count as covered: they owe nothing).
 pub struct RiskLeaves<'a> {
+    /// Positions commitment per account.
     pub positions: &'a [Fr],
+    /// Positions commitment of padding leaves.
     pub padding_positions: Fr,
+    /// `n_extras` outcome values per account, summed up the tree.
     pub extras: &'a [Fr],
+    /// Outcome values per account.
     pub n_extras: usize,
     /// Per account, 1 when its collateral covers its debt (only then does its debt net).
     pub covered: &'a [u8],
+}
+
+impl<'a> RiskLeaves<'a> {
+    /// The risk inputs of a book of `n_accounts`: all of `positions`, `extras` and
+    /// `covered` (one entry per account, `n_extras` extras each), or none of them.
+    pub fn new(
+        n_accounts: usize,
+        positions: Option<&'a [Fr]>,
+        padding_positions: Option<Fr>,
+        extras: Option<&'a [Fr]>,
+        n_extras: usize,
+        covered: Option<&'a [u8]>,
+    ) -> Result<Option<Self>> {
+        match (positions, extras, covered) {
+            (Some(p), Some(e), Some(c))
+                if p.len() == n_accounts && e.len() == n_accounts * n_extras && c.len() == n_accounts =>
+            {
+                let padding_positions = padding_positions.unwrap_or_default();
+                Ok(Some(RiskLeaves { positions: p, padding_positions, extras: e, n_extras, covered: c }))
+            }
+            (None, None, None) => Ok(None),
+            _ => Err(Error::Invalid("positions, extras and covered must all be given, one per account".into())),
+        }
+    }
 }
 
 fn key(x: &Fr) -> [u64; 4] {
@@ -36,21 +67,29 @@ fn key(x: &Fr) -> [u64; 4] {
     [b.0[3], b.0[2], b.0[1], b.0[0]]
 }
 
-pub fn lay_out(store: &Store, shape: &Shape, n_batches: usize, secret: &[u8], epoch: u64,
-               risk: Option<RiskLeaves>) -> Result<Layout, String> {
+/// Derives salts and tags, pads to `n_batches` full batches, sorts every leaf by tag
+/// and builds each batch's tree (`risk`: the risk statements' per-account inputs).
+pub fn lay_out(
+    store: &Store,
+    shape: &Shape,
+    n_batches: usize,
+    secret: &[u8],
+    epoch: u64,
+    risk: Option<RiskLeaves>,
+) -> Result<Layout> {
     shape.validate()?;
     let n = store.len();
     let n_leaves = n_batches * shape.batch_size;
     if n_leaves < n {
-        return Err(format!("{n} accounts do not fit {n_batches} batches of {}", shape.batch_size));
+        return Err(Error::Invalid(format!("{n} accounts do not fit {n_batches} batches of {}", shape.batch_size)));
     }
     let ek = EpochKey::new(secret, epoch);
-    let derived: Result<Vec<(Fr, Fr)>, String> = store
+    let derived: Result<Vec<(Fr, Fr)>> = store
         .ids
         .par_iter()
         .map(|id| {
             let salt = ek.salt(id.as_bytes());
-            tag(id.as_bytes(), salt).map(|t| (salt, t)).map_err(|e| format!("account id {id:?}: {e}"))
+            tag(id.as_bytes(), salt).map(|t| (salt, t)).map_err(|e| Error::Invalid(format!("account id {id:?}: {e}")))
         })
         .collect();
     let derived = derived?;
@@ -60,7 +99,7 @@ pub fn lay_out(store: &Store, shape: &Shape, n_batches: usize, secret: &[u8], ep
     leaves.extend((0..(n_leaves - n) as u64).map(|i| (ek.padding_tag(i), -1)));
     leaves.par_sort_unstable_by_key(|(t, _)| key(t));
     if leaves.windows(2).any(|w| w[0].0 == w[1].0) {
-        return Err("tag collision between two leaves; change the institution secret".into());
+        return Err(Error::Invalid("tag collision between two leaves; change the institution secret".into()));
     }
     let tags: Vec<Fr> = leaves.iter().map(|(t, _)| *t).collect();
     let order: Vec<i64> = leaves.iter().map(|(_, i)| *i).collect();

@@ -7,15 +7,26 @@ pub mod layout;
 pub mod store;
 pub mod tree;
 
+/// Bits of an account tag (tags are below 2^240).
 pub const TAG_BITS: u32 = 240;
+/// log2 of the most leaves a book may have: sums are `range_bits + 30` bits wide.
 pub const MAX_LEAVES_LOG2: u32 = 30;
+/// log2 of the largest batch.
 pub const MAX_BATCH_LOG2: u32 = 12;
+/// Bits of packed values per field element (below r, so packing is injective).
 pub const PACK_BITS: u32 = 252;
 
+/// Domain label of account tags.
 pub const TAG: &str = "solvent.tag.v1";
+/// Domain label of leaf hashes.
 pub const LEAF: &str = "solvent.leaf.v1";
+/// Domain label of sum commitments.
 pub const SUM: &str = "solvent.sum.v1";
+/// Domain label of internal node hashes.
 pub const NODE: &str = "solvent.node.v1";
+/// Domain label of batch commitments.
 pub const BATCH: &str = "solvent.batch.v1";
+/// Domain label of the book digest chain.
 pub const DIGEST: &str = "solvent.digest.v1";
+/// Domain label of the empty root.
 pub const EMPTY: &str = "solvent.empty.v1";

@@ -6,20 +6,15 @@
 //! amounts, declared decimals, the range bound, known assets, no duplicate (account,
 //! asset) row, ids that are non-empty, unpadded and at most 434 bytes.
 
+use crate::error::{Error, Result};
 use std::collections::HashMap;
 
+/// The longest account id, in bytes (`poseidon::MAX_ENCODED_BYTES`: what a tag encodes).
 pub const MAX_ID_BYTES: usize = 434;
 
-/// A bad row: `(row, field, message)`; the Python side names the file.
-#[derive(Debug)]
-pub struct RowError {
-    pub row: u64,
-    pub field: Option<&'static str>,
-    pub message: String,
-}
-
-fn bad(row: u64, field: Option<&'static str>, message: String) -> RowError {
-    RowError { row, field, message }
+/// A bad row (`Error::BookRow`); the Python side names the file.
+fn bad(row: u64, field: Option<&'static str>, message: String) -> Error {
+    Error::BookRow { row, field, message }
 }
 
 /// `'text'`, quoted as Python's `repr` quotes a plain string (messages match the
@@ -29,10 +24,10 @@ fn q(s: &str) -> String {
 }
 
 /// Exact amount in smallest units (see `solvent.book.amounts.parse_amount`).
-pub fn parse_amount(text: &str, decimals: u32, max_bits: u32) -> Result<u128, String> {
+pub fn parse_amount(text: &str, decimals: u32, max_bits: u32) -> Result<u128> {
     let s = text.trim();
     if s.starts_with('-') {
-        return Err(format!("negative amount {}", q(s)));
+        return Err(Error::Invalid(format!("negative amount {}", q(s))));
     }
     let (int_part, frac) = match s.split_once('.') {
         Some((i, f)) => (i, f),
@@ -40,13 +35,13 @@ pub fn parse_amount(text: &str, decimals: u32, max_bits: u32) -> Result<u128, St
     };
     let digits = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit());
     if !digits(int_part) || (s.contains('.') && !digits(frac)) {
-        return Err(format!("{} is not a plain decimal amount", q(s)));
+        return Err(Error::Invalid(format!("{} is not a plain decimal amount", q(s))));
     }
     let frac_trimmed = frac.trim_end_matches('0');
     if frac_trimmed.len() > decimals as usize {
-        return Err(format!("{} has more than the asset's {decimals} decimals", q(s)));
+        return Err(Error::Invalid(format!("{} has more than the asset's {decimals} decimals", q(s))));
     }
-    let too_big = || format!("{} is not below the 2^{max_bits} range bound", q(s));
+    let too_big = || Error::Invalid(format!("{} is not below the 2^{max_bits} range bound", q(s)));
     let mut units: u128 = 0;
     for b in int_part.bytes().chain(frac_trimmed.bytes()) {
         units = units.checked_mul(10).and_then(|u| u.checked_add((b - b'0') as u128)).ok_or_else(too_big)?;
@@ -60,16 +55,22 @@ pub fn parse_amount(text: &str, decimals: u32, max_bits: u32) -> Result<u128, St
     Ok(units)
 }
 
+/// The book: accounts in the order first seen, balances `[account][asset]`.
 pub struct Store {
+    /// Assets per account.
     pub n_assets: usize,
     decimals: Vec<u32>,
     symbols: HashMap<String, usize>,
+    /// Bits every amount must fit.
     pub range_bits: u32,
+    /// Whether the book has a debt column (`None` until the first rows say).
     pub with_debt: Option<bool>,
+    /// Account ids, in store order.
     pub ids: Vec<String>,
     index: HashMap<String, u32>,
     /// `[account][asset]`, row-major.
     pub equity: Vec<u128>,
+    /// Debts, laid out as `equity`.
     pub debt: Vec<u128>,
     /// Row of each (account, asset) seen so far (0: none), while rows are loaded;
     /// `None` after `finish`.
@@ -77,6 +78,7 @@ pub struct Store {
 }
 
 impl Store {
+    /// An empty book of the assets `symbols` with their `decimals`.
     pub fn new(symbols: Vec<String>, decimals: Vec<u32>, range_bits: u32) -> Store {
         let index = symbols.iter().enumerate().map(|(i, s)| (s.clone(), i)).collect();
         Store {
@@ -93,10 +95,12 @@ impl Store {
         }
     }
 
+    /// Number of accounts.
     pub fn len(&self) -> usize {
         self.ids.len()
     }
 
+    /// Whether the book has no account.
     pub fn is_empty(&self) -> bool {
         self.ids.is_empty()
     }
@@ -117,9 +121,14 @@ impl Store {
         i
     }
 
-    pub fn check_id(id: &str, row: u64) -> Result<(), RowError> {
+    /// An id is non-empty, unpadded and at most `MAX_ID_BYTES` (`BookRow` at `row`).
+    pub fn check_id(id: &str, row: u64) -> Result<()> {
         if id.is_empty() || id.trim() != id {
-            return Err(bad(row, Some("account_id"), format!("account id {} is empty or has surrounding spaces", q(id))));
+            return Err(bad(
+                row,
+                Some("account_id"),
+                format!("account id {} is empty or has surrounding spaces", q(id)),
+            ));
         }
         if id.len() > MAX_ID_BYTES {
             return Err(bad(row, Some("account_id"), format!("account id longer than {MAX_ID_BYTES} bytes")));
@@ -135,29 +144,43 @@ impl Store {
         assets: &[String],
         balances: &[String],
         debts: Option<&[String]>,
-    ) -> Result<(), RowError> {
+    ) -> Result<()> {
+        let n = accounts.len();
+        if assets.len() != n || balances.len() != n || debts.is_some_and(|d| d.len() != n) {
+            return Err(Error::Invalid(format!(
+                "rows from {first_row}: {n} account ids, {} assets, {} balances{}: the columns must have one value per row",
+                assets.len(),
+                balances.len(),
+                debts.map_or(String::new(), |d| format!(", {} debts", d.len()))
+            )));
+        }
         match self.with_debt {
             None => self.with_debt = Some(debts.is_some()),
-            Some(d) if d != debts.is_some() => return Err(bad(first_row, None, "the debt column comes and goes".into())),
+            Some(d) if d != debts.is_some() => {
+                return Err(bad(first_row, None, "the debt column comes and goes".into()))
+            }
             _ => {}
         }
         for (k, id) in accounts.iter().enumerate() {
             let row = first_row + k as u64;
             Self::check_id(id, row)?;
             let symbol = assets[k].trim();
-            let a = *self
-                .symbols
-                .get(symbol)
-                .ok_or_else(|| bad(row, Some("asset"), format!("unknown asset {} (not in the asset list)", q(symbol))))?;
+            let a = *self.symbols.get(symbol).ok_or_else(|| {
+                bad(row, Some("asset"), format!("unknown asset {} (not in the asset list)", q(symbol)))
+            })?;
             let dec = self.decimals[a];
-            let balance = parse_amount(&balances[k], dec, self.range_bits).map_err(|m| bad(row, Some("balance"), m))?;
+            let balance = parse_amount(&balances[k], dec, self.range_bits)
+                .map_err(|e| bad(row, Some("balance"), e.to_string()))?;
             let debt = match debts {
-                Some(d) => parse_amount(&d[k], dec, self.range_bits).map_err(|m| bad(row, Some("debt"), m))?,
+                Some(d) => {
+                    parse_amount(&d[k], dec, self.range_bits).map_err(|e| bad(row, Some("debt"), e.to_string()))?
+                }
                 None => 0,
             };
             let i = self.account(id);
             let cell = i * self.n_assets + a;
-            let rows = self.first_row.as_mut().ok_or_else(|| bad(row, None, "rows added after loading ended".into()))?;
+            let rows =
+                self.first_row.as_mut().ok_or_else(|| bad(row, None, "rows added after loading ended".into()))?;
             if rows[cell] != 0 {
                 return Err(bad(
                     row,
@@ -172,12 +195,40 @@ impl Store {
         Ok(())
     }
 
+    /// Sets (adding the account if new) an account's balances in smallest units: what
+    /// programmatic callers use instead of rows. Returns the account's index.
+    pub fn set_account(&mut self, id: &str, equity: &[u128], debt: Option<&[u128]>) -> Result<usize> {
+        Self::check_id(id, 0).map_err(|e| match e {
+            Error::BookRow { message, .. } => Error::Invalid(message),
+            e => e,
+        })?;
+        let n = self.n_assets;
+        if equity.len() != n || debt.is_some_and(|d| d.len() != n) {
+            return Err(Error::Invalid(format!("account {}: expected {n} balances", q(id))));
+        }
+        let bits = self.range_bits;
+        for (what, v) in
+            equity.iter().map(|v| ("equity", v)).chain(debt.unwrap_or_default().iter().map(|v| ("debt", v)))
+        {
+            if bits < 128 && v >> bits != 0 {
+                return Err(Error::Invalid(format!("{what}: {v} does not fit in {bits} bits")));
+            }
+        }
+        let i = self.account(id);
+        self.equity[i * n..(i + 1) * n].copy_from_slice(equity);
+        if let Some(d) = debt {
+            self.debt[i * n..(i + 1) * n].copy_from_slice(d);
+        }
+        Ok(i)
+    }
+
     /// Ends loading from files: frees the duplicate-row table (the id index stays, for
     /// accounts that only a positions file names).
     pub fn finish(&mut self) {
         self.first_row = None;
     }
 
+    /// The account's index, if it is in the book.
     pub fn index_of(&self, id: &str) -> Option<usize> {
         self.index.get(id).map(|i| *i as usize)
     }
@@ -190,17 +241,21 @@ impl Store {
 
     /// Fix the range width after loading (the width chosen to fit the book): every amount
     /// must already fit it.
-    pub fn set_range_bits(&mut self, bits: u32) -> Result<(), String> {
+    pub fn set_range_bits(&mut self, bits: u32) -> Result<()> {
         if !(1..=128).contains(&bits) {
-            return Err(format!("range bits {bits} outside 1..=128"));
+            return Err(Error::Invalid(format!("range bits {bits} outside 1..=128")));
         }
         if self.max_bits() > bits {
-            return Err(format!("an amount of the book needs {} bits, more than {bits}", self.max_bits()));
+            return Err(Error::Invalid(format!(
+                "an amount of the book needs {} bits, more than {bits}",
+                self.max_bits()
+            )));
         }
         self.range_bits = bits;
         Ok(())
     }
 
+    /// Per asset, the total equity and the total debt.
     pub fn totals(&self) -> (Vec<u128>, Vec<u128>) {
         let mut eq = vec![0u128; self.n_assets];
         let mut de = vec![0u128; self.n_assets];
@@ -223,12 +278,12 @@ mod tests {
         assert_eq!(parse_amount("1.5", 8, 64), Ok(150_000_000));
         assert_eq!(parse_amount("1.50000000000", 8, 64), Ok(150_000_000));
         assert_eq!(parse_amount("18446744073709.551615", 6, 64), Ok(u64::MAX as u128));
-        assert!(parse_amount("18446744073709.551616", 6, 64).unwrap_err().contains("range bound"));
-        assert!(parse_amount("-1", 8, 64).unwrap_err().contains("negative"));
+        assert!(parse_amount("18446744073709.551616", 6, 64).unwrap_err().to_string().contains("range bound"));
+        assert!(parse_amount("-1", 8, 64).unwrap_err().to_string().contains("negative"));
         for bad in ["1e5", "", "0x10", ".5", "5.", "1.2.3", "+1"] {
             assert!(parse_amount(bad, 8, 64).is_err(), "{bad}");
         }
-        assert!(parse_amount("0.123456789", 8, 64).unwrap_err().contains("decimals"));
+        assert!(parse_amount("0.123456789", 8, 64).unwrap_err().to_string().contains("decimals"));
     }
 
     #[test]
@@ -237,7 +292,7 @@ mod tests {
         s.add_rows(2, &["a".into(), "b".into()], &["ETH".into(), "ETH".into()], &["1000".into(), "0.5".into()], None)
             .unwrap();
         assert_eq!(s.max_bits(), 70); // 10^21 wei
-        assert!(s.set_range_bits(64).unwrap_err().contains("70 bits"));
+        assert!(s.set_range_bits(64).unwrap_err().to_string().contains("70 bits"));
         s.set_range_bits(96).unwrap();
         assert_eq!(s.range_bits, 96);
     }

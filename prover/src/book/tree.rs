@@ -4,33 +4,40 @@
 
 use super::derive::EpochKey;
 use super::{BATCH, DIGEST, EMPTY, LEAF, MAX_BATCH_LOG2, NODE, PACK_BITS, SUM, TAG_BITS};
+use crate::error::{Error, Result};
 use crate::field::fr_num_bits;
 use crate::poseidon::hash_many;
 use ark_bn254::Fr;
 use ark_ff::{AdditiveGroup, Zero};
 use rayon::prelude::*;
 
+/// What every batch of a book has in common.
 #[derive(Clone, Copy, Debug)]
 pub struct Shape {
+    /// Bits every balance fits.
     pub range_bits: u32,
+    /// Assets per account.
     pub n_assets: usize,
+    /// Leaves per batch (a power of two).
     pub batch_size: usize,
 }
 
 impl Shape {
-    pub fn validate(&self) -> Result<(), String> {
+    /// Refuses a shape the circuits cannot take.
+    pub fn validate(&self) -> Result<()> {
         if !(1..=128).contains(&self.range_bits) {
-            return Err(format!("range bits {} outside 1..=128", self.range_bits));
+            return Err(Error::Invalid(format!("range bits {} outside 1..=128", self.range_bits)));
         }
         if self.n_assets == 0 {
-            return Err("a book needs at least one asset".into());
+            return Err(Error::Invalid("a book needs at least one asset".into()));
         }
         let b = self.batch_size;
         if b < 2 || !b.is_power_of_two() || b > 1 << MAX_BATCH_LOG2 {
-            return Err(format!("batch size {b} must be a power of two in 2..=2^{MAX_BATCH_LOG2}"));
+            return Err(Error::Invalid(format!("batch size {b} must be a power of two in 2..=2^{MAX_BATCH_LOG2}")));
         }
         Ok(())
     }
+    /// Bits of one packed sum: room for 2^30 leaves of `range_bits` each.
     pub fn sum_width(&self) -> u32 {
         self.range_bits + super::MAX_LEAVES_LOG2
     }
@@ -41,7 +48,7 @@ impl Shape {
 pub fn arities(n_leaves: usize) -> Vec<usize> {
     let k = n_leaves.trailing_zeros() as usize;
     let mut a = vec![8; k / 3];
-    if k % 3 != 0 {
+    if !k.is_multiple_of(3) {
         a.push(1 << (k % 3));
     }
     a
@@ -66,15 +73,21 @@ pub fn pack(values: &[u128], width: u32) -> Vec<Fr> {
     let per = (PACK_BITS / width) as usize;
     values
         .chunks(per)
-        .map(|chunk| chunk.iter().enumerate().fold(Fr::zero(), |acc, (k, v)| acc + Fr::from(*v) * pow2(k as u32 * width)))
+        .map(|chunk| {
+            chunk.iter().enumerate().fold(Fr::zero(), |acc, (k, v)| acc + Fr::from(*v) * pow2(k as u32 * width))
+        })
         .collect()
 }
 
 /// One account's values: `equity[A]`, `debt[A]`, and its positions commitment.
 pub struct Account<'a> {
+    /// The account's tag.
     pub tag: Fr,
+    /// Equity per asset.
     pub equity: &'a [u128],
+    /// Debt per asset.
     pub debt: &'a [u128],
+    /// The account's positions commitment (zero without risk statements).
     pub positions: Fr,
     /// Collateral/margin outcome values summed up the tree (empty without those statements).
     pub extras: &'a [Fr],
@@ -84,6 +97,7 @@ pub struct Account<'a> {
     pub covered: Option<bool>,
 }
 
+/// `hash_many(LEAF, [tag, packed equity, packed debt, positions])`.
 pub fn leaf_hash(shape: &Shape, a: &Account) -> Fr {
     let mut xs = vec![a.tag];
     xs.extend(pack(a.equity, shape.range_bits));
@@ -102,6 +116,7 @@ fn leaf_lanes(shape: &Shape, a: &Account) -> Vec<Fr> {
     lanes
 }
 
+/// One batch's tree: what the batch circuit proves and inclusion paths are cut from.
 pub struct BatchTree {
     /// `levels[0]`: leaf hashes; the last level holds the root alone.
     pub levels: Vec<Vec<Fr>>,
@@ -111,12 +126,16 @@ pub struct BatchTree {
     pub blinds: Vec<Vec<Fr>>,
     /// The root's packed sums.
     pub lanes: Vec<Fr>,
+    /// Tag of the batch's first leaf.
     pub first_tag: Fr,
+    /// Tag of the batch's last leaf.
     pub last_tag: Fr,
+    /// Blind of the batch commitment.
     pub batch_blind: Fr,
 }
 
 impl BatchTree {
+    /// The root hash.
     pub fn root(&self) -> Fr {
         self.levels.last().unwrap()[0]
     }
@@ -167,27 +186,31 @@ pub fn build_batch(shape: &Shape, key: &EpochKey, batch: u32, accounts: &[Accoun
 
 /// Checks the book's invariants (tags strictly increasing below 2^240, values in
 /// range) and builds every batch in parallel.
-pub fn build_book(shape: &Shape, key: &EpochKey, accounts: &[Account]) -> Result<Vec<BatchTree>, String> {
+pub fn build_book(shape: &Shape, key: &EpochKey, accounts: &[Account]) -> Result<Vec<BatchTree>> {
     shape.validate()?;
-    if accounts.is_empty() || accounts.len() % shape.batch_size != 0 {
-        return Err(format!("{} leaves is not a positive multiple of the batch size {}", accounts.len(), shape.batch_size));
+    if accounts.is_empty() || !accounts.len().is_multiple_of(shape.batch_size) {
+        return Err(Error::Invalid(format!(
+            "{} leaves is not a positive multiple of the batch size {}",
+            accounts.len(),
+            shape.batch_size
+        )));
     }
     if (accounts.len() as u64) > 1u64 << super::MAX_LEAVES_LOG2 {
-        return Err("more than 2^32 leaves".into());
+        return Err(Error::Invalid("more than 2^32 leaves".into()));
     }
     let limit = if shape.range_bits == 128 { u128::MAX } else { (1u128 << shape.range_bits) - 1 };
     for (i, a) in accounts.iter().enumerate() {
         if a.equity.len() != shape.n_assets || a.debt.len() != shape.n_assets {
-            return Err(format!("leaf {i}: expected {} assets", shape.n_assets));
+            return Err(Error::Invalid(format!("leaf {i}: expected {} assets", shape.n_assets)));
         }
         if let Some(v) = a.equity.iter().chain(a.debt).find(|v| **v > limit) {
-            return Err(format!("leaf {i}: value {v} does not fit in {} bits", shape.range_bits));
+            return Err(Error::Invalid(format!("leaf {i}: value {v} does not fit in {} bits", shape.range_bits)));
         }
         if fr_num_bits(&a.tag) > TAG_BITS {
-            return Err(format!("leaf {i}: tag is not below 2^240"));
+            return Err(Error::Invalid(format!("leaf {i}: tag is not below 2^240")));
         }
         if i > 0 && accounts[i - 1].tag >= a.tag {
-            return Err(format!("leaf {i}: tags are not strictly increasing"));
+            return Err(Error::Invalid(format!("leaf {i}: tags are not strictly increasing")));
         }
     }
     Ok(accounts
@@ -197,6 +220,7 @@ pub fn build_book(shape: &Shape, key: &EpochKey, accounts: &[Account]) -> Result
         .collect())
 }
 
+/// `hash_many(BATCH, [context, root sums…, first tag, last tag, batch blind])`.
 pub fn batch_commitment(context: Fr, tree: &BatchTree) -> Fr {
     let mut xs = vec![context];
     xs.extend_from_slice(&tree.lanes);
@@ -204,10 +228,12 @@ pub fn batch_commitment(context: Fr, tree: &BatchTree) -> Fr {
     hash_many(BATCH, &xs)
 }
 
+/// One step of the book digest: `hash_many(DIGEST, [d, root, commitment])`.
 pub fn digest_step(d: Fr, root: Fr, commitment: Fr) -> Fr {
     hash_many(DIGEST, &[d, root, commitment])
 }
 
+/// The root of a book with no batch: `hash_many(EMPTY, [0])`.
 pub fn empty_root() -> Fr {
     hash_many(EMPTY, &[Fr::zero()])
 }

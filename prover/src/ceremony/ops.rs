@@ -5,8 +5,10 @@
 use super::phase2::{apply, beacon_scalar, domain_size, initial_key_from_ptau, PtauUse, Secret};
 use super::pok::{self, Context};
 use super::ptau::Ptau;
-use super::transcript::{hex, state_hash, Proof, Record, State};
+use super::transcript::{state_hash, Proof, Record, State};
 use super::Circuit;
+use crate::error::{Error, Result};
+use crate::field::hex;
 use rand::{CryptoRng, RngCore};
 use serde_json::{json, Value};
 
@@ -34,7 +36,7 @@ fn header(c: &Circuit, used: &PtauUse, ptau: &Ptau, initial_hash: &[u8; 32]) -> 
 }
 
 /// The starting state: the circuit's key from the (checked) ptau, δ = 1, no records.
-pub fn init<R: RngCore>(c: &Circuit, ptau: &Ptau, rng: &mut R) -> Result<State, String> {
+pub fn init<R: RngCore>(c: &Circuit, ptau: &Ptau, rng: &mut R) -> Result<State> {
     let (pk, used) = initial_key_from_ptau(&c.r1cs, ptau, rng)?;
     let s0 = state_hash(&c.hash, None, &pk);
     Ok(State { header: header(c, &used, ptau, &s0), records: vec![], pk })
@@ -50,7 +52,7 @@ fn extend(state: &State, mut record: Record, pk: crate::groth16::ProvingKey) -> 
 /// A participant's contribution. The secret is drawn from `rng` mixed with `entropy`,
 /// used, and wiped before this returns; only δ·x, the rescaled queries and the proof of
 /// knowledge leave.
-pub fn contribute<R: RngCore + CryptoRng>(state: &State, name: &str, entropy: &[u8], rng: &mut R) -> Result<State, String> {
+pub fn contribute<R: RngCore + CryptoRng>(state: &State, name: &str, entropy: &[u8], rng: &mut R) -> Result<State> {
     Record::validate_fields(name, None)?;
     let prev = state.check_self_consistent()?;
     let x = Secret::generate(rng, entropy);
@@ -77,7 +79,7 @@ pub fn contribute<R: RngCore + CryptoRng>(state: &State, name: &str, entropy: &[
 }
 
 /// A public random beacon (e.g. a future block hash) applied as a last contribution.
-pub fn beacon(state: &State, name: &str, value: &[u8], iter_exp: u8) -> Result<State, String> {
+pub fn beacon(state: &State, name: &str, value: &[u8], iter_exp: u8) -> Result<State> {
     Record::validate_fields(name, Some(value))?;
     let prev = state.check_self_consistent()?;
     let x = Secret(beacon_scalar(value, iter_exp)?);
@@ -94,6 +96,7 @@ pub fn beacon(state: &State, name: &str, value: &[u8], iter_exp: u8) -> Result<S
     Ok(extend(state, record, pk))
 }
 
+/// The state's contribution records as JSON (what `ceremony info` and `verify` print).
 pub fn records_json(state: &State) -> Value {
     Value::Array(
         state
@@ -120,10 +123,12 @@ pub fn records_json(state: &State) -> Value {
 
 /// Header of the final key file (keys.rs format). Refuses a transcript without any
 /// participant: with δ = 1, or δ from a public beacon alone, anyone could forge proofs.
-pub fn final_key_header(state: &State) -> Result<Value, String> {
+pub fn final_key_header(state: &State) -> Result<Value> {
     let transcript_hash = state.check_self_consistent()?;
     if !state.records.iter().any(|r| matches!(r.proof, Proof::Participant(_))) {
-        return Err("the transcript has no participant contribution: its key would be forgeable".into());
+        return Err(Error::Ceremony(
+            "the transcript has no participant contribution: its key would be forgeable".into(),
+        ));
     }
     let h = &state.header;
     Ok(json!({

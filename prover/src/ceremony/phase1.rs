@@ -11,6 +11,7 @@
 //! own Lagrange points are checked against the powers: `Σ_j ρ_j·L_j = Σ_k c_k·[τ^k]`
 //! with `c = IFFT(ρ)`, an identity of two MSMs.
 
+use crate::error::{Error, Result};
 use ark_bn254::{Bn254, Fr, G1Affine, G1Projective, G2Affine, G2Projective};
 use ark_ec::scalar_mul::glv::GLVConfig;
 use ark_ec::{pairing::Pairing, scalar_mul::BatchMulPreprocessing, AffineRepr, CurveGroup, VariableBaseMSM};
@@ -18,24 +19,35 @@ use ark_ff::{One, UniformRand, Zero};
 use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
 use rand::RngCore;
 
+/// Phase-1 powers for a domain of size `n`.
 pub struct Powers {
+    /// The domain size.
     pub n: usize,
     /// `[τ^i]₁`, i < 2n − 1.
     pub tau_g1: Vec<G1Affine>,
     /// `[τ^i]₂`, i < n.
     pub tau_g2: Vec<G2Affine>,
+    /// `[α·τ^i]₁`, i < n.
     pub alpha_g1: Vec<G1Affine>,
+    /// `[β·τ^i]₁`, i < n.
     pub beta_g1: Vec<G1Affine>,
+    /// `[β]₂`.
     pub beta_g2: G2Affine,
 }
 
+/// The same series in the Lagrange basis of the domain: `[L_j(τ)]`, j < n.
 pub struct Lagrange {
+    /// `[L_j(τ)]₁`.
     pub g1: Vec<G1Affine>,
+    /// `[L_j(τ)]₂`.
     pub g2: Vec<G2Affine>,
+    /// `[α·L_j(τ)]₁`.
     pub alpha_g1: Vec<G1Affine>,
+    /// `[β·L_j(τ)]₁`.
     pub beta_g1: Vec<G1Affine>,
 }
 
+/// The radix-2 domain of size `n` (a power of two).
 pub fn domain(n: usize) -> Radix2EvaluationDomain<Fr> {
     Radix2EvaluationDomain::new(n).expect("power-of-two domain within BN254's 2-adicity")
 }
@@ -82,10 +94,7 @@ fn random_scalars<R: RngCore>(rng: &mut R, n: usize) -> Vec<Fr> {
 }
 
 /// `(Σ ρ_i·P_i, Σ ρ_i·P_{i+1})` over i < len − 1.
-fn shifted<G: VariableBaseMSM>(points: &[G::MulBase], rho: &[Fr]) -> (G, G)
-where
-    G: VariableBaseMSM<ScalarField = Fr>,
-{
+fn shifted<G: VariableBaseMSM<ScalarField = Fr>>(points: &[G::MulBase], rho: &[Fr]) -> (G, G) {
     let m = points.len() - 1;
     (G::msm_unchecked(&points[..m], &rho[..m]), G::msm_unchecked(&points[1..], &rho[..m]))
 }
@@ -97,35 +106,35 @@ pub fn pairing_eq(a1: G1Affine, a2: G2Affine, b1: G1Affine, b2: G2Affine) -> boo
 
 /// Structure of the powers: generators first, nonzero secrets, consecutive powers of
 /// one τ in both groups, α and β series following the same τ, `[β]₂` matching `[β]₁`.
-pub fn check_powers<R: RngCore>(p: &Powers, rng: &mut R) -> Result<(), String> {
+pub fn check_powers<R: RngCore>(p: &Powers, rng: &mut R) -> Result<()> {
     let (g1, g2) = (G1Affine::generator(), G2Affine::generator());
     if p.tau_g1[0] != g1 || p.tau_g2[0] != g2 {
-        return Err("the first powers are not the standard generators".into());
+        return Err(Error::Interop("the first powers are not the standard generators".into()));
     }
     if p.tau_g1[1].is_zero() || p.tau_g2[1].is_zero() {
-        return Err("tau is zero".into());
+        return Err(Error::Interop("tau is zero".into()));
     }
     if p.alpha_g1[0].is_zero() || p.beta_g1[0].is_zero() || p.beta_g2.is_zero() {
-        return Err("alpha or beta is zero".into());
+        return Err(Error::Interop("alpha or beta is zero".into()));
     }
     let tau2 = p.tau_g2[1];
     let rho = random_scalars(rng, p.tau_g1.len());
     let (lo, hi) = shifted::<G1Projective>(&p.tau_g1, &rho);
     if !pairing_eq(hi.into_affine(), g2, lo.into_affine(), tau2) {
-        return Err("tauG1 is not a series of powers of the tau in tauG2".into());
+        return Err(Error::Interop("tauG1 is not a series of powers of the tau in tauG2".into()));
     }
     let (lo, hi) = shifted::<G2Projective>(&p.tau_g2, &rho);
     if !pairing_eq(g1, hi.into_affine(), p.tau_g1[1], lo.into_affine()) {
-        return Err("tauG2 is not a series of powers of the tau in tauG1".into());
+        return Err(Error::Interop("tauG2 is not a series of powers of the tau in tauG1".into()));
     }
     for (series, name) in [(&p.alpha_g1, "alphaTauG1"), (&p.beta_g1, "betaTauG1")] {
         let (lo, hi) = shifted::<G1Projective>(series, &rho);
         if !pairing_eq(hi.into_affine(), g2, lo.into_affine(), tau2) {
-            return Err(format!("{name} is not a series in the same tau"));
+            return Err(Error::Interop(format!("{name} is not a series in the same tau")));
         }
     }
     if !pairing_eq(p.beta_g1[0], g2, g1, p.beta_g2) {
-        return Err("betaG2 does not match betaTauG1[0]".into());
+        return Err(Error::Interop("betaG2 does not match betaTauG1[0]".into()));
     }
     Ok(())
 }
@@ -202,10 +211,10 @@ pub fn lagrange_from_powers(p: &Powers) -> Lagrange {
 }
 
 /// A file's Lagrange points against the (already checked) powers.
-pub fn check_lagrange<R: RngCore>(p: &Powers, l: &Lagrange, rng: &mut R) -> Result<(), String> {
+pub fn check_lagrange<R: RngCore>(p: &Powers, l: &Lagrange, rng: &mut R) -> Result<()> {
     let n = p.n;
     if [l.g1.len(), l.g2.len(), l.alpha_g1.len(), l.beta_g1.len()] != [n; 4] {
-        return Err("Lagrange series of the wrong length".into());
+        return Err(Error::Interop("Lagrange series of the wrong length".into()));
     }
     let d = domain(n);
     let rho: Vec<Fr> = (0..n).map(|_| Fr::rand(rng)).collect();
@@ -214,16 +223,16 @@ pub fn check_lagrange<R: RngCore>(p: &Powers, l: &Lagrange, rng: &mut R) -> Resu
         G1Projective::msm_unchecked(lag, &rho) == G1Projective::msm_unchecked(&pow[..n], &c)
     };
     if !ok1(&l.g1, &p.tau_g1) {
-        return Err("the Lagrange tauG1 section does not match the powers of tau".into());
+        return Err(Error::Interop("the Lagrange tauG1 section does not match the powers of tau".into()));
     }
     if G2Projective::msm_unchecked(&l.g2, &rho) != G2Projective::msm_unchecked(&p.tau_g2, &c) {
-        return Err("the Lagrange tauG2 section does not match the powers of tau".into());
+        return Err(Error::Interop("the Lagrange tauG2 section does not match the powers of tau".into()));
     }
     if !ok1(&l.alpha_g1, &p.alpha_g1) {
-        return Err("the Lagrange alphaTauG1 section does not match alphaTauG1".into());
+        return Err(Error::Interop("the Lagrange alphaTauG1 section does not match alphaTauG1".into()));
     }
     if !ok1(&l.beta_g1, &p.beta_g1) {
-        return Err("the Lagrange betaTauG1 section does not match betaTauG1".into());
+        return Err(Error::Interop("the Lagrange betaTauG1 section does not match betaTauG1".into()));
     }
     Ok(())
 }
@@ -250,13 +259,13 @@ mod tests {
 
         let mut bad = Powers::from_secrets_insecure(16, tau, alpha, beta);
         bad.tau_g1[20] = (bad.tau_g1[20] * Fr::from(2u8)).into_affine();
-        assert!(check_powers(&bad, &mut rng).unwrap_err().contains("tauG1"));
+        assert!(check_powers(&bad, &mut rng).unwrap_err().to_string().contains("tauG1"));
         let mut bad = Powers::from_secrets_insecure(16, tau, alpha, beta);
         bad.beta_g1[3] = bad.alpha_g1[3];
-        assert!(check_powers(&bad, &mut rng).unwrap_err().contains("betaTauG1"));
+        assert!(check_powers(&bad, &mut rng).unwrap_err().to_string().contains("betaTauG1"));
         let mut bad_l = lagrange_from_powers(&p);
         bad_l.g2.swap(1, 2);
-        assert!(check_lagrange(&p, &bad_l, &mut rng).unwrap_err().contains("tauG2"));
+        assert!(check_lagrange(&p, &bad_l, &mut rng).unwrap_err().to_string().contains("tauG2"));
         assert_eq!(d.group_gen.pow([16]), Fr::one());
     }
 }

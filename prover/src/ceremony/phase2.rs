@@ -17,10 +17,11 @@
 
 use super::phase1::{check_lagrange, check_powers, lagrange_from_powers, Lagrange, Powers};
 use super::ptau::Ptau;
+use crate::error::{Error, Result};
 use crate::groth16::ProvingKey;
 use crate::r1cs::R1cs;
-use ark_bn254::{Fr, G1Affine, G1Projective, G2Affine};
 use ark_bn254::{g1::Config as G1Config, g2::Config as G2Config};
+use ark_bn254::{Fr, G1Affine, G1Projective, G2Affine};
 use ark_ec::scalar_mul::glv::GLVConfig;
 use ark_ec::short_weierstrass::{Affine, Projective, SWCurveConfig};
 use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
@@ -106,7 +107,11 @@ where
         .into_par_iter()
         .map(|j| {
             let t = terms(j);
-            if term_count(&t) > MSM_THRESHOLD { G::<P>::zero() } else { naive_sum(&t) }
+            if term_count(&t) > MSM_THRESHOLD {
+                G::<P>::zero()
+            } else {
+                naive_sum(&t)
+            }
         })
         .collect();
     for (j, o) in out.iter_mut().enumerate() {
@@ -119,11 +124,11 @@ where
 }
 
 /// The phase-2 starting key (δ = 1) for `r1cs` from checked phase-1 material.
-pub fn initial_key(r1cs: &R1cs, p: &Powers, l: &Lagrange) -> Result<ProvingKey, String> {
+pub fn initial_key(r1cs: &R1cs, p: &Powers, l: &Lagrange) -> Result<ProvingKey> {
     let n = p.n;
     let (m, ni, cols) = (r1cs.num_constraints(), r1cs.num_instance(), r1cs.num_columns);
     if m + ni > n {
-        return Err(format!("{m} constraints + {ni} instance rows do not fit a domain of {n}"));
+        return Err(Error::Interop(format!("{m} constraints + {ni} instance rows do not fit a domain of {n}")));
     }
     let [ta, tb, tc] = [0, 1, 2].map(|k| transpose(&r1cs.m[k], cols));
     let input_row = |j: usize, series: &[G1Affine]| if j < ni { vec![series[m + j]] } else { vec![] };
@@ -131,7 +136,10 @@ pub fn initial_key(r1cs: &R1cs, p: &Powers, l: &Lagrange) -> Result<ProvingKey, 
     let b1 = column_sums::<G1Config, _>(cols, |j| (vec![(&l.g1[..], &tb[j][..])], vec![]));
     let b2 = column_sums::<G2Config, _>(cols, |j| (vec![(&l.g2[..], &tb[j][..])], vec![]));
     let abc = column_sums::<G1Config, _>(cols, |j| {
-        (vec![(&l.beta_g1[..], &ta[j][..]), (&l.alpha_g1[..], &tb[j][..]), (&l.g1[..], &tc[j][..])], input_row(j, &l.beta_g1))
+        (
+            vec![(&l.beta_g1[..], &ta[j][..]), (&l.alpha_g1[..], &tb[j][..]), (&l.g1[..], &tc[j][..])],
+            input_row(j, &l.beta_g1),
+        )
     });
     let h: Vec<G1Projective> = (0..n - 1).into_par_iter().map(|i| p.tau_g1[n + i].into_group() - p.tau_g1[i]).collect();
     let vk = ark_groth16::VerifyingKey {
@@ -155,22 +163,25 @@ pub fn initial_key(r1cs: &R1cs, p: &Powers, l: &Lagrange) -> Result<ProvingKey, 
 
 /// What was read from the ptau, for the state header.
 pub struct PtauUse {
+    /// The file's power (it covers domains up to 2^power).
     pub power: u32,
+    /// Whether the file's Lagrange sections were used (else computed here).
     pub used_lagrange_sections: bool,
+    /// Phase-1 contributions the file records.
     pub phase1_contributions: u32,
 }
 
 /// Reads, checks and turns a ptau into the circuit's initial key.
-pub fn initial_key_from_ptau<R: RngCore>(r1cs: &R1cs, ptau: &Ptau, rng: &mut R) -> Result<(ProvingKey, PtauUse), String> {
+pub fn initial_key_from_ptau<R: RngCore>(r1cs: &R1cs, ptau: &Ptau, rng: &mut R) -> Result<(ProvingKey, PtauUse)> {
     if r1cs.num_constraints() == 0 {
-        return Err("the circuit has no constraints".into());
+        return Err(Error::Interop("the circuit has no constraints".into()));
     }
     let n = domain_size(r1cs);
     let powers = ptau.powers(n)?;
-    check_powers(&powers, rng).map_err(|e| format!("{}: {e}", ptau.path().display()))?;
+    check_powers(&powers, rng).map_err(|e| Error::Interop(format!("{}: {e}", ptau.path().display())))?;
     let (lagrange, used) = match ptau.lagrange(n)? {
         Some(l) => {
-            check_lagrange(&powers, &l, rng).map_err(|e| format!("{}: {e}", ptau.path().display()))?;
+            check_lagrange(&powers, &l, rng).map_err(|e| Error::Interop(format!("{}: {e}", ptau.path().display())))?;
             (l, true)
         }
         None => (lagrange_from_powers(&powers), false),
@@ -211,9 +222,9 @@ impl Secret {
 
 /// The scalar of a public random beacon: SHA-256 iterated 2^`iter_exp` times over the
 /// beacon value, then widened to a field element. Anyone can recompute it.
-pub fn beacon_scalar(beacon: &[u8], iter_exp: u8) -> Result<Fr, String> {
+pub fn beacon_scalar(beacon: &[u8], iter_exp: u8) -> Result<Fr> {
     if iter_exp > 40 {
-        return Err("beacon iterations exponent must be at most 40".into());
+        return Err(Error::Interop("beacon iterations exponent must be at most 40".into()));
     }
     let mut h: [u8; 32] = Sha256::digest(beacon).into();
     for _ in 0..(1u64 << iter_exp) {
@@ -224,7 +235,7 @@ pub fn beacon_scalar(beacon: &[u8], iter_exp: u8) -> Result<Fr, String> {
     w.update(h);
     let x = Fr::from_le_bytes_mod_order(&w.finalize());
     if x.is_zero() {
-        return Err("beacon gives a zero scalar".into());
+        return Err(Error::Interop("beacon gives a zero scalar".into()));
     }
     Ok(x)
 }
@@ -287,7 +298,8 @@ mod tests {
                 mat.push(row);
             }
         }
-        let r1cs = R1cs { num_public: 3, num_columns: cols, aux_offset: cols, m, row_op: vec![0; rows], wire_col: vec![] };
+        let r1cs =
+            R1cs { num_public: 3, num_columns: cols, aux_offset: cols, m, row_op: vec![0; rows], wire_col: vec![] };
         let n = domain_size(&r1cs);
         let (tau, alpha, beta) = (Fr::rand(&mut rng), Fr::rand(&mut rng), Fr::rand(&mut rng));
         let p = Powers::from_secrets_insecure(n, tau, alpha, beta);

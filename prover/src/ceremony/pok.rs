@@ -20,18 +20,26 @@ use rand::RngCore;
 use sha2::{Digest, Sha512};
 use zeroize::Zeroize;
 
+/// A Schnorr proof of knowledge of a contribution's secret.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pok {
+    /// The commitment `R = k·δ_old₁`.
     pub r: G1Affine,
+    /// The response `s = k + c·x`.
     pub s: Fr,
 }
 
 /// What the challenge binds.
 pub struct Context<'a> {
+    /// Hash of the state the contribution was made on.
     pub prev_hash: &'a [u8; 32],
+    /// The contributor's name.
     pub name: &'a str,
+    /// δ₁ before the contribution.
     pub delta_old: G1Affine,
+    /// δ₁ after it.
     pub delta_new_g1: G1Affine,
+    /// δ₂ after it.
     pub delta_new_g2: G2Affine,
 }
 
@@ -50,6 +58,7 @@ fn challenge(ctx: &Context, r: &G1Affine) -> Fr {
     Fr::from_le_bytes_mod_order(&h.finalize())
 }
 
+/// Proves knowledge of `x` with `ctx.delta_new_g1 = x·ctx.delta_old`.
 pub fn prove<R: RngCore>(x: &Secret, ctx: &Context, rng: &mut R) -> Pok {
     // nonce from fresh randomness hedged with the secret (a weak RNG alone cannot leak x)
     let mut seed = [0u8; 64];
@@ -72,6 +81,7 @@ pub fn prove<R: RngCore>(x: &Secret, ctx: &Context, rng: &mut R) -> Pok {
     Pok { r, s }
 }
 
+/// Checks a proof against its context.
 pub fn verify(pok: &Pok, ctx: &Context) -> bool {
     if ctx.delta_new_g1.is_zero() || pok.r.is_zero() {
         return false;

@@ -19,19 +19,28 @@
 //! for size 2^k start at point `2^k − 1` of their section.
 
 use super::phase1::{Lagrange, Powers};
-use crate::interop::binfile::{decode_points, fq_modulus_le, g1_from_lem, g2_from_lem, BinFile, Cursor, G1_BYTES, G2_BYTES};
+use crate::error::{Error, Result};
+use crate::interop::binfile::{
+    decode_points, fq_modulus_le, g1_from_lem, g2_from_lem, BinFile, Cursor, G1_BYTES, G2_BYTES,
+};
 use std::path::Path;
 
+/// An open `.ptau` file, its header read and its section sizes checked.
 pub struct Ptau {
     bin: BinFile,
+    /// The file's power: domains up to 2^power.
     pub power: u32,
+    /// The power the phase-1 ceremony was run for.
     pub ceremony_power: u32,
+    /// Phase-1 contributions the file records.
     pub num_contributions: u32,
+    /// Whether sections 12–15 (the Lagrange bases) are present.
     pub has_lagrange: bool,
 }
 
 impl Ptau {
-    pub fn open(path: &Path) -> Result<Self, String> {
+    /// Opens `path`, checking the header and that every section has its size.
+    pub fn open(path: &Path) -> Result<Self> {
         let bin = BinFile::open(path, b"ptau", "powers-of-tau (.ptau)", 1)?;
         let head = bin.whole_section(1, "header")?;
         let mut c = Cursor::new(&head, "ptau header");
@@ -41,7 +50,7 @@ impl Ptau {
         }
         let power = c.u32()?;
         let ceremony_power = c.u32()?;
-        c.done().map_err(|e| bin.err(&e))?;
+        c.done().map_err(|e| bin.within(e))?;
         if power == 0 || power > 28 {
             return Err(bin.err(&format!("power {power} out of range 1..=28")));
         }
@@ -77,23 +86,35 @@ impl Ptau {
         1 << self.power
     }
 
+    /// Header facts (nothing beyond the section table is read), as `ptau_info` prints them.
+    pub fn info(&self) -> serde_json::Value {
+        serde_json::json!({
+            "power": self.power,
+            "ceremony_power": self.ceremony_power,
+            "phase1_contributions": self.num_contributions,
+            "lagrange_sections": self.has_lagrange,
+            "max_domain": self.max_domain(),
+        })
+    }
+
+    /// The file's path.
     pub fn path(&self) -> &Path {
         &self.bin.path
     }
 
-    fn g1s(&self, id: u32, name: &str, first: usize, count: usize) -> Result<Vec<ark_bn254::G1Affine>, String> {
+    fn g1s(&self, id: u32, name: &str, first: usize, count: usize) -> Result<Vec<ark_bn254::G1Affine>> {
         let raw = self.bin.read_section(id, name, (first * G1_BYTES) as u64, count * G1_BYTES)?;
-        decode_points(&raw, G1_BYTES, name, g1_from_lem).map_err(|e| self.bin.err(&e))
+        decode_points(&raw, G1_BYTES, name, g1_from_lem).map_err(|e| self.bin.within(e))
     }
 
-    fn g2s(&self, id: u32, name: &str, first: usize, count: usize) -> Result<Vec<ark_bn254::G2Affine>, String> {
+    fn g2s(&self, id: u32, name: &str, first: usize, count: usize) -> Result<Vec<ark_bn254::G2Affine>> {
         let raw = self.bin.read_section(id, name, (first * G2_BYTES) as u64, count * G2_BYTES)?;
-        decode_points(&raw, G2_BYTES, name, g2_from_lem).map_err(|e| self.bin.err(&e))
+        decode_points(&raw, G2_BYTES, name, g2_from_lem).map_err(|e| self.bin.within(e))
     }
 
-    fn check_size(&self, n: usize) -> Result<(), String> {
+    fn check_size(&self, n: usize) -> Result<()> {
         if !n.is_power_of_two() || n < 2 {
-            return Err(format!("domain size {n} is not a power of two ≥ 2"));
+            return Err(Error::Interop(format!("domain size {n} is not a power of two ≥ 2")));
         }
         if n > self.max_domain() {
             return Err(self.bin.err(&format!(
@@ -107,7 +128,7 @@ impl Ptau {
 
     /// The powers a domain of size `n` needs (points decoded and validated: coordinates
     /// below q, on the curve, G2 in the subgroup).
-    pub fn powers(&self, n: usize) -> Result<Powers, String> {
+    pub fn powers(&self, n: usize) -> Result<Powers> {
         self.check_size(n)?;
         Ok(Powers {
             n,
@@ -120,7 +141,7 @@ impl Ptau {
     }
 
     /// The Lagrange-basis points for domain size `n`, if the file has them.
-    pub fn lagrange(&self, n: usize) -> Result<Option<Lagrange>, String> {
+    pub fn lagrange(&self, n: usize) -> Result<Option<Lagrange>> {
         self.check_size(n)?;
         if !self.has_lagrange {
             return Ok(None);
@@ -140,7 +161,7 @@ impl Ptau {
 /// leaving these powers) and `snarkjs powersoftau prepare phase2` write, except that the
 /// phase-1 contribution list (section 7) is empty. The Lagrange points are inverse FFTs
 /// over the group elements, as snarkjs computes them.
-pub fn write_insecure_for_tests(path: &Path, power: u32, p: &Powers, lagrange: bool) -> Result<(), String> {
+pub fn write_insecure_for_tests(path: &Path, power: u32, p: &Powers, lagrange: bool) -> Result<()> {
     let sections = if lagrange { Some(lagrange_sections_from_powers(power, p)) } else { None };
     write_sections(path, power, p, sections)
 }
@@ -156,10 +177,30 @@ pub fn write_insecure_from_secrets_for_tests(
     alpha: ark_bn254::Fr,
     beta: ark_bn254::Fr,
     lagrange: bool,
-) -> Result<(), String> {
+) -> Result<()> {
     let p = Powers::from_secrets_insecure(1 << power, tau, alpha, beta);
     let sections = if lagrange { Some(lagrange_sections_from_secrets(power, tau, alpha, beta)) } else { None };
     write_sections(path, power, &p, sections)
+}
+
+/// The largest power a test ptau may have (2^20 points: seconds to write, not minutes).
+pub const MAX_TEST_POWER: u32 = 20;
+
+/// [`write_insecure_from_secrets_for_tests`] with τ, α, β drawn from a ChaCha20 stream
+/// seeded by SHA-256(`seed`) — so INSECURE: anyone with the seed knows them. Test and
+/// bench fixtures only; `power` must be in `1..=MAX_TEST_POWER`.
+pub fn write_insecure_from_seed_for_tests(path: &Path, power: u32, seed: &[u8], lagrange: bool) -> Result<()> {
+    use ark_ff::UniformRand;
+    use rand::SeedableRng;
+    use sha2::Digest;
+    if !(1..=MAX_TEST_POWER).contains(&power) {
+        return Err(Error::Invalid(format!("power {power} outside 1..={MAX_TEST_POWER} for a test ptau")));
+    }
+    let digest: [u8; 32] = sha2::Sha256::digest(seed).into();
+    let mut rng = rand_chacha::ChaCha20Rng::from_seed(digest);
+    let (tau, alpha, beta) =
+        (ark_bn254::Fr::rand(&mut rng), ark_bn254::Fr::rand(&mut rng), ark_bn254::Fr::rand(&mut rng));
+    write_insecure_from_secrets_for_tests(path, power, tau, alpha, beta, lagrange)
 }
 
 type Sections12to15 = [Vec<u8>; 4];
@@ -193,7 +234,12 @@ fn lagrange_sections_from_powers(power: u32, p: &Powers) -> Sections12to15 {
 }
 
 /// [`lagrange_sections_from_powers`] for known secrets, by scalar inverse FFTs.
-fn lagrange_sections_from_secrets(power: u32, tau: ark_bn254::Fr, alpha: ark_bn254::Fr, beta: ark_bn254::Fr) -> Sections12to15 {
+fn lagrange_sections_from_secrets(
+    power: u32,
+    tau: ark_bn254::Fr,
+    alpha: ark_bn254::Fr,
+    beta: ark_bn254::Fr,
+) -> Sections12to15 {
     use ark_bn254::{Fr, G1Affine, G1Projective, G2Affine, G2Projective};
     use ark_ec::{scalar_mul::BatchMulPreprocessing, AffineRepr};
     use ark_ff::{One, Zero};
@@ -218,7 +264,7 @@ fn lagrange_sections_from_secrets(power: u32, tau: ark_bn254::Fr, alpha: ark_bn2
     [s12, s13, s14, s15]
 }
 
-fn write_sections(path: &Path, power: u32, p: &Powers, lagrange: Option<Sections12to15>) -> Result<(), String> {
+fn write_sections(path: &Path, power: u32, p: &Powers, lagrange: Option<Sections12to15>) -> Result<()> {
     let n = 1usize << power;
     assert_eq!(p.n, n, "powers must be for the full size");
     let mut header = Vec::new();
@@ -250,7 +296,8 @@ mod tests {
     #[test]
     fn both_test_writers_give_the_same_bytes() {
         let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(3);
-        let (tau, alpha, beta) = (ark_bn254::Fr::rand(&mut rng), ark_bn254::Fr::rand(&mut rng), ark_bn254::Fr::rand(&mut rng));
+        let (tau, alpha, beta) =
+            (ark_bn254::Fr::rand(&mut rng), ark_bn254::Fr::rand(&mut rng), ark_bn254::Fr::rand(&mut rng));
         let d = std::env::temp_dir().join(format!("solvent-ptau-writers-{}", std::process::id()));
         std::fs::create_dir_all(&d).unwrap();
         let (a, b) = (d.join("a.ptau"), d.join("b.ptau"));

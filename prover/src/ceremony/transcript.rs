@@ -26,6 +26,7 @@
 //! next record's `prev_hash` (and by a contributor holding that intermediate file).
 
 use super::pok::Pok;
+use crate::error::{io, Error, Result};
 use crate::groth16::ProvingKey;
 use ark_bn254::{Fr, G1Affine, G2Affine};
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize, Compress, Validate};
@@ -34,23 +35,39 @@ use sha2::{Digest, Sha256};
 use std::io::{Read, Write};
 use std::path::Path;
 
+/// A state file's first eight bytes.
 pub const MAGIC: &[u8; 8] = b"SLVPH2S1";
 const MAX_NAME: usize = 256;
 const MAX_BEACON: usize = 1024;
 
+/// How a record shows its δ multiplier is sound.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Proof {
+    /// A participant's proof of knowledge of their secret.
     Participant(Pok),
-    Beacon { value: Vec<u8>, iter_exp: u8 },
+    /// A public random beacon, recomputable by anyone.
+    Beacon {
+        /// The beacon value (e.g. a block hash fixed in advance).
+        value: Vec<u8>,
+        /// The value is hashed 2^`iter_exp` times.
+        iter_exp: u8,
+    },
 }
 
+/// One contribution.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Record {
+    /// The contributor's name (a beacon's label).
     pub name: String,
+    /// Hash of the state it was made on.
     pub prev_hash: [u8; 32],
+    /// δ₁ after it.
     pub delta_g1: G1Affine,
+    /// δ₂ after it.
     pub delta_g2: G2Affine,
+    /// Its proof.
     pub proof: Proof,
+    /// Hash of the state it produced.
     pub new_hash: [u8; 32],
 }
 
@@ -60,6 +77,7 @@ fn put_str(out: &mut Vec<u8>, s: &[u8]) {
 }
 
 impl Record {
+    /// `"participant"` or `"beacon"`.
     pub fn kind(&self) -> &'static str {
         match self.proof {
             Proof::Participant(_) => "participant",
@@ -91,32 +109,36 @@ impl Record {
         out
     }
 
+    /// The record's encoding in a state file.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = self.core_bytes();
         out.extend_from_slice(&self.new_hash);
         out
     }
 
-    pub fn from_bytes(b: &[u8]) -> Result<Record, String> {
+    /// Decodes a record, checking every point and scalar.
+    pub fn from_bytes(b: &[u8]) -> Result<Record> {
         let mut r: &[u8] = b;
-        let take = |r: &mut &[u8], n: usize| -> Result<Vec<u8>, String> {
+        let take = |r: &mut &[u8], n: usize| -> Result<Vec<u8>> {
             if r.len() < n {
-                return Err("record ends early".into());
+                return Err(Error::Ceremony("record ends early".into()));
             }
             let (a, rest) = r.split_at(n);
             *r = rest;
             Ok(a.to_vec())
         };
-        let get_str = |r: &mut &[u8], max: usize| -> Result<Vec<u8>, String> {
+        let get_str = |r: &mut &[u8], max: usize| -> Result<Vec<u8>> {
             let len = u16::from_le_bytes(take(r, 2)?.try_into().unwrap()) as usize;
             if len > max {
-                return Err(format!("record field of {len} bytes exceeds {max}"));
+                return Err(Error::Ceremony(format!("record field of {len} bytes exceeds {max}")));
             }
             take(r, len)
         };
-        let de = |e: ark_serialize::SerializationError| format!("record: invalid point or scalar: {e}");
+        let de =
+            |e: ark_serialize::SerializationError| Error::Ceremony(format!("record: invalid point or scalar: {e}"));
         let kind = take(&mut r, 1)?[0];
-        let name = String::from_utf8(get_str(&mut r, MAX_NAME)?).map_err(|_| "record name is not UTF-8")?;
+        let name = String::from_utf8(get_str(&mut r, MAX_NAME)?)
+            .map_err(|_| Error::Ceremony("record name is not UTF-8".into()))?;
         let prev_hash: [u8; 32] = take(&mut r, 32)?.try_into().unwrap();
         let delta_g1 = G1Affine::deserialize_with_mode(&mut r, Compress::No, Validate::Yes).map_err(de)?;
         let delta_g2 = G2Affine::deserialize_with_mode(&mut r, Compress::No, Validate::Yes).map_err(de)?;
@@ -126,21 +148,22 @@ impl Record {
                 s: Fr::deserialize_with_mode(&mut r, Compress::No, Validate::Yes).map_err(de)?,
             }),
             2 => Proof::Beacon { value: get_str(&mut r, MAX_BEACON)?, iter_exp: take(&mut r, 1)?[0] },
-            k => return Err(format!("unknown record kind {k}")),
+            k => return Err(Error::Ceremony(format!("unknown record kind {k}"))),
         };
         let new_hash: [u8; 32] = take(&mut r, 32)?.try_into().unwrap();
         if !r.is_empty() {
-            return Err("trailing bytes in a record".into());
+            return Err(Error::Ceremony("trailing bytes in a record".into()));
         }
         Ok(Record { name, prev_hash, delta_g1, delta_g2, proof, new_hash })
     }
 
-    pub fn validate_fields(name: &str, beacon: Option<&[u8]>) -> Result<(), String> {
+    /// A name is at most 256 bytes of printable text; a beacon value 1..=1024 bytes.
+    pub fn validate_fields(name: &str, beacon: Option<&[u8]>) -> Result<()> {
         if name.len() > MAX_NAME || name.chars().any(|c| c.is_control()) {
-            return Err(format!("a contributor name is at most {MAX_NAME} bytes of printable text"));
+            return Err(Error::Ceremony(format!("a contributor name is at most {MAX_NAME} bytes of printable text")));
         }
         if beacon.is_some_and(|b| b.is_empty() || b.len() > MAX_BEACON) {
-            return Err(format!("a beacon value is 1..={MAX_BEACON} bytes"));
+            return Err(Error::Ceremony(format!("a beacon value is 1..={MAX_BEACON} bytes")));
         }
         Ok(())
     }
@@ -163,13 +186,18 @@ pub fn state_hash(circuit_hash: &str, record: Option<&Record>, pk: &ProvingKey) 
     h.finalize().into()
 }
 
+/// A phase-2 state: the key at one point of the ceremony and the records that led there.
 pub struct State {
+    /// The circuit and ptau facts (informational, except the circuit hash).
     pub header: Value,
+    /// Every contribution so far.
     pub records: Vec<Record>,
+    /// The current key.
     pub pk: ProvingKey,
 }
 
 impl State {
+    /// The circuit identity the header names.
     pub fn circuit_hash(&self) -> &str {
         self.header["circuit_hash"].as_str().unwrap_or_default()
     }
@@ -179,10 +207,11 @@ impl State {
         state_hash(self.circuit_hash(), self.records.last(), &self.pk)
     }
 
-    pub fn write(&self, path: &Path) -> Result<(), String> {
+    /// Writes the state to `path.tmp` and renames it into place.
+    pub fn write(&self, path: &Path) -> Result<()> {
         let mut body = Vec::new();
         body.extend_from_slice(MAGIC);
-        let header = serde_json::to_vec(&self.header).map_err(|e| e.to_string())?;
+        let header = serde_json::to_vec(&self.header).map_err(|e| Error::Ceremony(format!("header: {e}")))?;
         body.extend_from_slice(&(header.len() as u32).to_le_bytes());
         body.extend_from_slice(&header);
         body.extend_from_slice(&(self.records.len() as u32).to_le_bytes());
@@ -191,32 +220,35 @@ impl State {
             body.extend_from_slice(&(b.len() as u32).to_le_bytes());
             body.extend_from_slice(&b);
         }
-        self.pk.serialize_uncompressed(&mut body).map_err(|e| format!("serializing the key: {e}"))?;
+        self.pk.serialize_uncompressed(&mut body).map_err(|e| Error::Ceremony(format!("serializing the key: {e}")))?;
         let digest = Sha256::digest(&body);
         body.extend_from_slice(&digest);
         let tmp = path.with_extension("tmp");
-        let io = |e: std::io::Error| format!("{}: {e}", tmp.display());
-        let mut f = std::fs::File::create(&tmp).map_err(io)?;
-        f.write_all(&body).and_then(|_| f.sync_all()).map_err(io)?;
-        std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))
+        let mut f = std::fs::File::create(&tmp).map_err(io(Error::Ceremony, &tmp))?;
+        f.write_all(&body).and_then(|_| f.sync_all()).map_err(io(Error::Ceremony, &tmp))?;
+        std::fs::rename(&tmp, path).map_err(io(Error::Ceremony, path))
     }
 
     /// Reads and fully validates a state: checksum, structure, every point on the curve
     /// and in its subgroup (a contributor must never scale points an attacker chose off
     /// the curve: that would leak their secret modulo small orders).
-    pub fn read(path: &Path) -> Result<State, String> {
-        let bad = |m: &str| format!("{}: {m}", path.display());
+    pub fn read(path: &Path) -> Result<State> {
+        let bad = |m: &str| Error::Ceremony(format!("{}: {m}", path.display()));
         let mut bytes = Vec::new();
         std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes)).map_err(|e| bad(&e.to_string()))?;
         if bytes.len() < 8 + 4 + 32 || &bytes[..8] != MAGIC {
-            return Err(bad(if bytes.starts_with(MAGIC) { "truncated phase-2 state file" } else { "not a solvent phase-2 state file (bad magic)" }));
+            return Err(bad(if bytes.starts_with(MAGIC) {
+                "truncated phase-2 state file"
+            } else {
+                "not a solvent phase-2 state file (bad magic)"
+            }));
         }
         let (body, digest) = bytes.split_at(bytes.len() - 32);
         if Sha256::digest(body)[..] != digest[..] {
             return Err(bad("checksum mismatch: the file is truncated or corrupt"));
         }
         let mut r: &[u8] = &body[8..];
-        let mut take = |n: usize| -> Result<&[u8], String> {
+        let mut take = |n: usize| -> Result<&[u8]> {
             if r.len() < n {
                 return Err(bad("truncated phase-2 state file"));
             }
@@ -225,7 +257,8 @@ impl State {
             Ok(a)
         };
         let hlen = u32::from_le_bytes(take(4)?.try_into().unwrap()) as usize;
-        let header: Value = serde_json::from_slice(take(hlen)?).map_err(|e| bad(&format!("header is not JSON: {e}")))?;
+        let header: Value =
+            serde_json::from_slice(take(hlen)?).map_err(|e| bad(&format!("header is not JSON: {e}")))?;
         let count = u32::from_le_bytes(take(4)?.try_into().unwrap()) as usize;
         let mut records = Vec::with_capacity(count.min(1 << 16));
         for i in 0..count {
@@ -246,21 +279,17 @@ impl State {
 
     /// The last record's `new_hash` must be this state's own hash: a state whose key was
     /// changed after its last contribution is refused before anyone builds on it.
-    pub fn check_self_consistent(&self) -> Result<[u8; 32], String> {
+    pub fn check_self_consistent(&self) -> Result<[u8; 32]> {
         let h = self.hash();
         if let Some(last) = self.records.last() {
             if last.new_hash != h {
-                return Err(format!(
+                return Err(Error::Ceremony(format!(
                     "the key in this state does not match the hash published by its last contribution (#{} '{}'): the file was altered",
                     self.records.len(),
                     last.name
-                ));
+                )));
             }
         }
         Ok(h)
     }
-}
-
-pub fn hex(b: &[u8]) -> String {
-    crate::interop::circom::hex(b)
 }

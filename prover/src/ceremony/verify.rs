@@ -24,17 +24,24 @@ use super::phase1::pairing_eq;
 use super::phase2::{beacon_scalar, initial_key_from_ptau};
 use super::pok::{self, Context};
 use super::ptau::Ptau;
-use super::transcript::{hex, state_hash, Proof, State};
+use super::transcript::{state_hash, Proof, State};
 use super::Circuit;
+use crate::error::{Error, Result};
+use crate::field::hex;
 use crate::groth16::ProvingKey;
 use ark_bn254::{Fr, G1Affine, G1Projective, G2Affine};
 use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
 use rand::RngCore;
 
+/// What a verified transcript shows.
 pub struct Report {
+    /// S₀, re-derived from the ptau and the circuit.
     pub initial_hash: [u8; 32],
+    /// The final key's hash.
     pub transcript_hash: [u8; 32],
+    /// Participant contributions.
     pub participants: usize,
+    /// Beacon contributions.
     pub beacons: usize,
 }
 
@@ -43,7 +50,7 @@ fn rand128<R: RngCore>(rng: &mut R, n: usize) -> Vec<Fr> {
 }
 
 /// The parts of a key that δ does not touch are identical.
-fn same_fixed_parts(a: &ProvingKey, b: &ProvingKey) -> Result<(), String> {
+fn same_fixed_parts(a: &ProvingKey, b: &ProvingKey) -> Result<()> {
     let checks = [
         (a.vk.alpha_g1 == b.vk.alpha_g1, "alpha"),
         (a.vk.beta_g2 == b.vk.beta_g2 && a.beta_g1 == b.beta_g1, "beta"),
@@ -55,7 +62,9 @@ fn same_fixed_parts(a: &ProvingKey, b: &ProvingKey) -> Result<(), String> {
         (a.h_query.len() == b.h_query.len(), "H query length"),
     ];
     match checks.iter().find(|(ok, _)| !ok) {
-        Some((_, what)) => Err(format!("the key's {what} differs from what the ptau and the circuit determine")),
+        Some((_, what)) => {
+            Err(Error::Ceremony(format!("the key's {what} differs from what the ptau and the circuit determine")))
+        }
         None => Ok(()),
     }
 }
@@ -70,12 +79,16 @@ fn check_scaling<R: RngCore>(init: &ProvingKey, fin: &ProvingKey, rng: &mut R) -
     pairing_eq(comb(fin), fin.vk.delta_g2, comb(init), G2Affine::generator())
 }
 
-pub fn verify<R: RngCore>(state: &State, c: &Circuit, ptau: &Ptau, rng: &mut R) -> Result<Report, String> {
+/// Runs the checks listed above; `Error::Ceremony` names the first that fails.
+pub fn verify<R: RngCore>(state: &State, c: &Circuit, ptau: &Ptau, rng: &mut R) -> Result<Report> {
     if state.circuit_hash() != c.hash {
-        return Err(format!(
+        return Err(Error::Ceremony(format!(
             "the transcript is for circuit {} ({}), not {} ({})",
-            state.header["circuit"], state.circuit_hash(), c.name, c.hash
-        ));
+            state.header["circuit"],
+            state.circuit_hash(),
+            c.name,
+            c.hash
+        )));
     }
     // the header is informational (only the circuit hash is hashed), but must not lie
     // (a circom circuit's name is its file name: not checked)
@@ -87,7 +100,7 @@ pub fn verify<R: RngCore>(state: &State, c: &Circuit, ptau: &Ptau, rng: &mut R) 
         (h["num_columns"] == c.r1cs.num_columns, "column count"),
     ];
     if let Some((_, what)) = facts.iter().find(|(ok, _)| !ok) {
-        return Err(format!("the state header's {what} does not match the circuit"));
+        return Err(Error::Ceremony(format!("the state header's {what} does not match the circuit")));
     }
     let (init, _) = initial_key_from_ptau(&c.r1cs, ptau, rng)?;
     let s0 = state_hash(&c.hash, None, &init);
@@ -97,27 +110,35 @@ pub fn verify<R: RngCore>(state: &State, c: &Circuit, ptau: &Ptau, rng: &mut R) 
     for (i, r) in state.records.iter().enumerate() {
         let who = format!("contribution #{} ('{}')", i + 1, r.name);
         if r.prev_hash != prev_hash {
-            return Err(format!(
+            return Err(Error::Ceremony(format!(
                 "{who}: hash chain broken: it was made on state {}, but the transcript before it ends at {}",
                 hex(&r.prev_hash),
                 hex(&prev_hash)
-            ));
+            )));
         }
         if r.delta_g1.is_zero() || r.delta_g2.is_zero() || !pairing_eq(r.delta_g1, g2, g1, r.delta_g2) {
-            return Err(format!("{who}: its delta in G1 and G2 do not match"));
+            return Err(Error::Ceremony(format!("{who}: its delta in G1 and G2 do not match")));
         }
         match &r.proof {
             Proof::Participant(p) => {
-                let ctx = Context { prev_hash: &r.prev_hash, name: &r.name, delta_old: d1, delta_new_g1: r.delta_g1, delta_new_g2: r.delta_g2 };
+                let ctx = Context {
+                    prev_hash: &r.prev_hash,
+                    name: &r.name,
+                    delta_old: d1,
+                    delta_new_g1: r.delta_g1,
+                    delta_new_g2: r.delta_g2,
+                };
                 if !pok::verify(p, &ctx) {
-                    return Err(format!("{who}: proof of knowledge of the secret does not verify"));
+                    return Err(Error::Ceremony(format!("{who}: proof of knowledge of the secret does not verify")));
                 }
                 participants += 1;
             }
             Proof::Beacon { value, iter_exp } => {
-                let x = beacon_scalar(value, *iter_exp).map_err(|e| format!("{who}: {e}"))?;
+                let x = beacon_scalar(value, *iter_exp).map_err(|e| Error::Ceremony(format!("{who}: {e}")))?;
                 if (d1 * x).into_affine() != r.delta_g1 || (d2 * x).into_affine() != r.delta_g2 {
-                    return Err(format!("{who}: delta is not the previous delta times the beacon's scalar"));
+                    return Err(Error::Ceremony(format!(
+                        "{who}: delta is not the previous delta times the beacon's scalar"
+                    )));
                 }
                 beacons += 1;
             }
@@ -126,19 +147,19 @@ pub fn verify<R: RngCore>(state: &State, c: &Circuit, ptau: &Ptau, rng: &mut R) 
     }
     let fin = &state.pk;
     if fin.delta_g1 != d1 || fin.vk.delta_g2 != d2 {
-        return Err("the key's delta is not the last contribution's".into());
+        return Err(Error::Ceremony("the key's delta is not the last contribution's".into()));
     }
     same_fixed_parts(&init, fin)?;
     if !check_scaling(&init, fin, rng) {
-        return Err("the key's L or H query is not the initial one divided by delta".into());
+        return Err(Error::Ceremony("the key's L or H query is not the initial one divided by delta".into()));
     }
     let transcript_hash = state.hash();
     if transcript_hash != prev_hash {
-        return Err(format!(
+        return Err(Error::Ceremony(format!(
             "the final key's hash {} is not the hash {} published by the last contribution",
             hex(&transcript_hash),
             hex(&prev_hash)
-        ));
+        )));
     }
     Ok(Report { initial_hash: s0, transcript_hash, participants, beacons })
 }

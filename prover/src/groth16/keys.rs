@@ -9,14 +9,19 @@
 //! dominate loading); its integrity is the trailing hash, and its provenance is the
 //! header's setup record.
 
+use super::prove::Prepared;
+use super::qap::Reduction;
 use super::ProvingKey;
+use crate::error::{Error, Result};
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize, Compress, Validate};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
+/// A key file's first eight bytes.
 pub const MAGIC: &[u8; 8] = b"SLVPK001";
 
 struct HashingWriter<W: Write> {
@@ -49,32 +54,38 @@ impl<R: Read> Read for HashingReader<R> {
 }
 
 /// Writes to `path.tmp` and renames, so a crash never leaves a half-written key.
-pub fn write(path: &Path, header: &Value, pk: &ProvingKey) -> Result<(), String> {
+pub fn write(path: &Path, header: &Value, pk: &ProvingKey) -> Result<()> {
     let tmp = path.with_extension("tmp");
-    let result = (|| -> Result<(), String> {
-        let io = |e: std::io::Error| format!("{}: {e}", tmp.display());
-        let mut out = BufWriter::new(File::create(&tmp).map_err(io)?);
-        let header = serde_json::to_vec(header).map_err(|e| e.to_string())?;
-        out.write_all(MAGIC).map_err(io)?;
-        out.write_all(&(header.len() as u32).to_le_bytes()).map_err(io)?;
-        out.write_all(&header).map_err(io)?;
-        let mut hw = HashingWriter { inner: out, hasher: Sha256::new() };
-        pk.serialize_with_mode(&mut hw, Compress::No).map_err(|e| format!("serializing the key: {e}"))?;
-        let digest = hw.hasher.finalize();
-        let mut out = hw.inner;
-        out.write_all(&digest).map_err(io)?;
-        out.into_inner().map_err(|e| e.to_string())?.sync_all().map_err(io)?;
-        std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))
-    })();
+    let result = write_body(&tmp, header, pk)
+        .and_then(|()| std::fs::rename(&tmp, path).map_err(|e| Error::key_file(path, e.to_string())));
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
     result
 }
 
-pub fn read_header(path: &Path) -> Result<(Value, BufReader<File>), String> {
-    let bad = |m: &str| format!("{}: {m}", path.display());
-    let mut r = BufReader::new(File::open(path).map_err(|e| bad(&e.to_string()))?);
+fn write_body(tmp: &Path, header: &Value, pk: &ProvingKey) -> Result<()> {
+    let io = |e: std::io::Error| Error::key_file(tmp, e.to_string());
+    let mut out = BufWriter::new(File::create(tmp).map_err(io)?);
+    let header = serde_json::to_vec(header).map_err(|e| Error::key_file(tmp, format!("header: {e}")))?;
+    out.write_all(MAGIC).map_err(io)?;
+    out.write_all(&(header.len() as u32).to_le_bytes()).map_err(io)?;
+    out.write_all(&header).map_err(io)?;
+    let mut hw = HashingWriter { inner: out, hasher: Sha256::new() };
+    pk.serialize_with_mode(&mut hw, Compress::No)
+        .map_err(|e| Error::key_file(tmp, format!("serializing the key: {e}")))?;
+    let digest = hw.hasher.finalize();
+    let mut out = hw.inner;
+    out.write_all(&digest).map_err(io)?;
+    out.into_inner().map_err(|e| io(e.into_error()))?.sync_all().map_err(io)
+}
+
+/// The header of a key file, and a reader positioned at the key body.
+pub fn read_header(path: &Path) -> Result<(Value, BufReader<File>)> {
+    let bad = |m: &str| Error::key_file(path, m);
+    let file = File::open(path).map_err(|e| bad(&e.to_string()))?;
+    let file_len = file.metadata().map_err(|e| bad(&e.to_string()))?.len();
+    let mut r = BufReader::new(file);
     let mut magic = [0u8; 8];
     r.read_exact(&mut magic).map_err(|_| bad("truncated proving-key file"))?;
     if &magic != MAGIC {
@@ -82,14 +93,20 @@ pub fn read_header(path: &Path) -> Result<(Value, BufReader<File>), String> {
     }
     let mut len = [0u8; 4];
     r.read_exact(&mut len).map_err(|_| bad("truncated proving-key file"))?;
-    let mut header = vec![0u8; u32::from_le_bytes(len) as usize];
+    let len = u32::from_le_bytes(len) as u64;
+    // a length the file cannot hold is truncation, found before reserving memory for it
+    if len > file_len.saturating_sub(12) {
+        return Err(bad("truncated proving-key header"));
+    }
+    let mut header = vec![0u8; len as usize];
     r.read_exact(&mut header).map_err(|_| bad("truncated proving-key header"))?;
     let header: Value = serde_json::from_slice(&header).map_err(|e| bad(&format!("header is not JSON: {e}")))?;
     Ok((header, r))
 }
 
-pub fn read(path: &Path) -> Result<(Value, ProvingKey), String> {
-    let bad = |m: &str| format!("{}: {m}", path.display());
+/// Reads a key file whole: header, body, and the checksum that vouches for the body.
+pub fn read(path: &Path) -> Result<(Value, ProvingKey)> {
+    let bad = |m: &str| Error::key_file(path, m);
     let (header, r) = read_header(path)?;
     let mut hr = HashingReader { inner: r, hasher: Sha256::new() };
     let pk = ProvingKey::deserialize_with_mode(&mut hr, Compress::No, Validate::No)
@@ -106,4 +123,127 @@ pub fn read(path: &Path) -> Result<(Value, ProvingKey), String> {
         return Err(bad("trailing bytes after the checksum"));
     }
     Ok((header, pk))
+}
+
+/// Refuses a key whose header names another circuit than `name` with identity `hash`:
+/// the one check every proof under a loaded key makes.
+pub fn check_circuit(header: &Value, path: Option<&Path>, name: &str, hash: &str) -> Result<()> {
+    let key_hash = header["circuit_hash"].as_str().unwrap_or_default();
+    if key_hash == hash {
+        return Ok(());
+    }
+    let key_name = header["circuit"].as_str().unwrap_or("?");
+    Err(Error::KeyFile {
+        path: path.map(Path::to_path_buf),
+        reason: format!("the proving key is for circuit {key_name} ({key_hash}), not {name} ({hash})"),
+    })
+}
+
+/// A proving key as solvent holds it: the key, its header, where it was read from, and
+/// (made on first use, then kept: batch proving uses one key for every batch) its MSM
+/// bases in the prover's form.
+pub struct Key {
+    /// The header: circuit name and hash, setup kind, sizes (and the QAP reduction,
+    /// for keys that are not libsnark's).
+    pub header: Value,
+    /// The key.
+    pub pk: ProvingKey,
+    /// The file the key was read from, if it was (errors name it).
+    pub path: Option<PathBuf>,
+    prepared: OnceLock<Prepared>,
+}
+
+impl Key {
+    /// A key with its header (and file, if any).
+    pub fn new(header: Value, pk: ProvingKey, path: Option<PathBuf>) -> Key {
+        Key { header, pk, path, prepared: OnceLock::new() }
+    }
+
+    /// Reads and checks a key file.
+    pub fn load(path: &Path) -> Result<Key> {
+        let (header, pk) = read(path)?;
+        Ok(Key::new(header, pk, Some(path.to_path_buf())))
+    }
+
+    /// Writes the key file.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        write(path, &self.header, &self.pk)
+    }
+
+    /// The circuit identity the header names.
+    pub fn circuit_hash(&self) -> &str {
+        self.header["circuit_hash"].as_str().unwrap_or_default()
+    }
+
+    /// `check_circuit` for this key.
+    pub fn check_circuit(&self, name: &str, hash: &str) -> Result<()> {
+        check_circuit(&self.header, self.path.as_deref(), name, hash)
+    }
+
+    /// The QAP reduction the key was made for (`libsnark` when the header names none).
+    pub fn reduction(&self) -> Result<Reduction> {
+        Reduction::parse(self.header["reduction"].as_str().unwrap_or("libsnark"))
+            .map_err(|e| Error::KeyFile { path: self.path.clone(), reason: e.to_string() })
+    }
+
+    /// The bases in the prover's form, converted now if this is the first use.
+    pub fn prepared(&self) -> &Prepared {
+        self.prepared.get_or_init(|| Prepared::new(&self.pk))
+    }
+
+    /// Whether the bases are already converted.
+    pub fn is_prepared(&self) -> bool {
+        self.prepared.get().is_some()
+    }
+
+    /// Bytes held by the converted bases (0 before the first use).
+    pub fn prepared_bytes(&self) -> usize {
+        self.prepared.get().map_or(0, Prepared::heap_bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::interop::circom::tests::toy;
+
+    #[test]
+    fn key_files_round_trip_and_every_failure_is_a_key_file_error() {
+        let dir = std::env::temp_dir().join(format!("solvent-keys-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("toy.pk");
+        let mut rng = <rand_chacha::ChaCha20Rng as rand::SeedableRng>::seed_from_u64(5);
+        let pk = crate::groth16::setup::setup_dev(&toy(), &mut rng).unwrap();
+        let header = serde_json::json!({"circuit": "toy", "circuit_hash": "ab"});
+        write(&path, &header, &pk).unwrap();
+        let key = Key::load(&path).unwrap();
+        assert!(key.pk == pk && key.header == header);
+        key.check_circuit("toy", "ab").unwrap();
+        let e = key.check_circuit("toy2", "cd").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!("{}: the proving key is for circuit toy (ab), not toy2 (cd)", path.display())
+        );
+        let good = std::fs::read(&path).unwrap();
+        let is_key_error = |bytes: &[u8], needle: &str| {
+            std::fs::write(&path, bytes).unwrap();
+            match read(&path) {
+                Err(Error::KeyFile { path: Some(p), reason }) => {
+                    assert!(p == path && reason.contains(needle), "{reason}")
+                }
+                other => panic!("expected a key-file error with '{needle}', got {:?}", other.map(|_| ())),
+            }
+        };
+        let mut flipped = good.clone();
+        let mid = flipped.len() / 2;
+        flipped[mid] ^= 1;
+        is_key_error(&flipped, "checksum mismatch");
+        is_key_error(&good[..good.len() - 1], "no checksum");
+        is_key_error(&[&good[..], b"x"].concat(), "trailing bytes");
+        is_key_error(b"SLVPK002", "bad magic");
+        // a header length of 4 GiB in a file of a few bytes: truncation, no allocation
+        is_key_error(&[&MAGIC[..], &u32::MAX.to_le_bytes()[..], b"{}"].concat(), "truncated proving-key header");
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(matches!(read(&path), Err(Error::KeyFile { .. })), "a missing file is a key-file error too");
+    }
 }

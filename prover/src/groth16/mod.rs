@@ -12,7 +12,11 @@ pub mod setup;
 pub mod snarkjs;
 pub mod verify;
 
+/// The pairing-friendly curve of every proof: BN254 (`bn128` in snarkjs and Ethereum).
 pub type Curve = ark_bn254::Bn254;
+/// A Groth16 proving key (its verifying key included).
 pub type ProvingKey = ark_groth16::ProvingKey<Curve>;
+/// A Groth16 verifying key.
 pub type VerifyingKey = ark_groth16::VerifyingKey<Curve>;
+/// A Groth16 proof `(A, B, C)`.
 pub type Proof = ark_groth16::Proof<Curve>;

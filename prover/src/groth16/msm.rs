@@ -23,14 +23,6 @@ use halo2curves::group::{prime::PrimeCurveAffine, Curve, Group};
 use halo2curves::CurveAffine;
 use rayon::prelude::*;
 
-/// Which MSM implementation a proof uses (halo2curves by default; arkworks' for
-/// comparison in benches and tests).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Engine {
-    Arkworks,
-    Halo2,
-}
-
 #[inline]
 fn fq_to_h2(x: &Fq) -> h2::Fq {
     h2::Fq(x.0 .0)
@@ -41,6 +33,7 @@ fn fq_from_h2(x: &h2::Fq) -> Fq {
     Fq::new_unchecked(BigInt(x.0))
 }
 
+/// A scalar in halo2curves' form (the same Montgomery limbs).
 #[inline]
 pub fn fr_to_h2(x: &Fr) -> h2::Fr {
     h2::Fr(x.0 .0)
@@ -48,13 +41,19 @@ pub fn fr_to_h2(x: &Fr) -> h2::Fr {
 
 /// A curve as both libraries see it.
 pub trait Pair: Send + Sync {
+    /// The curve's arkworks affine type.
     type Ark: AffineRepr<ScalarField = Fr> + Send + Sync;
+    /// The curve's halo2curves affine type.
     type H2: CurveAffine<ScalarExt = h2::Fr> + Send + Sync;
+    /// An arkworks point in halo2curves' form.
     fn to_h2(p: &Self::Ark) -> Self::H2;
+    /// A halo2curves point in arkworks' form.
     fn from_h2(p: &<Self::H2 as CurveAffine>::CurveExt) -> <Self::Ark as AffineRepr>::Group;
 }
 
+/// G1 as both libraries see it.
 pub struct OnG1;
+/// G2 as both libraries see it.
 pub struct OnG2;
 
 impl Pair for OnG1 {
@@ -97,6 +96,10 @@ impl Pair for OnG2 {
     }
 }
 
+/// One chunk of an MSM's terms: the sum of the points with scalar one, and the other
+/// nonzero scalars with their points.
+type Chunk<P> = (<<P as Pair>::H2 as CurveAffine>::CurveExt, Vec<h2::Fr>, Vec<<P as Pair>::H2>);
+
 /// One query's bases in halo2curves' form: the finite points and their positions.
 pub struct Bases<P: Pair> {
     points: Vec<P::H2>,
@@ -105,6 +108,7 @@ pub struct Bases<P: Pair> {
 }
 
 impl<P: Pair> Bases<P> {
+    /// Converts a query's finite points.
     pub fn new(query: &[P::Ark]) -> Self {
         let kept: Vec<(u32, P::H2)> =
             query.par_iter().enumerate().filter(|(_, p)| !p.is_zero()).map(|(i, p)| (i as u32, P::to_h2(p))).collect();
@@ -115,9 +119,11 @@ impl<P: Pair> Bases<P> {
     pub fn identities(&self) -> usize {
         self.len - self.points.len()
     }
+    /// Points in the query, identities included.
     pub fn len(&self) -> usize {
         self.len
     }
+    /// Whether the query has no point.
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
@@ -132,7 +138,7 @@ impl<P: Pair> Bases<P> {
         let end = self.index.partition_point(|&i| (i as usize) < limit);
         let one = Fr::one();
         let chunk = end.div_ceil(rayon::current_num_threads() * 4).max(1 << 12);
-        let parts: Vec<(<P::H2 as CurveAffine>::CurveExt, Vec<h2::Fr>, Vec<P::H2>)> = (0..end)
+        let parts: Vec<Chunk<P>> = (0..end)
             .into_par_iter()
             .step_by(chunk)
             .map(|start| {
@@ -164,7 +170,11 @@ impl<P: Pair> Bases<P> {
             sc.extend(s);
             pts.extend(p);
         }
-        let rest = if sc.is_empty() { <P::H2 as CurveAffine>::CurveExt::identity() } else { halo2curves::msm::msm_best(&sc, &pts) };
+        let rest = if sc.is_empty() {
+            <P::H2 as CurveAffine>::CurveExt::identity()
+        } else {
+            halo2curves::msm::msm_best(&sc, &pts)
+        };
         P::from_h2(&(ones + rest))
     }
 }
@@ -185,9 +195,13 @@ where
 /// `(g1 ark, g1 halo2, g2 ark, g2 halo2)`.
 /// (The bases are consecutive multiples of a random point: cheap to make, and as good as
 /// random ones for timing.)
-pub fn compare(log: u32, runs: usize) -> (f64, f64, f64, f64) {
-    use ark_ff::UniformRand;
+/// `log` must be in 4..=22.
+pub fn compare(log: u32, runs: usize) -> crate::error::Result<(f64, f64, f64, f64)> {
+    if !(4..=22).contains(&log) {
+        return Err(crate::error::Error::Invalid(format!("log {log} is not in 4..=22")));
+    }
     use super::clock::Clock;
+    use ark_ff::UniformRand;
     fn chain<A: AffineRepr<ScalarField = Fr>>(n: usize, rng: &mut impl rand::Rng) -> Vec<A> {
         let step = A::generator() * Fr::rand(rng);
         let mut acc = step;
@@ -224,7 +238,7 @@ pub fn compare(log: u32, runs: usize) -> (f64, f64, f64, f64) {
         v.sort_by(|a, b| a.partial_cmp(b).unwrap());
         v[v.len() / 2]
     };
-    (med(&mut t[0]), med(&mut t[1]), med(&mut t[2]), med(&mut t[3]))
+    Ok((med(&mut t[0]), med(&mut t[1]), med(&mut t[2]), med(&mut t[3])))
 }
 
 #[cfg(test)]
@@ -313,7 +327,8 @@ mod tests {
         let p = (G1Affine::generator() * Fr::rand(&mut r)).into_affine();
         let q = vec![p; 20_000];
         let b = Bases::<OnG1>::new(&q);
-        let s: Vec<Fr> = (0..20_000).map(|i| if i % 2 == 0 { Fr::from(i as u64 + 3) } else { -Fr::from(i as u64 + 2) }).collect();
+        let s: Vec<Fr> =
+            (0..20_000).map(|i| if i % 2 == 0 { Fr::from(i as u64 + 3) } else { -Fr::from(i as u64 + 2) }).collect();
         assert_eq!(b.msm(&s), ark_msm(&q, &s));
     }
 }

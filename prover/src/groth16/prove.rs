@@ -8,16 +8,17 @@
 //! the cost: six FFTs instead of seven, halo2curves' MSMs over bases converted once per
 //! key (`Prepared`), zero scalars skipped and unit scalars added, not multiplied.
 
+use super::clock::Clock;
 use super::msm::{ark_msm, Bases, OnG1, OnG2};
-use super::qap::{self, QapError, Reduction};
+use super::qap::{self, Reduction};
 use super::{Curve, Proof, ProvingKey};
+use crate::error::{Error, Result};
 use crate::r1cs::R1cs;
 use ark_bn254::{Fr, G1Projective, G2Projective};
 use ark_ec::CurveGroup;
 use ark_ff::{UniformRand, Zero};
 use ark_poly::EvaluationDomain;
 use rand::{CryptoRng, RngCore};
-use super::clock::Clock;
 
 /// A proving key's MSM bases in the form the prover uses, made once per loaded key.
 pub struct Prepared {
@@ -31,6 +32,7 @@ pub struct Prepared {
 }
 
 impl Prepared {
+    /// Converts a key's A, B (both groups), L and H bases.
     pub fn new(pk: &ProvingKey) -> Self {
         let t = Clock::now();
         let a = Bases::new(pk.a_query.get(1..).unwrap_or_default());
@@ -42,7 +44,11 @@ impl Prepared {
     }
     /// Bytes held by the converted bases (on top of the arkworks key).
     pub fn heap_bytes(&self) -> usize {
-        self.a.heap_bytes() + self.b_g1.heap_bytes() + self.b_g2.heap_bytes() + self.l.heap_bytes() + self.h.heap_bytes()
+        self.a.heap_bytes()
+            + self.b_g1.heap_bytes()
+            + self.b_g2.heap_bytes()
+            + self.l.heap_bytes()
+            + self.h.heap_bytes()
     }
     /// Points at infinity per query (A, B1, B2, L, H), dropped from the MSMs.
     pub fn identities(&self) -> [usize; 5] {
@@ -54,19 +60,37 @@ impl Prepared {
 /// (seven FFTs) and ark-ec's MSMs, for before/after figures and equality tests.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
+    /// The prover.
     Fast,
+    /// arkworks' QAP step and MSMs (the same proof, slower).
     Arkworks,
 }
 
 /// `(phase, wall seconds, CPU seconds)` of one proof, in order.
 #[derive(Clone, Debug, Default)]
 pub struct Profile {
+    /// `(name, wall, CPU)` of each phase.
     pub phases: Vec<(&'static str, f64, f64)>,
+    /// FFTs and iFFTs run.
     pub ffts: u32,
+    /// The QAP domain's size.
     pub domain_size: usize,
 }
 
 impl Profile {
+    /// `(phase, wall seconds)` and `(cpu_<phase>, CPU seconds)` per phase, then the FFT
+    /// count and the domain size: the flat form benches and the Python side read.
+    pub fn pairs(&self) -> Vec<(String, f64)> {
+        let mut out = Vec::with_capacity(2 * self.phases.len() + 2);
+        for (name, wall, cpu) in &self.phases {
+            out.push((name.to_string(), *wall));
+            out.push((format!("cpu_{name}"), *cpu));
+        }
+        out.push(("ffts".into(), self.ffts as f64));
+        out.push(("domain_size".into(), self.domain_size as f64));
+        out
+    }
+
     fn push(&mut self, name: &'static str, (wall, cpu): (f64, f64)) {
         self.phases.push((name, wall, cpu));
     }
@@ -76,9 +100,13 @@ impl Profile {
     }
 }
 
-fn check_shape(pk: &ProvingKey, r1cs: &R1cs, z: &[Fr], reduction: Reduction, n: usize) -> Result<(), String> {
+fn check_shape(pk: &ProvingKey, r1cs: &R1cs, z: &[Fr], reduction: Reduction, n: usize) -> Result<()> {
     if z.len() != r1cs.num_columns {
-        return Err(format!("assignment has {} values, the circuit {} columns", z.len(), r1cs.num_columns));
+        return Err(Error::Invalid(format!(
+            "assignment has {} values, the circuit {} columns",
+            z.len(),
+            r1cs.num_columns
+        )));
     }
     let ok = pk.a_query.len() == r1cs.num_columns
         && pk.b_g1_query.len() == r1cs.num_columns
@@ -87,14 +115,17 @@ fn check_shape(pk: &ProvingKey, r1cs: &R1cs, z: &[Fr], reduction: Reduction, n: 
         && pk.l_query.len() == r1cs.num_columns - r1cs.num_instance()
         && pk.h_query.len() == reduction.h_len(n);
     if !ok {
-        return Err(format!("proving key does not match the circuit's shape ({} reduction)", reduction.name()));
+        return Err(Error::KeyFile {
+            path: None,
+            reason: format!("proving key does not match the circuit's shape ({} reduction)", reduction.name()),
+        });
     }
     Ok(())
 }
 
 /// Proves with a key made for `reduction`. `prepared` must be `Prepared::new(pk)` (made
 /// here if `None`); it is ignored in `Mode::Arkworks`. With `check`, a witness that does
-/// not satisfy the circuit is refused (`QapError::Unsatisfied`, the lowest failing row)
+/// not satisfy the circuit is refused (`Error::Unsatisfied`, the lowest failing row)
 /// before any FFT or MSM.
 #[allow(clippy::too_many_arguments)]
 pub fn prove_profiled<R: RngCore + CryptoRng>(
@@ -106,7 +137,7 @@ pub fn prove_profiled<R: RngCore + CryptoRng>(
     z: &[Fr],
     check: bool,
     rng: &mut R,
-) -> Result<(Proof, Profile), QapError> {
+) -> Result<(Proof, Profile)> {
     let domain = qap::domain(r1cs)?;
     check_shape(pk, r1cs, z, reduction, domain.size())?;
     let start = Clock::now();
@@ -127,7 +158,7 @@ pub fn prove_profiled<R: RngCore + CryptoRng>(
         Mode::Arkworks => {
             if check {
                 if let Some(row) = crate::r1cs::first_unsatisfied(r1cs, z) {
-                    return Err(QapError::Unsatisfied(row));
+                    return Err(Error::Unsatisfied { row, site: None });
                 }
                 t = profile.mark("check", t);
             }
@@ -136,10 +167,14 @@ pub fn prove_profiled<R: RngCore + CryptoRng>(
             let f = match reduction {
                 Reduction::Libsnark => LibsnarkReduction::witness_map_from_matrices::<Fr, GeneralEvaluationDomain<Fr>>,
                 Reduction::Circom => {
-                    crate::interop::reduction::CircomReduction::witness_map_from_matrices::<Fr, GeneralEvaluationDomain<Fr>>
+                    crate::interop::reduction::CircomReduction::witness_map_from_matrices::<
+                        Fr,
+                        GeneralEvaluationDomain<Fr>,
+                    >
                 }
             };
-            let h = f(&r1cs.m, r1cs.num_instance(), r1cs.num_constraints(), z).map_err(|e| QapError::Failed(e.to_string()))?;
+            let h =
+                f(&r1cs.m, r1cs.num_instance(), r1cs.num_constraints(), z).map_err(|e| Error::Prover(e.to_string()))?;
             profile.ffts = if reduction == Reduction::Libsnark { 7 } else { 6 };
             t = profile.mark("qap", t);
             h
@@ -190,13 +225,25 @@ pub fn prove_profiled<R: RngCore + CryptoRng>(
 
     // A = α + Σ a_i·[A_i] + r·δ;  B = β + Σ b_i·[B_i] + s·δ;  C = s·A + r·B₁ − r·s·δ + L + H
     let g_a = pk.delta_g1 * r + pk.a_query[0] + a_acc + pk.vk.alpha_g1;
-    let g1_b = if r.is_zero() { G1Projective::zero() } else { pk.delta_g1 * s + pk.b_g1_query[0] + b1_acc + pk.beta_g1 };
+    let g1_b =
+        if r.is_zero() { G1Projective::zero() } else { pk.delta_g1 * s + pk.b_g1_query[0] + b1_acc + pk.beta_g1 };
     let g2_b = pk.vk.delta_g2 * s + pk.b_g2_query[0] + b2_acc + pk.vk.beta_g2;
     let g_c = g_a * s + g1_b * r - pk.delta_g1 * (r * s) + l_acc + h_acc;
     let proof = Proof { a: g_a.into_affine(), b: g2_b.into_affine(), c: g_c.into_affine() };
     profile.mark("finish", t);
     profile.push("prove_total", start.elapsed());
     Ok((proof, profile))
+}
+
+/// The randomness of one proof: ChaCha20 from `seed` when one is given (deterministic
+/// proofs: the seed must be secret and unique per witness, e.g. a keyed PRF of the
+/// witness digest), else seeded from the OS.
+pub fn proof_rng(seed: Option<[u8; 32]>) -> rand_chacha::ChaCha20Rng {
+    use rand::SeedableRng;
+    match seed {
+        Some(s) => rand_chacha::ChaCha20Rng::from_seed(s),
+        None => rand_chacha::ChaCha20Rng::from_rng(rand::rngs::OsRng).expect("the OS random source"),
+    }
 }
 
 /// Proves with a key made for `reduction` (bases converted for this proof only; callers
@@ -207,17 +254,17 @@ pub fn prove_with<R: RngCore + CryptoRng>(
     r1cs: &R1cs,
     z: &[Fr],
     rng: &mut R,
-) -> Result<Proof, String> {
-    prove_profiled(pk, None, reduction, Mode::Fast, r1cs, z, false, rng).map(|(p, _)| p).map_err(|e| e.to_string())
+) -> Result<Proof> {
+    prove_profiled(pk, None, reduction, Mode::Fast, r1cs, z, false, rng).map(|(p, _)| p)
 }
 
 /// Proves with a key from solvent's setup or ceremony (libsnark reduction).
-pub fn prove<R: RngCore + CryptoRng>(pk: &ProvingKey, r1cs: &R1cs, z: &[Fr], rng: &mut R) -> Result<Proof, String> {
+pub fn prove<R: RngCore + CryptoRng>(pk: &ProvingKey, r1cs: &R1cs, z: &[Fr], rng: &mut R) -> Result<Proof> {
     prove_with(pk, Reduction::Libsnark, r1cs, z, rng)
 }
 
 /// arkworks' own prover on the same inputs: the reference the tests hold `prove` to.
-pub fn prove_arkworks<R: RngCore + CryptoRng>(pk: &ProvingKey, r1cs: &R1cs, z: &[Fr], rng: &mut R) -> Result<Proof, String> {
+pub fn prove_arkworks<R: RngCore + CryptoRng>(pk: &ProvingKey, r1cs: &R1cs, z: &[Fr], rng: &mut R) -> Result<Proof> {
     use ark_groth16::{r1cs_to_qap::LibsnarkReduction, Groth16};
     let r = Fr::rand(rng);
     let s = Fr::rand(rng);
@@ -230,9 +277,10 @@ pub fn prove_arkworks<R: RngCore + CryptoRng>(pk: &ProvingKey, r1cs: &R1cs, z: &
         r1cs.num_constraints(),
         z,
     )
-    .map_err(|e| format!("prover failed: {e}"))
+    .map_err(|e| Error::Prover(format!("prover failed: {e}")))
 }
 
+/// Tests, and the batch-shaped test circuit other modules' tests share.
 #[cfg(test)]
 pub mod tests {
     use super::*;
@@ -253,7 +301,8 @@ pub mod tests {
         let reference = prove_arkworks(&pk, &r1cs, &z, &mut seeded(9)).unwrap();
         assert_eq!(fast, reference);
         assert!(verify(&pk.vk, &z[1..=r1cs.num_public], &fast).unwrap());
-        let (slow, profile) = prove_profiled(&pk, None, Reduction::Libsnark, Mode::Arkworks, &r1cs, &z, true, &mut seeded(9)).unwrap();
+        let (slow, profile) =
+            prove_profiled(&pk, None, Reduction::Libsnark, Mode::Arkworks, &r1cs, &z, true, &mut seeded(9)).unwrap();
         assert_eq!(slow, reference);
         assert_eq!(profile.ffts, 7);
     }
@@ -304,7 +353,17 @@ pub mod tests {
         z[1] = acc;
         let rows = m[0].len();
         let n = z.len();
-        (R1cs { num_public: 1, num_columns: n, aux_offset: n, m, row_op: vec![0; rows], wire_col: (0..n as u32).collect() }, z)
+        (
+            R1cs {
+                num_public: 1,
+                num_columns: n,
+                aux_offset: n,
+                m,
+                row_op: vec![0; rows],
+                wire_col: (0..n as u32).collect(),
+            },
+            z,
+        )
     }
 
     #[test]
@@ -315,7 +374,9 @@ pub mod tests {
         let pk = setup_dev(&r1cs, &mut seeded(2)).unwrap();
         let prepared = Prepared::new(&pk);
         assert!(prepared.identities()[0] > 0, "some columns never occur in A");
-        let (fast, profile) = prove_profiled(&pk, Some(&prepared), Reduction::Libsnark, Mode::Fast, &r1cs, &z, true, &mut seeded(3)).unwrap();
+        let (fast, profile) =
+            prove_profiled(&pk, Some(&prepared), Reduction::Libsnark, Mode::Fast, &r1cs, &z, true, &mut seeded(3))
+                .unwrap();
         let reference = prove_arkworks(&pk, &r1cs, &z, &mut seeded(3)).unwrap();
         assert_eq!(fast, reference);
         assert_eq!(profile.ffts, 6);
@@ -328,9 +389,16 @@ pub mod tests {
         let mut bad = z.clone();
         let last = bad.len() - 1;
         bad[last] += Fr::from(1u8);
-        let refused = prove_profiled(&pk, Some(&prepared), Reduction::Libsnark, Mode::Fast, &r1cs, &bad, true, &mut seeded(4));
-        assert_eq!(refused.unwrap_err(), QapError::Unsatisfied(crate::r1cs::first_unsatisfied(&r1cs, &bad).unwrap()));
-        let p = prove_profiled(&pk, Some(&prepared), Reduction::Libsnark, Mode::Fast, &r1cs, &bad, false, &mut seeded(4)).unwrap().0;
+        let refused =
+            prove_profiled(&pk, Some(&prepared), Reduction::Libsnark, Mode::Fast, &r1cs, &bad, true, &mut seeded(4));
+        assert_eq!(
+            refused.unwrap_err(),
+            Error::Unsatisfied { row: crate::r1cs::first_unsatisfied(&r1cs, &bad).unwrap(), site: None }
+        );
+        let p =
+            prove_profiled(&pk, Some(&prepared), Reduction::Libsnark, Mode::Fast, &r1cs, &bad, false, &mut seeded(4))
+                .unwrap()
+                .0;
         assert!(!verify(&pk.vk, &z[1..=r1cs.num_public], &p).unwrap());
     }
 
@@ -341,6 +409,6 @@ pub mod tests {
         let mut pk = setup_dev(&r1cs, &mut seeded(1)).unwrap();
         pk.h_query.pop();
         let e = prove(&pk, &r1cs, &toy_witness(1, 2, 3, 4), &mut seeded(1)).unwrap_err();
-        assert!(e.contains("shape"), "{e}");
+        assert!(matches!(&e, Error::KeyFile { reason, .. } if reason.contains("shape")), "{e}");
     }
 }

@@ -14,13 +14,14 @@
 //! **circom reduction.** The scalars are `(A·B − C)` on the odd 2n-th roots of unity:
 //! three iFFTs and three coset FFTs, as snarkjs does; there is no final iFFT to save.
 
+use super::clock::Clock;
+use crate::error::{Error, Result};
 use crate::r1cs::R1cs;
 use ark_bn254::Fr;
 use ark_ff::{FftField, Field, Zero};
 use ark_groth16::r1cs_to_qap::evaluate_constraint;
 use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
 use rayon::prelude::*;
-use super::clock::Clock;
 
 /// Which H query a key carries (and so which scalars the prover computes for it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,17 +33,19 @@ pub enum Reduction {
 }
 
 impl Reduction {
+    /// The name key headers record.
     pub fn name(self) -> &'static str {
         match self {
             Reduction::Libsnark => "libsnark",
             Reduction::Circom => "circom",
         }
     }
-    pub fn parse(s: &str) -> Result<Self, String> {
+    /// The reduction a header names.
+    pub fn parse(s: &str) -> Result<Self> {
         match s {
             "libsnark" => Ok(Reduction::Libsnark),
             "circom" => Ok(Reduction::Circom),
-            other => Err(format!("unknown QAP reduction '{other}'")),
+            other => Err(Error::Invalid(format!("unknown QAP reduction '{other}'"))),
         }
     }
     /// Points in the H query for a domain of `n`.
@@ -56,9 +59,9 @@ impl Reduction {
 
 /// The evaluation domain of a circuit: constraints plus one input-consistency row per
 /// instance variable, rounded up to a power of two.
-pub fn domain(r1cs: &R1cs) -> Result<Radix2EvaluationDomain<Fr>, String> {
+pub fn domain(r1cs: &R1cs) -> Result<Radix2EvaluationDomain<Fr>> {
     Radix2EvaluationDomain::<Fr>::new(r1cs.num_constraints() + r1cs.num_instance())
-        .ok_or_else(|| "circuit too large for the BN254 FFT domain (2^28)".to_string())
+        .ok_or_else(|| Error::Prover("circuit too large for the BN254 FFT domain (2^28)".to_string()))
 }
 
 /// `(wall, CPU)` seconds spent in the QAP step, by kind.
@@ -68,6 +71,7 @@ pub struct QapTimes {
     pub evaluate: (f64, f64),
     /// Every FFT and iFFT (and the pointwise products between them).
     pub fft: (f64, f64),
+    /// FFTs and iFFTs run.
     pub ffts: u32,
 }
 
@@ -78,59 +82,29 @@ fn evaluate_rows(r1cs: &R1cs, z: &[Fr], n: usize) -> [Vec<Fr>; 3] {
     let ni = r1cs.num_instance();
     let mut out = [vec![Fr::zero(); n], vec![Fr::zero(); n], vec![Fr::zero(); n]];
     let [a, b, c] = &mut out;
-    a[..m]
-        .par_iter_mut()
-        .zip(&mut b[..m])
-        .zip(&mut c[..m])
-        .enumerate()
-        .with_min_len(1024)
-        .for_each(|(i, ((a, b), c))| {
+    a[..m].par_iter_mut().zip(&mut b[..m]).zip(&mut c[..m]).enumerate().with_min_len(1024).for_each(
+        |(i, ((a, b), c))| {
             *a = evaluate_constraint(&r1cs.m[0][i], z);
             *b = evaluate_constraint(&r1cs.m[1][i], z);
             *c = evaluate_constraint(&r1cs.m[2][i], z);
-        });
+        },
+    );
     a[m..m + ni].copy_from_slice(&z[..ni]);
     out
 }
 
 /// The primitive 2n-th root of unity whose odd powers are the circom coset.
-fn circom_shift(n: usize) -> Result<Fr, String> {
-    Radix2EvaluationDomain::<Fr>::new(2 * n).map(|d| d.group_gen).ok_or_else(|| "domain too large".to_string())
-}
-
-/// Why the QAP step stopped.
-#[derive(Debug, PartialEq, Eq)]
-pub enum QapError {
-    /// `check` was asked for and this row (the lowest) has `A·z · B·z ≠ C·z`.
-    Unsatisfied(usize),
-    Failed(String),
-}
-
-impl std::fmt::Display for QapError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            QapError::Unsatisfied(row) => write!(f, "the witness does not satisfy constraint {row}"),
-            QapError::Failed(m) => f.write_str(m),
-        }
-    }
-}
-
-impl From<String> for QapError {
-    fn from(m: String) -> Self {
-        QapError::Failed(m)
-    }
-}
-
-impl From<&str> for QapError {
-    fn from(m: &str) -> Self {
-        QapError::Failed(m.to_string())
-    }
+fn circom_shift(n: usize) -> Result<Fr> {
+    Radix2EvaluationDomain::<Fr>::new(2 * n)
+        .map(|d| d.group_gen)
+        .ok_or_else(|| Error::Prover("domain too large".to_string()))
 }
 
 /// The H query's scalars for `reduction`, and how long each part took. With `check`, the
 /// witness is first checked against every constraint on the row values this step
 /// evaluates anyway (what `r1cs::first_unsatisfied` does in a separate pass).
-pub fn h_scalars(r1cs: &R1cs, z: &[Fr], reduction: Reduction, check: bool) -> Result<(Vec<Fr>, QapTimes), QapError> {
+/// A failing row is `Error::Unsatisfied` with no op named (the caller knows the circuit).
+pub fn h_scalars(r1cs: &R1cs, z: &[Fr], reduction: Reduction, check: bool) -> Result<(Vec<Fr>, QapTimes)> {
     let domain = domain(r1cs)?;
     let n = domain.size();
     let mut times = QapTimes::default();
@@ -140,14 +114,14 @@ pub fn h_scalars(r1cs: &R1cs, z: &[Fr], reduction: Reduction, check: bool) -> Re
         let m = r1cs.num_constraints();
         let bad = (0..m).into_par_iter().with_min_len(4096).filter(|&i| a[i] * b[i] != c[i]).min();
         if let Some(row) = bad {
-            return Err(QapError::Unsatisfied(row));
+            return Err(Error::Unsatisfied { row, site: None });
         }
     }
     times.evaluate = t.elapsed();
     let t = Clock::now();
     let h = match reduction {
         Reduction::Libsnark => {
-            let coset = domain.get_coset(Fr::GENERATOR).ok_or("no coset")?;
+            let coset = domain.get_coset(Fr::GENERATOR).ok_or_else(|| Error::Prover("no coset".into()))?;
             domain.ifft_in_place(&mut a);
             domain.ifft_in_place(&mut b);
             domain.ifft_in_place(&mut c);
@@ -156,13 +130,16 @@ pub fn h_scalars(r1cs: &R1cs, z: &[Fr], reduction: Reduction, check: bool) -> Re
             a.par_iter_mut().zip(b.par_iter()).with_min_len(4096).for_each(|(a, b)| *a *= b);
             drop(b);
             coset.ifft_in_place(&mut a);
-            let z_inv = domain.evaluate_vanishing_polynomial(Fr::GENERATOR).inverse().ok_or("Z(g) = 0")?;
+            let z_inv = domain
+                .evaluate_vanishing_polynomial(Fr::GENERATOR)
+                .inverse()
+                .ok_or_else(|| Error::Prover("Z(g) = 0".into()))?;
             a.par_iter_mut().zip(c.par_iter()).with_min_len(4096).for_each(|(h, c)| *h = (*h - c) * z_inv);
             times.ffts = 6;
             a
         }
         Reduction::Circom => {
-            let coset = domain.get_coset(circom_shift(n)?).ok_or("no coset")?;
+            let coset = domain.get_coset(circom_shift(n)?).ok_or_else(|| Error::Prover("no coset".into()))?;
             for v in [&mut a, &mut b, &mut c] {
                 domain.ifft_in_place(v);
                 coset.fft_in_place(v);
@@ -182,7 +159,11 @@ pub fn h_scalars(r1cs: &R1cs, z: &[Fr], reduction: Reduction, check: bool) -> Re
 /// Median CPU seconds of the H scalars for a random R1CS of `2^log − 8` rows (three terms
 /// per row), arkworks' seven-FFT reduction vs `h_scalars`, alternating in one process:
 /// `(arkworks, solvent)`.
-pub fn compare(log: u32, runs: usize) -> (f64, f64) {
+/// `log` must be in 6..=22.
+pub fn compare(log: u32, runs: usize) -> Result<(f64, f64)> {
+    if !(6..=22).contains(&log) {
+        return Err(Error::Invalid(format!("log {log} is not in 6..=22")));
+    }
     use ark_ff::UniformRand;
     use ark_groth16::r1cs_to_qap::{LibsnarkReduction, R1CSToQAP};
     use ark_poly::GeneralEvaluationDomain;
@@ -191,8 +172,11 @@ pub fn compare(log: u32, runs: usize) -> (f64, f64) {
     let rows = (1usize << log) - 8;
     let cols = rows;
     let z: Vec<Fr> = (0..cols).map(|_| Fr::rand(&mut rng)).collect();
-    let mut row = || -> Vec<(Fr, usize)> { (0..3).map(|_| (Fr::from(rng.gen::<u8>() as u64 + 1), rng.gen_range(0..cols))).collect() };
-    let m = [(0..rows).map(|_| row()).collect(), (0..rows).map(|_| row()).collect(), (0..rows).map(|_| row()).collect()];
+    let mut row = || -> Vec<(Fr, usize)> {
+        (0..3).map(|_| (Fr::from(rng.gen::<u8>() as u64 + 1), rng.gen_range(0..cols))).collect()
+    };
+    let m =
+        [(0..rows).map(|_| row()).collect(), (0..rows).map(|_| row()).collect(), (0..rows).map(|_| row()).collect()];
     let r1cs = R1cs { num_public: 2, num_columns: cols, aux_offset: cols, m, row_op: vec![], wire_col: vec![] };
     let (mut ark, mut own) = (vec![], vec![]);
     for _ in 0..runs.max(1) {
@@ -212,7 +196,7 @@ pub fn compare(log: u32, runs: usize) -> (f64, f64) {
     }
     ark.sort_by(|a, b| a.partial_cmp(b).unwrap());
     own.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    (ark[ark.len() / 2], own[own.len() / 2])
+    Ok((ark[ark.len() / 2], own[own.len() / 2]))
 }
 
 #[cfg(test)]
@@ -239,7 +223,8 @@ mod tests {
             }
         }
         let z: Vec<Fr> = std::iter::once(Fr::from(1u8)).chain((1..cols).map(|_| Fr::rand(&mut rng))).collect();
-        let r1cs = R1cs { num_public: 2, num_columns: cols, aux_offset: cols, m, row_op: vec![0; rows], wire_col: vec![] };
+        let r1cs =
+            R1cs { num_public: 2, num_columns: cols, aux_offset: cols, m, row_op: vec![0; rows], wire_col: vec![] };
         (r1cs, z)
     }
 
@@ -267,7 +252,10 @@ mod tests {
         let mut bad = z.clone();
         bad[2 + 66 + 5] = Fr::from(2u8); // a range-check bit of the second value
         let expected = crate::r1cs::first_unsatisfied(&r1cs, &bad).unwrap();
-        assert_eq!(h_scalars(&r1cs, &bad, Reduction::Libsnark, true).unwrap_err(), QapError::Unsatisfied(expected));
+        assert_eq!(
+            h_scalars(&r1cs, &bad, Reduction::Libsnark, true).unwrap_err(),
+            Error::Unsatisfied { row: expected, site: None }
+        );
         assert!(h_scalars(&r1cs, &bad, Reduction::Circom, false).is_ok());
     }
 

@@ -10,6 +10,7 @@
 //! form and a verifier can treat both alike.
 
 use super::ProvingKey;
+use crate::error::{Error, Result};
 use crate::r1cs::R1cs;
 use ark_bn254::{Fr, G1Affine, G1Projective, G2Affine, G2Projective};
 use ark_ec::{scalar_mul::BatchMulPreprocessing, AffineRepr, CurveGroup};
@@ -18,15 +19,22 @@ use ark_poly::{EvaluationDomain, GeneralEvaluationDomain};
 use rand::{CryptoRng, RngCore};
 use rayon::prelude::*;
 
+/// The secrets of a Groth16 setup: whoever knows them can forge proofs.
 pub struct ToxicWaste {
+    /// The QAP evaluation point.
     pub tau: Fr,
+    /// α.
     pub alpha: Fr,
+    /// β.
     pub beta: Fr,
+    /// γ (divides the public-input points).
     pub gamma: Fr,
+    /// δ (divides the private ones and H).
     pub delta: Fr,
 }
 
 impl ToxicWaste {
+    /// Draws every secret from `rng` (τ outside the domain, the others nonzero).
     pub fn sample<R: RngCore + CryptoRng>(rng: &mut R, domain: &GeneralEvaluationDomain<Fr>) -> Self {
         let nonzero = |rng: &mut R| loop {
             let x = Fr::rand(rng);
@@ -44,9 +52,10 @@ impl ToxicWaste {
     }
 }
 
-pub fn domain_for(r1cs: &R1cs) -> Result<GeneralEvaluationDomain<Fr>, String> {
+/// The QAP domain of a circuit (constraints plus instance rows).
+pub fn domain_for(r1cs: &R1cs) -> Result<GeneralEvaluationDomain<Fr>> {
     GeneralEvaluationDomain::<Fr>::new(r1cs.num_constraints() + r1cs.num_instance())
-        .ok_or_else(|| "circuit too large for the BN254 FFT domain (2^28)".to_string())
+        .ok_or_else(|| Error::Prover("circuit too large for the BN254 FFT domain (2^28)".to_string()))
 }
 
 /// QAP polynomials of every column evaluated at tau (libsnark's reduction: one extra
@@ -68,12 +77,13 @@ pub fn qap_at(r1cs: &R1cs, domain: &GeneralEvaluationDomain<Fr>, tau: Fr) -> (Ve
     (a, b, c)
 }
 
-pub fn setup_from_toxic_waste(r1cs: &R1cs, w: &ToxicWaste) -> Result<ProvingKey, String> {
+/// The proving key the secrets `w` give for `r1cs` (libsnark's reduction).
+pub fn setup_from_toxic_waste(r1cs: &R1cs, w: &ToxicWaste) -> Result<ProvingKey> {
     let domain = domain_for(r1cs)?;
     let (a, b, c) = qap_at(r1cs, &domain, w.tau);
     let zt = domain.evaluate_vanishing_polynomial(w.tau);
-    let gamma_inv = w.gamma.inverse().ok_or("gamma is zero")?;
-    let delta_inv = w.delta.inverse().ok_or("delta is zero")?;
+    let gamma_inv = w.gamma.inverse().ok_or_else(|| Error::Prover("gamma is zero".into()))?;
+    let delta_inv = w.delta.inverse().ok_or_else(|| Error::Prover("delta is zero".into()))?;
     let ni = r1cs.num_instance();
     let combine = |i: usize, inv: Fr| (w.beta * a[i] + w.alpha * b[i] + c[i]) * inv;
     let gamma_abc: Vec<Fr> = (0..ni).into_par_iter().map(|i| combine(i, gamma_inv)).collect();
@@ -111,7 +121,7 @@ pub fn setup_from_toxic_waste(r1cs: &R1cs, w: &ToxicWaste) -> Result<ProvingKey,
 }
 
 /// INSECURE single-party setup: the toxic waste exists, however briefly, on this machine.
-pub fn setup_dev<R: RngCore + CryptoRng>(r1cs: &R1cs, rng: &mut R) -> Result<ProvingKey, String> {
+pub fn setup_dev<R: RngCore + CryptoRng>(r1cs: &R1cs, rng: &mut R) -> Result<ProvingKey> {
     let domain = domain_for(r1cs)?;
     let waste = ToxicWaste::sample(rng, &domain);
     setup_from_toxic_waste(r1cs, &waste)

@@ -4,6 +4,7 @@
 //! curve and in the prime-order subgroup, no point at infinity.
 
 use super::{Proof, VerifyingKey};
+use crate::error::{Error, Result};
 use ark_bn254::{Fq, Fq2, G1Affine, G2Affine};
 use ark_ec::AffineRepr;
 use ark_ff::{BigInteger, PrimeField};
@@ -28,6 +29,7 @@ fn g2_json(p: &G2Affine) -> Value {
     }
 }
 
+/// snarkjs `proof.json`.
 pub fn proof_to_json(p: &Proof) -> Value {
     json!({
         "pi_a": g1_json(&p.a),
@@ -38,6 +40,7 @@ pub fn proof_to_json(p: &Proof) -> Value {
     })
 }
 
+/// snarkjs `verification_key.json`.
 pub fn vk_to_json(vk: &VerifyingKey) -> Value {
     json!({
         "protocol": "groth16",
@@ -51,83 +54,94 @@ pub fn vk_to_json(vk: &VerifyingKey) -> Value {
     })
 }
 
-fn decimal(v: &Value, what: &str) -> Result<BigUint, String> {
-    let s = v.as_str().ok_or_else(|| format!("{what}: expected a decimal string"))?;
+fn decimal(v: &Value, what: &str) -> Result<BigUint> {
+    let s = v.as_str().ok_or_else(|| Error::Format(format!("{what}: expected a decimal string")))?;
     let canonical = !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && (s == "0" || !s.starts_with('0'));
     if !canonical {
-        return Err(format!("{what}: '{s}' is not a canonical decimal"));
+        return Err(Error::Format(format!("{what}: '{s}' is not a canonical decimal")));
     }
     Ok(BigUint::parse_bytes(s.as_bytes(), 10).unwrap())
 }
 
-fn fq(v: &Value, what: &str) -> Result<Fq, String> {
+fn fq(v: &Value, what: &str) -> Result<Fq> {
     let n = decimal(v, what)?;
     let bytes = n.to_bytes_le();
     if bytes.len() > 32 || n >= BigUint::from_bytes_le(&Fq::MODULUS.to_bytes_le()) {
-        return Err(format!("{what}: coordinate is not below the base-field modulus q"));
+        return Err(Error::Format(format!("{what}: coordinate is not below the base-field modulus q")));
     }
     Ok(Fq::from_le_bytes_mod_order(&bytes))
 }
 
-fn array<'a>(v: &'a Value, len: usize, what: &str) -> Result<&'a Vec<Value>, String> {
+fn array<'a>(v: &'a Value, len: usize, what: &str) -> Result<&'a Vec<Value>> {
     match v.as_array() {
         Some(a) if a.len() == len => Ok(a),
-        _ => Err(format!("{what}: expected an array of {len}")),
+        _ => Err(Error::Format(format!("{what}: expected an array of {len}"))),
     }
 }
 
-fn g1_from(v: &Value, what: &str) -> Result<G1Affine, String> {
+fn g1_from(v: &Value, what: &str) -> Result<G1Affine> {
     let a = array(v, 3, what)?;
     if decimal(&a[2], what)? != BigUint::from(1u8) {
-        return Err(format!("{what}: point at infinity or non-normalised (z ≠ 1)"));
+        return Err(Error::Format(format!("{what}: point at infinity or non-normalised (z ≠ 1)")));
     }
     let p = G1Affine::new_unchecked(fq(&a[0], what)?, fq(&a[1], what)?);
     if !p.is_on_curve() {
-        return Err(format!("{what}: point not on the curve"));
+        return Err(Error::Format(format!("{what}: point not on the curve")));
     }
     Ok(p)
 }
 
-fn fq2(v: &Value, what: &str) -> Result<Fq2, String> {
+fn fq2(v: &Value, what: &str) -> Result<Fq2> {
     let a = array(v, 2, what)?;
     Ok(Fq2::new(fq(&a[0], what)?, fq(&a[1], what)?))
 }
 
-fn g2_from(v: &Value, what: &str) -> Result<G2Affine, String> {
+fn g2_from(v: &Value, what: &str) -> Result<G2Affine> {
     let a = array(v, 3, what)?;
     let z = fq2(&a[2], what)?;
     if z != Fq2::new(Fq::from(1u8), Fq::from(0u8)) {
-        return Err(format!("{what}: point at infinity or non-normalised (z ≠ 1)"));
+        return Err(Error::Format(format!("{what}: point at infinity or non-normalised (z ≠ 1)")));
     }
     let p = G2Affine::new_unchecked(fq2(&a[0], what)?, fq2(&a[1], what)?);
     if !p.is_on_curve() {
-        return Err(format!("{what}: point not on the curve"));
+        return Err(Error::Format(format!("{what}: point not on the curve")));
     }
     if !p.is_in_correct_subgroup_assuming_on_curve() {
-        return Err(format!("{what}: point not in the G2 subgroup"));
+        return Err(Error::Format(format!("{what}: point not in the G2 subgroup")));
     }
     Ok(p)
 }
 
-fn check_tags(v: &Value) -> Result<(), String> {
+fn check_tags(v: &Value) -> Result<()> {
     if let Some(p) = v.get("protocol") {
         if p != "groth16" {
-            return Err(format!("protocol {p} is not groth16"));
+            return Err(Error::Format(format!("protocol {p} is not groth16")));
         }
     }
     if let Some(c) = v.get("curve") {
         if c != "bn128" {
-            return Err(format!("curve {c} is not bn128"));
+            return Err(Error::Format(format!("curve {c} is not bn128")));
         }
     }
     Ok(())
 }
 
-fn field<'a>(v: &'a Value, name: &str) -> Result<&'a Value, String> {
-    v.get(name).ok_or_else(|| format!("missing field '{name}'"))
+fn field<'a>(v: &'a Value, name: &str) -> Result<&'a Value> {
+    v.get(name).ok_or_else(|| Error::Format(format!("missing field '{name}'")))
 }
 
-pub fn proof_from_json(v: &Value) -> Result<Proof, String> {
+/// A proof from the text of a snarkjs `proof.json`.
+pub fn proof_from_str(text: &str) -> Result<Proof> {
+    proof_from_json(&serde_json::from_str(text).map_err(|e| Error::Format(format!("proof JSON: {e}")))?)
+}
+
+/// A verifying key from the text of a snarkjs `verification_key.json`.
+pub fn vk_from_str(text: &str) -> Result<VerifyingKey> {
+    vk_from_json(&serde_json::from_str(text).map_err(|e| Error::Format(format!("verifying key JSON: {e}")))?)
+}
+
+/// A proof from snarkjs `proof.json`, every point checked.
+pub fn proof_from_json(v: &Value) -> Result<Proof> {
     check_tags(v)?;
     Ok(Proof {
         a: g1_from(field(v, "pi_a")?, "pi_a")?,
@@ -136,20 +150,17 @@ pub fn proof_from_json(v: &Value) -> Result<Proof, String> {
     })
 }
 
-pub fn vk_from_json(v: &Value) -> Result<VerifyingKey, String> {
+/// A verifying key from snarkjs `verification_key.json`, every point checked.
+pub fn vk_from_json(v: &Value) -> Result<VerifyingKey> {
     check_tags(v)?;
-    let ic_json = field(v, "IC")?.as_array().ok_or("IC: expected an array")?;
+    let ic_json = field(v, "IC")?.as_array().ok_or_else(|| Error::Format("IC: expected an array".into()))?;
     if ic_json.is_empty() {
-        return Err("IC: at least one point is required".into());
+        return Err(Error::Format("IC: at least one point is required".into()));
     }
-    let ic = ic_json
-        .iter()
-        .enumerate()
-        .map(|(i, p)| g1_from(p, &format!("IC[{i}]")))
-        .collect::<Result<Vec<_>, _>>()?;
+    let ic = ic_json.iter().enumerate().map(|(i, p)| g1_from(p, &format!("IC[{i}]"))).collect::<Result<Vec<_>, _>>()?;
     if let Some(n) = v.get("nPublic") {
         if n.as_u64() != Some(ic.len() as u64 - 1) {
-            return Err(format!("nPublic {n} does not match {} IC points", ic.len()));
+            return Err(Error::Format(format!("nPublic {n} does not match {} IC points", ic.len())));
         }
     }
     Ok(VerifyingKey {

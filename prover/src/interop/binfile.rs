@@ -14,6 +14,7 @@
 //! circuit needs only a prefix of each section. Every section must lie inside the file
 //! (a truncated download is reported as such, naming the section).
 
+use crate::error::{io, Error, Result};
 use ark_bn254::{Fq, Fq2, Fr, G1Affine, G2Affine};
 use ark_ec::AffineRepr;
 use ark_ff::{BigInt, BigInteger, PrimeField};
@@ -22,13 +23,19 @@ use std::fs::File;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
+/// Bytes of a G1 point (two coordinates).
 pub const G1_BYTES: usize = 64;
+/// Bytes of a G2 point (four coordinates).
 pub const G2_BYTES: usize = 128;
 
+/// An open iden3 container and its section table.
 pub struct BinFile {
     file: File,
+    /// The file's path (messages name it).
     pub path: PathBuf,
+    /// What the file is, in words (`"snarkjs .zkey"`).
     pub kind: &'static str,
+    /// The container's format version.
     pub version: u32,
     /// section id → every `(offset, size)` with that id, in file order.
     sections: BTreeMap<u32, Vec<(u64, u64)>>,
@@ -36,9 +43,9 @@ pub struct BinFile {
 
 impl BinFile {
     /// Opens `path`, checks the magic and version and scans the section table.
-    pub fn open(path: &Path, magic: &[u8; 4], kind: &'static str, max_version: u32) -> Result<Self, String> {
-        let file = File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let len = file.metadata().map_err(|e| format!("{}: {e}", path.display()))?.len();
+    pub fn open(path: &Path, magic: &[u8; 4], kind: &'static str, max_version: u32) -> Result<Self> {
+        let file = File::open(path).map_err(io(Error::Interop, path))?;
+        let len = file.metadata().map_err(io(Error::Interop, path))?.len();
         let mut bf = BinFile { file, path: path.to_path_buf(), kind, version: 0, sections: BTreeMap::new() };
         if len < 12 {
             return Err(bf.err("truncated file (no header)"));
@@ -76,16 +83,23 @@ impl BinFile {
         Ok(bf)
     }
 
-    pub fn err(&self, msg: &str) -> String {
-        format!("{}: {msg}", self.path.display())
+    /// `e` with this file's name in front.
+    pub fn within(&self, e: Error) -> Error {
+        e.context(self.path.display())
     }
 
+    /// An `Interop` error naming this file.
+    pub fn err(&self, msg: &str) -> Error {
+        Error::Interop(format!("{}: {msg}", self.path.display()))
+    }
+
+    /// Whether section `id` is present.
     pub fn has(&self, id: u32) -> bool {
         self.sections.contains_key(&id)
     }
 
     /// `(offset, size)` of the unique section `id`.
-    pub fn section(&self, id: u32, name: &str) -> Result<(u64, u64), String> {
+    pub fn section(&self, id: u32, name: &str) -> Result<(u64, u64)> {
         match self.sections.get(&id).map(Vec::as_slice) {
             None | Some([]) => Err(self.err(&format!("missing section {id} ({name})"))),
             Some([one]) => Ok(*one),
@@ -94,7 +108,7 @@ impl BinFile {
     }
 
     /// Requires section `id` to be exactly `size` bytes.
-    pub fn expect_size(&self, id: u32, name: &str, size: u64) -> Result<(), String> {
+    pub fn expect_size(&self, id: u32, name: &str, size: u64) -> Result<()> {
         let (_, got) = self.section(id, name)?;
         if got != size {
             return Err(self.err(&format!("section {id} ({name}) has {got} bytes, expected {size}")));
@@ -102,7 +116,8 @@ impl BinFile {
         Ok(())
     }
 
-    pub fn read_at(&self, offset: u64, len: usize) -> Result<Vec<u8>, String> {
+    /// `len` bytes at `offset` of the file.
+    pub fn read_at(&self, offset: u64, len: usize) -> Result<Vec<u8>> {
         let mut buf = vec![0u8; len];
         self.file
             .read_exact_at(&mut buf, offset)
@@ -111,17 +126,17 @@ impl BinFile {
     }
 
     /// `len` bytes from `offset` within section `id`.
-    pub fn read_section(&self, id: u32, name: &str, offset: u64, len: usize) -> Result<Vec<u8>, String> {
+    pub fn read_section(&self, id: u32, name: &str, offset: u64, len: usize) -> Result<Vec<u8>> {
         let (pos, size) = self.section(id, name)?;
         if offset + len as u64 > size {
-            return Err(self.err(&format!(
-                "section {id} ({name}) has {size} bytes; {len} bytes at offset {offset} were needed"
-            )));
+            return Err(self
+                .err(&format!("section {id} ({name}) has {size} bytes; {len} bytes at offset {offset} were needed")));
         }
         self.read_at(pos + offset, len)
     }
 
-    pub fn whole_section(&self, id: u32, name: &str) -> Result<Vec<u8>, String> {
+    /// All of the unique section `id`.
+    pub fn whole_section(&self, id: u32, name: &str) -> Result<Vec<u8>> {
         let (_, size) = self.section(id, name)?;
         self.read_section(id, name, 0, size as usize)
     }
@@ -129,32 +144,43 @@ impl BinFile {
 
 /// Little-endian cursor over a section's bytes.
 pub struct Cursor<'a> {
+    /// The bytes read.
     pub buf: &'a [u8],
+    /// The next byte.
     pub pos: usize,
     what: &'a str,
 }
 
 impl<'a> Cursor<'a> {
+    /// A cursor at the start of `buf` (`what` names it in messages).
     pub fn new(buf: &'a [u8], what: &'a str) -> Self {
         Cursor { buf, pos: 0, what }
     }
-    pub fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
+    /// The next `n` bytes.
+    pub fn take(&mut self, n: usize) -> Result<&'a [u8]> {
         if self.buf.len() - self.pos < n {
-            return Err(format!("{}: ends early (needed {n} bytes at offset {})", self.what, self.pos));
+            return Err(Error::Interop(format!("{}: ends early (needed {n} bytes at offset {})", self.what, self.pos)));
         }
         let s = &self.buf[self.pos..self.pos + n];
         self.pos += n;
         Ok(s)
     }
-    pub fn u32(&mut self) -> Result<u32, String> {
+    /// The next little-endian u32.
+    pub fn u32(&mut self) -> Result<u32> {
         Ok(u32::from_le_bytes(self.take(4)?.try_into().unwrap()))
     }
-    pub fn u64(&mut self) -> Result<u64, String> {
+    /// The next little-endian u64.
+    pub fn u64(&mut self) -> Result<u64> {
         Ok(u64::from_le_bytes(self.take(8)?.try_into().unwrap()))
     }
-    pub fn done(&self) -> Result<(), String> {
+    /// Refuses unread bytes.
+    pub fn done(&self) -> Result<()> {
         if self.pos != self.buf.len() {
-            return Err(format!("{}: {} unexpected trailing bytes", self.what, self.buf.len() - self.pos));
+            return Err(Error::Interop(format!(
+                "{}: {} unexpected trailing bytes",
+                self.what,
+                self.buf.len() - self.pos
+            )));
         }
         Ok(())
     }
@@ -174,6 +200,7 @@ pub fn fq_from_mont(bytes: &[u8]) -> Option<Fq> {
     (b < Fq::MODULUS).then(|| Fq::new_unchecked(b))
 }
 
+/// A base-field element's Montgomery form (32 bytes LE).
 pub fn fq_to_mont(x: &Fq) -> [u8; 32] {
     let mut out = [0u8; 32];
     out.copy_from_slice(&x.0.to_bytes_le());
@@ -185,51 +212,51 @@ pub fn fr_from_le(bytes: &[u8]) -> Option<Fr> {
     Fr::from_bigint(BigInt::new(limbs(bytes)))
 }
 
-/// The modulus stored in a header (`n8` bytes LE) must be `expected`.
-pub fn check_prime(bytes: &[u8], expected: &[u8]) -> bool {
-    bytes.len() == 32 && bytes == expected
-}
-
+/// q, 32 bytes LE (as headers store it).
 pub fn fq_modulus_le() -> Vec<u8> {
     Fq::MODULUS.to_bytes_le()
 }
 
+/// r, 32 bytes LE (as headers store it).
 pub fn fr_modulus_le() -> Vec<u8> {
     Fr::MODULUS.to_bytes_le()
 }
 
 /// A G1 point in Montgomery affine form: coordinates below q and on the curve (G1 has
 /// cofactor 1, so that is also subgroup membership). All zeros is the identity.
-pub fn g1_from_lem(b: &[u8]) -> Result<G1Affine, &'static str> {
+pub fn g1_from_lem(b: &[u8]) -> Result<G1Affine> {
     if b[..G1_BYTES].iter().all(|&x| x == 0) {
         return Ok(G1Affine::identity());
     }
-    let x = fq_from_mont(&b[..32]).ok_or("G1 coordinate not below q")?;
-    let y = fq_from_mont(&b[32..64]).ok_or("G1 coordinate not below q")?;
+    let x = fq_from_mont(&b[..32]).ok_or_else(|| Error::Interop("G1 coordinate not below q".into()))?;
+    let y = fq_from_mont(&b[32..64]).ok_or_else(|| Error::Interop("G1 coordinate not below q".into()))?;
     let p = G1Affine::new_unchecked(x, y);
     if !p.is_on_curve() {
-        return Err("G1 point not on the curve");
+        return Err(Error::Interop("G1 point not on the curve".into()));
     }
     Ok(p)
 }
 
 /// A G2 point in Montgomery affine form, checked on the curve and in the prime-order
 /// subgroup.
-pub fn g2_from_lem(b: &[u8]) -> Result<G2Affine, &'static str> {
+pub fn g2_from_lem(b: &[u8]) -> Result<G2Affine> {
     if b[..G2_BYTES].iter().all(|&x| x == 0) {
         return Ok(G2Affine::identity());
     }
-    let c = |i: usize| fq_from_mont(&b[32 * i..32 * i + 32]).ok_or("G2 coordinate not below q");
+    let c = |i: usize| {
+        fq_from_mont(&b[32 * i..32 * i + 32]).ok_or_else(|| Error::Interop("G2 coordinate not below q".into()))
+    };
     let p = G2Affine::new_unchecked(Fq2::new(c(0)?, c(1)?), Fq2::new(c(2)?, c(3)?));
     if !p.is_on_curve() {
-        return Err("G2 point not on the curve");
+        return Err(Error::Interop("G2 point not on the curve".into()));
     }
     if !p.is_in_correct_subgroup_assuming_on_curve() {
-        return Err("G2 point not in the prime-order subgroup");
+        return Err(Error::Interop("G2 point not in the prime-order subgroup".into()));
     }
     Ok(p)
 }
 
+/// A G1 point in Montgomery affine form (the identity as zeros).
 pub fn g1_to_lem(p: &G1Affine) -> [u8; G1_BYTES] {
     let mut out = [0u8; G1_BYTES];
     if let Some((x, y)) = p.xy() {
@@ -239,6 +266,7 @@ pub fn g1_to_lem(p: &G1Affine) -> [u8; G1_BYTES] {
     out
 }
 
+/// A G2 point in Montgomery affine form (the identity as zeros).
 pub fn g2_to_lem(p: &G2Affine) -> [u8; G2_BYTES] {
     let mut out = [0u8; G2_BYTES];
     if let Some((x, y)) = p.xy() {
@@ -254,18 +282,18 @@ pub fn decode_points<P: Send>(
     bytes: &[u8],
     size: usize,
     what: &str,
-    decode: impl Fn(&[u8]) -> Result<P, &'static str> + Sync,
-) -> Result<Vec<P>, String> {
+    decode: impl Fn(&[u8]) -> Result<P> + Sync,
+) -> Result<Vec<P>> {
     use rayon::prelude::*;
     bytes
         .par_chunks_exact(size)
         .enumerate()
-        .map(|(i, c)| decode(c).map_err(|e| format!("{what}[{i}]: {e}")))
+        .map(|(i, c)| decode(c).map_err(|e| e.context(format!("{what}[{i}]"))))
         .collect()
 }
 
 /// Writes an iden3 container (used by tests and tools that emit snarkjs files).
-pub fn write(path: &Path, magic: &[u8; 4], version: u32, sections: &[(u32, Vec<u8>)]) -> Result<(), String> {
+pub fn write(path: &Path, magic: &[u8; 4], version: u32, sections: &[(u32, Vec<u8>)]) -> Result<()> {
     let mut out = Vec::new();
     out.extend_from_slice(magic);
     out.extend_from_slice(&version.to_le_bytes());
@@ -275,9 +303,8 @@ pub fn write(path: &Path, magic: &[u8; 4], version: u32, sections: &[(u32, Vec<u
         out.extend_from_slice(&(data.len() as u64).to_le_bytes());
         out.extend_from_slice(data);
     }
-    std::fs::write(path, out).map_err(|e| format!("{}: {e}", path.display()))
+    std::fs::write(path, out).map_err(io(Error::Interop, path))
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -295,10 +322,10 @@ mod tests {
         assert!(g1_from_lem(&[0u8; 64]).unwrap().is_zero());
         let mut bad = g1_to_lem(&p);
         bad[40] ^= 1;
-        assert_eq!(g1_from_lem(&bad), Err("G1 point not on the curve"));
+        assert_eq!(g1_from_lem(&bad), Err(Error::Interop("G1 point not on the curve".into())));
         let mut big = g1_to_lem(&p);
         big[..32].copy_from_slice(&[0xff; 32]);
-        assert_eq!(g1_from_lem(&big), Err("G1 coordinate not below q"));
+        assert_eq!(g1_from_lem(&big), Err(Error::Interop("G1 coordinate not below q".into())));
         // Montgomery form of 1 is R mod q, not 1.
         assert_eq!(fq_from_mont(&fq_to_mont(&Fq::from(1u8))), Some(Fq::from(1u8)));
         assert_ne!(fq_to_mont(&Fq::from(1u8))[0], 1);

@@ -13,16 +13,22 @@
 //! `public.json` is `wtns[1..=num_public]`, outputs first.
 
 use super::binfile::{fr_from_le, fr_modulus_le, BinFile, Cursor};
+use crate::error::Result;
 use crate::r1cs::{R1cs, Row};
 use ark_bn254::Fr;
 use ark_ff::One;
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
+/// A circom circuit read from its `.r1cs`.
 pub struct CircomR1cs {
+    /// Its constraints, wire i as column i.
     pub r1cs: R1cs,
+    /// Public outputs.
     pub num_outputs: usize,
+    /// Public inputs.
     pub num_pub_inputs: usize,
+    /// Private inputs.
     pub num_prv_inputs: usize,
     /// SHA-256 over the header and constraint sections: the circuit's identity in key
     /// files (the label map, which does not change the statement, is left out).
@@ -30,16 +36,14 @@ pub struct CircomR1cs {
 }
 
 impl CircomR1cs {
+    /// The identity, as hex.
     pub fn hash_hex(&self) -> String {
-        hex(&self.hash)
+        crate::field::hex(&self.hash)
     }
 }
 
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-pub fn read_r1cs(path: &Path) -> Result<CircomR1cs, String> {
+/// Reads and checks a `.r1cs` (version 1, BN254, no custom gates).
+pub fn read_r1cs(path: &Path) -> Result<CircomR1cs> {
     let f = BinFile::open(path, b"r1cs", "circom .r1cs", 1)?;
     if f.has(4) || f.has(5) {
         return Err(f.err("the circuit uses custom gates (PLONK only); Groth16 cannot prove it"));
@@ -56,7 +60,7 @@ pub fn read_r1cs(path: &Path) -> Result<CircomR1cs, String> {
     let n_prv = c.u32()? as usize;
     let _n_labels = c.u64()?;
     let n_constraints = c.u32()? as usize;
-    c.done().map_err(|e| f.err(&e))?;
+    c.done().map_err(|e| f.within(e))?;
     if n_wires == 0 || 1 + n_out + n_pub + n_prv > n_wires {
         return Err(f.err(&format!("inconsistent header: {n_wires} wires but {n_out}+{n_pub}+{n_prv} inputs/outputs")));
     }
@@ -68,11 +72,11 @@ pub fn read_r1cs(path: &Path) -> Result<CircomR1cs, String> {
     m[2].reserve(n_constraints);
     for row in 0..n_constraints {
         for mat in m.iter_mut() {
-            let n = c.u32().map_err(|e| f.err(&e))? as usize;
+            let n = c.u32().map_err(|e| f.within(e))? as usize;
             let mut terms: Row = Vec::with_capacity(n);
             for _ in 0..n {
-                let wire = c.u32().map_err(|e| f.err(&e))? as usize;
-                let coeff = fr_from_le(c.take(32).map_err(|e| f.err(&e))?)
+                let wire = c.u32().map_err(|e| f.within(e))? as usize;
+                let coeff = fr_from_le(c.take(32).map_err(|e| f.within(e))?)
                     .ok_or_else(|| f.err(&format!("constraint {row}: coefficient not below r")))?;
                 if wire >= n_wires {
                     return Err(f.err(&format!("constraint {row}: wire {wire} out of range ({n_wires} wires)")));
@@ -82,7 +86,7 @@ pub fn read_r1cs(path: &Path) -> Result<CircomR1cs, String> {
             mat.push(terms);
         }
     }
-    c.done().map_err(|e| f.err(&e))?;
+    c.done().map_err(|e| f.within(e))?;
 
     let mut h = Sha256::new();
     h.update(b"solvent.circom-r1cs.v1");
@@ -98,18 +102,12 @@ pub fn read_r1cs(path: &Path) -> Result<CircomR1cs, String> {
         row_op: (0..n_constraints as u32).collect(),
         wire_col: (0..n_wires as u32).collect(),
     };
-    Ok(CircomR1cs {
-        r1cs,
-        num_outputs: n_out,
-        num_pub_inputs: n_pub,
-        num_prv_inputs: n_prv,
-        hash: h.finalize().into(),
-    })
+    Ok(CircomR1cs { r1cs, num_outputs: n_out, num_pub_inputs: n_pub, num_prv_inputs: n_prv, hash: h.finalize().into() })
 }
 
 /// The witness vector of a `.wtns` file (version ≤ 2), every value below r, the first
 /// equal to one.
-pub fn read_wtns(path: &Path) -> Result<Vec<Fr>, String> {
+pub fn read_wtns(path: &Path) -> Result<Vec<Fr>> {
     let f = BinFile::open(path, b"wtns", "circom .wtns witness", 2)?;
     let header = f.whole_section(1, "header")?;
     let mut c = Cursor::new(&header, "wtns header");
@@ -118,7 +116,7 @@ pub fn read_wtns(path: &Path) -> Result<Vec<Fr>, String> {
         return Err(f.err("the witness is not over the BN254 scalar field"));
     }
     let n = c.u32()? as usize;
-    c.done().map_err(|e| f.err(&e))?;
+    c.done().map_err(|e| f.within(e))?;
     f.expect_size(2, "witness", (n * 32) as u64)?;
     let body = f.whole_section(2, "witness")?;
     let z = body
@@ -133,7 +131,7 @@ pub fn read_wtns(path: &Path) -> Result<Vec<Fr>, String> {
 }
 
 /// Writes a `.r1cs` (tests use it to build circuits without the circom compiler).
-pub fn write_r1cs(path: &Path, r1cs: &R1cs, n_out: usize, n_pub: usize, n_prv: usize) -> Result<(), String> {
+pub fn write_r1cs(path: &Path, r1cs: &R1cs, n_out: usize, n_pub: usize, n_prv: usize) -> Result<()> {
     use ark_ff::{BigInteger, PrimeField};
     let mut header = Vec::new();
     header.extend_from_slice(&32u32.to_le_bytes());
@@ -158,7 +156,7 @@ pub fn write_r1cs(path: &Path, r1cs: &R1cs, n_out: usize, n_pub: usize, n_prv: u
 }
 
 /// Writes a `.wtns` (version 2).
-pub fn write_wtns(path: &Path, z: &[Fr]) -> Result<(), String> {
+pub fn write_wtns(path: &Path, z: &[Fr]) -> Result<()> {
     use ark_ff::{BigInteger, PrimeField};
     let mut header = Vec::new();
     header.extend_from_slice(&32u32.to_le_bytes());
@@ -168,6 +166,7 @@ pub fn write_wtns(path: &Path, z: &[Fr]) -> Result<(), String> {
     super::binfile::write(path, b"wtns", 2, &[(1, header), (2, body)])
 }
 
+/// Tests, and the toy circuit other modules' tests share.
 #[cfg(test)]
 pub mod tests {
     use super::*;
@@ -185,6 +184,7 @@ pub mod tests {
         R1cs { num_public: 2, num_columns: 7, aux_offset: 7, m, row_op: vec![0, 1], wire_col: (0..7).collect() }
     }
 
+    /// A satisfying assignment of `toy`.
     pub fn toy_witness(x: u64, y: u64, z: u64, k: u64) -> Vec<Fr> {
         let f = Fr::from;
         vec![Fr::one(), f(x * y * z + k), f(k), f(x), f(y), f(z), f(x * y)]
@@ -206,7 +206,7 @@ pub mod tests {
         let bytes = std::fs::read(&rp).unwrap();
         std::fs::write(&rp, &bytes[..bytes.len() - 10]).unwrap();
         let e = read_r1cs(&rp).err().unwrap();
-        assert!(e.contains("truncated"), "{e}");
+        assert!(matches!(&e, crate::Error::Interop(m) if m.contains("truncated") && m.contains("t.r1cs")), "{e}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -12,6 +12,7 @@
 //! arkworks' BN254 roots of unity are snarkjs's (both are powers of 5^((r−1)/2^28)), so
 //! the coset and the basis agree index by index.
 
+use crate::error::Result;
 use crate::groth16::{Proof, ProvingKey};
 use crate::r1cs::R1cs;
 use ark_ff::{Field, PrimeField, Zero};
@@ -21,6 +22,8 @@ use ark_relations::gr1cs::{Matrix, Result as R1csResult, SynthesisError};
 use rand::{CryptoRng, RngCore};
 use rayon::prelude::*;
 
+/// snarkjs's QAP reduction, as arkworks' `R1CSToQAP` (the reference the prover's
+/// circom path is tested against).
 pub struct CircomReduction;
 
 /// The primitive 2n-th root of unity whose odd powers form the coset.
@@ -94,7 +97,7 @@ pub fn prove<R: RngCore + CryptoRng>(
     r1cs: &R1cs,
     z: &[ark_bn254::Fr],
     rng: &mut R,
-) -> Result<Proof, String> {
+) -> Result<Proof> {
     crate::groth16::prove::prove_with(pk, reduction, r1cs, z, rng)
 }
 

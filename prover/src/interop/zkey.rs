@@ -11,7 +11,10 @@
 //! The layout maps one to one onto arkworks' `ProvingKey` (IC → `gamma_abc_g1`, section
 //! 8 → `l_query`), except that its `h_query` is for the circom reduction.
 
-use super::binfile::{decode_points, fq_modulus_le, fr_from_le, fr_modulus_le, g1_from_lem, g2_from_lem, BinFile, Cursor};
+use super::binfile::{
+    decode_points, fq_modulus_le, fr_from_le, fr_modulus_le, g1_from_lem, g2_from_lem, BinFile, Cursor,
+};
+use crate::error::{Error, Result};
 use crate::groth16::{ProvingKey, VerifyingKey};
 use crate::r1cs::R1cs;
 use ark_bn254::Fr;
@@ -19,16 +22,22 @@ use ark_ec::AffineRepr;
 use ark_ff::{Field, One};
 use std::path::Path;
 
+/// A snarkjs Groth16 zkey read into arkworks' types.
 pub struct Zkey {
+    /// The proving key (its H query for the circom reduction).
     pub pk: ProvingKey,
+    /// Variables (columns) of the circuit.
     pub num_vars: usize,
+    /// Public values.
     pub num_public: usize,
+    /// The QAP domain's size.
     pub domain_size: usize,
     /// `(matrix, row, wire, value)` of section 4, sorted by row, matrix, wire.
     pub coefs: Vec<(u32, u32, u32, Fr)>,
 }
 
-pub fn read(path: &Path) -> Result<Zkey, String> {
+/// Reads a zkey, checking its curve, sizes and every point.
+pub fn read(path: &Path) -> Result<Zkey> {
     let f = BinFile::open(path, b"zkey", "snarkjs .zkey", 2)?;
     let proto = f.whole_section(1, "protocol")?;
     if proto.len() != 4 || u32::from_le_bytes(proto[..4].try_into().unwrap()) != 1 {
@@ -36,7 +45,11 @@ pub fn read(path: &Path) -> Result<Zkey, String> {
     }
     let head = f.whole_section(2, "Groth16 header")?;
     let mut c = Cursor::new(&head, "zkey header");
-    if c.u32()? != 32 || c.take(32)? != fq_modulus_le().as_slice() || c.u32()? != 32 || c.take(32)? != fr_modulus_le().as_slice() {
+    if c.u32()? != 32
+        || c.take(32)? != fq_modulus_le().as_slice()
+        || c.u32()? != 32
+        || c.take(32)? != fr_modulus_le().as_slice()
+    {
         return Err(f.err("the key is not for BN254 (bn128)"));
     }
     let n_vars = c.u32()? as usize;
@@ -45,10 +58,10 @@ pub fn read(path: &Path) -> Result<Zkey, String> {
     if n_public + 1 > n_vars || !domain_size.is_power_of_two() {
         return Err(f.err(&format!("inconsistent header: {n_vars} variables, {n_public} public, domain {domain_size}")));
     }
-    let g1 = |c: &mut Cursor, what: &str| -> Result<_, String> {
+    let g1 = |c: &mut Cursor, what: &str| -> Result<_> {
         g1_from_lem(c.take(64)?).map_err(|e| f.err(&format!("{what}: {e}")))
     };
-    let g2 = |c: &mut Cursor, what: &str| -> Result<_, String> {
+    let g2 = |c: &mut Cursor, what: &str| -> Result<_> {
         g2_from_lem(c.take(128)?).map_err(|e| f.err(&format!("{what}: {e}")))
     };
     let alpha_g1 = g1(&mut c, "alpha_1")?;
@@ -57,22 +70,22 @@ pub fn read(path: &Path) -> Result<Zkey, String> {
     let gamma_g2 = g2(&mut c, "gamma_2")?;
     let delta_g1 = g1(&mut c, "delta_1")?;
     let delta_g2 = g2(&mut c, "delta_2")?;
-    c.done().map_err(|e| f.err(&e))?;
+    c.done().map_err(|e| f.within(e))?;
     for (p, what) in [(alpha_g1.is_zero(), "alpha_1"), (beta_g1.is_zero(), "beta_1"), (delta_g1.is_zero(), "delta_1")] {
         if p {
             return Err(f.err(&format!("{what} is the point at infinity")));
         }
     }
 
-    let g1s = |id: u32, name: &str, count: usize| -> Result<Vec<_>, String> {
+    let g1s = |id: u32, name: &str, count: usize| -> Result<Vec<_>> {
         f.expect_size(id, name, (count * 64) as u64)?;
-        decode_points(&f.whole_section(id, name)?, 64, name, g1_from_lem).map_err(|e| f.err(&e))
+        decode_points(&f.whole_section(id, name)?, 64, name, g1_from_lem).map_err(|e| f.within(e))
     };
     let ic = g1s(3, "IC", n_public + 1)?;
     let a = g1s(5, "A", n_vars)?;
     let b1 = g1s(6, "B1", n_vars)?;
     f.expect_size(7, "B2", (n_vars * 128) as u64)?;
-    let b2 = decode_points(&f.whole_section(7, "B2")?, 128, "B2", g2_from_lem).map_err(|e| f.err(&e))?;
+    let b2 = decode_points(&f.whole_section(7, "B2")?, 128, "B2", g2_from_lem).map_err(|e| f.within(e))?;
     let l = g1s(8, "C", n_vars - n_public - 1)?;
     let h = g1s(9, "H", domain_size)?;
 
@@ -102,12 +115,12 @@ pub fn read(path: &Path) -> Result<Zkey, String> {
 
 /// Writes a snarkjs Groth16 zkey (sections 1–10, no MPC contributions) for a proving key
 /// made for the circom reduction (its `h_query` in the odd-coset Lagrange basis).
-pub fn write(path: &Path, r1cs: &R1cs, pk: &ProvingKey) -> Result<(), String> {
+pub fn write(path: &Path, r1cs: &R1cs, pk: &ProvingKey) -> Result<()> {
     use super::binfile::{g1_to_lem, g2_to_lem, write};
     use ark_ff::{BigInteger, PrimeField};
     let n = (r1cs.num_constraints() + r1cs.num_instance()).next_power_of_two();
     if pk.h_query.len() != n || pk.a_query.len() != r1cs.num_columns {
-        return Err("the key is not a circom-reduction key for this circuit".into());
+        return Err(Error::Interop("the key is not a circom-reduction key for this circuit".into()));
     }
     let g1 = |v: &[ark_bn254::G1Affine]| v.iter().flat_map(g1_to_lem).collect::<Vec<u8>>();
     let g2 = |v: &[ark_bn254::G2Affine]| v.iter().flat_map(g2_to_lem).collect::<Vec<u8>>();
@@ -164,7 +177,7 @@ pub fn write(path: &Path, r1cs: &R1cs, pk: &ProvingKey) -> Result<(), String> {
 /// An INSECURE zkey for benches and tests: toxic waste drawn here from `seed` (whoever
 /// knows the seed can forge proofs), so snarkjs, rapidsnark and solvent can be timed on
 /// one key without a multi-minute snarkjs setup. Never a production key.
-pub fn write_insecure_dev(path: &Path, r1cs: &R1cs, seed: [u8; 32]) -> Result<(), String> {
+pub fn write_insecure_dev(path: &Path, r1cs: &R1cs, seed: [u8; 32]) -> Result<()> {
     use crate::groth16::setup::{domain_for, setup_from_toxic_waste, ToxicWaste};
     use ark_poly::EvaluationDomain;
     let mut rng = <rand_chacha::ChaCha20Rng as rand::SeedableRng>::from_seed(seed);
@@ -178,16 +191,16 @@ pub fn write_insecure_dev(path: &Path, r1cs: &R1cs, seed: [u8; 32]) -> Result<()
 impl Zkey {
     /// Checks that the key was made for this circuit: same sizes, same domain, and its A
     /// and B entries are exactly the circuit's (plus the input-consistency rows).
-    pub fn check_matches(&self, r1cs: &R1cs) -> Result<(), String> {
+    pub fn check_matches(&self, r1cs: &R1cs) -> Result<()> {
         if self.num_vars != r1cs.num_columns || self.num_public != r1cs.num_public {
-            return Err(format!(
+            return Err(Error::Interop(format!(
                 "the zkey is for {} variables / {} public, the circuit has {} / {}",
                 self.num_vars, self.num_public, r1cs.num_columns, r1cs.num_public
-            ));
+            )));
         }
         let n = (r1cs.num_constraints() + r1cs.num_instance()).next_power_of_two();
         if self.domain_size != n {
-            return Err(format!("the zkey's domain is {}, the circuit needs {n}", self.domain_size));
+            return Err(Error::Interop(format!("the zkey's domain is {}, the circuit needs {n}", self.domain_size)));
         }
         let nc = r1cs.num_constraints();
         let mut expected: Vec<(u32, u32, u32, Fr)> = Vec::with_capacity(self.coefs.len());
@@ -199,10 +212,14 @@ impl Zkey {
         expected.extend((0..r1cs.num_instance()).map(|s| (0, (nc + s) as u32, s as u32, Fr::one())));
         expected.sort_by_key(|(m, row, wire, _)| (*row, *m, *wire));
         if expected != self.coefs {
-            let at = expected.iter().zip(&self.coefs).position(|(a, b)| a != b).unwrap_or(expected.len().min(self.coefs.len()));
-            return Err(format!(
+            let at = expected
+                .iter()
+                .zip(&self.coefs)
+                .position(|(a, b)| a != b)
+                .unwrap_or(expected.len().min(self.coefs.len()));
+            return Err(Error::Interop(format!(
                 "the zkey's constraint coefficients differ from the circuit's (first difference at entry {at}): it was made for another circuit"
-            ));
+            )));
         }
         Ok(())
     }
@@ -224,7 +241,8 @@ mod tests {
         z.check_matches(&r1cs).unwrap();
         let w = toy_witness(2, 3, 4, 5);
         let mut rng = <rand_chacha::ChaCha20Rng as rand::SeedableRng>::seed_from_u64(1);
-        let p = crate::groth16::prove::prove_with(&z.pk, crate::groth16::qap::Reduction::Circom, &r1cs, &w, &mut rng).unwrap();
+        let p = crate::groth16::prove::prove_with(&z.pk, crate::groth16::qap::Reduction::Circom, &r1cs, &w, &mut rng)
+            .unwrap();
         assert!(crate::groth16::verify::verify(&z.pk.vk, &w[1..=r1cs.num_public], &p).unwrap());
         std::fs::remove_dir_all(&dir).unwrap();
     }

@@ -10,10 +10,12 @@ use ark_ff::{BigInt, Field, PrimeField};
 
 /// Bits of the BN254 scalar field modulus, as the generator's `n` parameter.
 const FIELD_BITS: u32 = 254;
+/// Full rounds, for every width.
 pub const FULL_ROUNDS: usize = 8;
 /// circomlib's partial-round counts for widths t = 2..=17.
 pub const PARTIAL_ROUNDS: [usize; 16] = [56, 57, 56, 60, 60, 63, 64, 63, 60, 66, 60, 65, 70, 60, 64, 68];
 
+/// circomlib's partial rounds for width `t` (2..=17).
 pub fn partial_rounds(t: usize) -> usize {
     assert!((2..=17).contains(&t), "Poseidon width {t} outside 2..=17");
     PARTIAL_ROUNDS[t - 2]
@@ -112,10 +114,7 @@ pub fn generate(t: usize) -> (Vec<Fr>, Vec<Vec<Fr>>) {
             continue;
         }
         let (x, y) = xs.split_at(t);
-        let mds: Option<Vec<Vec<Fr>>> = x
-            .iter()
-            .map(|xi| y.iter().map(|yj| (*xi + yj).inverse()).collect())
-            .collect();
+        let mds: Option<Vec<Vec<Fr>>> = x.iter().map(|xi| y.iter().map(|yj| (*xi + yj).inverse()).collect()).collect();
         if let Some(mds) = mds {
             return (constants, mds);
         }

@@ -4,6 +4,7 @@
 pub mod grain;
 pub mod optimized;
 
+use crate::error::{Error, Result};
 use ark_bn254::Fr;
 use ark_ff::{Field, Zero};
 use std::sync::OnceLock;
@@ -15,7 +16,9 @@ pub const MAX_INPUTS: usize = 16;
 
 /// Constants of one width.
 pub struct Params {
+    /// Width (inputs + 1).
     pub t: usize,
+    /// Partial rounds for this width.
     pub partial_rounds: usize,
     /// Round constants, round-major: `constants[r * t + i]`.
     pub constants: Vec<Fr>,
@@ -24,6 +27,7 @@ pub struct Params {
 }
 
 impl Params {
+    /// Full plus partial rounds.
     pub fn rounds(&self) -> usize {
         FULL_ROUNDS + self.partial_rounds
     }
@@ -31,13 +35,6 @@ impl Params {
     /// Whether round `r` applies the S-box to the whole state.
     pub fn is_full_round(&self, r: usize) -> bool {
         r < FULL_ROUNDS / 2 || r >= FULL_ROUNDS / 2 + self.partial_rounds
-    }
-
-    pub fn mix(&self, state: &[Fr]) -> Vec<Fr> {
-        self.mds
-            .iter()
-            .map(|row| row.iter().zip(state).fold(Fr::zero(), |acc, (m, s)| acc + *m * s))
-            .collect()
     }
 }
 
@@ -51,6 +48,7 @@ pub fn params(t: usize) -> &'static Params {
     })
 }
 
+/// The S-box `x⁵`.
 #[inline]
 pub fn sbox(x: Fr) -> Fr {
     let x2 = x.square();
@@ -86,11 +84,7 @@ pub fn permute_reference(state: &mut [Fr]) {
 
 /// circomlib `PoseidonEx(n, 1)` with initial state `init`: `poseidon(xs, 0)` is `Poseidon(n)`.
 pub fn poseidon(inputs: &[Fr], init: Fr) -> Fr {
-    assert!(
-        (1..=MAX_INPUTS).contains(&inputs.len()),
-        "Poseidon takes 1..=16 inputs, got {}",
-        inputs.len()
-    );
+    assert!((1..=MAX_INPUTS).contains(&inputs.len()), "Poseidon takes 1..=16 inputs, got {}", inputs.len());
     let mut state = Vec::with_capacity(inputs.len() + 1);
     state.push(init);
     state.extend_from_slice(inputs);
@@ -122,7 +116,7 @@ pub fn hash_many(label: &str, xs: &[Fr]) -> Fr {
     hash_many_with_domain(domain(label, xs.len()), xs)
 }
 
-pub fn hash_many_with_domain(d: Fr, xs: &[Fr]) -> Fr {
+fn hash_many_with_domain(d: Fr, xs: &[Fr]) -> Fr {
     assert!(!xs.is_empty(), "hash_many of no elements");
     if xs.len() <= MAX_INPUTS {
         return poseidon(xs, d);
@@ -138,14 +132,49 @@ pub fn hash_many_with_domain(d: Fr, xs: &[Fr]) -> Fr {
     acc
 }
 
+/// `poseidon`, refusing an input count outside 1..=16 (`Error::Invalid`) instead of
+/// panicking: for inputs from outside the crate.
+pub fn try_poseidon(inputs: &[Fr], init: Fr) -> Result<Fr> {
+    if !(1..=MAX_INPUTS).contains(&inputs.len()) {
+        return Err(Error::Invalid(format!("poseidon takes 1..={MAX_INPUTS} inputs, got {}", inputs.len())));
+    }
+    Ok(poseidon(inputs, init))
+}
+
+/// Refuses a domain label that is not 1..=29 printable ASCII characters, or a length
+/// `n` of 2^16 or more.
+pub fn check_label(label: &str, n: usize) -> Result<()> {
+    if !is_valid_label(label) || n >= 1 << 16 {
+        return Err(Error::Invalid(
+            "domain label must be 1..=29 printable ASCII characters and the length below 2^16".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// `domain`, refusing what `check_label` refuses.
+pub fn try_domain(label: &str, n: usize) -> Result<Fr> {
+    check_label(label, n)?;
+    Ok(domain(label, n))
+}
+
+/// `hash_many`, refusing what `check_label` refuses and an empty input.
+pub fn try_hash_many(label: &str, xs: &[Fr]) -> Result<Fr> {
+    check_label(label, xs.len())?;
+    if xs.is_empty() {
+        return Err(Error::Invalid("hash_many of no elements".into()));
+    }
+    Ok(hash_many(label, xs))
+}
+
 /// Longest byte string `encode_bytes` accepts: a length and 14 chunks fill one permutation
 /// together with one more element (the salt of an account tag).
 pub const MAX_ENCODED_BYTES: usize = 434;
 
 /// `[len, c_0, …]` with 31-byte big-endian chunks: injective, every chunk < 2^248.
-pub fn encode_bytes(b: &[u8]) -> Result<Vec<Fr>, String> {
+pub fn encode_bytes(b: &[u8]) -> Result<Vec<Fr>> {
     if b.len() > MAX_ENCODED_BYTES {
-        return Err(format!("{} bytes is longer than the {MAX_ENCODED_BYTES}-byte limit", b.len()));
+        return Err(Error::Invalid(format!("{} bytes is longer than the {MAX_ENCODED_BYTES}-byte limit", b.len())));
     }
     use ark_ff::PrimeField;
     let mut out = Vec::with_capacity(1 + b.len().div_ceil(31));
@@ -182,22 +211,22 @@ mod tests {
     #[test]
     fn circomlibjs_vectors_every_width() {
         let expected = [
-        (1, "18586133768512220936620570745912940619677854269274689475585506675881198879027"),
-        (2, "7853200120776062878684798364095072458815029376092732009249414926327459813530"),
-        (3, "6542985608222806190361240322586112750744169038454362455181422643027100751666"),
-        (4, "18821383157269793795438455681495246036402687001665670618754263018637548127333"),
-        (5, "6183221330272524995739186171720101788151706631170188140075976616310159254464"),
-        (6, "20400040500897583745843009878988256314335038853985262692600694741116813247201"),
-        (7, "12748163991115452309045839028154629052133952896122405799815156419278439301912"),
-        (8, "18604317144381847857886385684060986177838410221561136253933256952257712543953"),
-        (9, "13589767895268936107593642967621470491511464502761040466226072462545218539640"),
-        (10, "3657500514307717306974218405144578736633140001277925127187636780142269815841"),
-        (11, "3572015662710076994097916907865950486270383304442561406230608893458731714472"),
-        (12, "2501997477381648492950318384533644783248002172679259592360114615426357826485"),
-        (13, "7041832639553862712666971417715061873827921493498355005117622707743491651590"),
-        (14, "8354478399926161176778659061636406690034081872658507739535256090879947077494"),
-        (15, "4203130618016961831408770638653325366880478848856764494148034853759773445968"),
-        (16, "9989051620750914585850546081941653841776809718687451684622678807385399211877"),
+            (1, "18586133768512220936620570745912940619677854269274689475585506675881198879027"),
+            (2, "7853200120776062878684798364095072458815029376092732009249414926327459813530"),
+            (3, "6542985608222806190361240322586112750744169038454362455181422643027100751666"),
+            (4, "18821383157269793795438455681495246036402687001665670618754263018637548127333"),
+            (5, "6183221330272524995739186171720101788151706631170188140075976616310159254464"),
+            (6, "20400040500897583745843009878988256314335038853985262692600694741116813247201"),
+            (7, "12748163991115452309045839028154629052133952896122405799815156419278439301912"),
+            (8, "18604317144381847857886385684060986177838410221561136253933256952257712543953"),
+            (9, "13589767895268936107593642967621470491511464502761040466226072462545218539640"),
+            (10, "3657500514307717306974218405144578736633140001277925127187636780142269815841"),
+            (11, "3572015662710076994097916907865950486270383304442561406230608893458731714472"),
+            (12, "2501997477381648492950318384533644783248002172679259592360114615426357826485"),
+            (13, "7041832639553862712666971417715061873827921493498355005117622707743491651590"),
+            (14, "8354478399926161176778659061636406690034081872658507739535256090879947077494"),
+            (15, "4203130618016961831408770638653325366880478848856764494148034853759773445968"),
+            (16, "9989051620750914585850546081941653841776809718687451684622678807385399211877"),
         ];
         for (n, want) in expected {
             let xs: Vec<Fr> = (1..=n as u64).map(Fr::from).collect();

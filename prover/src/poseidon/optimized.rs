@@ -16,6 +16,7 @@ use ark_bn254::Fr;
 use ark_ff::{Field, Zero};
 use std::sync::OnceLock;
 
+/// One width's constants and matrices for the fast schedule.
 pub struct Optimized {
     t: usize,
     /// Full rounds before the partial ones: constants and (for the last) a modified matrix.
@@ -48,9 +49,9 @@ fn solve(mut a: Vec<Vec<Fr>>, mut y: Vec<Fr>) -> Vec<Fr> {
         for r in 0..n {
             if r != col && !a[r][col].is_zero() {
                 let f = a[r][col] * inv;
-                for c in col..n {
-                    let v = a[col][c];
-                    a[r][c] -= f * v;
+                let pivot_row = a[col].clone();
+                for (x, v) in a[r][col..].iter_mut().zip(&pivot_row[col..]) {
+                    *x -= f * v;
                 }
                 let v = y[col];
                 y[r] -= f * v;
@@ -103,6 +104,7 @@ fn build(p: &Params) -> Optimized {
     Optimized { t, first_constants, first_matrices, partial_constants, sparse, last_constants, mds: p.mds.clone() }
 }
 
+/// The fast schedule of width `t` (2..=17), derived once per process.
 pub fn optimized(t: usize) -> &'static Optimized {
     static CACHE: [OnceLock<Optimized>; 16] = [const { OnceLock::new() }; 16];
     CACHE[t - 2].get_or_init(|| build(params(t)))
@@ -126,6 +128,7 @@ fn full_round(state: &mut [Fr], constants: &[Fr], m: &[Vec<Fr>], scratch: &mut [
 }
 
 impl Optimized {
+    /// The permutation, in place.
     pub fn permute(&self, state: &mut [Fr]) {
         assert_eq!(state.len(), self.t);
         let mut scratch = vec![Fr::zero(); self.t];

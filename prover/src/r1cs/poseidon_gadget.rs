@@ -20,21 +20,28 @@ use std::sync::OnceLock;
 /// Local variable of a template.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Local {
+    /// The constant one.
     One,
     /// `(domain + c₀)⁵`, a per-op constant.
     InitSbox,
     /// State element `i ≥ 1` at the start, i.e. input `i − 1`.
     Input(usize),
+    /// Auxiliary `j` of the permutation (an S-box's `x²`, `x⁴` or `x⁵`).
     Aux(usize),
     /// The op's output wire.
     Out,
 }
 
+/// A linear combination of a template's local variables, sorted by variable.
 pub type LocalLc = Vec<(Local, Fr)>;
 
+/// The rows of one permutation of width `t`, over local variables.
 pub struct Template {
+    /// Width (inputs + 1).
     pub t: usize,
+    /// Auxiliary columns one instance adds.
     pub num_aux: usize,
+    /// `[A, B, C]` of each row.
     pub rows: Vec<[LocalLc; 3]>,
 }
 
@@ -60,9 +67,8 @@ fn build(p: &Params) -> Template {
     let t = p.t;
     let mut rows = Vec::new();
     let mut num_aux = 0usize;
-    let mut state: Vec<LocalLc> = (0..t)
-        .map(|i| if i == 0 { vec![] } else { vec![(Local::Input(i), Fr::one())] })
-        .collect();
+    let mut state: Vec<LocalLc> =
+        (0..t).map(|i| if i == 0 { vec![] } else { vec![(Local::Input(i), Fr::one())] }).collect();
     let last = p.rounds() - 1;
     for r in 0..p.rounds() {
         for (i, s) in state.iter_mut().enumerate() {
@@ -118,6 +124,7 @@ fn build(p: &Params) -> Template {
     Template { t, num_aux, rows }
 }
 
+/// The template of width `t` (2..=17), derived once per process.
 pub fn template(t: usize) -> &'static Template {
     static CACHE: [OnceLock<Template>; 16] = [const { OnceLock::new() }; 16];
     CACHE[t - 2].get_or_init(|| build(params(t)))

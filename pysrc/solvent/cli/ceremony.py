@@ -89,7 +89,7 @@ def init(circuit: str, ptau: Path, out: Path, shape, circuit_name, threads, as_j
                f"domain {c.domain_size}; checking {ptau} …", err=True)
     try:
         header = cer.init(c, ptau, out, threads=threads)
-    except cer.CeremonyError as exc:
+    except cer.NativeError as exc:
         _fail(exc, as_json, EXIT_INVALID)
     _emit(as_json, {"state": str(out), "header": header},
           f"wrote {out}\ninitial hash {header['initial_hash']}")
@@ -122,7 +122,7 @@ def contribute(state: Path, out: Path, name: str, prompt: bool, threads, as_json
     """
     try:
         rec = cer.contribute(state, out, name, _entropy(prompt), threads=threads)
-    except cer.CeremonyError as exc:
+    except cer.NativeError as exc:
         _fail(exc, as_json, EXIT_INVALID)
     _emit(as_json, {"state": str(out), "contribution": rec},
           f"contribution #{rec['index']} by {rec['name']!r} written to {out}\n"
@@ -188,7 +188,7 @@ def verify(state: Path, ptau: Path, circuit: str | None, attestation: Path | Non
         c = _circuit(circuit, shape, circuit_name)
     try:
         report = cer.verify(state, ptau, c, key, threads=threads)
-    except cer.CeremonyError as exc:
+    except cer.NativeError as exc:
         _fail(exc, as_json, EXIT_INVALID)
     if attestation is not None:
         diff = vk_differences(report["verification_key"], att_key or {})
@@ -237,7 +237,7 @@ def finalize(state: Path, out_dir: Path, beacon, beacon_iterations, as_json) -> 
             raise click.BadParameter("not hex", param_hint="--beacon") from exc
     try:
         res = cer.finalize(state, out_dir, value, beacon_iterations)
-    except cer.CeremonyError as exc:
+    except cer.NativeError as exc:
         _fail(exc, as_json, EXIT_INVALID)
     h = res["header"]
     _emit(as_json, res, f"wrote {res['key']} and {res['verification_key']}\n"
