@@ -57,6 +57,15 @@ def test_demo_runs_the_whole_mission(tmp_path):
     assert 'data-evidence="custodian_statement" data-evidence-ok="true"' in report
 
 
+def test_demo_without_chromium_says_so(tmp_path, monkeypatch):
+    """No browser: every other step runs, and the demo names what it could not check."""
+    monkeypatch.setenv("SOLVENT_CHROMIUM", str(tmp_path / "no-such-chromium"))
+    r = run("demo", "--out", tmp_path / "demo", "--customers", 4, "--batch-size", 8)
+    assert r.exit_code == 0, r.output
+    assert "in the page: not checked — Chromium is not installed" in r.stdout
+    assert "in Python:   INCLUDED" in r.stdout and "VALID — UNTRUSTED KEYS" in r.stdout
+
+
 def test_demo_keeps_what_an_earlier_run_wrote(tmp_path):
     out = tmp_path / "demo"
     out.mkdir()

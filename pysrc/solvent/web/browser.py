@@ -58,8 +58,9 @@ def page_checker() -> tuple[PageChecker | None, str]:
     """A checker, or None and what is missing."""
     chromium = chromium_binary()
     node = shutil.which("node")
-    if chromium is None:
-        return None, "Chromium is not installed (Debian's chromium, or set SOLVENT_CHROMIUM)"
+    if chromium is None or shutil.which(chromium) is None:
+        return None, (f"Chromium is not installed ({chromium} is not an executable)" if chromium else
+                      "Chromium is not installed (Debian's chromium, or set SOLVENT_CHROMIUM)")
     if node is None:
         return None, "Node.js is not installed"
     if not DRIVER.exists() or not (REPO / "node_modules" / "playwright-core").exists():
