@@ -11,6 +11,17 @@ from typing import IO
 
 PRIVATE = 0o600
 """Files only the operator may read (salts, balances, shortfalls, secrets)."""
+PRIVATE_DIR = 0o700
+"""Directories only the operator may enter (``OUT/private/``, ``OUT/.run/``)."""
+
+
+def private_dir(path: str | Path) -> Path:
+    """Create ``path`` (and its parents) if need be and make it owner-only, whatever the
+    umask: what is written under it is never readable by other users."""
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    os.chmod(path, PRIVATE_DIR)
+    return path
 
 
 def write_atomic(path: str | Path, data: bytes | str, mode: int = 0o644) -> None:

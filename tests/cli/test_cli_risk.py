@@ -97,3 +97,37 @@ def test_bad_positions_file_names_row_and_field(files, tmp_path):
             "--positions", bad, "--risk", files / "risk.json", "--statements", "liabilities,collateral,margin",
             "--batch-size", 4)
     assert r.exit_code == 2 and "more than the instrument's 4 decimals" in r.output
+
+
+def test_parquet_positions_with_integer_quantities_in_smallest_units(files, tmp_path):
+    """The same positions as POSITIONS, as int64 quantities in the instruments' smallest
+    units (BTC-PERP 4 decimals, the option 2): refused until the column says so, then the very same book."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    (tmp_path / "secret").write_text("12" * 32)
+
+    def prove(positions, out):
+        return run("prove", "--accounts", files / "accounts.csv", "--assets", files / "assets.csv", "--out", out,
+                   "--positions", positions, "--risk", files / "risk.json", "--batch-size", 4, "--epoch", 2,
+                   "--statements", "liabilities,collateral,margin", "--secret-file", tmp_path / "secret", "--json")
+
+    def write(metadata):
+        schema = pa.schema([pa.field("account_id", pa.string()), pa.field("instrument", pa.string()),
+                            pa.field("quantity", pa.int64(), metadata=metadata)])
+        pq.write_table(pa.table({"account_id": ["alice", "carol", "dave"],
+                                 "instrument": ["BTC-PERP", "BTC-C-70000", "BTC-PERP"],
+                                 "quantity": [10_000, -250, -5_000]}, schema=schema), tmp_path / "pos.parquet")
+
+    write(None)
+    r = prove(tmp_path / "pos.parquet", tmp_path / "a")
+    assert r.exit_code == 2 and "solvent.units" in json.loads(r.stdout)["error"]["message"], r.output
+    write({"solvent.units": "smallest"})
+    r = prove(tmp_path / "pos.parquet", tmp_path / "b")
+    assert r.exit_code == 0, r.output
+    positions = {}
+    for who in ("alice", "carol", "dave"):
+        assert run("inclusion", tmp_path / "b", "--account", who, "--out", tmp_path / f"{who}.json").exit_code == 0
+        positions[who] = json.loads((tmp_path / f"{who}.json").read_text())["positions"]
+    assert positions["alice"]["BTC-PERP"] == "1" and positions["carol"]["BTC-C-70000"] == "-2.5"
+    assert positions["dave"]["BTC-PERP"] == "-0.5"

@@ -1,23 +1,46 @@
 """The accounts file, in long form: one row per (account, asset).
 
 CSV or Parquet with columns ``account_id, asset, balance`` and optionally ``debt``.
-Amounts are decimal strings in the asset's units (Parquet may also use integer or
-decimal columns; floats are refused — rounding would drop liabilities). Rows are
-numbered as the file's lines for CSV (the header is row 1) and from 1 for Parquet.
+Amounts are decimal strings in the asset's units. Parquet may also use decimal columns
+(read exactly, whatever their scale) and integer columns that say their unit in the
+column's field metadata (``solvent.units``: ``smallest`` — satoshis, wei — or
+``whole``); an integer column that does not say is refused, and floats always are:
+rounding would drop liabilities. A UTF-8 byte-order mark at the start of a CSV file is
+skipped. Account ids are Unicode NFC-normalized as they are read, so two spellings of
+the same id (``é`` as one code point or as ``e`` + accent) are one account — and two
+rows of it are a duplicate. Rows are numbered as the file's lines for CSV (the header
+is row 1) and from 1 for Parquet.
 """
 
 from __future__ import annotations
 
 import csv
+import unicodedata
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
-from .assets import Asset
+from .assets import CSV_ENCODING, Asset
 from .errors import InputError
 
 REQUIRED = ("account_id", "asset", "balance")
 OPTIONAL = ("debt",)
 MAX_ID_BYTES = 434  # docs/hashing.md: encode_bytes limit
+UNITS_KEY = b"solvent.units"
+"""Parquet field metadata that says what an integer amount column counts."""
+UNITS = ("smallest", "whole")
+AMOUNT_COLUMNS = ("balance", "debt", "quantity")
+
+
+def normalize_id(account_id: str) -> str:
+    """The account id as solvent hashes and compares it: Unicode NFC (ASCII is already)."""
+    return account_id if account_id.isascii() else unicodedata.normalize("NFC", account_id)
+
+
+def signed_decimal(units: int, decimals: int) -> str:
+    """``units`` of ``10^-decimals`` as a plain decimal string, sign kept (-150 at 2 → -1.5)."""
+    from .amounts import format_amount
+
+    return ("-" if units < 0 else "") + format_amount(abs(units), decimals)
 
 
 class _View(Sequence):
@@ -69,8 +92,9 @@ class AccountBook:
             if self.has_debt else None
 
     def add_account(self, account_id: str, equity: Sequence[int], debt: Sequence[int] | None = None) -> int:
-        """Add an account programmatically (balances in smallest units); returns its index."""
-        return self.store.add_account(account_id, list(equity), None if debt is None else list(debt))
+        """Add an account programmatically (balances in smallest units; the id
+        NFC-normalized, as read from a file); returns its index."""
+        return self.store.add_account(normalize_id(account_id), list(equity), None if debt is None else list(debt))
 
     @property
     def size(self) -> int:
@@ -101,7 +125,7 @@ class AccountBook:
 
 def _rows_csv(path: Path, required: tuple[str, ...], optional: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
     try:
-        with open(path, newline="", encoding="utf-8") as f:
+        with open(path, newline="", encoding=CSV_ENCODING) as f:
             reader = csv.reader(f)
             header = next(reader, None)
             if header is None:
@@ -131,67 +155,142 @@ def _check_header(path: Path, header: list[str], required: tuple[str, ...], opti
         raise InputError(path, f"columns must be {', '.join(required)}{extra}; got {', '.join(header)}", row=1)
 
 
-def _rows_parquet(path: Path, required: tuple[str, ...], optional: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+def _integer_unit(path: Path, field) -> str:
+    """What an integer amount column counts, as its field metadata says; refused (with
+    what to do) when it says nothing: 150000000 is satoshis or bitcoins, and a guess is a
+    liability multiplied or dropped."""
+    meta = field.metadata or {}
+    unit = meta.get(UNITS_KEY, b"").decode("utf-8", "replace")
+    if unit in UNITS:
+        return unit
+    if unit:
+        raise InputError(path, f"field metadata solvent.units is {unit!r}: use 'smallest' or 'whole'",
+                         field=field.name)
+    raise InputError(path, f"column type {field.type} holds integers but the file does not say their unit "
+                           f"(150000000 could be satoshis or bitcoins): set the column's Parquet field metadata "
+                           f"solvent.units to 'smallest' (the asset's smallest unit: satoshis, wei) or 'whole' "
+                           f"(whole units) — with pyarrow, pa.field({field.name!r}, pa.{field.type}(), "
+                           f"metadata={{'solvent.units': 'smallest'}}) — or write the amounts as a decimal or "
+                           f"string column", field=field.name)
+
+
+def _column_reader(path: Path, field) -> Callable[[list, Callable[[int], int | None] | None], list[str]]:
+    """How the Parquet column ``field`` becomes text, exactly: strings as they are (ids
+    NFC-normalized), decimals without exponent (``0E-18`` is ``0.000000000000000000``),
+    integers of an amount column in the unit its metadata names (``scale(i)``: the
+    decimals of row i's asset or instrument; None for an unknown one, refused by the
+    validation that names it); floats refused."""
+    import pyarrow as pa
+
+    t = field.type
+    if pa.types.is_floating(t):
+        raise InputError(path, f"column type {t} is a float: amounts must be exact", field=field.name)
+    if field.name == "account_id":
+        return lambda values, scale: ["" if v is None else normalize_id(str(v)) for v in values]
+    if pa.types.is_decimal(t):
+        return lambda values, scale: ["" if v is None else format(v, "f") for v in values]
+    if pa.types.is_integer(t) and field.name in AMOUNT_COLUMNS:
+        if _integer_unit(path, field) == "whole":
+            return lambda values, scale: ["" if v is None else str(v) for v in values]
+
+        def smallest(values: list, scale: Callable[[int], int | None] | None) -> list[str]:
+            if scale is None:
+                raise InputError(path, "smallest-unit integer columns are read for account balances and debts, "
+                                       "not here: write the amounts as a decimal or string column", field=field.name)
+            # an unknown asset (scale None) is refused by the row validation, which names it;
+            # its amount becomes "" so that it can never be read in whole units instead
+            out = []
+            for i, v in enumerate(values):
+                d = None if v is None else scale(i)
+                out.append("" if v is None or d is None else signed_decimal(v, d))
+            return out
+        return smallest
+    return lambda values, scale: ["" if v is None else str(v) for v in values]
+
+
+def _open_parquet(path: Path, required: tuple[str, ...], optional: tuple[str, ...]):
+    """The Parquet file, its header checked, and a text reader per column."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
-        table = pq.read_table(path)
+        pf = pq.ParquetFile(path)
     except (OSError, pa.ArrowException) as e:
         raise InputError(path, f"cannot read Parquet: {e}") from e
-    _check_header(path, table.column_names, required, optional)
-    columns = {}
-    for name in table.column_names:
-        col = table.column(name)
-        if pa.types.is_floating(col.type):
-            raise InputError(path, f"column type {col.type} is a float: amounts must be exact", field=name)
-        columns[name] = col.to_pylist()
-    for i in range(table.num_rows):
-        yield i + 1, {name: ("" if v[i] is None else str(v[i])) for name, v in columns.items()}
+    schema = pf.schema_arrow
+    _check_header(path, schema.names, required, optional)
+    return pf, {name: _column_reader(path, schema.field(name)) for name in schema.names}
 
 
-def rows(path: str | Path, columns: tuple[str, ...] = REQUIRED,
-         optional: tuple[str, ...] = ()) -> Iterator[tuple[int, dict[str, str]]]:
-    """``(row number, record)`` of a CSV or Parquet file with the given columns."""
+def _rows_parquet(path: Path, required: tuple[str, ...], optional: tuple[str, ...],
+                  scale_of: Callable[[dict[str, str]], int | None] | None) -> Iterator[tuple[int, dict[str, str]]]:
+    import pyarrow as pa
+
+    pf, readers = _open_parquet(path, required, optional)
+    amount_names = [n for n in readers if n in AMOUNT_COLUMNS]
+    row = 1
+    try:
+        for batch in pf.iter_batches(batch_size=CHUNK_ROWS):
+            raw = {n: batch.column(n).to_pylist() for n in readers}
+            cols = {n: readers[n](raw[n], None) for n in readers if n not in amount_names}
+            records = [dict(zip(cols, values)) for values in zip(*cols.values())]
+            scale = None if scale_of is None else (lambda i: scale_of(records[i]))
+            for n in amount_names:
+                for rec, text in zip(records, readers[n](raw[n], scale)):
+                    rec[n] = text
+            for k, rec in enumerate(records):
+                yield row + k, rec
+            row += batch.num_rows
+    except pa.ArrowException as e:
+        raise InputError(path, f"cannot read Parquet: {e}") from e
+
+
+def rows(path: str | Path, columns: tuple[str, ...] = REQUIRED, optional: tuple[str, ...] = (),
+         scale_of: Callable[[dict[str, str]], int | None] | None = None) -> Iterator[tuple[int, dict[str, str]]]:
+    """``(row number, record)`` of a CSV or Parquet file with the given columns, every
+    value as text (``account_id`` NFC-normalized). ``scale_of(record)``: the decimals of
+    the record's amounts, for Parquet integer columns in smallest units (None: refused)."""
     path = Path(path)
     if path.suffix.lower() in (".parquet", ".pq"):
-        return _rows_parquet(path, columns, optional)
-    return _rows_csv(path, columns, optional)
+        return _rows_parquet(path, columns, optional, scale_of)
+    return ((row, _normalized(rec)) for row, rec in _rows_csv(path, columns, optional))
+
+
+def _normalized(record: dict[str, str]) -> dict[str, str]:
+    if "account_id" in record:
+        record["account_id"] = normalize_id(record["account_id"])
+    return record
 
 
 CHUNK_ROWS = 65_536
 """Rows handed to the native store at a time: the only Python objects a read creates."""
 
 
-def _arrow_chunks(path: Path) -> Iterator[tuple[int, dict[str, list[str]]]]:
-    """``(first row, columns)`` chunks, streamed by pyarrow. CSV rows are numbered from
-    the header (row 1) by record — the line number unless a quoted field spans lines."""
+def _arrow_chunks(path: Path, decimals: dict[str, int]) -> Iterator[tuple[int, dict[str, list[str]]]]:
+    """``(first row, columns)`` chunks of text, streamed by pyarrow. CSV rows are numbered
+    from the header (row 1) by record — the line number unless a quoted field spans
+    lines. ``decimals`` (by asset symbol) reads Parquet integer columns in smallest units.
+    Account ids are NFC-normalized."""
     import pyarrow as pa
 
     if path.suffix.lower() in (".parquet", ".pq"):
-        import pyarrow.parquet as pq
-
-        try:
-            pf = pq.ParquetFile(path)
-        except (OSError, pa.ArrowException) as e:
-            raise InputError(path, f"cannot read Parquet: {e}") from e
-        names = pf.schema_arrow.names
-        _check_header(path, names, REQUIRED, OPTIONAL)
-        for name in names:
-            if pa.types.is_floating(pf.schema_arrow.field(name).type):
-                raise InputError(path, f"column type {pf.schema_arrow.field(name).type} is a float: "
-                                       "amounts must be exact", field=name)
+        pf, readers = _open_parquet(path, REQUIRED, OPTIONAL)
         row = 1
-        for batch in pf.iter_batches(batch_size=CHUNK_ROWS):
-            cols = {n: ["" if v is None else str(v) for v in batch.column(n).to_pylist()] for n in names}
-            yield row, cols
-            row += batch.num_rows
+        try:
+            for batch in pf.iter_batches(batch_size=CHUNK_ROWS):
+                raw = {n: batch.column(n).to_pylist() for n in readers}
+                assets = ["" if a is None else str(a).strip() for a in raw["asset"]]
+                scale = lambda i: decimals.get(assets[i])  # noqa: E731
+                yield row, {n: readers[n](raw[n], scale) for n in readers}
+                row += batch.num_rows
+        except pa.ArrowException as e:
+            raise InputError(path, f"cannot read Parquet: {e}") from e
         return
 
     import pyarrow.csv as pacsv
 
     try:
-        with open(path, newline="", encoding="utf-8") as f:
+        with open(path, newline="", encoding=CSV_ENCODING) as f:
             header = next(csv.reader(f), None)
     except OSError as e:
         raise InputError(path, f"cannot read: {e.strerror}") from e
@@ -217,7 +316,9 @@ def _arrow_chunks(path: Path) -> Iterator[tuple[int, dict[str, list[str]]]]:
         for batch in reader:
             for start in range(0, batch.num_rows, CHUNK_ROWS):
                 part = batch.slice(start, CHUNK_ROWS)
-                yield row, {n: part.column(n).to_pylist() for n in header}
+                cols = {n: part.column(n).to_pylist() for n in header}
+                cols["account_id"] = [normalize_id(x) for x in cols["account_id"]]
+                yield row, cols
                 row += part.num_rows
     except (pa.ArrowInvalid, UnicodeDecodeError) as e:
         # the rare malformed file: let the line-exact Python reader name the row
@@ -239,7 +340,7 @@ def read_accounts(path: str | Path, assets: list[Asset], range_bits: int | None 
     path = Path(path)
     book = AccountBook(assets=assets, range_bits=WIDEST_RANGE_BITS if range_bits is None else range_bits)
     with_debt = None
-    for first, cols in _arrow_chunks(path):
+    for first, cols in _arrow_chunks(path, {a.symbol: a.decimals for a in assets}):
         if with_debt is None:
             with_debt = "debt" in cols
             book.store.set_debt(with_debt)
@@ -248,6 +349,8 @@ def read_accounts(path: str | Path, assets: list[Asset], range_bits: int | None 
                                 cols["debt"] if with_debt else None)
         except _native.BookRowError as e:
             row, field, message = e.args
+            if message.startswith("duplicate row") and not cols["account_id"][row - first].isascii():
+                message += " (account ids are compared after Unicode NFC normalization)"
             raise InputError(path, message, row=row, field=field) from None
     if book.size == 0:
         raise InputError(path, "the book is empty: no account rows")

@@ -9,6 +9,9 @@ from pathlib import Path
 
 from .errors import InputError
 
+CSV_ENCODING = "utf-8-sig"
+"""UTF-8; a byte-order mark at the start (as some spreadsheets write) is dropped."""
+
 _SYMBOL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}")
 MAX_DECIMALS = 36
 
@@ -22,7 +25,7 @@ class Asset:
 def read_assets(path: str | Path) -> list[Asset]:
     path = Path(path)
     try:
-        with open(path, newline="", encoding="utf-8") as f:
+        with open(path, newline="", encoding=CSV_ENCODING) as f:
             reader = csv.DictReader(f)
             if reader.fieldnames is None or [h.strip() for h in reader.fieldnames] != ["symbol", "decimals"]:
                 raise InputError(path, f"header must be 'symbol,decimals', got {reader.fieldnames}", row=1)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..printable import printable
+
 
 class InputError(ValueError):
-    """Bad input: the run stops here and nothing already written is touched."""
+    """Bad input: the run stops here and nothing already written is touched. The message
+    shows invisible characters escaped (``printable``): a byte-order mark or a zero-width
+    space in the file is named, not hidden."""
 
     def __init__(self, path: str | Path, message: str, row: int | None = None, field: str | None = None):
         self.path, self.row, self.field = str(path), row, field
@@ -15,4 +19,4 @@ class InputError(ValueError):
             where += f", row {row}"
         if field is not None:
             where += f", field '{field}'"
-        super().__init__(f"{where}: {message}")
+        super().__init__(printable(f"{where}: {message}"))

@@ -10,6 +10,7 @@ importing every command pulls in eth-account and py_ecc, seconds of start-up tha
 from __future__ import annotations
 
 import importlib
+import sys
 
 import click
 
@@ -50,6 +51,16 @@ class LazyGroup(click.Group):
                 raise RuntimeError(f"solvent.cli.{module}:{attr} is command {command.name!r}, not {name!r}")
             self.add_command(command)
         return super().get_command(ctx, name)
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # type: ignore[override]
+        """Under ``--json`` even click's own errors are a JSON object on stdout (common.py)."""
+        from .common import json_requested, run_reporting_errors_as_json
+
+        args = list(sys.argv[1:] if args is None else args)
+        if not standalone_mode or not json_requested(args):
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        return run_reporting_errors_as_json(
+            lambda: super(LazyGroup, self).main(args, prog_name, complete_var, False, **extra))
 
 
 @click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})

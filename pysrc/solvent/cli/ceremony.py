@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from .. import ceremony as cer
+from .common import EXIT_INVALID, fail, refuse_overwrite
 
-EXIT_INVALID, EXIT_USAGE = 1, 2
+_force = click.option("--force", is_flag=True, help="Replace an existing --out file.")
 
 
 def _shape(values: tuple[str, ...]) -> dict[str, Any]:
@@ -34,12 +35,9 @@ def _circuit(spec: str, shape: tuple[str, ...], name: str | None):
         raise click.UsageError(str(exc)) from exc
 
 
-def _fail(exc: Exception, as_json: bool, code: int) -> None:
-    if as_json:
-        click.echo(json.dumps({"ok": False, "error": str(exc)}))
-    else:
-        click.secho(f"error: {exc}", fg="red", err=True)
-    raise SystemExit(code)
+def _fail(exc: Exception, as_json: bool, code: int) -> NoReturn:
+    """A ceremony step that fails: the common error (a JSON error object under --json)."""
+    fail(str(exc), code, "invalid" if code == EXIT_INVALID else "input")
 
 
 def _emit(as_json: bool, value: dict[str, Any], text: str) -> None:
@@ -76,14 +74,16 @@ def ceremony() -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="State file to write.")
 @with_circuit_options
 @click.option("--threads", type=int, default=None)
+@_force
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def init(circuit: str, ptau: Path, out: Path, shape, circuit_name, threads, as_json) -> None:
+def init(circuit: str, ptau: Path, out: Path, shape, circuit_name, threads, force: bool, as_json) -> None:
     """Start a ceremony: check PTAU and derive CIRCUIT's initial key (delta = 1).
 
     CIRCUIT is a circom .r1cs, a solvent IR file, or package.module:function.
 
     Example: solvent ceremony init circuit.r1cs --ptau pot12_final.ptau --out c_0000.ph2
     """
+    refuse_overwrite([out], force)
     c = _circuit(circuit, shape, circuit_name)
     click.echo(f"circuit {c.name}: {c.num_constraints} constraints, {c.num_public} public, "
                f"domain {c.domain_size}; checking {ptau} …", err=True)
@@ -110,8 +110,9 @@ def _entropy(prompt: bool) -> bytes:
 @click.option("--prompt/--no-prompt", "prompt", default=True, show_default=True,
               help="Ask for extra typed entropy when run in a terminal.")
 @click.option("--threads", type=int, default=None)
+@_force
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def contribute(state: Path, out: Path, name: str, prompt: bool, threads, as_json) -> None:
+def contribute(state: Path, out: Path, name: str, prompt: bool, threads, force: bool, as_json) -> None:
     """Add your contribution to STATE and write it to --out.
 
     Your secret is drawn from the OS (plus any text you type), used once and wiped.
@@ -120,6 +121,7 @@ def contribute(state: Path, out: Path, name: str, prompt: bool, threads, as_json
 
     Example: solvent ceremony contribute c_0001.ph2 --out c_0002.ph2 --name alice
     """
+    refuse_overwrite([out], force)
     try:
         rec = cer.contribute(state, out, name, _entropy(prompt), threads=threads)
     except cer.NativeError as exc:
@@ -218,8 +220,9 @@ def verify(state: Path, ptau: Path, circuit: str | None, attestation: Path | Non
               help="Public random beacon value (hex), e.g. a block hash announced in advance.")
 @click.option("--beacon-iterations", type=click.IntRange(0, 40), default=10, show_default=True,
               help="The beacon is hashed 2^N times.")
+@click.option("--force", is_flag=True, help="Replace final keys of this circuit already in --out.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def finalize(state: Path, out_dir: Path, beacon, beacon_iterations, as_json) -> None:
+def finalize(state: Path, out_dir: Path, beacon, beacon_iterations, force: bool, as_json) -> None:
     """Apply an optional beacon and write the final keys.
 
     Writes <circuit>.ph2 (the final transcript), <circuit>.pk (header "setup":
@@ -235,6 +238,14 @@ def finalize(state: Path, out_dir: Path, beacon, beacon_iterations, as_json) -> 
             value = bytes.fromhex(beacon)
         except ValueError as exc:
             raise click.BadParameter("not hex", param_hint="--beacon") from exc
+    try:
+        name = cer.info(state)["header"]["circuit"]
+    except cer.CeremonyError as exc:
+        _fail(exc, as_json, EXIT_INVALID)
+    final = [out_dir / f"{name}{ext}" for ext in (".ph2", ".pk", ".vk.json")]
+    # finalizing the transcript where it lies (no beacon) reads it, and does not replace it
+    refuse_overwrite([p for p in final if not (p == final[0] and value is None and p.resolve() == state.resolve())],
+                     force)
     try:
         res = cer.finalize(state, out_dir, value, beacon_iterations)
     except cer.NativeError as exc:

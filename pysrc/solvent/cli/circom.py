@@ -10,6 +10,7 @@ import click
 
 from .. import _native
 from ..interop import circom as cc
+from .common import fail_usage, refuse_overwrite
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -26,21 +27,25 @@ def circom() -> None:
 @click.option("--key", type=_FILE, default=None, help="Use a key finalized by `solvent ceremony` for this circuit.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
 @click.option("--threads", type=int, default=None)
+@click.option("--force", is_flag=True, help="Replace a key directory's files already in --out.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def setup(r1cs: Path, ptau, zkey, key, out_dir: Path, threads, as_json) -> None:
+def setup(r1cs: Path, ptau, zkey, key, out_dir: Path, threads, force: bool, as_json) -> None:
     """Make a key directory for R1CS from exactly one of --ptau, --zkey, --key.
 
     Example: solvent circom setup circuit.r1cs --zkey circuit_final.zkey --out keys/
     """
     if sum(x is not None for x in (ptau, zkey, key)) != 1:
         raise click.UsageError("give exactly one of --ptau, --zkey or --key")
+    written = ["circuit.pk", "verification_key.json", "setup.json"]
+    if r1cs.resolve() != (out_dir / "circuit.r1cs").resolve():
+        written.append("circuit.r1cs")
+    refuse_overwrite([out_dir / name for name in written], force)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", cc.LocalPhase2Warning)
             meta = cc.setup(r1cs, out_dir, ptau=ptau, zkey=zkey, key=key, threads=threads)
     except (_native.InteropError, _native.CeremonyError, _native.KeyFileError) as exc:
-        click.secho(f"error: {exc}", fg="red", err=True)
-        raise SystemExit(2)
+        fail_usage(str(exc))
     if ptau is not None:
         click.secho("WARNING: " + cc.LOCAL_PHASE2_WARNING.format(name=meta["circuit"]), fg="yellow", err=True)
     click.echo(json.dumps(meta, indent=1) if as_json else
@@ -53,18 +58,19 @@ def setup(r1cs: Path, ptau, zkey, key, out_dir: Path, threads, as_json) -> None:
 @click.argument("wtns", type=_FILE)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
 @click.option("--threads", type=int, default=None)
+@click.option("--force", is_flag=True, help="Replace proof files already in --out.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def prove(key_dir: Path, wtns: Path, out_dir: Path, threads, as_json) -> None:
+def prove(key_dir: Path, wtns: Path, out_dir: Path, threads, force: bool, as_json) -> None:
     """Prove WTNS with the key in KEY_DIR; write snarkjs proof.json, public.json and
     verification_key.json to --out (check them with `snarkjs groth16 verify`).
 
     Example: solvent circom prove keys/ witness.wtns --out proof/
     """
+    refuse_overwrite([out_dir / n for n in ("proof.json", "public.json", "verification_key.json")], force)
     try:
         res = cc.prove(key_dir, wtns, threads=threads)
     except (_native.InteropError, _native.KeyFileError) as exc:
-        click.secho(f"error: {exc}", fg="red", err=True)
-        raise SystemExit(2)
+        fail_usage(str(exc))
     cc.write_proof(res, out_dir)
     click.echo(json.dumps({"ok": True, "public": [str(x) for x in res.public]}) if as_json else
                f"wrote {out_dir}/proof.json, public.json, verification_key.json")

@@ -1,4 +1,10 @@
-"""Shared CLI plumbing: exit codes, errors that name what failed, JSON output, progress."""
+"""Shared CLI plumbing: exit codes, errors that name what failed, JSON output, progress.
+
+Conventions every command follows (README, "CLI conventions"): results go to stdout
+(``results``), progress, warnings and diagnostics to stderr (``err``); with ``--json`` the
+result is one JSON object on stdout, and so is an error (``error_object``), with the same
+exit code as without ``--json``.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +12,87 @@ import functools
 import json
 import sys
 import time
-from typing import Any, Callable
+from pathlib import Path
+from typing import Any, Callable, Iterable, NoReturn, Sequence
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from ..printable import printable
 
 EXIT_VALID, EXIT_INVALID, EXIT_USAGE, EXIT_UNTRUSTED = 0, 1, 2, 3
 """3: every check passed, but some verifying key is not trusted on evidence (docs/keys.md)."""
 
+EXIT_INTERRUPTED = 130
+"""Interrupted by SIGINT (Ctrl-C): 128 + the signal's number, as shells report it."""
+
+results = Console(soft_wrap=True)
+"""What a command found or made: stdout, so that it can be piped or redirected."""
 err = Console(stderr=True, soft_wrap=True)
+"""Progress, warnings and diagnostics: stderr, so that stdout holds only results."""
 
 
-def fail_usage(message: str) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
-    raise SystemExit(EXIT_USAGE)
+def json_requested(args: Sequence[str] | None = None) -> bool:
+    """Whether ``--json`` was given: to the running command (its parsed parameters), or,
+    before a command has parsed its options, anywhere in ``args`` before ``--``."""
+    if args is not None:
+        args = list(args)
+        return "--json" in (args[:args.index("--")] if "--" in args else args)
+    ctx = click.get_current_context(silent=True)
+    while ctx is not None:
+        if ctx.params.get("as_json"):
+            return True
+        ctx = ctx.parent
+    return False
+
+
+def error_object(message: str, exit_code: int, kind: str, details: dict | None = None) -> dict:
+    """The one shape of an error under ``--json``:
+    ``{"error": {"type": KIND, "message": TEXT, "exit_code": N}}``. ``type`` is ``usage``
+    (the command line), ``input`` (a file or value given), ``invalid`` (a check failed or
+    the command refused), ``interrupted`` (SIGINT) or ``internal`` (a bug: please report).
+    ``details``: more fields of the error (``resume``: the command that continues a run)."""
+    return {"error": {"type": kind, "message": printable(message), "exit_code": exit_code, **(details or {})}}
+
+
+def run_reporting_errors_as_json(invoke: Callable[[], Any]) -> NoReturn:
+    """Run the command line (``invoke``: click's ``main`` with ``standalone_mode=False``)
+    when ``--json`` was given: what click would print as text before or around the command
+    (a usage error, an option that does not parse, Ctrl-C) becomes the JSON error object on
+    stdout, with click's exit code; an unexpected exception becomes type ``internal``
+    (exit 1, as Python exits on one), its traceback on stderr."""
+    import traceback
+
+    try:
+        rv = invoke()
+    except click.ClickException as e:
+        emit_json(error_object(e.format_message(), e.exit_code, "usage"))
+        sys.exit(e.exit_code)
+    except click.Abort:
+        emit_json(error_object("interrupted", EXIT_INVALID, "interrupted"))
+        sys.exit(EXIT_INVALID)
+    except Exception as e:  # noqa: BLE001 - a bug still answers in the promised shape
+        traceback.print_exc()
+        emit_json(error_object(f"{type(e).__name__}: {e}", EXIT_INVALID, "internal"))
+        sys.exit(EXIT_INVALID)
+    sys.exit(rv if isinstance(rv, int) else EXIT_VALID)
+
+
+def fail(message: str, exit_code: int = EXIT_USAGE, kind: str = "input", details: dict | None = None) -> NoReturn:
+    """Stop the command with ``message``: a JSON error object on stdout under ``--json``
+    (``details`` added to it), else ``error: …`` on stderr; exit ``exit_code`` either way."""
+    if json_requested():
+        emit_json(error_object(message, exit_code, kind, details))
+    else:
+        err.print(f"[bold red]error:[/] {escape(printable(message))}", highlight=False)
+    raise SystemExit(exit_code)
+
+
+def fail_usage(message: str) -> NoReturn:
+    """Bad input or usage: exit 2."""
+    fail(message, EXIT_USAGE, "input")
 
 
 def handle_errors(fn: Callable) -> Callable:
@@ -39,6 +111,14 @@ def handle_errors(fn: Callable) -> Callable:
             fail_usage(str(e))
 
     return wrapper
+
+
+def refuse_overwrite(paths: Iterable[Path], force: bool) -> None:
+    """Nothing already written is replaced without ``--force``: exit 2 naming the files."""
+    existing = [str(p) for p in paths if p.exists()]
+    if existing and not force:
+        fail_usage(f"{', '.join(existing)} already exist{'s' if len(existing) == 1 else ''} "
+                   "(pass --force to replace)")
 
 
 def pin_options(fn: Callable) -> Callable:
@@ -70,22 +150,37 @@ def emit_json(obj: Any) -> None:
     click.echo(json.dumps(obj, indent=1, sort_keys=True))
 
 
-def insecure_banner(what: str) -> None:
-    err.print(f"[bold red]WARNING: {what} uses an INSECURE single-party development setup.[/] "
+def insecure_banner(what: str, verb: str = "uses") -> None:
+    """``WARNING: <what> <verb> an INSECURE …`` on stderr (``these keys``, ``come from``)."""
+    err.print(f"[bold red]WARNING: {what} {verb} an INSECURE single-party development setup.[/] "
               "Whoever ran the setup could forge proofs; production keys come from a ceremony.", highlight=False)
 
 
 class BatchProgress:
     """A progress bar over batches with accounts/s and ETA (stderr, so --json stays clean)."""
 
-    def __init__(self, accounts_per_batch: int):
+    def __init__(self, accounts_per_batch: int, resuming: str | None = None):
         self.per = accounts_per_batch
         self.enabled = sys.stderr.isatty()
         self.progress: Progress | None = None
         self.task = None
         self.started = time.perf_counter()
+        self.resuming = resuming
+        """The run directory when resuming: the first event then says what was reused."""
+        self.reused: int | None = None
+        """Batches taken from the checkpoint (the first batch event's count)."""
+        self.discarded = 0
 
     def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage == "discarded":
+            self.discarded = done
+        if stage == "batch" and self.reused is None:
+            self.reused = done
+            if self.resuming is not None:
+                dropped = f"; {self.discarded} checkpoint(s) were damaged or stale and are proven again" \
+                    if self.discarded else ""
+                err.print(f"resuming {self.resuming}: reused {done} of {total} batch proofs from the checkpoint, "
+                          f"{total - done} left to prove{dropped}", highlight=False, markup=False)
         if stage == "batch":
             if self.progress is None and self.enabled:
                 self.progress = Progress(

@@ -5,20 +5,20 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
-from ..io import write_atomic
-
 from ..evm.verifier_gen import generate_verifier
+from ..io import write_atomic
 from ..verifier import MalformedInput, load_verifying_key, vk_hash
+from .common import emit_json, fail_usage, refuse_overwrite
 
 _CIRCUIT = re.compile(r"[A-Za-z0-9_.-]+")
 
 
-def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
-    raise SystemExit(2)
+def _fail(message: str) -> NoReturn:
+    fail_usage(message)
 
 
 def _key_path(source: Path, circuit: str, circuit_given: bool) -> Path:
@@ -61,9 +61,10 @@ def _circuit_of_role(source: Path, role: str) -> str:
                    "DIR/attestation.json (top, batch); directories only.")
 @click.option("--contract-name", default="Groth16Verifier", show_default=True,
               help="Name of the generated contract.")
+@click.option("--force", is_flag=True, help="Replace an existing --out file.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
 @click.pass_context
-def export_verifier(ctx: click.Context, source: Path, out: Path, circuit: str, contract_name: str,
+def export_verifier(ctx: click.Context, source: Path, out: Path, circuit: str, contract_name: str, force: bool,
                     as_json: bool) -> None:
     """Write a Solidity Groth16 verifier (BN254 precompiles) for a verifying key.
 
@@ -89,6 +90,7 @@ def export_verifier(ctx: click.Context, source: Path, out: Path, circuit: str, c
         _fail(f"--contract-name: {exc}")
     if out.is_dir():
         _fail(f"{out}: is a directory")
+    refuse_overwrite([out], force)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(out, source_text)
@@ -97,7 +99,7 @@ def export_verifier(ctx: click.Context, source: Path, out: Path, circuit: str, c
     summary = {"out": str(out), "key": str(path), "contract": contract_name,
                "vk_hash": vk_hash(vk), "n_public": vk.n_public}
     if as_json:
-        click.echo(json.dumps(summary))
+        emit_json(summary)
     else:
         click.echo(f"wrote {out}: contract {contract_name} for {path} "
                    f"({vk.n_public} public inputs, vk_hash {summary['vk_hash']})")

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..attestation.verify import load
-from .common import EXIT_INVALID, emit_json, err, fail_usage, handle_errors
+from .common import EXIT_INVALID, emit_json, err, fail, fail_usage, handle_errors
 
 
 @click.command("export-web")
@@ -58,8 +58,8 @@ def export_web(attestation: Path, out: Path, trusted_keys: Path | None, allow_in
     if signer is not None and signer.lower() != att.statement.signer.lower():
         problems.append(f"the attestation names signer {att.statement.signer}, not {signer}")
     if problems:
-        err.print("[bold red]error:[/] the page would reject every customer: " + "; ".join(problems), highlight=False)
-        raise SystemExit(EXIT_INVALID)
+        fail("the page would reject every customer: " + "; ".join(problems), EXIT_INVALID, "invalid",
+             {"problems": problems})
     page = export_site(att, out, pins, force=force)
     size = page.stat().st_size
     if as_json:

@@ -12,7 +12,7 @@ from ..attestation.models import Shape
 from ..attestation.trust import key_hash
 from ..attestation.trust_files import PinnedKey, StoreEntry, TrustStore, pin_of, sha256_file, write_trusted_keys
 from ..attestation.verify import load
-from .common import EXIT_INVALID, EXIT_VALID, emit_json, err, fail_usage, handle_errors
+from .common import EXIT_INVALID, EXIT_VALID, emit_json, fail, fail_usage, handle_errors, results
 from .trust import ceremony_evidence
 
 store_option = click.option(
@@ -101,11 +101,12 @@ def trust(ceremony_dir: Path, ptau: Path, shape_file: Path | None, attestation_d
                                for r in evidence.refusals]})
     else:
         for c in checks:
-            err.print(f" [green]✓[/] {c.role} {escape(c.entry.circuit)}: vk {c.entry.vk_hash[:16]}… — "
+            results.print(f" [green]✓[/] {c.role} {escape(c.entry.circuit)}: vk {c.entry.vk_hash[:16]}… — "
                       f"{escape(c.entry.summary())}", highlight=False)
         for r in evidence.refusals:
-            err.print(f" [bold red]✗[/] {escape(r.circuit)}: {escape(r.source)}: {escape(r.reason)}", highlight=False)
-        err.print(f"{len(checks)} key(s) recorded in {escape(str(store.path))}"
+            results.print(f" [bold red]✗[/] {escape(r.circuit)}: {escape(r.source)}: {escape(r.reason)}",
+                          highlight=False)
+        results.print(f"{len(checks)} key(s) recorded in {escape(str(store.path))}"
                   + ("" if ok else f"; {len(evidence.refusals)} refused"), highlight=False)
     raise SystemExit(EXIT_VALID if ok else EXIT_INVALID)
 
@@ -124,7 +125,7 @@ def list_(trust_store: Path | None, as_json: bool) -> None:
     if as_json:
         emit_json({"trust_store": str(store.path), "entries": [e.model_dump(mode="json") for e in entries]})
         return
-    err.print(f"trust store {escape(str(store.path))}: {len(entries)} entries", highlight=False)
+    results.print(f"trust store {escape(str(store.path))}: {len(entries)} entries", highlight=False)
     for e in entries:
         click.echo(f"{e.circuit}  ir {e.ir_hash[:16]}…  vk {e.vk_hash[:16]}…  "
                    f"transcript {e.transcript_hash[:16]}…  "
@@ -184,10 +185,10 @@ def pin(out: Path, shape_file: Path | None, attestation_dir: Path | None, ceremo
     if ceremony_dir is not None and ptau is not None:
         evidence, checks = ceremony_evidence(ceremony_dir, ptau, shape, store)
         if evidence.refusals:
-            for r in evidence.refusals:
-                err.print(f" [bold red]✗[/] {escape(r.circuit)}: {escape(r.source)}: {escape(r.reason)}",
-                          highlight=False)
-            raise SystemExit(EXIT_INVALID)
+            fail("nothing pinned: the ceremony does not verify: "
+                 + "; ".join(f"{r.circuit}: {r.source}: {r.reason}" for r in evidence.refusals), EXIT_INVALID,
+                 "invalid", {"refused": [{"circuit": r.circuit, "source": r.source, "reason": r.reason}
+                                         for r in evidence.refusals]})
         entries = [c.entry for c in checks]
     else:
         entries = store.entries()
@@ -202,7 +203,7 @@ def pin(out: Path, shape_file: Path | None, attestation_dir: Path | None, ceremo
         emit_json({"out": str(out), "sha256": digest, "keys": [p.model_dump(mode="json") for p in pins]})
     else:
         for p in pins:
-            err.print(f" pinned {escape(p.circuit)}: ir {p.ir_hash[:16]}… vk {p.vk_hash[:16]}…", highlight=False)
+            results.print(f" pinned {escape(p.circuit)}: ir {p.ir_hash[:16]}… vk {p.vk_hash[:16]}…", highlight=False)
         click.echo(f"wrote {out} ({len(pins)} keys), sha256 {digest}")
 
 

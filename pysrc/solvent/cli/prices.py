@@ -6,8 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
-from .common import EXIT_INVALID, EXIT_VALID, emit_json, err, handle_errors, pin_options
+from .common import EXIT_INVALID, EXIT_VALID, emit_json, handle_errors, pin_options, results
 
 
 @click.group()
@@ -20,8 +21,9 @@ def prices() -> None:
 @click.option("--price", required=True, help="Quote currency per whole unit, canonical decimal, e.g. 64000.5.")
 @click.option("--quote", required=True, help="Quote currency, e.g. USD.")
 @click.option("--timestamp", required=True, help="When the price was observed, YYYY-MM-DDTHH:MM:SSZ.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output: {\"message\": TEXT}.")
 @handle_errors
-def message(asset: str, price: str, quote: str, timestamp: str) -> None:
+def message(asset: str, price: str, quote: str, timestamp: str, as_json: bool) -> None:
     """Print exactly the report message an oracle source signs (EIP-191), nothing else
     and no trailing newline.
 
@@ -29,7 +31,11 @@ def message(asset: str, price: str, quote: str, timestamp: str) -> None:
     """
     from ..prices import report_message
 
-    click.echo(report_message(asset, price, quote, timestamp), nl=False)
+    text = report_message(asset, price, quote, timestamp)
+    if as_json:
+        emit_json({"message": text})
+    else:
+        click.echo(text, nl=False)
 
 
 @prices.command()
@@ -56,8 +62,8 @@ def check(file: Path, snapshot_time: str, as_json: bool, pins) -> None:
     else:
         for a in result.assets:
             mark = "[green]✓[/]" if a.ok else "[bold red]✗[/]"
-            err.print(f" {mark} {a.asset}: {a.detail}", highlight=False)
+            results.print(f" {mark} {escape(a.asset)}: {escape(a.detail)}", highlight=False)
         for c in result.caveats:
-            err.print(f" [yellow]![/] {c}", highlight=False)
-        err.print(f"{file}: " + ("[bold green]OK[/]" if result.ok else "[bold red]FAILED[/]"), highlight=False)
+            results.print(f" [yellow]![/] {escape(c)}", highlight=False)
+        results.print(f"{escape(str(file))}: " + ("[bold green]OK[/]" if result.ok else "[bold red]FAILED[/]"), highlight=False)
     raise SystemExit(EXIT_VALID if result.ok else EXIT_INVALID)

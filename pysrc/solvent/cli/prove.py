@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import secrets
+import shlex
 import shutil
 import time
 import warnings
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any, NoReturn
 
 import click
 
@@ -21,9 +23,13 @@ from ..jobs.state import DEFAULT_BATCH, risk_setup_from
 from ..liabilities import keys as keymod
 from ..attestation import outcomes
 from ..liabilities.prove import WouldBeInvalid, prove_book
-from .common import EXIT_INVALID, BatchProgress, emit_json, err, handle_errors, insecure_banner
+from .common import (EXIT_INTERRUPTED, EXIT_INVALID, BatchProgress, emit_json, err, fail, handle_errors,
+                     insecure_banner, refuse_overwrite)
 
 STATEMENTS = ("liabilities", "collateral", "margin", "solvency")
+GENERATED_SECRETS = {"institution.secret": ("institution secret", "--secret-file or $SOLVENT_SECRET"),
+                     "signing.key": ("signing key", "--signing-key-file or $SOLVENT_SIGNING_KEY")}
+"""A secret a run generates when none is given: what it is, and how to give one."""
 DEFAULT_SETUP_RANGE_BITS = 64
 """``solvent setup`` without --range-bits or --accounts: keys for balances below 2^64."""
 
@@ -62,11 +68,13 @@ def parse_statements(text: str) -> list[str]:
 @click.option("--circuits-only", is_flag=True,
               help="Write the shape and each circuit's IR, no keys: the input of a ceremony (docs/ceremony.md).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Keys directory.")
+@click.option("--force", is_flag=True, help="Replace keys (or circuits) already in --out.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @handle_errors
 def setup(assets_file: Path, batch_size: int, capacity: int, range_bits: int | None, accounts_file: Path | None,
           debt: bool, risk_file: Path | None, prices_file: Path | None, statements: str, regions: int | None,
-          solvency_mode: str, private_reserves: bool, circuits_only: bool, out: Path, as_json: bool) -> None:
+          solvency_mode: str, private_reserves: bool, circuits_only: bool, out: Path, force: bool,
+          as_json: bool) -> None:
     """Compile the liabilities circuits for a book shape and make their keys.
 
     This is the INSECURE single-party development setup; production keys come from
@@ -88,9 +96,10 @@ def setup(assets_file: Path, batch_size: int, capacity: int, range_bits: int | N
     range_bits = range_bits or DEFAULT_SETUP_RANGE_BITS
     shape = BookShape(n_assets=len(assets), batch_size=batch_size, capacity=capacity, range_bits=range_bits,
                       with_debt=debt or risk is not None, risk=risk.shape() if risk else None, solvency=solvency)
+    refuse_overwrite([out / name for name in setup_outputs(shape, circuits_only)], force)
     if circuits_only:
         return _circuits_only(shape, out, as_json)
-    insecure_banner("solvent setup")
+    insecure_banner("solvent setup", "makes keys with")
     backend = Groth16()
     t = time.perf_counter()
     with warnings.catch_warnings():
@@ -105,6 +114,13 @@ def setup(assets_file: Path, batch_size: int, capacity: int, range_bits: int | N
         for role, c in info.items():
             click.echo(f"{role:5} {c['circuit']}: {c['constraints']:,} constraints, hash {c['hash'][:16]}…")
         click.echo(f"keys written to {out} in {time.perf_counter() - t:.1f} s")
+
+
+def setup_outputs(shape: BookShape, circuits_only: bool) -> list[str]:
+    """The files ``solvent setup`` writes into its --out directory for ``shape``."""
+    names = [c.name for c in keymod.compile_circuits(shape).values()]
+    per_circuit = (".ir",) if circuits_only else (".pk", ".vk.json")
+    return ["shape.json", *(name + ext for name in names for ext in per_circuit)]
 
 
 def _circuits_only(shape: BookShape, out: Path, as_json: bool) -> None:
@@ -176,7 +192,8 @@ def _removed_insurance_fund(ctx: click.Context, param: click.Parameter, value: s
 
 @click.command()
 @click.option("--accounts", "accounts_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Accounts file, CSV or Parquet: account_id,asset,balance[,debt].")
+              help="Accounts file, CSV or Parquet: account_id,asset,balance[,debt] (integer Parquet columns "
+                   "need field metadata solvent.units: README, Inputs).")
 @click.option("--assets", "assets_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Asset list CSV (symbol,decimals).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
@@ -266,8 +283,8 @@ def prove(resume_dir: Path | None, out: Path | None, workers: int | None, schedu
         raise
     spec.save(out)
     if any(k.insecure for k in state.keys.keys.values()) and spec.keys_dir and options.get("keys_dir"):
-        insecure_banner("these keys")
-    bar = BatchProgress(state.shape.batch_size)
+        insecure_banner("these keys", "come from")
+    bar = BatchProgress(state.shape.batch_size, resuming=str(out) if resume_dir is not None else None)
     log = ProgressLog(progress_log or out / RUN_DIR / "progress.jsonl", state.shape.batch_size, then=bar)
     log.note(stage="start", accounts=state.book.size, resume=resume_dir is not None,
              executor="dask" if scheduler else f"pool×{workers}" if workers else "in-process")
@@ -279,12 +296,17 @@ def prove(resume_dir: Path | None, out: Path | None, workers: int | None, schedu
                          executor=executor, keys_dir=Path(spec.keys_dir) if spec.keys_dir else None)
     except WouldBeInvalid as e:
         _refused(out, e.problems, resume_dir is None)
+    except KeyboardInterrupt:
+        bar.close()
+        _interrupted(out, resume_command(out, strict=strict, workers=workers, scheduler=scheduler,
+                                         threads=threads, progress_log=progress_log, as_json=as_json))
     finally:
         bar.close()
     seconds = time.perf_counter() - t
     for name in spec.generated:
-        err.print(f"[yellow]note:[/] no {name.split('.')[0]} given: a new one was generated and saved to "
-                  f"{out / 'private' / name}; keep it (an ephemeral signing key is for trials only)", highlight=False)
+        what, given_by = GENERATED_SECRETS[name]
+        err.print(f"[yellow]note:[/] no {what} was given ({given_by}): a new one was generated and saved to "
+                  f"{out / 'private' / name}; keep it (a key made for one run is for trials only)", highlight=False)
     book = state.book
     short = _report_shortfalls(out) if state.opts.risk is not None else []
     if att.solvency is not None and att.solvency.reserves_commitment is not None:
@@ -298,6 +320,7 @@ def prove(resume_dir: Path | None, out: Path | None, workers: int | None, schedu
     summary = {"attestation": str(out), "accounts": book.size, "batches": len(att.batches),
                "statements": spec.statements, "accounts_short": len(short), "range_bits": state.shape.range_bits,
                "problems": problems,
+               "batches_reused": bar.reused or 0,
                "signer": state.inst.address, "epoch": spec.epoch, "book_root": att.top.book_root,
                "totals_commitment": att.top.totals_commitment, "seconds": round(seconds, 2),
                "accounts_per_second": round(book.size / seconds, 1)}
@@ -310,17 +333,37 @@ def prove(resume_dir: Path | None, out: Path | None, workers: int | None, schedu
         click.echo(f"book root: {att.top.book_root}")
 
 
+def resume_command(out: Path, **given: Any) -> str:
+    """The exact command that continues the run in ``out``: ``--resume OUT`` and the
+    options a run's spec does not keep (how to run it, not what to prove)."""
+    argv = ["solvent", "prove", "--resume", str(out)]
+    for name, value in given.items():
+        flag = "--" + name.replace("_", "-")
+        if value is True:
+            argv.append("--json" if name == "as_json" else flag)
+        elif value not in (None, False):
+            argv += [flag, str(value)]
+    return shlex.join(argv)
+
+
+def _interrupted(out: Path, command: str) -> NoReturn:
+    """Ctrl-C: every finished batch is checkpointed in OUT/.run/; say how to go on."""
+    from ..jobs.checkpoints import RUN_DIR
+
+    kept = len(list((out / RUN_DIR / "proofs").glob("batch-*.json")))
+    fail(f"interrupted: {kept} batch proof(s) are checkpointed in {out / RUN_DIR}; continue the run with: {command}",
+         EXIT_INTERRUPTED, "interrupted", {"resume": command, "batches_checkpointed": kept})
+
+
 def _refused(out: Path, problems: list[str], new_run: bool) -> None:
     """``--strict``: tell the operator why, write nothing, exit 1."""
     from ..jobs.checkpoints import RUN_DIR
 
-    for p in problems:
-        err.print(f"[bold red]refused (--strict):[/] {p}", highlight=False)
-    err.print("nothing was written: the attestation's own proofs would make it INVALID", highlight=False)
     shutil.rmtree(out / RUN_DIR, ignore_errors=True)
     if new_run:
         _rmdir_if_empty(out)
-    raise SystemExit(EXIT_INVALID)
+    fail("refused (--strict): nothing was written: the attestation's own proofs would make it INVALID: "
+         + "; ".join(problems), EXIT_INVALID, "invalid", {"problems": problems})
 
 
 def _rmdir_if_empty(path: Path) -> None:

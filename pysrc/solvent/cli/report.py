@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..attestation.verify import VERDICT_INVALID, VERDICT_VALID, VERDICT_VALID_UNTRUSTED, load
-from .common import EXIT_INVALID, EXIT_UNTRUSTED, EXIT_VALID, emit_json, err, handle_errors, pin_options
+from .common import EXIT_INVALID, EXIT_UNTRUSTED, EXIT_VALID, emit_json, handle_errors, pin_options, results
 from .trust import TRUST_HELP, TrustOptions, gather, key_line, trust_options
 
 
@@ -53,9 +53,9 @@ def report(attestation: Path, out: Path, reserves_file: Path | None, fast: bool,
     else:
         for c in view.circuits:
             if c.trust is not None:
-                err.print(key_line(c.trust), highlight=False)
+                results.print(key_line(c.trust), highlight=False)
         colour = {VERDICT_VALID: "bold green", VERDICT_VALID_UNTRUSTED: "bold white on red"}.get(view.verdict, "bold red")
-        err.print(f"report written to {out} in {t2 - t0:.2f} s (verification {t1 - t0:.2f} s, "
+        results.print(f"report written to {out} in {t2 - t0:.2f} s (verification {t1 - t0:.2f} s, "
                   f"rendering {t2 - t1:.3f} s): [{colour}]{view.verdict}[/]", highlight=False)
     if view.valid:
         raise SystemExit(EXIT_VALID)

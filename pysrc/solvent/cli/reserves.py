@@ -9,8 +9,9 @@ import os
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
-from .common import EXIT_INVALID, EXIT_VALID, emit_json, err, fail_usage, handle_errors, pin_options
+from .common import EXIT_INVALID, EXIT_VALID, emit_json, err, fail, fail_usage, handle_errors, pin_options, results
 
 _institution = click.option("--institution", required=True, help="The attestation's institution name.")
 _epoch = click.option("--epoch", type=int, required=True, help="The attestation's epoch.")
@@ -30,8 +31,9 @@ def reserves() -> None:
 @_snapshot
 @_chain
 @_address
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output: {\"message\": TEXT}.")
 @handle_errors
-def message(institution: str, epoch: int, snapshot_time: str, chain: str, address: str) -> None:
+def message(institution: str, epoch: int, snapshot_time: str, chain: str, address: str, as_json: bool) -> None:
     """Print exactly the ownership message ADDRESS must sign (EIP-191 personal_sign for
     Ethereum, BIP-137 for Bitcoin): nothing else goes to stdout, and no trailing newline
     (the message has none).
@@ -41,7 +43,7 @@ def message(institution: str, epoch: int, snapshot_time: str, chain: str, addres
     """
     from ..reserves.message import ownership_message
 
-    click.echo(ownership_message(institution, epoch, snapshot_time, chain, address), nl=False)  # type: ignore[arg-type]
+    _emit_message(ownership_message(institution, epoch, snapshot_time, chain, address), as_json)  # type: ignore[arg-type]
 
 
 @reserves.command("custodian-message")
@@ -52,9 +54,10 @@ def message(institution: str, epoch: int, snapshot_time: str, chain: str, addres
 @_address
 @click.option("--asset", required=True, help="Asset symbol.")
 @click.option("--balance", required=True, help="Balance in the asset's units, e.g. 2500000.25.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output: {\"message\": TEXT}.")
 @handle_errors
 def custodian_message(institution: str, epoch: int, snapshot_time: str, chain: str, address: str, asset: str,
-                      balance: str) -> None:
+                      balance: str, as_json: bool) -> None:
     """Print exactly the statement a custodian signs (EIP-191) for one holding's balance
     (evidence kind custodian_statement); no trailing newline.
 
@@ -68,7 +71,16 @@ def custodian_message(institution: str, epoch: int, snapshot_time: str, chain: s
         parse_amount(balance, 36, 256)
     except AmountError as e:
         fail_usage(f"--balance: {e}")
-    click.echo(holding_message(institution, epoch, snapshot_time, chain, address, asset, balance), nl=False)  # type: ignore[arg-type]
+    _emit_message(holding_message(institution, epoch, snapshot_time, chain, address, asset, balance),  # type: ignore[arg-type]
+                  as_json)
+
+
+def _emit_message(text: str, as_json: bool) -> None:
+    """Exactly the text to sign on stdout (no trailing newline), or ``{"message": text}``."""
+    if as_json:
+        emit_json({"message": text})
+    else:
+        click.echo(text, nl=False)
 
 
 def _audit_json(audits) -> list[dict]:
@@ -79,16 +91,20 @@ def _audit_json(audits) -> list[dict]:
                           "caveats": list(a.evidence.caveats)}} for a in audits]
 
 
-def _print_audits(audits, caveats: list[str]) -> None:
+def _print_audits(audits, caveats: list[str], console=None) -> None:
+    """Each holding's ownership and evidence, and the caveats: the result of ``check``
+    (stdout); ``commitment-message`` passes stderr, its stdout being the message alone."""
+    console = console or results
     for a in audits:
         mark = "[green]✓[/]" if a.ok else "[bold red]✗[/]"
-        err.print(f" {mark} holdings[{a.ownership.index}] {a.ownership.chain} {a.ownership.address} "
-                  f"{a.ownership.asset}", highlight=False)
-        err.print(f"     ownership: {'ok' if a.ownership.ok else 'FAILED'} — {a.ownership.detail}", highlight=False)
-        err.print(f"     evidence ({a.evidence.kind}): {'ok' if a.evidence.ok else 'FAILED'} — {a.evidence.detail}",
-                  highlight=False)
+        console.print(f" {mark} holdings[{a.ownership.index}] {escape(a.ownership.chain)} {escape(a.ownership.address)} "
+                      f"{escape(a.ownership.asset)}", highlight=False)
+        console.print(f"     ownership: {'ok' if a.ownership.ok else 'FAILED'} — {escape(a.ownership.detail)}",
+                      highlight=False)
+        console.print(f"     evidence ({escape(a.evidence.kind)}): {'ok' if a.evidence.ok else 'FAILED'} — "
+                      f"{escape(a.evidence.detail)}", highlight=False)
     for c in caveats:
-        err.print(f" [yellow]![/] {c}", highlight=False)
+        console.print(f" [yellow]![/] {escape(c)}", highlight=False)
 
 
 @reserves.command()
@@ -126,16 +142,18 @@ def check(file: Path, institution: str, epoch: int, snapshot_time: str, assets_f
     else:
         _print_audits(audits, caveats)
         good = sum(a.ok for a in audits)
-        err.print(f"{file}: {good} of {len(audits)} holdings check: "
+        results.print(f"{escape(str(file))}: {good} of {len(audits)} holdings check: "
                   + ("[bold green]OK[/]" if ok else "[bold red]FAILED[/]"), highlight=False)
     raise SystemExit(EXIT_VALID if ok else EXIT_INVALID)
 
 
 @reserves.command("commitment-message")
 @click.argument("opening_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True,
+              help="Machine-readable output: the message and each holding's check.")
 @handle_errors
 @pin_options
-def commitment_message(opening_file: Path, pins) -> None:
+def commitment_message(opening_file: Path, as_json: bool, pins) -> None:
     """For a custodian or auditor: check a committed-reserves opening (OUT/private/
     reserves-opening.json, handed over by the institution) — the commitment recomputed
     from its amounts and blind, every holding's ownership and evidence, their sums — and
@@ -149,14 +167,16 @@ def commitment_message(opening_file: Path, pins) -> None:
 
     op = load_opening(opening_file)
     problems, audits = check_opening(op, pins, str(opening_file))
-    _print_audits(audits, caveats_of(audits))
+    if not as_json:
+        _print_audits(audits, caveats_of(audits), err)
     if problems:
-        for p in problems:
-            err.print(f"[bold red]✗[/] {p}", highlight=False)
-        err.print(f"{opening_file}: do not sign: the opening does not vouch for its commitment", highlight=False)
-        raise SystemExit(EXIT_INVALID)
+        fail(f"{opening_file}: do not sign: the opening does not vouch for its commitment: " + "; ".join(problems),
+             EXIT_INVALID, "invalid", {"problems": problems, "holdings": _audit_json(audits)})
+    if as_json:
+        emit_json({"message": opening_message(op), "holdings": _audit_json(audits), "caveats": caveats_of(audits)})
+        return
     err.print(f"{opening_file}: the commitment opens to these holdings; the message to sign follows on stdout",
-              highlight=False)
+              highlight=False, markup=False)
     click.echo(opening_message(op), nl=False)
 
 
@@ -182,9 +202,10 @@ def _signing_key(directory: Path, key_file: Path | None) -> bytes:
 @click.option("--signing-key-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The institution's signing key (default: $SOLVENT_SIGNING_KEY, then DIR/private/signing.key).")
 @click.option("--force", is_flag=True, help="Replace a statement the attestation already has.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @handle_errors
 def attach(directory: Path, custodian: str, name: str, signature: str, signing_key_file: Path | None,
-           force: bool) -> None:
+           force: bool, as_json: bool) -> None:
     """Attach a custodian's statement over the reserves commitment to an attestation with
     committed reserves, and sign the attestation again (its statement, context and proofs
     do not change). The signature is checked first: nothing is written if it is not the
@@ -218,5 +239,9 @@ def attach(directory: Path, custodian: str, name: str, signature: str, signing_k
     stmt = ReservesStatement(custodian=custodian, name=name, signature="0x" + signature[2:].lower())
     signed = hashing.sign(att.model_copy(update={"reserves_statement": stmt}), key)
     write_atomic(directory / "attestation.json", json.dumps(signed.model_dump(mode="json"), indent=1).encode())
-    err.print(f"{directory / 'attestation.json'}: reserves statement of {name} ({custodian}) attached, "
-              "attestation signed again", highlight=False)
+    if as_json:
+        emit_json({"attestation": str(directory / "attestation.json"), "custodian": custodian, "name": name,
+                   "replaced": att.reserves_statement is not None})
+        return
+    results.print(f"{directory / 'attestation.json'}: reserves statement of {name} ({custodian}) attached, "
+                  "attestation signed again", highlight=False, markup=False)

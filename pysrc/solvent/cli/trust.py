@@ -16,7 +16,7 @@ from ..attestation.models import Attestation, Shape
 from ..attestation.trust import Evidence, KeyTrust, TrustEvidence
 from ..attestation.trust_files import TrustStore, pinned_evidence
 from ..attestation.verify import Report
-from .common import EXIT_INVALID, EXIT_UNTRUSTED, EXIT_VALID, err
+from .common import EXIT_INVALID, EXIT_UNTRUSTED, EXIT_VALID, err, results
 
 TRUST_HELP = ("Keys are trusted only on evidence given here (a ceremony transcript re-verified now, the local "
               "trust store, or a trusted-keys file), never on the attestation's own labels. Exit codes: 0 valid, "
@@ -104,7 +104,9 @@ def key_line(k: KeyTrust) -> str:
     return f" {mark} {escape(k.describe())}{claimed}"
 
 
-def print_keys(report: Report, sources: list[str] | None = None, console: Console = err) -> None:
+def print_keys(report: Report, sources: list[str] | None = None, console: Console | None = None) -> None:
+    """The evidence consulted and each key's trust decision: part of the result (stdout)."""
+    console = console or results
     for s in sources or []:
         console.print(f"   [dim]evidence: {escape(s)}[/]", highlight=False)
     for k in report.keys:

@@ -9,20 +9,14 @@ from pathlib import Path
 
 import click
 from pydantic import ValidationError
-from rich.console import Console
 from rich.markup import escape
 
 from ..attestation import inclusion as inc
 from ..attestation.expectations import ExpectationError, parse_expectations
 from ..attestation.verify import Check, Report, load, verify as verify_attestation
 from ..io import write_atomic
-from .common import emit_json, err, fail_usage, handle_errors, pin_options
-
+from .common import emit_json, fail_usage, handle_errors, pin_options, results
 from .trust import TRUST_HELP, TrustOptions, exit_code, gather, headline, print_keys, trust_options
-
-results = Console(soft_wrap=True)
-"""Results (the customer's verdict, the exported file's name) go to stdout; progress and
-diagnostics to stderr (``err``)."""
 
 
 def _check_line(c: Check) -> str:
@@ -32,19 +26,19 @@ def _check_line(c: Check) -> str:
 
 def _print_report(report: Report, title: str, sources: list[str] | None = None) -> None:
     for c in report.checks:
-        err.print(_check_line(c), highlight=False)
+        results.print(_check_line(c), highlight=False)
     if report.holdings:
-        err.print(" reserve holdings (balance evidence per holding):", highlight=False)
+        results.print(" reserve holdings (balance evidence per holding):", highlight=False)
     for h in report.holdings:
         mark = "[green]✓[/]" if h["ownership_ok"] and h["evidence_ok"] else "[bold red]✗[/]"
-        err.print(f"   {mark} [{h['index']}] {escape(h['chain'])} {escape(h['address'])} {escape(h['balance'])} "
+        results.print(f"   {mark} [{h['index']}] {escape(h['chain'])} {escape(h['address'])} {escape(h['balance'])} "
                   f"{escape(h['asset'])}: {escape(h['evidence'])} — {escape(h['evidence_detail'])}", highlight=False)
-    err.print(" keys:", highlight=False)
+    results.print(" keys:", highlight=False)
     print_keys(report, sources)
     for w in report.warnings:
-        err.print(f" [yellow]![/] {escape(w)}", highlight=False)
+        results.print(f" [yellow]![/] {escape(w)}", highlight=False)
     caveats = f" [yellow](with the {len(report.warnings)} caveat(s) above)[/]" if report.valid and report.warnings else ""
-    err.print(f"{title}: {headline(report)}{caveats}", highlight=False)
+    results.print(f"{title}: {headline(report)}{caveats}", highlight=False)
 
 
 def _address(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -87,7 +81,7 @@ def verify(directory: Path, fast: bool, signer: str | None, epoch: int | None, t
                    "evidence_sources": evidence.sources})
     else:
         st = att.statement
-        err.print(f"attestation of {st.institution!r}, epoch {st.epoch}, snapshot {st.snapshot_time}, "
+        results.print(f"attestation of {st.institution!r}, epoch {st.epoch}, snapshot {st.snapshot_time}, "
                   f"{len(att.batches)} batches × {st.shape.batch_size} leaves, "
                   f"{'native' if fast else 'pure-Python'} verifier", highlight=False, markup=False)
         _print_report(report, f"verified in {seconds:.1f} s", evidence.sources)

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any, Callable
 
-from ..io import write_atomic
+from ..io import PRIVATE, private_dir, write_atomic
 
 RUN_DIR = ".run"
 
@@ -22,6 +22,7 @@ class Checkpoints:
 
     def __init__(self, out: Path):
         self.dir = out / RUN_DIR / "proofs"
+        private_dir(out / RUN_DIR)  # the run's secrets and staged private files live here too
         self.dir.mkdir(parents=True, exist_ok=True)
         self.discarded: list[str] = []
 
@@ -30,7 +31,8 @@ class Checkpoints:
 
     def save(self, name: str, proof: dict, public: list[int]) -> None:
         body = {"proof": proof, "public": [str(x) for x in public]}
-        write_atomic(self._path(name), _canonical({"body": body, "sha256": hashlib.sha256(_canonical(body)).hexdigest()}))
+        write_atomic(self._path(name), _canonical({"body": body, "sha256": hashlib.sha256(_canonical(body)).hexdigest()}),
+                     mode=PRIVATE)
 
     def load(self, name: str, expected_public: list[int], valid: Callable[[dict, list[int]], bool]) -> dict | None:
         """The stored proof if it is intact, is for exactly these public values and

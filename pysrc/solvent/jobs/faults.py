@@ -2,6 +2,7 @@
 can prove that resuming works. Unset in normal runs (and then nothing happens).
 
     crash_after_batches=N        the driver exits after checkpointing N batches
+    interrupt_after_batches=N    the driver sends itself SIGINT (Ctrl-C) after checkpointing N
     crash_in_batch=B             the driver exits while proving batch B (no checkpoint)
     worker_exit_in_batch=B:FILE  a worker exits while proving batch B, once (FILE marks it)
 """
@@ -9,6 +10,7 @@ can prove that resuming works. Unset in normal runs (and then nothing happens).
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 
@@ -24,6 +26,9 @@ def after_batches(done: int) -> None:
     v = _setting("crash_after_batches")
     if v is not None and done >= int(v):
         os._exit(70)
+    v = _setting("interrupt_after_batches")
+    if v is not None and done == int(v):
+        os.kill(os.getpid(), signal.SIGINT)
 
 
 def in_batch(b: int) -> None:

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from ..io import write_atomic
+from ..io import PRIVATE, private_dir, write_atomic
 from .checkpoints import RUN_DIR
 
 
@@ -68,8 +68,8 @@ class RunSpec(BaseModel):
     """Secrets generated for this run (moved to OUT/private/ at the end)."""
 
     def save(self, out: Path) -> None:
-        (out / RUN_DIR).mkdir(parents=True, exist_ok=True)
-        write_atomic(out / RUN_DIR / "run.json", self.model_dump_json(indent=1).encode())
+        private_dir(out / RUN_DIR)
+        write_atomic(out / RUN_DIR / "run.json", self.model_dump_json(indent=1).encode(), mode=PRIVATE)
 
     @classmethod
     def load(cls, out: Path) -> RunSpec:
@@ -82,8 +82,8 @@ class RunSpec(BaseModel):
 def keep_secret(out: Path, name: str, value: bytes) -> str:
     """Store a secret the run needs (generated, or given through the environment) in the
     run's private directory, readable by its owner only."""
-    d = out / RUN_DIR / "private"
-    d.mkdir(parents=True, exist_ok=True)
+    private_dir(out / RUN_DIR)
+    d = private_dir(out / RUN_DIR / "private")
     path = d / name
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as f:

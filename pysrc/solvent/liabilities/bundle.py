@@ -16,7 +16,7 @@ from pathlib import Path
 from ..attestation import hashing
 from ..attestation.models import Attestation
 from ..book import AccountBook, format_amount
-from ..io import create_private, write_atomic
+from ..io import PRIVATE, create_private, private_dir, write_atomic
 from ..jobs.checkpoints import RUN_DIR
 from ..risk.evaluate import shortfalls
 from . import inclusion_db, top_tree
@@ -29,7 +29,7 @@ def write_bundle(out: Path, att: Attestation, book: AccountBook, layout: BookLay
     shutil.rmtree(stage, ignore_errors=True)
     try:
         (stage / "keys").mkdir(parents=True)
-        (stage / "private").mkdir(mode=0o700)  # the operator's alone: salts, balances, shortfalls
+        private_dir(stage / "private")  # the operator's alone: salts, balances, shortfalls
         for name, vk in att.verifying_keys.items():
             (stage / "keys" / f"{name}.vk.json").write_text(json.dumps(vk, indent=1))
         inclusion_db.write(stage / "private" / "inclusion.sqlite", book, layout, tt, {
@@ -39,9 +39,9 @@ def write_bundle(out: Path, att: Attestation, book: AccountBook, layout: BookLay
         })
         if layout.leaf_risk is not None:
             _write_shortfalls(stage / "private" / "shortfalls.csv", book, layout)
-        (stage / "private" / "README").write_text(
-            "Operator-only: every customer's salt and balances. Never publish this directory;\n"
-            "give each customer their own extract (solvent inclusion).\n")
+        write_atomic(stage / "private" / "README",
+                     "Operator-only: every customer's salt and balances. Never publish this directory;\n"
+                     "give each customer their own extract (solvent inclusion).\n", mode=PRIVATE)
         generated = out / RUN_DIR / "private"
         for f in generated.glob("*") if generated.is_dir() else []:
             if f.name in ("institution.secret", "signing.key"):

@@ -106,6 +106,6 @@ def check_opening(op: Opening, pins: Pins | None = None, source: str = "opening"
 
 
 def write_opening(path: Path, op: Opening) -> None:
-    from ..io import write_atomic
+    from ..io import PRIVATE, write_atomic
 
-    write_atomic(path, json.dumps(op.model_dump(mode="json"), indent=1), mode=0o600)
+    write_atomic(path, json.dumps(op.model_dump(mode="json"), indent=1), mode=PRIVATE)

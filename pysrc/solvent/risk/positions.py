@@ -27,7 +27,11 @@ def read_positions(path: str | Path, book: AccountBook, params: RiskParams) -> N
     positions = [[0] * n for _ in range(book.size)]
     seen: dict[tuple[int, int], int] = {}
     header_checked = False
-    for row, rec in rows(path, columns=("account_id", "instrument", "quantity")):
+    def scale_of(rec: dict[str, str]) -> int | None:  # Parquet integer quantities in smallest units
+        j = index.get(rec["instrument"].strip())
+        return None if j is None else params.quantity_decimals[j]
+
+    for row, rec in rows(path, columns=("account_id", "instrument", "quantity"), scale_of=scale_of):
         header_checked = True
         aid, name, text = rec["account_id"], rec["instrument"].strip(), rec["quantity"].strip()
         if not aid or aid != aid.strip() or len(aid.encode()) > MAX_ID_BYTES:
