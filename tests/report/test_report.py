@@ -65,6 +65,8 @@ def test_untrusted_keys_report(attested, tmp_path):
     assert page.count('data-trusted="false"') == 2 and '<span class="badge ok">' not in page
     assert "claimed by the attestation: <code>dev-insecure" in page
     r = run("report", att_dir, "--out", out, "--fast", "--allow-insecure-keys")
+    assert r.exit_code == 2 and "already exists (pass --force to replace)" in r.output, "the first report is kept"
+    r = run("report", att_dir, "--out", out, "--fast", "--allow-insecure-keys", "--force")
     assert r.exit_code == 0, r.output
     assert "✗ batch key (liabilities_batch" in r.output and "VALID — UNTRUSTED KEYS" in r.output
     page = out.read_text()
@@ -91,7 +93,7 @@ def test_malformed_reserves_exit_2_and_nothing_written(attested, tmp_path):
     reserves = write_reserves(tmp_path / "reserves.json", bad)
     out = tmp_path / "r.html"
     out.write_text("earlier report")
-    r = run("report", att_dir, "--out", out, "--reserves", reserves, "--fast")
+    r = run("report", att_dir, "--out", out, "--reserves", reserves, "--fast", "--force")
     assert r.exit_code == 2
     assert f"{reserves}, holdings[1] (bitcoin {bad[1]['address']}), field 'balance'" in r.output
     assert out.read_text() == "earlier report" and sorted(os.listdir(tmp_path)) == ["r.html", "reserves.json"]
