@@ -37,6 +37,9 @@ def test_valid_report_json_summary(attested, tmp_path):
     assert r.exit_code == 0, r.output
     summary = json.loads(r.stdout)
     assert summary["valid"] and summary["reserves_proven"] is None and summary["seconds"] > 0
+    assert summary["coverage"]["BTC"] == {"status": "unknown", "proven": False, "bucket": None,
+                                          "text": "coverage not shown: no solvency statement and no reserves"}
+    assert summary["accounts"] is None
     assert summary["keys_trusted"] and [k["evidence"] for k in summary["keys"]] == ["pinned", "pinned"]
     page = out.read_text()
     assert 'data-verdict="VALID"' in page and "No solvency statement in this attestation" in page

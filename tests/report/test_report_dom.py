@@ -6,6 +6,7 @@ outputs public) and keys nobody vouches for. Missing Chromium fails, never skips
 
 from __future__ import annotations
 
+import json
 import warnings
 from dataclasses import replace
 from pathlib import Path
@@ -65,9 +66,11 @@ def books(tmp_path_factory, backend, institution):
 
 
 def _report(att_dir: Path, page: Path, *args) -> int:
-    r = CliRunner().invoke(main, ["report", str(att_dir), "--out", str(page), "--fast", *map(str, args)],
+    r = CliRunner().invoke(main, ["report", str(att_dir), "--out", str(page), "--fast", "--json", *map(str, args)],
                            catch_exceptions=False)
     assert page.exists(), r.output
+    summary = json.loads(r.stdout)
+    assert summary["report"] == str(page) and set(summary["coverage"]) == {"BTC", "USDT"}
     return r.exit_code
 
 

@@ -49,6 +49,9 @@ def report(attestation: Path, out: Path, force: bool, reserves_file: Path | None
                "attestation_valid": view.attestation_valid, "keys_trusted": view.keys_trusted,
                "keys": [c.trust.to_dict() for c in view.circuits if c.trust is not None],
                "reserves_proven": None if view.reserves is None else view.reserves.all_proven,
+               "coverage": {a.symbol: {"status": a.status, "proven": a.proven, "bucket": a.bucket,
+                                       "text": a.coverage_text} for a in view.assets},
+               "accounts": view.outcome.summary if view.outcome is not None else None,
                "seconds": round(t2 - t0, 3), "verify_seconds": round(t1 - t0, 3), "render_seconds": round(t2 - t1, 3)}
     if as_json:
         emit_json(summary)
