@@ -42,7 +42,7 @@ build: $(STAMP) $(WEB_BUNDLE)
 	$(VENV)/bin/maturin develop --release --quiet
 
 demo: build
-	$(VENV)/bin/solvent demo --out $(OUT)
+	$(VENV)/bin/solvent demo --out $(OUT) --force
 
 test: test-rust test-python
 

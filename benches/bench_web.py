@@ -2,7 +2,7 @@
 attestation when the page opens, and how long one customer's check takes, against the
 same check in Python (pure-Python and native verifiers).
 
-Prints a table (no assertions). Uses Debian's chromium through tests/web/driver.mjs.
+Prints a table (no assertions). Uses Debian's chromium through web/driver.mjs.
 
 Run: .venv/bin/python benches/bench_web.py [--attestation DIR] [--account ID] [--checks N]
 (default: the demo's attestation, out/demo/attestation, made with `solvent demo` if absent)

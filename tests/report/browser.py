@@ -6,19 +6,15 @@ never skips, when it is missing. ``SOLVENT_CHROMIUM`` may name another binary.
 
 from __future__ import annotations
 
-import os
-import shutil
 import struct
 import subprocess
 import tempfile
 import zlib
 from pathlib import Path
 
+from solvent.web.browser import chromium_binary  # noqa: F401  (the tests' and the demo's one lookup)
+
 TIMEOUT_S = 90
-
-
-def chromium_binary() -> str | None:
-    return os.environ.get("SOLVENT_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def _run(binary: str, page: Path, *args: str) -> subprocess.CompletedProcess:

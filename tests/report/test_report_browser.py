@@ -96,8 +96,9 @@ def test_valid_report_renders_with_verdict_and_figures(chromium, attested, tmp_p
     text = " ".join(dom.text)
     assert "Test Exchange" in text and att.top.book_root in text
     assets = " ".join(dom.by_id["assets"].split())
-    assert "reserves 12 · net liabilities hidden" in assets, assets  # BTC: 1.5 + 2.5 + 3.5 + 4.5
-    assert "reserves 2,500,000.25 · net liabilities hidden" in assets, assets  # USDT
+    assert "BTC reserves 12 liabilities (equity) hidden" in assets, assets  # BTC: 1.5 + 2.5 + 3.5 + 4.5
+    assert "USDT reserves 2,500,000.25 liabilities (equity) hidden" in assets, assets
+    assert "net liabilities hidden (committed, not revealed) coverage not shown: no solvency statement" in assets
     assert "No solvency statement in this attestation" in dom.by_id["no-solvency"]
     assert "untrusted-keys" not in dom.by_id
     assert dom.by_id["reserves"].count("✓ proven") == 5

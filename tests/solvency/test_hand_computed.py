@@ -68,10 +68,12 @@ def test_report_prints_them(proven, tmp_path):
     page = html.read_text()
     assert "1 under-collateralized (shortfall 6,600 USD), 2 under-margined (shortfall 9,900 USD)" in page
     assert "covered by the insurance fund (12,000 USD): yes" in page
-    assert 'net liabilities <b class="mono">998</b>' in page and "debt that nets 5 of 5 owed" in page
-    assert 'net liabilities <b class="mono">3.5</b>' in page and "debt that nets 0 of 0.2 owed" in page
+    assert '<dd data-fig="net-liabilities"><b class="mono">998</b></dd>' in page
+    assert "5 of 5 owed (only debt that collateral covers nets)" in page
+    assert '<dd data-fig="net-liabilities"><b class="mono">3.5</b></dd>' in page
+    assert "0 of 0.2 owed (only debt that collateral covers nets)" in page
     assert "Holdings of the insurance fund are not counted as reserves" in page
-    assert "reserves <b class=\"mono\">3.5</b>" in page, "BTC reserves without the fund's 0.2 BTC"
+    assert '<dd data-fig="reserves"><b class="mono">3.5</b></dd>' in page, "BTC reserves without the fund's 0.2 BTC"
     assert "every account" not in page.split('id="accounts"')[1].split("</section>")[0]
 
 

@@ -1,12 +1,10 @@
-"""Driving the customer page in headless Chromium (tests/web/driver.mjs, playwright-core
+"""Driving the customer page in headless Chromium (web/driver.mjs, playwright-core
 on Debian's chromium), and the files a customer would hold."""
 
 from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
@@ -14,9 +12,8 @@ from click.testing import CliRunner
 
 from solvent.pipeline.inclusion_export import export
 from solvent.cli import main
+from solvent.web.browser import REPO, PageChecker  # noqa: F401  (REPO: for tests that run web/ scripts)
 
-DRIVER = Path(__file__).with_name("driver.mjs")
-REPO = Path(__file__).resolve().parents[2]
 TIMEOUT_S = 300
 
 
@@ -24,14 +21,7 @@ def drive(chromium: str, page: Path, steps: list[dict], timeout_s: int = TIMEOUT
     """Run ``steps`` on the page in one browser session; the driver's JSON result."""
     node = shutil.which("node")
     assert node, "node is not installed (make test installs the JavaScript tools with npm)"
-    with tempfile.TemporaryDirectory(prefix="solvent-web-") as d:
-        job = Path(d) / "job.json"
-        job.write_text(json.dumps({"chromium": chromium, "page": str(page.resolve()), "steps": steps}))
-        res = subprocess.run([node, str(DRIVER), str(job)], capture_output=True, text=True, cwd=REPO,
-                             timeout=timeout_s, check=False)
-    if res.returncode != 0:
-        raise RuntimeError(f"the page driver failed ({res.returncode}): {res.stderr[-3000:]}")
-    return json.loads(res.stdout)
+    return PageChecker(node, chromium).drive(page, steps, timeout_s)
 
 
 def run_cli(*args: Any):

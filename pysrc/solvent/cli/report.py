@@ -17,6 +17,7 @@ from .common import (
     handle_errors,
     pin_options,
     proof_checker,
+    refuse_overwrite,
     results,
 )
 from .trust import TRUST_HELP, TrustOptions, gather, key_line, trust_options
@@ -25,7 +26,8 @@ from .trust import TRUST_HELP, TrustOptions, gather, key_line, trust_options
 @click.command(epilog=TRUST_HELP)
 @click.argument("attestation", type=click.Path(exists=True, path_type=Path))
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("report.html"),
-              show_default=True, help="HTML file to write (replaced atomically).")
+              show_default=True, help="HTML file to write (atomically; an existing file only with --force).")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
 @click.option("--reserves", "reserves_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Reserves snapshot (docs/reserves.md): holdings and their ownership signatures.")
 @click.option("--fast", is_flag=True, help="Use the native (Rust) verifier instead of the pure-Python one.")
@@ -33,7 +35,7 @@ from .trust import TRUST_HELP, TrustOptions, gather, key_line, trust_options
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable summary on stdout.")
 @handle_errors
 @pin_options
-def report(attestation: Path, out: Path, reserves_file: Path | None, fast: bool, trust: TrustOptions,
+def report(attestation: Path, out: Path, force: bool, reserves_file: Path | None, fast: bool, trust: TrustOptions,
            as_json: bool, pins) -> None:
     """Verify an attestation and write a self-contained HTML report for auditors: what
     was proven, each check, the evidence each verifying key is trusted on, reserves
@@ -45,6 +47,7 @@ def report(attestation: Path, out: Path, reserves_file: Path | None, fast: bool,
     """
     from ..report import build_report, render, write_atomic
 
+    refuse_overwrite([out], force)
     t0 = time.perf_counter()
     att = load(attestation)
     evidence = gather(att, trust)
@@ -57,6 +60,9 @@ def report(attestation: Path, out: Path, reserves_file: Path | None, fast: bool,
                "attestation_valid": view.attestation_valid, "keys_trusted": view.keys_trusted,
                "keys": [c.trust.to_dict() for c in view.circuits if c.trust is not None],
                "reserves_proven": None if view.reserves is None else view.reserves.all_proven,
+               "coverage": {a.symbol: {"status": a.status, "proven": a.proven, "bucket": a.bucket,
+                                       "text": a.coverage_text} for a in view.assets},
+               "accounts": view.outcome.summary if view.outcome is not None else None,
                "seconds": round(t2 - t0, 3), "verify_seconds": round(t1 - t0, 3), "render_seconds": round(t2 - t1, 3)}
     if as_json:
         emit_json(summary)

@@ -27,6 +27,7 @@ from ..attestation.checks import (
 from ..attestation.models import Attestation
 from ..attestation.trust import KeyTrust
 from ..formulas.amounts import AmountError, parse_amount
+from ..formulas.solvency import BUCKET_LABELS
 from ..inputs.pins import Pins
 from ..inputs.reserves import Reserves, load_reserves, parse_reserves, reserves_per_asset
 from ..inputs.reserves.audit import KIND_LABEL, audit_holdings
@@ -104,18 +105,26 @@ class ReservesView:
         return all(h.ok and h.evidence_ok for h in self.holdings)
 
 
+COVERED, NOT_COVERED, UNKNOWN = "covered", "not-covered", "unknown"
+
+
 @dataclass(frozen=True)
 class AssetView:
     symbol: str
     decimals: int
     reserves: int | None
-    """Proven reserves in units, None without a reserves source."""
+    """Proven reserves in units, None without a reserves source (or with committed reserves)."""
     equity: int | None
     """Revealed totals in units, None while the totals stay committed."""
     debt: int | None
     netted_debt: int | None = None
     """The part of ``debt`` that nets (collateral covers it); None (no debt nets) without
     the collateral statement."""
+    proven_coverage: int | None = None
+    """The solvency proof's output for this asset: 1/0 (pass/fail) or a bucket index
+    (``verifier.solvency.BUCKET_LABELS``); None without the solvency statement."""
+    coverage_mode: str | None = None
+    """``pass_fail`` or ``buckets`` (the solvency statement's mode)."""
 
     @property
     def net_liabilities(self) -> int | None:
@@ -125,8 +134,84 @@ class AssetView:
 
     @property
     def covered(self) -> bool | None:
+        """Reserves ≥ net liabilities on the published figures (None: not both public)."""
         net = self.net_liabilities
         return None if net is None or self.reserves is None else self.reserves >= net
+
+    @property
+    def proven(self) -> bool:
+        """Coverage comes from the solvency proof's output, not from arithmetic on figures."""
+        return self.proven_coverage is not None
+
+    @property
+    def status(self) -> str:
+        """``covered`` / ``not-covered`` / ``unknown``: the proof's output when there is one,
+        else the published figures."""
+        if self.proven_coverage is not None:
+            return COVERED if self.proven_coverage >= 1 else NOT_COVERED
+        if self.covered is None:
+            return UNKNOWN
+        return COVERED if self.covered else NOT_COVERED
+
+    @property
+    def bucket(self) -> str | None:
+        """The coverage bucket the solvency proof outputs (buckets mode), e.g. "105–110 %"."""
+        if self.coverage_mode != "buckets" or self.proven_coverage is None:
+            return None
+        return BUCKET_LABELS[self.proven_coverage] if 0 <= self.proven_coverage < len(BUCKET_LABELS) else "?"
+
+    @property
+    def coverage_text(self) -> str:
+        """One line on this asset's coverage, as strong as its source allows and no stronger."""
+        if self.proven_coverage is not None:
+            word = "covered" if self.status == COVERED else "NOT COVERED"
+            bucket = f": reserves {self.bucket} of net liabilities" if self.bucket else ""
+            return f"{word}{bucket} (the solvency proof's output)"
+        if self.covered is not None:
+            word = "covered" if self.covered else "NOT COVERED"
+            return f"{word} on the published figures (no solvency proof: not a proven statement)"
+        return "coverage not shown: no solvency statement" + ("" if self.reserves is not None else " and no reserves")
+
+
+@dataclass(frozen=True)
+class OutcomeView:
+    """What the batch and solvency proofs output about the book's accounts."""
+
+    collateral: bool
+    """The collateral statement is proven (so each batch outputs "all collateralized")."""
+    margin: bool
+    batches: int
+    collateralized_batches: int
+    """Batches whose proof outputs "every account of this batch is collateralized"."""
+    margined_batches: int
+    under_collateralized: int | None
+    """Revealed counts and shortfalls (None while the totals stay committed)."""
+    collateral_shortfall: str | None
+    under_margined: int | None
+    margin_shortfall: str | None
+    quote: str
+    insurance_fund: str | None
+    """The insurance fund's value in ``quote`` (the solvency proof's public input)."""
+    insurance_covered: bool | None
+    summary: str
+    """``outcomes.accounts_summary``: the sentence ``solvent verify`` prints."""
+    acceptable: bool
+
+    @property
+    def revealed(self) -> bool:
+        return self.under_collateralized is not None
+
+
+@dataclass(frozen=True)
+class SolvencyView:
+    """The solvency statement, said plainly."""
+
+    mode: str
+    reserves: str
+    """``public`` (listed) or ``committed`` (only a commitment)."""
+    reserves_commitment: str | None
+    proof_ok: bool | None
+    """The solvency proof verified (the verifier's "solvency proof" check); None: not run."""
 
 
 @dataclass
@@ -150,17 +235,14 @@ class ReportView:
     """Every check passed and every key is trusted (or untrusted keys were accepted)."""
     verifier: str
     reserves: ReservesView | None
-    solvency: dict[str, Any] | None
+    solvency: SolvencyView | None
     totals_revealed: bool
     prices: str | None = None
     """Where the risk parameters' prices come from, said plainly (None: no risk statements)."""
     reserves_statement: str | None = None
     """With committed reserves: who vouches for the commitment, or that nobody does."""
-    accounts: str | None = None
-    """What the proofs say about the accounts (``attestation.outcomes.accounts_summary``),
-    None without the collateral statement."""
-    accounts_ok: bool | None = None
-    """No account falls short, or the insurance fund is proven to cover them."""
+    outcome: OutcomeView | None = None
+    """What the proofs say about the accounts; None without the collateral statement."""
     problems: list[str] = field(default_factory=list)
     """What the proofs' own outputs say against the attestation."""
     keys_trusted: bool = False
@@ -254,12 +336,35 @@ def reserves_statement_of(att: Attestation) -> str | None:
             "and the holdings behind it; no address or balance is published")
 
 
-def solvency_from_attestation(att: Attestation) -> dict[str, Any] | None:
-    """The attestation's ``solvency`` section as plain data, or None when it has none."""
-    section = getattr(att, "solvency", None)
-    if section is None:
+def solvency_view(att: Attestation, report: Report) -> SolvencyView | None:
+    """The attestation's solvency statement, or None when it has none."""
+    s = att.solvency
+    if s is None:
         return None
-    return section.model_dump(mode="json") if hasattr(section, "model_dump") else dict(section)
+    check = next((c for c in report.checks if c.name == "solvency proof"), None)
+    return SolvencyView(s.mode, "committed" if s.reserves_commitment is not None else "public",
+                        s.reserves_commitment, check.ok if check is not None else None)
+
+
+def outcome_view(att: Attestation) -> OutcomeView | None:
+    """What the proofs output about accounts: each batch's bits, the revealed counts and
+    shortfalls, the insurance fund and the solvency proof's insurance bit."""
+    st = att.statement
+    if "collateral" not in st.statements:
+        return None
+    o = outcomes.book_outcome(att)
+    revealed = att.totals.outcome if att.totals is not None else None
+    margin = "margin" in st.statements
+    return OutcomeView(
+        collateral=True, margin=margin, batches=len(att.batches),
+        collateralized_batches=sum(b.all_collateralized is True for b in att.batches),
+        margined_batches=sum(b.all_margined is True for b in att.batches),
+        under_collateralized=revealed.under_collateralized if revealed else None,
+        collateral_shortfall=revealed.collateral_shortfall if revealed else None,
+        under_margined=revealed.under_margined if revealed and margin else None,
+        margin_shortfall=revealed.margin_shortfall if revealed and margin else None,
+        quote=o.quote, insurance_fund=o.insurance_fund, insurance_covered=o.insurance_covered,
+        summary=outcomes.accounts_summary(att), acceptable=o.acceptable)
 
 
 def _revealed(att: Attestation) -> dict[str, tuple[int, int, int | None]] | None:
@@ -285,10 +390,17 @@ def build_view(att: Attestation, report: Report, reserves: ReservesView | None, 
     st = att.statement
     decided = {k.name: k for k in report.keys}
     revealed = _revealed(att)
-    assets = [AssetView(a.symbol, a.decimals,
-                        reserves.proven.get(a.symbol, 0) if reserves is not None else None,
-                        *(revealed[a.symbol] if revealed else (None, None, None))) for a in st.assets]
-    collateral = "collateral" in st.statements
+    s = att.solvency
+    committed = s is not None and s.reserves_commitment is not None  # published holdings: the insurance fund only
+    def asset(symbol: str, decimals: int) -> AssetView:
+        equity, debt, netted = revealed[symbol] if revealed else (None, None, None)
+        return AssetView(symbol, decimals,
+                         reserves.proven.get(symbol, 0) if reserves is not None and not committed else None,
+                         equity, debt, netted,
+                         proven_coverage=s.coverage.get(symbol) if s is not None else None,
+                         coverage_mode=s.mode if s is not None else None)
+
+    assets = [asset(a.symbol, a.decimals) for a in st.assets]
     return ReportView(
         institution=st.institution, signer=st.signer, epoch=st.epoch, snapshot_time=st.snapshot_time,
         statements=list(st.statements), assets=assets,
@@ -298,10 +410,9 @@ def build_view(att: Attestation, report: Report, reserves: ReservesView | None, 
         attestation_hash=hashing.attestation_hash(att).hex(), n_batches=len(att.batches),
         solvent_version=st.solvent_version, checks=list(report.checks), warnings=list(report.warnings),
         attestation_valid=report.valid, verifier=verifier,
-        reserves=reserves, solvency=solvency_from_attestation(att), totals_revealed=revealed is not None,
+        reserves=reserves, solvency=solvency_view(att, report), totals_revealed=revealed is not None,
         prices=price_source(att, report), reserves_statement=reserves_statement_of(att),
-        accounts=outcomes.accounts_summary(att) if collateral else None,
-        accounts_ok=outcomes.book_outcome(att).acceptable if collateral else None,
+        outcome=outcome_view(att),
         problems=outcomes.problems(att),
         keys_trusted=report.keys_trusted, allow_insecure_keys=report.allow_insecure_keys,
         evidence_sources=list(evidence_sources or []),

@@ -2,7 +2,7 @@
 // chromium) the way a customer does: type the id, choose the inclusion file, press
 // "Check my account", then read the verdict and every check back from the DOM.
 //
-//   node tests/web/driver.mjs JOB.json   →   one JSON result on stdout
+//   node web/driver.mjs JOB.json   →   one JSON result on stdout
 //
 // JOB: {"chromium": path, "page": path, "steps": [step, …]} where a step is
 //   {"op": "attestation"}                           the attestation-wide part of the page
@@ -10,6 +10,10 @@
 //                                                   input ("drop": path, dropped on the page;
 //                                                   "text": the file's text, pasted)
 //   {"op": "eval", "expr": str}                     evaluate JS in the page (window.solventWeb)
+//   {"op": "read", "selector": str, "attrs": [str]} every matching element's text and the named
+//                                                   attributes (any page: the auditor's report too)
+// "wait_for" (optional, a selector) is what marks the page as loaded; default: the customer
+// page's attestation status once it is no longer "checking".
 // The result lists every request the page made that was not to its own file, console
 // errors, and Content-Security-Policy violations, so tests can assert there were none.
 
@@ -38,7 +42,7 @@ try {
   page.on("pageerror", (e) => result.page_errors.push(String(e)));
   const started = Date.now();
   await page.goto(url);
-  await page.waitForSelector("#attestation-status:not([data-state=checking])");
+  await page.waitForSelector(job.wait_for ?? "#attestation-status:not([data-state=checking])");
   result.load_ms = Date.now() - started;
 
   const texts = (selector) => page.$$eval(selector, (els) => els.map((e) => ({
@@ -92,6 +96,10 @@ try {
         document.getElementById("inclusion-text").value = "";
         document.getElementById("inclusion-file").value = "";
       });
+    } else if (step.op === "read") {
+      result.steps.push(await page.$$eval(step.selector, (els, attrs) => els.map((e) => ({
+        text: e.textContent.replace(/\s+/g, " ").trim(),
+        attrs: Object.fromEntries(attrs.map((a) => [a, e.getAttribute(a)])) })), step.attrs ?? []));
     } else if (step.op === "eval") {
       result.steps.push(await page.evaluate(async (expr) => {
         await window.solventWeb.ready;
