@@ -15,7 +15,7 @@ NODE_STAMP := node_modules/.solvent-npm-installed
 WEB_BUNDLE := pysrc/solvent/web/assets/solvent-web.js
 OUT    ?= out/demo
 
-.PHONY: demo test test-rust test-python test-solidity test-web build web browser node-deps npm \
+.PHONY: demo test lint test-rust test-python test-solidity test-web build web browser node-deps npm \
         bench bench-evm bench-circom clean lint-rust
 
 $(STAMP): requirements-dev.txt pyproject.toml
@@ -45,6 +45,15 @@ demo: build
 	$(VENV)/bin/solvent demo --out $(OUT) --force
 
 test: test-rust test-python
+
+# Static checks (README "Set-up"): ruff, mypy (strict on formulas, verifier, attestation), the
+# native module's stubs against the built extension (stubtest), the import contracts between
+# layers (import-linter, pyproject.toml), then rustfmt and clippy (lint-rust). Needs `make build`.
+lint: build lint-rust
+	$(PY) -m ruff check pysrc tests benches scripts
+	$(PY) -m mypy
+	$(PY) -m mypy.stubtest solvent._native --allowlist pysrc/solvent/_native.stubtest-allowlist
+	$(VENV)/bin/lint-imports
 
 # The core crate alone: it has no Python in it (the bindings are prover/python).
 test-rust:

@@ -33,10 +33,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "pysrc"))
+sys.path.insert(0, str(ROOT))  # the test harness (tests/harness/node.py)
 
 from solvent import _native  # noqa: E402
-from solvent.interop import circom as cc  # noqa: E402
-from solvent.interop import node  # noqa: E402
+from solvent.backend import circom as cc  # noqa: E402
+from tests.harness import node  # noqa: E402
 
 CACHE = ROOT / "out" / "bench-circom"
 

@@ -34,7 +34,7 @@ def measure(log_size: int, threads: int | None) -> dict:
 
     from solvent import verifier as pyv
     from solvent.backend import Groth16
-    from solvent.circuit import build
+    from solvent.dsl import build
 
     target = 1 << log_size
     n_hash = target // 2 // 240

@@ -19,8 +19,8 @@ from benches._util import table  # noqa: E402
 
 
 def _per_holding(holdings: list[dict], blocks: list[dict], repeat: int) -> float:
-    from solvent.reserves import parse_reserves
-    from solvent.reserves.audit import audit_holdings
+    from solvent.inputs.reserves import parse_reserves
+    from solvent.inputs.reserves.audit import audit_holdings
     from tests.reserves.helpers import EPOCH, INSTITUTION, SNAPSHOT
 
     doc = parse_reserves({"version": "solvent.reserves/1", "eth_blocks": blocks, "holdings": holdings})
@@ -37,10 +37,9 @@ def main() -> None:
     ap.add_argument("--assets", type=int, default=8)
     ap.add_argument("--sources", type=int, default=5)
     a = ap.parse_args()
+    from solvent.inputs.prices import check_snapshot, parse_snapshot
     from tests.reserves.evidence_helpers import custodian_holding, eth_blocks, price_snapshot, state_proof_holding
     from tests.reserves.helpers import SNAPSHOT, eth_holding
-
-    from solvent.prices import check_snapshot, parse_snapshot
 
     kinds = {
         "self_reported": lambda i: eth_holding(f"s{i}", "USDT", "1"),

@@ -21,18 +21,23 @@ import random
 import subprocess
 import sys
 import warnings
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the EVM test harness lives in tests/harness
 
 from solvent.backend import Groth16
 from solvent.backend.groth16 import InsecureSetupWarning
-from solvent.circuit import CircuitBuilder, build
-from solvent.evm.attest import context
+from solvent.dsl import CircuitBuilder, build
 from solvent.evm.calldata import encode_verify_proof, proof_words
-from solvent.evm.chain import Chain
-from solvent.evm.contracts import compile_all, deploy_inclusion_verifier, deploy_poseidon_hasher
-from solvent.evm.solc import compile_sources, find_node_modules
 from solvent.evm.verifier_gen import generate_verifier
-from solvent.verifier import R, VerifyingKey, poseidon, vk_hash
-from solvent.verifier import book as spec
+from solvent.formulas import book as spec
+from solvent.formulas.field import R
+from solvent.formulas.poseidon import poseidon
+from solvent.verifier import VerifyingKey, vk_hash
+from tests.harness.attest import context
+from tests.harness.chain import Chain
+from tests.harness.contracts import compile_all, deploy_inclusion_verifier, deploy_poseidon_hasher
+from tests.harness.solc import compile_sources, find_node_modules
 
 _RENDER_SNARKJS = r"""
 const fs = require('fs'); const path = require('path'); const ejs = require('ejs');
@@ -71,8 +76,8 @@ def keys_for(backend: Groth16, compiled):
 
 def table(title: str, header: list[str], rows: list[list[object]]) -> None:
     print(f"\n{title}")
-    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
-    line = lambda r: "  ".join(str(x).rjust(w) for x, w in zip(r, widths))  # noqa: E731
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=True)]
+    line = lambda r: "  ".join(str(x).rjust(w) for x, w in zip(r, widths, strict=True))  # noqa: E731
     print(line(header))
     print("  ".join("-" * w for w in widths))
     for r in rows:
@@ -167,7 +172,7 @@ def top_like_circuit(cs: CircuitBuilder) -> None:
 
 
 def chain_sender() -> str:
-    from solvent.evm.chain import DEFAULT_SENDER
+    from tests.harness.chain import DEFAULT_SENDER
 
     return DEFAULT_SENDER
 

@@ -24,6 +24,8 @@ import sys
 import time
 from pathlib import Path
 
+from solvent.backend import NATIVE_PROOFS
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("SOLVENT_CACHE_DIR", str(ROOT / "out" / "bench-cache"))
@@ -33,7 +35,8 @@ SYMBOLS = ["BTC", "ETH", "USDT", "SOL", "XRP", "DOGE", "ADA", "TRX"]
 
 
 def synthetic_book(n: int, n_assets: int, with_debt: bool = False, seed: int = 1, range_bits: int = 64):
-    from solvent.book import AccountBook, Asset
+    from solvent.inputs.accounts import AccountBook
+    from solvent.inputs.assets import Asset
 
     rnd = random.Random(seed)
     book = AccountBook(assets=[Asset(s, 8) for s in SYMBOLS[:n_assets]], range_bits=range_bits, debt=with_debt)
@@ -50,9 +53,10 @@ def measure_prove(accounts: int, batch_size: int, assets: int, debt: bool, threa
 
     from solvent.attestation.verify import verify
     from solvent.backend import Groth16
-    from solvent.jobs.state import capacity_for, dev_keys
     from solvent.circuits.shape import BookShape
-    from solvent.liabilities.prove import Institution, ProveOptions, prove_book
+    from solvent.pipeline.jobs.state import capacity_for, dev_keys
+    from solvent.pipeline.prove import prove_book
+    from solvent.pipeline.statement import Institution, ProveOptions
 
     warnings.simplefilter("ignore")
     book = synthetic_book(accounts, assets, debt)
@@ -83,7 +87,7 @@ def measure_prove(accounts: int, batch_size: int, assets: int, debt: bool, threa
     stages["top_s"] = marks["end"] - marks["top"]
     stages["write_s"] = total - (marks["end"] - marks["start"])
     t = time.perf_counter()
-    assert verify(att, fast=True).valid
+    assert verify(att, proof_checker=NATIVE_PROOFS).valid
     t_vn = time.perf_counter() - t
     t = time.perf_counter()
     assert verify(att).valid
@@ -100,8 +104,8 @@ def measure_prove(accounts: int, batch_size: int, assets: int, debt: bool, threa
 
 def synthetic_risk(n_assets: int, n_instruments: int, scenarios: int = 16):
     """Three-band tiers per asset and futures/options with SPAN-like arrays."""
-    from solvent.book import Asset
-    from solvent.risk.params import RiskParamsFile, from_file
+    from solvent.inputs.assets import Asset
+    from solvent.inputs.params import RiskParamsFile, from_file
 
     rnd = random.Random(7)
     instruments = {}
@@ -124,11 +128,11 @@ def measure_risk(accounts: int, batch_size: int, assets: int, instruments: int, 
     import warnings
 
     from solvent.backend import Groth16
-    from solvent.circuit import build
     from solvent.circuits import liabilities
     from solvent.circuits.shape import BookShape
-    from solvent.liabilities.layout import batch_inputs, lay_out
-    from solvent.risk.evaluate import prepare
+    from solvent.dsl import build
+    from solvent.inputs.evaluate import prepare
+    from solvent.pipeline.layout import batch_inputs, lay_out
 
     warnings.simplefilter("ignore")
     setup = prepare(synthetic_risk(assets, instruments), range_bits=range_bits)
@@ -167,7 +171,7 @@ def measure_risk(accounts: int, batch_size: int, assets: int, instruments: int, 
 
 def measure_tree(accounts: int, assets: int, batch_size: int) -> dict:
     from solvent.circuits.shape import BookShape
-    from solvent.liabilities.layout import lay_out
+    from solvent.pipeline.layout import lay_out
 
     book = synthetic_book(accounts, assets)
     shape = BookShape(n_assets=assets, batch_size=batch_size, capacity=max(2, 1 << (-(-accounts // batch_size) - 1).bit_length()))
@@ -180,9 +184,9 @@ def measure_tree(accounts: int, assets: int, batch_size: int) -> dict:
 
 def sizes() -> None:
     from solvent import _native
-    from solvent.circuit import build
     from solvent.circuits import liabilities
     from solvent.circuits.shape import BookShape
+    from solvent.dsl import build
 
     rows = []
     for A, B, debt, bits in [(4, 256, False, 64), (4, 1024, False, 64), (8, 256, False, 64), (8, 1024, False, 64),

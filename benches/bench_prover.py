@@ -48,9 +48,9 @@ PHASES = ["witness", "check", "prepare_key", "qap_evaluate", "fft", "qap", "msm_
 
 def _batch(assets: int, batch_size: int):
     from solvent.backend import Groth16
-    from solvent.circuit import build
     from solvent.circuits import liabilities
     from solvent.circuits.shape import BookShape
+    from solvent.dsl import build
 
     shape = BookShape(n_assets=assets, batch_size=batch_size, capacity=2)
     compiled = build(liabilities.batch, "liabilities_batch", **shape.batch_params())
@@ -73,7 +73,7 @@ def _key(backend, compiled):
 
 def _inputs(shape, compiled):
     from benches.bench_liabilities import synthetic_book
-    from solvent.liabilities.layout import batch_inputs, lay_out
+    from solvent.pipeline.layout import batch_inputs, lay_out
 
     book = synthetic_book(shape.batch_size, shape.n_assets)
     layout = lay_out(book, shape, b"\x07" * 32, 1)
@@ -85,7 +85,6 @@ def measure_proof(assets: int, batch_size: int, reference: bool, runs: int) -> d
     import warnings
 
     from solvent import _native
-    from solvent.backend.groth16 import KeyPair
     from solvent.io import write_atomic
 
     warnings.simplefilter("ignore")
@@ -195,7 +194,7 @@ def _run(cmd: list[str], env: dict) -> tuple[float, float, float]:
 
 
 def e2e(a) -> None:
-    from solvent.jobs.state import capacity_for
+    from solvent.pipeline.jobs.state import capacity_for
 
     work = ROOT / "out" / "bench-prover-e2e" / f"{a.accounts}x{a.assets}-b{a.batch_size}"
     work.mkdir(parents=True, exist_ok=True)

@@ -56,12 +56,13 @@ def main() -> None:
     from solvent import _native
     from solvent.backend import Groth16
     from solvent.backend.groth16 import proof_seed
-    from solvent.book import Asset, read_accounts
     from solvent.circuits.shape import BookShape
-    from solvent.jobs.state import capacity_for, dev_keys
-    from solvent.liabilities import inclusion_db, top_tree
-    from solvent.liabilities.layout import batch_inputs, lay_out, top_inputs
-    from solvent.verifier import book as spec
+    from solvent.formulas import book as spec
+    from solvent.inputs.accounts import read_accounts
+    from solvent.inputs.assets import Asset
+    from solvent.pipeline import inclusion_db, top_tree
+    from solvent.pipeline.jobs.state import capacity_for, dev_keys
+    from solvent.pipeline.layout import batch_inputs, lay_out, top_inputs
 
     work = Path(tempfile.mkdtemp(prefix="solvent-scale-"))
     cores = os.cpu_count() or 1

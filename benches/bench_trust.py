@@ -28,6 +28,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from solvent.attestation.proofs import PYTHON_PROOFS
+from solvent.backend import NATIVE_PROOFS
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benches._util import in_subprocess, table  # noqa: E402
 
@@ -66,10 +69,10 @@ def verify_once(att_dir: str, store: str, fast: bool, mode: str) -> dict:
         evidence = gather(att, TrustOptions(trust_store=Path(store)))
         assess(att, evidence)  # what verify's trust step does; the parsed keys are then reused
         trust_s = time.perf_counter() - t1
-        report = verify(att, fast=fast, trust_evidence=evidence)
+        report = verify(att, proof_checker=NATIVE_PROOFS if fast else PYTHON_PROOFS, trust_evidence=evidence)
     else:
         trust_s = 0.0
-        report = verify(att, fast=fast, allow_insecure_keys=True)
+        report = verify(att, proof_checker=NATIVE_PROOFS if fast else PYTHON_PROOFS, allow_insecure_keys=True)
     return {"seconds": round(time.perf_counter() - t, 2), "trust_seconds": round(trust_s, 2),
             "verdict": report.verdict}
 
@@ -77,7 +80,8 @@ def verify_once(att_dir: str, store: str, fast: bool, mode: str) -> dict:
 def _demo_book(accounts: int, n_assets: int):
     import random
 
-    from solvent.book import AccountBook, Asset
+    from solvent.inputs.accounts import AccountBook
+    from solvent.inputs.assets import Asset
 
     assets = [Asset(s, d) for s, d in (("BTC", 8), ("ETH", 9), ("USDT", 6), ("SOL", 9), ("XRP", 6), ("ADA", 6),
                                        ("DOT", 10), ("TRX", 6))[:n_assets]]
@@ -91,7 +95,7 @@ def _demo_book(accounts: int, n_assets: int):
 def ceremony_checks(shape, work: Path) -> list[dict]:
     """One contribution per circuit, then each circuit's trust check timed alone."""
     from solvent import _native
-    from solvent import ceremony as cer
+    from solvent.backend import ceremony as cer
     from solvent.circuits.compile import compile_circuits
 
     compiled = compile_circuits(shape)
@@ -125,7 +129,7 @@ def main() -> int:
     ap.add_argument("--skip-ceremony", action="store_true")
     a = ap.parse_args()
 
-    from solvent.jobs.state import capacity_for
+    from solvent.pipeline.jobs.state import capacity_for
 
     capacity = capacity_for(-(-a.accounts // a.batch_size))
     print(f"shape: {a.assets} assets, batch {a.batch_size}, capacity {capacity} ({a.accounts:,} accounts)\n")
@@ -145,8 +149,9 @@ def main() -> int:
     from solvent.attestation.trust_files import TrustStore, store_entry
     from solvent.backend import Groth16
     from solvent.circuits.shape import BookShape
-    from solvent.jobs.state import dev_keys
-    from solvent.liabilities.prove import Institution, ProveOptions, prove_book
+    from solvent.pipeline.jobs.state import dev_keys
+    from solvent.pipeline.prove import prove_book
+    from solvent.pipeline.statement import Institution, ProveOptions
 
     shape = BookShape(n_assets=a.assets, batch_size=a.batch_size, capacity=capacity)
     work = Path(tempfile.mkdtemp(prefix="bench-trust-"))
@@ -176,7 +181,7 @@ def main() -> int:
     out = []
     for fast in (False, True):
         runs = {mode: in_subprocess("bench_trust", "verify_once", att_dir=str(work / "att"), store=str(store.path),
-                                    fast=fast, mode=mode) for mode in ("store", "insecure")}
+                                    proof_checker=NATIVE_PROOFS if fast else PYTHON_PROOFS, mode=mode) for mode in ("store", "insecure")}
         assert runs["store"]["verdict"] == "VALID" and runs["insecure"]["verdict"] == "VALID — UNTRUSTED KEYS"
         out.append({"verifier": "native (--fast)" if fast else "pure Python", "warm": runs["store"]["seconds"],
                     "insecure": runs["insecure"]["seconds"], "step": runs["store"]["trust_seconds"]})

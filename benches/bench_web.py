@@ -24,7 +24,10 @@ sys.path.insert(0, str(ROOT))
 
 from benches._util import table  # noqa: E402
 from solvent.attestation import inclusion as inc  # noqa: E402
+from solvent.attestation.proofs import PYTHON_PROOFS  # noqa: E402
 from solvent.attestation.verify import load  # noqa: E402
+from solvent.backend import NATIVE_PROOFS  # noqa: E402
+from solvent.pipeline.inclusion_export import export  # noqa: E402
 from solvent.web import Pins, attestation_keys, export_site  # noqa: E402
 from tests.report.browser import chromium_binary  # noqa: E402
 from tests.web.helpers import drive, inclusion_file  # noqa: E402
@@ -59,13 +62,13 @@ def main() -> None:
         size_kib = page.stat().st_size / 1024
     checks = [s["ms"] for s in result["steps"]]
     assert all(s["included"] == "yes" for s in result["steps"]), result["steps"][0]
-    proof = inc.export(att_dir, account)
+    proof = export(att_dir, account)
     python = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for fast in (False, True):
             t = time.perf_counter()
-            assert inc.verify_inclusion(proof, att, fast=fast).valid
+            assert inc.verify_inclusion(proof, att, proof_checker=NATIVE_PROOFS if fast else PYTHON_PROOFS).valid
             python[fast] = time.perf_counter() - t
     st = att.statement
     print(f"attestation: {len(att.batches)} batches × {st.shape.batch_size} leaves, {st.shape.n_assets} assets, "

@@ -25,17 +25,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "pysrc" / "solvent" / "data" / "demo"
 
-from solvent.book import format_amount, read_accounts, read_assets  # noqa: E402
 from solvent.cli.demo import EPOCH, INSTITUTION, SNAPSHOT  # noqa: E402  (what every signature here is bound to)
 from solvent.cli.demo import demo_secret as demo_key  # noqa: E402  (an INSECURE key: sha256 of a public label)
-from solvent.eip191 import sign_text  # noqa: E402
-from solvent.prices import report_message  # noqa: E402
-from solvent.reserves.custody import holding_message  # noqa: E402
-from solvent.reserves.message import ownership_message  # noqa: E402
-from solvent.reserves.signing import ethereum_address  # noqa: E402
-from solvent.risk.evaluate import evaluate, prepare  # noqa: E402
-from solvent.risk.params import load_risk_params  # noqa: E402
-from solvent.risk.positions import read_positions  # noqa: E402
+from solvent.formulas.amounts import format_amount  # noqa: E402
+from solvent.formulas.eip191 import sign_text  # noqa: E402
+from solvent.inputs.accounts import read_accounts  # noqa: E402
+from solvent.inputs.assets import read_assets  # noqa: E402
+from solvent.inputs.evaluate import evaluate, prepare  # noqa: E402
+from solvent.inputs.params import load_risk_params  # noqa: E402
+from solvent.inputs.positions import read_positions  # noqa: E402
+from solvent.inputs.prices import report_message  # noqa: E402
+from solvent.inputs.reserves.custody import holding_message  # noqa: E402
+from solvent.inputs.reserves.message import ownership_message  # noqa: E402
+from solvent.inputs.reserves.signing import ethereum_address  # noqa: E402
 
 N_CUSTOMERS = 500
 ASSETS = [("BTC", 8, 0.05), ("ETH", 18, 1.5), ("USDT", 6, 2_000.0), ("SOL", 9, 40.0)]

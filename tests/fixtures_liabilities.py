@@ -4,9 +4,9 @@ import pytest
 
 from solvent.backend import Groth16
 from solvent.backend.groth16 import InsecureSetupWarning
-from solvent.liabilities import keys as keymod
-from solvent.liabilities.prove import Institution, ProveOptions, prove_book
-
+from solvent.pipeline import keys as keymod
+from solvent.pipeline.prove import prove_book
+from solvent.pipeline.statement import Institution, ProveOptions
 from tests.liabilities.helpers import SECRET, small_book, small_shape
 
 SIGNING_KEY = bytes.fromhex("4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318")

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from solvent.attestation import hashing
 from solvent.attestation.verify import load, verify
+from solvent.backend import NATIVE_PROOFS
 from solvent.cli import main
 from tests.solvency import hand_book as hb
 
@@ -150,19 +151,19 @@ def test_fund_counted_as_customer_backing(tmp_path, key_file):
     solv = att.solvency.model_copy(update={"coverage": {"BTC": 1, "ETH": 1}, "reserves": {"BTC": "3.5", "ETH": "998"},
                                            "insurance_fund": "0"})
     forged = hashing.sign(att.model_copy(update={"reserves": doc, "solvency": solv}), key)
-    bad = {c.name: c.detail for c in verify(forged, fast=True).checks if not c.ok}
+    bad = {c.name: c.detail for c in verify(forged, proof_checker=NATIVE_PROOFS).checks if not c.ok}
     assert bad["solvency proof"] == ("does not verify for these reserves, insurance fund and coverage against the "
                                      "committed totals"), "the proof itself fails (and says so, not its success text)"
     # 2. keep the fund as fund but state reserves that include it
     solv = att.solvency.model_copy(update={"reserves": {"BTC": "3.5", "ETH": "998"}})
     forged = hashing.sign(att.model_copy(update={"solvency": solv}), key)
-    bad = {c.name for c in verify(forged, fast=True).checks if not c.ok}
+    bad = {c.name for c in verify(forged, proof_checker=NATIVE_PROOFS).checks if not c.ok}
     assert {"solvency proof", "reserves match holdings"} <= bad
     # 3. declare a bigger fund than the holdings are worth
     assert att.solvency.insurance_fund == hb.FUND_USD
     solv = att.solvency.model_copy(update={"insurance_fund": "999999"})
     forged = hashing.sign(att.model_copy(update={"solvency": solv}), key)
-    detail = next(c.detail for c in verify(forged, fast=True).checks if c.name == "solvency proof")
+    detail = next(c.detail for c in verify(forged, proof_checker=NATIVE_PROOFS).checks if c.name == "solvency proof")
     assert "not the value of the fund's holdings" in detail
 
 
@@ -173,8 +174,9 @@ def test_double_counting_through_the_api(tmp_path, backend, institution):
     from dataclasses import replace
 
     from solvent.backend.groth16 import InsecureSetupWarning
-    from solvent.liabilities import keys as keymod
-    from solvent.liabilities.prove import ProveOptions, prove_book
+    from solvent.pipeline import keys as keymod
+    from solvent.pipeline.prove import prove_book
+    from solvent.pipeline.statement import ProveOptions
     from tests.risk.helpers import risk_book, risk_shape
     from tests.solvency.helpers import signed_reserves
 
@@ -192,5 +194,5 @@ def test_double_counting_through_the_api(tmp_path, backend, institution):
                         insurance=fund, reserves_document=doc)
     att = prove_book(book, sk, institution, opts, tmp_path / "att", backend)
     assert att.solvency.coverage["BTC"] == 1, "the proof itself is made over the inflated figure"
-    bad = {c.name for c in verify(att, fast=True).checks if not c.ok}
+    bad = {c.name for c in verify(att, proof_checker=NATIVE_PROOFS).checks if not c.ok}
     assert "reserves match holdings" in bad

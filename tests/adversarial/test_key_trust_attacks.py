@@ -24,20 +24,22 @@ from click.testing import CliRunner
 from solvent import _native
 from solvent.attestation import hashing
 from solvent.attestation.models import ProofJson, SolvencySection
+from solvent.attestation.proofs import PYTHON_PROOFS
 from solvent.attestation.trust import TrustEvidence
 from solvent.attestation.trust_files import PinnedKey, TrustStore, pinned_evidence, write_trusted_keys
 from solvent.attestation.verify import verify
+from solvent.backend import NATIVE_PROOFS
 from solvent.backend.groth16 import InsecureSetupWarning
-from solvent.book import format_amount
-from solvent.circuit import CircuitBuilder, build
 from solvent.circuits.compile import compile_circuits
 from solvent.circuits.shape import BookShape
 from solvent.cli import main
-from solvent.liabilities import keys as keymod
-from solvent.liabilities import solvency_step
-from solvent.liabilities.prove import ProveOptions, prove_book
+from solvent.dsl import CircuitBuilder, build
+from solvent.formulas.amounts import format_amount
+from solvent.pipeline import keys as keymod
+from solvent.pipeline import solvency_step
+from solvent.pipeline.prove import prove_book
+from solvent.pipeline.statement import ProveOptions
 from solvent.verifier import VerifyingKey, vk_hash
-
 from tests.liabilities.helpers import small_book
 from tests.solvency.helpers import signed_reserves
 
@@ -190,7 +192,7 @@ def _forged_solvency(fake, fake_keys):
                                    "claim": [1] * len(symbols)})
         p = backend.prove(fake_keys, fake, w)
         return SolvencySection(mode="pass_fail", coverage=dict.fromkeys(symbols, 1), proof=ProofJson(**p.proof),
-                               reserves={a.symbol: format_amount(r, a.decimals) for a, r in zip(book.assets, res)})
+                               reserves={a.symbol: format_amount(r, a.decimals) for a, r in zip(book.assets, res, strict=True)})
     return prove_solvency
 
 
@@ -225,11 +227,11 @@ def forged(request, shape_keys, institution, backend, tmp_path_factory):
 def test_forged_solvency_key_is_refused_naming_it(forged, auditor_store):
     att, att_dir, label = forged
     # every check passes — the forgery is internally consistent — which is why trust matters
-    insecure = verify(att, fast=True, allow_insecure_keys=True)
+    insecure = verify(att, proof_checker=NATIVE_PROOFS, allow_insecure_keys=True)
     assert insecure.checks_ok, [c for c in insecure.checks if not c.ok]
     evidence = TrustStore(auditor_store).evidence()
     for fast in (False, True):
-        report = verify(att, fast=fast, trust_evidence=evidence)
+        report = verify(att, proof_checker=NATIVE_PROOFS if fast else PYTHON_PROOFS, trust_evidence=evidence)
         assert not report.valid and report.verdict == "NOT VALID — UNTRUSTED KEYS"
         assert [k.role for k in report.untrusted()] == ["solvency"], "batch and top are the real ceremony keys"
         bad = report.untrusted()[0]
@@ -314,7 +316,7 @@ def test_pinned_entry_for_another_circuit_is_refused(honest, auditor_store, tmp_
             for name, e in entries.items()]
     path = tmp_path / "pins.json"
     write_trusted_keys(path, pins, "someone")
-    report = verify(att, fast=True, trust_evidence=pinned_evidence(path))
+    report = verify(att, proof_checker=NATIVE_PROOFS, trust_evidence=pinned_evidence(path))
     assert [k.role for k in report.untrusted()] == ["batch"]
     detail = report.untrusted()[0].detail
     assert f"vouches for this key but for IR hash {other[:16]}…, not the circuit recompiled from the shape" in detail
@@ -327,7 +329,7 @@ def test_attestation_labels_never_raise_trust(honest, institution, tmp_path):
     that claim is shown, not believed."""
     att, _ = honest
     assert all(c.setup == "ceremony" and c.transcript_hash for c in att.statement.circuits)
-    report = verify(att, fast=True, trust_evidence=TrustEvidence())
+    report = verify(att, proof_checker=NATIVE_PROOFS, trust_evidence=TrustEvidence())
     assert report.checks_ok and not report.keys_trusted and not report.valid
     assert {k.claimed_setup for k in report.keys} == {"ceremony"}
 

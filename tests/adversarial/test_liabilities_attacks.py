@@ -13,16 +13,18 @@ import pytest
 
 from solvent import _native
 from solvent.attestation import hashing
-from solvent.attestation.inclusion import export, verify_inclusion
+from solvent.attestation.inclusion import verify_inclusion
 from solvent.attestation.verify import verify
-from solvent.circuit import CircuitBuilder
-from solvent.circuit.builder import Op
+from solvent.backend import NATIVE_PROOFS
 from solvent.circuits import liabilities
-from solvent.field import R
-from solvent.liabilities.layout import batch_inputs, lay_out, top_inputs
-from solvent.liabilities.prove import ProveOptions, prove_book
-from solvent.verifier import book as spec
-
+from solvent.dsl import CircuitBuilder
+from solvent.dsl.builder import Op
+from solvent.formulas import book as spec
+from solvent.formulas.field import R
+from solvent.pipeline.inclusion_export import export
+from solvent.pipeline.layout import batch_inputs, lay_out, top_inputs
+from solvent.pipeline.prove import prove_book
+from solvent.pipeline.statement import ProveOptions
 from tests.liabilities.helpers import SECRET, small_book, small_shape
 
 CONTEXT = 99
@@ -153,7 +155,8 @@ def test_same_account_in_two_batches(setting, backend):
 
 
 def test_duplicate_account_rows_are_refused_in_input(tmp_path):
-    from solvent.book import InputError, read_accounts
+    from solvent.inputs.accounts import read_accounts
+    from solvent.inputs.errors import InputError
     from tests.liabilities.helpers import ASSETS
 
     f = tmp_path / "accounts.csv"
@@ -195,12 +198,12 @@ def test_batch_omitted_duplicated_or_reordered(attested, institution):
     _, att, _ = attested
     b = att.batches
     omitted = _resigned(att, institution, batches=[b[0], b[1].model_copy(update={"index": 1})])
-    assert "batches digest" in _failed(verify(omitted, fast=True))
+    assert "batches digest" in _failed(verify(omitted, proof_checker=NATIVE_PROOFS))
     duplicated = _resigned(att, institution, batches=[b[0], b[1], b[1].model_copy(update={"index": 2})])
-    assert "batches digest" in _failed(verify(duplicated, fast=True))
+    assert "batches digest" in _failed(verify(duplicated, proof_checker=NATIVE_PROOFS))
     swapped = _resigned(att, institution, batches=[b[1].model_copy(update={"index": 0}),
                                                    b[0].model_copy(update={"index": 1}), b[2]])
-    assert "batches digest" in _failed(verify(swapped, fast=True))
+    assert "batches digest" in _failed(verify(swapped, proof_checker=NATIVE_PROOFS))
 
 
 def test_batch_taken_from_another_attestation(tmp_path, attested, shape_keys, backend, institution):
@@ -208,34 +211,34 @@ def test_batch_taken_from_another_attestation(tmp_path, attested, shape_keys, ba
     other = prove_book(book, shape_keys[0], institution,
                        ProveOptions(epoch=8, snapshot_time="2026-11-22T00:00:00Z"), tmp_path / "other", backend)
     mixed = _resigned(att, institution, batches=[att.batches[0], other.batches[1], att.batches[2]])
-    failed = _failed(verify(mixed, fast=True))
+    failed = _failed(verify(mixed, proof_checker=NATIVE_PROOFS))
     assert {"batch proofs", "batches digest"} <= failed
 
 
 def test_replayed_attestation_is_caught_by_expected_epoch(attested):
     _, att, _ = attested
-    assert "expected epoch" in _failed(verify(att, fast=True, epoch=8))
+    assert "expected epoch" in _failed(verify(att, proof_checker=NATIVE_PROOFS, epoch=8))
 
 
 def test_tampered_unsigned_or_foreign_signed_attestation(attested, institution):
     _, att, _ = attested
     tampered = att.model_copy(update={"top": att.top.model_copy(update={"book_root": "1"})})
-    assert "signature" in _failed(verify(tampered, fast=True))
-    assert "signature" in _failed(verify(att.model_copy(update={"signature": None}), fast=True))
+    assert "signature" in _failed(verify(tampered, proof_checker=NATIVE_PROOFS))
+    assert "signature" in _failed(verify(att.model_copy(update={"signature": None}), proof_checker=NATIVE_PROOFS))
     mallory = bytes.fromhex("11" * 32)
     foreign = hashing.sign(att, mallory)
-    assert "signature" in _failed(verify(foreign, fast=True))
+    assert "signature" in _failed(verify(foreign, proof_checker=NATIVE_PROOFS))
     # resigned with a new key *and* naming it: the signature is fine, the signer is not
     st = att.statement.model_copy(update={"signer": institution.__class__("x", mallory, b"").address})
     renamed = hashing.sign(att.model_copy(update={"statement": st}), mallory)
-    failed = _failed(verify(renamed, fast=True, signer=institution.address))
+    failed = _failed(verify(renamed, proof_checker=NATIVE_PROOFS, signer=institution.address))
     assert "expected signer" in failed and "context" in failed
 
 
 def test_forged_book_root_with_valid_signature(attested, institution):
     _, att, _ = attested
     forged = _resigned(att, institution, top=att.top.model_copy(update={"book_root": "12345"}))
-    assert _failed(verify(forged, fast=True)) == {"top proof"}
+    assert _failed(verify(forged, proof_checker=NATIVE_PROOFS)) == {"top proof"}
     assert _failed(verify(forged)) == {"top proof"}, "the pure-Python verifier agrees"
 
 
@@ -245,15 +248,15 @@ def test_inclusion_with_altered_balance_or_salt(attested):
     bal = proof.balances["USDT"]
     richer = proof.model_copy(update={"balances": {**proof.balances, "USDT": bal.model_copy(
         update={"equity": str(int(float(bal.equity)) + 1)})}})
-    assert "path to batch root" in _failed(verify_inclusion(richer, att, fast=True))
+    assert "path to batch root" in _failed(verify_inclusion(richer, att, proof_checker=NATIVE_PROOFS))
     resalted = proof.model_copy(update={"salt": str(int(proof.salt) + 1)})
-    assert "path to batch root" in _failed(verify_inclusion(resalted, att, fast=True))
+    assert "path to batch root" in _failed(verify_inclusion(resalted, att, proof_checker=NATIVE_PROOFS))
     renamed = proof.model_copy(update={"account_id": book.ids[4]})
-    assert "path to batch root" in _failed(verify_inclusion(renamed, att, fast=True))
+    assert "path to batch root" in _failed(verify_inclusion(renamed, att, proof_checker=NATIVE_PROOFS))
     moved = proof.model_copy(update={"batch": (proof.batch + 1) % 3})
-    assert "path to batch root" in _failed(verify_inclusion(moved, att, fast=True))
+    assert "path to batch root" in _failed(verify_inclusion(moved, att, proof_checker=NATIVE_PROOFS))
     beyond = proof.model_copy(update={"batch": 17})
-    assert "path to batch root" in _failed(verify_inclusion(beyond, att, fast=True))
+    assert "path to batch root" in _failed(verify_inclusion(beyond, att, proof_checker=NATIVE_PROOFS))
 
 
 def test_inclusion_with_a_forged_top_path(attested):
@@ -261,11 +264,11 @@ def test_inclusion_with_a_forged_top_path(attested):
     batch's own slot."""
     book, att, out = attested
     proof = export(out, book.ids[1])
-    assert "path to book root" not in _failed(verify_inclusion(proof, att, fast=True))
+    assert "path to book root" not in _failed(verify_inclusion(proof, att, proof_checker=NATIVE_PROOFS))
     step = proof.top_path[0]
     wrong_slot = proof.model_copy(update={"top_path": [step.model_copy(update={"position": (step.position + 1) % 4})]
                                           + list(proof.top_path[1:])})
-    assert "path to book root" in _failed(verify_inclusion(wrong_slot, att, fast=True))
+    assert "path to book root" in _failed(verify_inclusion(wrong_slot, att, proof_checker=NATIVE_PROOFS))
     forged = proof.model_copy(update={"top_path": [step.model_copy(update={
         "parent_commitment": str(int(step.parent_commitment) ^ 1)})] + list(proof.top_path[1:])})
-    assert "path to book root" in _failed(verify_inclusion(forged, att, fast=True))
+    assert "path to book root" in _failed(verify_inclusion(forged, att, proof_checker=NATIVE_PROOFS))

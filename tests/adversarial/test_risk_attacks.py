@@ -9,14 +9,13 @@ import pytest
 
 from solvent.backend import Groth16
 from solvent.backend.groth16 import InsecureSetupWarning
-from solvent.circuit import CircuitBuilder, build
-from solvent.circuit.builder import Op
 from solvent.circuits import liabilities
-from solvent.field import R
-from solvent.liabilities.layout import batch_inputs, lay_out
-from solvent.risk.evaluate import prepare
-from solvent.verifier import risk as spec
-
+from solvent.dsl import CircuitBuilder, build
+from solvent.dsl.builder import Op
+from solvent.formulas import risk as spec
+from solvent.formulas.field import R
+from solvent.inputs.evaluate import prepare
+from solvent.pipeline.layout import batch_inputs, lay_out
 from tests.liabilities.helpers import SECRET
 from tests.risk.helpers import risk_book, risk_params, risk_shape
 

@@ -4,7 +4,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from solvent.book import Asset, InputError, format_amount, parse_amount, read_accounts, read_assets
+from solvent.formulas.amounts import format_amount, parse_amount
+from solvent.inputs.accounts import read_accounts
+from solvent.inputs.assets import Asset, read_assets
+from solvent.inputs.errors import InputError
 
 ASSETS = [Asset("BTC", 8), Asset("USDT", 6)]
 

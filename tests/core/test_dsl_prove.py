@@ -5,14 +5,14 @@ import warnings
 
 import pytest
 
+import solvent.formulas.poseidon as pyposeidon
 from solvent import _native
 from solvent.backend import Groth16
 from solvent.backend.groth16 import InsecureSetupWarning
-from solvent.circuit import CircuitBuilder, build
-from solvent.circuit import gadgets as g
-from solvent.field import R
+from solvent.dsl import CircuitBuilder, build
+from solvent.dsl import gadgets as g
+from solvent.formulas.field import R
 from solvent.verifier import groth16 as pyv
-import solvent.verifier as pyposeidon
 
 P12 = 7853200120776062878684798364095072458815029376092732009249414926327459813530
 P34 = 14763215145315200506921711489642608356394854266165572616578112107564877678998
@@ -105,7 +105,7 @@ def test_tampered_proof_rejected_by_both_verifiers(backend, compiled, keys):
         assert not backend.verify_native(keys.vk_json, res.public, bad)
         assert not pyv.verify(vk, res.public, pyv.Proof.from_snarkjs(bad))
     off_curve = json.loads(json.dumps(res.proof))
-    off_curve["pi_a"][1] = str((int(off_curve["pi_a"][1]) + 1))
+    off_curve["pi_a"][1] = str(int(off_curve["pi_a"][1]) + 1)
     with pytest.raises(_native.FormatError, match="not on the curve"):
         _native.Proof.from_json(json.dumps(off_curve))
 

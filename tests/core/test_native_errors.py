@@ -4,7 +4,7 @@ kind of failure whichever entry point meets it (prover/python/src/errors.rs)."""
 import pytest
 
 from solvent import _native
-from solvent.circuit import CircuitBuilder, build
+from solvent.dsl import CircuitBuilder, build
 
 CLASSES = {
     "IrError": ValueError, "WitnessError": ValueError, "UnsatisfiedError": ValueError, "KeyFileError": ValueError,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from solvent.interop import node
+from tests.harness import node
 
 HERE = Path(__file__).parent
 POWER = 8

@@ -7,6 +7,7 @@ message and exit code 1."""
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import warnings
 from dataclasses import dataclass
@@ -17,10 +18,10 @@ from click.testing import CliRunner
 
 from solvent import _native
 from solvent.backend import Groth16
-from solvent.circuit import CircuitBuilder, build
 from solvent.cli import main
-from solvent.interop import node
+from solvent.dsl import CircuitBuilder, build
 from solvent.verifier import verify_files
+from tests.harness import node
 
 
 def cli(*args: object, code: int = 0) -> str:
@@ -64,7 +65,7 @@ def test_multi_party_transcript_verifies(transcript, ptau, circom_circuit):
     # each published hash links to the next contribution
     cs = report["contributions"]
     assert cs[0]["prev_hash"] == report["initial_hash"]
-    assert all(a["hash"] == b["prev_hash"] for a, b in zip(cs, cs[1:]))
+    assert all(a["hash"] == b["prev_hash"] for a, b in itertools.pairwise(cs))
 
 
 def test_ceremony_keys_prove_and_every_verifier_accepts(tmp_path, transcript, circom_circuit):
@@ -196,7 +197,7 @@ def committed_balance(cs):
 
 
 def test_circuit_specs(tmp_path):
-    from solvent.ceremony import load_circuit
+    from solvent.backend.ceremony import load_circuit
     c = load_circuit("tests.interop.test_ceremony_cli:committed_balance", name="core_demo")
     assert (c.kind, c.name, c.num_public) == ("solvent-ir", "core_demo", 1)
     with pytest.raises(_native.InteropError, match="neither a circom"):

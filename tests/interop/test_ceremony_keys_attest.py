@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from solvent.cli import main
-from solvent.interop import node
+from tests.harness import node
 
 ACCOUNTS = "account_id,asset,balance\n" + "".join(f"c{i},BTC,{i}.5\nc{i},USDT,{i * 3}\n" for i in range(6))
 
@@ -29,7 +29,7 @@ def ceremony_keys(tmp_path_factory):
     out = json.loads(run("setup", "--assets", d / "assets.csv", "--batch-size", 4, "--capacity", 2,
                          "--out", keys, "--circuits-only", "--json").stdout)
     assert not list(keys.glob("*.pk")), "--circuits-only makes no key"
-    for role, c in out["circuits"].items():
+    for c in out["circuits"].values():
         s = d / c["name"]
         run("ceremony", "init", c["ir"], "--ptau", ptau, "--out", f"{s}-0.ph2")
         run("ceremony", "contribute", f"{s}-0.ph2", "--out", f"{s}-1.ph2", "--name", "alice", "--no-prompt")

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from solvent import _native, ceremony
-from solvent.interop import circom as cc
-from solvent.interop import node
+from solvent import _native
+from solvent.backend import ceremony
+from solvent.backend import circom as cc
 from solvent.verifier import verify_files
+from tests.harness import node
 
 from .conftest import HERE
 

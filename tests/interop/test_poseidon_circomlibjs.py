@@ -3,8 +3,8 @@ hash and the pure-Python verifier's hash equal circomlibjs's `poseidon(inputs, i
 for 1..16 inputs, with the zero initial state and with a nonzero one."""
 
 from solvent import _native
-from solvent.interop import node
-from solvent.verifier import poseidon as py_poseidon
+from solvent.formulas.poseidon import poseidon as py_poseidon
+from tests.harness import node
 
 SCRIPT = """
 import { buildPoseidon } from "circomlibjs";

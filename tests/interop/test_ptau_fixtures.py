@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from solvent import _native
-from solvent.interop import node
+from tests.harness import node
 
 SEED = b"solvent ptau fixture (INSECURE: the seed gives tau, alpha, beta)"
 

@@ -11,10 +11,27 @@ from pathlib import Path
 import pytest
 
 from solvent.attestation.models import Shape
-from solvent.attestation.trust import Evidence, Refusal, TrustEvidence, all_trusted, assess, decide, trusted_keys, \
-    vk_differences
-from solvent.attestation.trust_files import (PinnedKey, TrustedKeysFile, TrustFileError, TrustStore, default_store_path,
-                                             load_trusted_keys, pinned_evidence, store_entry, write_trusted_keys)
+from solvent.attestation.trust import (
+    Evidence,
+    Refusal,
+    TrustEvidence,
+    all_trusted,
+    assess,
+    decide,
+    trusted_keys,
+    vk_differences,
+)
+from solvent.attestation.trust_files import (
+    PinnedKey,
+    TrustedKeysFile,
+    TrustFileError,
+    TrustStore,
+    default_store_path,
+    load_trusted_keys,
+    pinned_evidence,
+    store_entry,
+    write_trusted_keys,
+)
 
 IR, VK, OTHER = "11" * 32, "22" * 32, "33" * 32
 SHAPE = Shape(n_assets=1, batch_size=2, capacity=2, range_bits=64, with_debt=False)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import random
 
-from solvent.book import AccountBook, Asset
 from solvent.circuits.shape import BookShape
+from solvent.inputs.accounts import AccountBook
+from solvent.inputs.assets import Asset
 
 ASSETS = [Asset("BTC", 8), Asset("USDT", 6)]
 SECRET = b"test institution secret, never use in production"

@@ -4,11 +4,14 @@ customer's inclusion proof."""
 import json
 
 from solvent.attestation import hashing
-from solvent.attestation.inclusion import export, verify_inclusion
+from solvent.attestation.inclusion import verify_inclusion
+from solvent.attestation.proofs import PYTHON_PROOFS
 from solvent.attestation.verify import load, verify
-from solvent.book import format_amount
-from solvent.liabilities.prove import ProveOptions, prove_book
-
+from solvent.backend import NATIVE_PROOFS
+from solvent.formulas.amounts import format_amount
+from solvent.pipeline.inclusion_export import export
+from solvent.pipeline.prove import prove_book
+from solvent.pipeline.statement import ProveOptions
 from tests.liabilities.helpers import small_book
 
 
@@ -29,7 +32,7 @@ def test_pure_python_verifier_accepts(attested, institution):
     assert report.verdict == "VALID — UNTRUSTED KEYS" and not report.keys_trusted
     assert any("UNTRUSTED KEYS" in w for w in report.warnings)
     assert verify(att, signer=institution.address, epoch=7, allow_insecure_keys=True).valid
-    assert verify(att, fast=True, allow_insecure_keys=True).valid
+    assert verify(att, proof_checker=NATIVE_PROOFS, allow_insecure_keys=True).valid
 
 
 def test_development_keys_are_not_valid_without_the_switch(attested):
@@ -37,7 +40,7 @@ def test_development_keys_are_not_valid_without_the_switch(attested):
     report names every untrusted key."""
     _, att, _ = attested
     for fast in (False, True):
-        report = verify(att, fast=fast)
+        report = verify(att, proof_checker=NATIVE_PROOFS if fast else PYTHON_PROOFS)
         assert report.checks_ok and not report.valid and not report.keys_trusted
         assert report.verdict == "NOT VALID — UNTRUSTED KEYS"
         assert [k.role for k in report.untrusted()] == ["batch", "top"]

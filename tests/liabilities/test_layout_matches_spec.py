@@ -1,15 +1,14 @@
 """The three implementations of the book layout agree: the Python spec
-(solvent.verifier.book), the Rust tree builder, and the circuits' witnesses."""
+(solvent.formulas.book), the Rust tree builder, and the circuits' witnesses."""
 
 import pytest
 
 from solvent import _native
 from solvent.backend import Groth16
-from solvent.circuit import build
 from solvent.circuits import liabilities
-from solvent.liabilities.layout import batch_inputs, lay_out, top_inputs
-from solvent.verifier import book as spec
-
+from solvent.dsl import build
+from solvent.formulas import book as spec
+from solvent.pipeline.layout import batch_inputs, lay_out, top_inputs
 from tests.liabilities.helpers import SECRET, small_book, small_shape
 
 CONTEXT = 123456789
@@ -39,7 +38,8 @@ def test_native_tree_equals_python_spec(with_debt):
         c1 = int.from_bytes(comms[0][:32], "little")
         assert spec.node_hash(leaves, c1) == level1[0] == lay.tree.root(b)
         eq_sums = [sum((bk.equity[i] if i >= 0 else [0, 0])[a] for i in (lay.order[k] for k in lay.batch_range(b))) for a in range(2)]
-        de_sums = [sum((bk.debt[i] if i >= 0 else [0, 0])[a] for i in (lay.order[k] for k in lay.batch_range(b))) for a in range(2)] if with_debt else [0, 0]
+        members = [lay.order[k] for k in lay.batch_range(b)]
+        de_sums = [sum((bk.debt[i] if i >= 0 else [0, 0])[a] for i in members) for a in range(2)] if with_debt else [0, 0]
         lanes = spec.sums_lanes(eq_sums, de_sums, 64)
         assert lay.tree.lanes(b) == lanes
         assert spec.sum_commitment(lanes, lay.tree.node_blinds(b)[0]) == c1
@@ -71,8 +71,8 @@ def test_risk_lanes_and_outcome_bits_agree():
     """With the collateral and margin statements: the native tree's lanes (equity, debt, the
     debt that nets, outcome lanes) are the spec's, the circuit's public values are the tree's,
     and its outcome bits are the spec's is-zero of the batch's counts."""
-    from solvent.risk.evaluate import evaluate
-    from solvent.verifier import risk as risk_spec
+    from solvent.formulas import risk as risk_spec
+    from solvent.inputs.evaluate import evaluate
     from tests.risk.helpers import risk_book, risk_shape
 
     shape, setup = risk_shape(margin=True)

@@ -10,8 +10,9 @@ from click.testing import CliRunner
 
 from solvent.attestation import hashing
 from solvent.attestation.verify import verify
+from solvent.backend import NATIVE_PROOFS
 from solvent.cli import main
-from solvent.pins import parse_pins
+from solvent.inputs.pins import parse_pins
 from tests.reserves.evidence_helpers import oracle_address, oracle_report, price_snapshot
 from tests.risk.helpers import RISK
 
@@ -34,18 +35,18 @@ def _failed(report):
 
 def test_declared_prices_are_a_caveat(risk_attested):
     _, att, _, _ = risk_attested
-    report = verify(att, fast=True)
+    report = verify(att, proof_checker=NATIVE_PROOFS)
     assert not _failed(report) and any("prices are declared by the institution" in w for w in report.warnings)
 
 
 def test_snapshot_prices_verify(risk_attested, institution):
     _, att, _, _ = risk_attested
-    report = verify(_with(att, institution, price_snapshot(PRICES)), fast=True)
+    report = verify(_with(att, institution, price_snapshot(PRICES)), proof_checker=NATIVE_PROOFS)
     assert not _failed(report), report.to_dict()
     assert next(c for c in report.checks if c.name == "price snapshot").ok
     assert any("oracle keys are named by the institution" in w for w in report.warnings)
     pins = parse_pins(oracles=tuple(oracle_address(f"src-{i}") for i in range(3)))
-    assert not any("oracle" in w for w in verify(_with(att, institution, price_snapshot(PRICES)), fast=True,
+    assert not any("oracle" in w for w in verify(_with(att, institution, price_snapshot(PRICES)), proof_checker=NATIVE_PROOFS,
                                                  pins=pins).warnings)
 
 
@@ -53,7 +54,7 @@ def test_forged_report_is_invalid(risk_attested, institution):
     _, att, _, _ = risk_attested
     snap = price_snapshot(PRICES)
     snap["assets"]["BTC"]["reports"][2] = oracle_report("src-2", "BTC", "65010.5", signer="institution itself")
-    assert _failed(verify(_with(att, institution, snap), fast=True)) == {"price snapshot"}
+    assert _failed(verify(_with(att, institution, snap), proof_checker=NATIVE_PROOFS)) == {"price snapshot"}
 
 
 def test_stale_snapshot_is_invalid(risk_attested, institution):
@@ -61,7 +62,7 @@ def test_stale_snapshot_is_invalid(risk_attested, institution):
     snap = price_snapshot(PRICES, max_age=60)
     snap["assets"]["USDT"]["reports"] = [oracle_report(f"src-{i}", "USDT", p, timestamp="2026-11-20T23:50:00Z")
                                          for i, p in enumerate(PRICES["USDT"])]
-    report = verify(_with(att, institution, snap), fast=True)
+    report = verify(_with(att, institution, snap), proof_checker=NATIVE_PROOFS)
     assert _failed(report) == {"price snapshot"} and "stale" in next(c.detail for c in report.checks
                                                                      if c.name == "price snapshot")
 
@@ -69,7 +70,7 @@ def test_stale_snapshot_is_invalid(risk_attested, institution):
 def test_snapshot_with_another_median_is_invalid(risk_attested, institution):
     """Genuine reports whose median is not the price the proofs used."""
     _, att, _, _ = risk_attested
-    report = verify(_with(att, institution, price_snapshot({**PRICES, "BTC": ["60000", "60001", "60002"]})), fast=True)
+    report = verify(_with(att, institution, price_snapshot({**PRICES, "BTC": ["60000", "60001", "60002"]})), proof_checker=NATIVE_PROOFS)
     assert _failed(report) == {"price snapshot"}
     assert "65000 is not the median 60001" in next(c.detail for c in report.checks if c.name == "price snapshot")
 
@@ -118,7 +119,7 @@ def test_report_says_where_prices_come_from(risk_attested, institution):
     from solvent.report import build_report, render
 
     _, att, _, _ = risk_attested
-    page = render(build_report(_with(att, institution, price_snapshot(PRICES)), fast=True))
+    page = render(build_report(_with(att, institution, price_snapshot(PRICES)), proof_checker=NATIVE_PROOFS))
     assert "medians of a signed oracle snapshot" in page and 'id="caveats"' in page
-    page = render(build_report(att, fast=True))
+    page = render(build_report(att, proof_checker=NATIVE_PROOFS))
     assert "declared by the institution (no signed oracle snapshot)" in page

@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from solvent.book import Asset, InputError
 from solvent.cli import main
-from solvent.pins import parse_pins
-from solvent.prices import PriceError, check_snapshot, median, parse_snapshot, report_message, require_snapshot
-from solvent.prices.models import PriceFileError
-from solvent.risk.params import RiskParamsFile, from_file
+from solvent.inputs.assets import Asset
+from solvent.inputs.errors import InputError
+from solvent.inputs.params import RiskParamsFile, from_file
+from solvent.inputs.pins import parse_pins
+from solvent.inputs.prices import PriceError, check_snapshot, median, parse_snapshot, report_message, require_snapshot
+from solvent.inputs.prices.models import PriceFileError
 from tests.reserves.evidence_helpers import oracle_address, oracle_report, price_snapshot
 from tests.reserves.helpers import SNAPSHOT
 
@@ -168,8 +169,8 @@ def test_cli_check_exit_codes(tmp_path: Path):
     assert r.exit_code == 2 and "bad.json" in r.output
 
 
-@pytest.mark.parametrize("name,model", [("prices", "solvent.prices.models:PriceSnapshot"),
-                                        ("reserves", "solvent.reserves.models:Reserves")])
+@pytest.mark.parametrize("name,model", [("prices", "solvent.inputs.prices.models:PriceSnapshot"),
+                                        ("reserves", "solvent.inputs.reserves.models:Reserves")])
 def test_schema_files_are_current(name, model):
     import importlib
 
@@ -178,6 +179,6 @@ def test_schema_files_are_current(name, model):
     module, cls = model.split(":")
     schema = json.loads((Path(__file__).parents[2] / "schemas" / f"{name}.schema.json").read_text())
     assert schema == getattr(importlib.import_module(module), cls).model_json_schema(by_alias=True), \
-        f"run: python -m solvent.{name}.schema > schemas/{name}.schema.json"
+        f"run: python -m solvent.inputs.{name}.schema > schemas/{name}.schema.json"
     if name == "prices":
         jsonschema.validate(price_snapshot(GOOD), schema)

@@ -11,8 +11,9 @@ from types import SimpleNamespace
 import pytest
 from click.testing import CliRunner
 
+from solvent.attestation.checks import Check, Report
 from solvent.attestation.models import Totals
-from solvent.attestation.verify import Check, Report
+from solvent.backend import NATIVE_PROOFS
 from solvent.cli import main
 from solvent.report import build_report, render, write_atomic
 from solvent.report.view import SolvencyView, build_view, reserves_from_attestation, reserves_from_file
@@ -121,7 +122,7 @@ def test_revealed_totals_show_bars_and_coverage(attested, tmp_path):
     _, att, _ = attested
     att = _with_totals(att, {"BTC": "20", "USDT": "1000000"}, {"BTC": "2", "USDT": "0"})
     reserves = reserves_from_file(write_reserves(tmp_path / "r.json", valid_holdings()), att)
-    view = build_view(att, Report(checks=[Check("stand-in", True)]), reserves, fast=True)
+    view = build_view(att, Report(checks=[Check("stand-in", True)]), reserves, NATIVE_PROOFS.name)
     page = render(view)
     assert page.count("<svg") == 3, "the coverage chart and one pair of bars per asset"
     assert '<g class="bar not-covered" data-asset="BTC">' in page and '<g class="bar covered" data-asset="USDT">' in page
@@ -138,7 +139,7 @@ def test_revealed_totals_show_bars_and_coverage(attested, tmp_path):
 def test_only_netted_debt_reduces_net_liabilities(attested, tmp_path):
     _, att, _ = attested
     att = _with_totals(att, {"BTC": "20", "USDT": "1000000"}, {"BTC": "5", "USDT": "0"}, {"BTC": "2", "USDT": "0"})
-    page = render(build_view(att, Report(checks=[Check("stand-in", True)]), None, fast=True))
+    page = render(build_view(att, Report(checks=[Check("stand-in", True)]), None, NATIVE_PROOFS.name))
     assert '<dd data-fig="net-liabilities"><b class="mono">18</b></dd>' in page
     assert "2 of 5 owed (only debt that collateral covers nets)" in page
 
@@ -146,7 +147,7 @@ def test_only_netted_debt_reduces_net_liabilities(attested, tmp_path):
 def test_solvency_section_rendered_when_present(attested):
     """The statement said in words; the committed reserves' commitment is text (escaped)."""
     _, att, _ = attested
-    view = build_view(att, Report(checks=[Check("solvency proof", True)]), None, fast=True)
+    view = build_view(att, Report(checks=[Check("solvency proof", True)]), None, NATIVE_PROOFS.name)
     view.solvency = SolvencyView("buckets", "committed", "<b>x</b>", True)
     page = render(view)
     assert "No solvency statement" not in page and "&lt;b&gt;x&lt;/b&gt;" in page
@@ -167,7 +168,7 @@ def test_untrusted_text_is_escaped(attested, tmp_path):
     _, att, _ = attested
     h = valid_holdings()
     h[0]["source"] = '<img src=x onerror="alert(1)">'
-    view = build_report(att, write_reserves(tmp_path / "r.json", h), fast=True)
+    view = build_report(att, write_reserves(tmp_path / "r.json", h), proof_checker=NATIVE_PROOFS)
     page = render(view)
     assert "<img" not in page and "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in page  # markupsafe's escaping
 
@@ -205,7 +206,7 @@ def test_coverage_buckets_and_bits_without_public_figures(attested):
     from dataclasses import replace as dc_replace
 
     _, att, _ = attested
-    view = build_view(att, Report(checks=[Check("stand-in", True)]), None, fast=True)
+    view = build_view(att, Report(checks=[Check("stand-in", True)]), None, NATIVE_PROOFS.name)
     btc, usdt = view.assets
     view.assets = [dc_replace(btc, proven_coverage=3, coverage_mode="buckets"),
                    dc_replace(usdt, proven_coverage=0, coverage_mode="buckets")]

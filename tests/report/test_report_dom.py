@@ -16,8 +16,8 @@ from click.testing import CliRunner
 
 from solvent.backend.groth16 import InsecureSetupWarning
 from solvent.cli import main
-from solvent.liabilities import keys as keymod
-from solvent.liabilities.prove import ProveOptions, prove_book
+from solvent.pipeline import keys as keymod
+from solvent.pipeline.prove import ProveOptions, prove_book
 from solvent.web.browser import PageChecker
 from tests.risk.helpers import risk_book, risk_shape
 from tests.solvency.helpers import signed_reserves

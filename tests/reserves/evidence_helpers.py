@@ -8,10 +8,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from solvent.eip191 import sign_text
-from solvent.prices import report_message
-from solvent.reserves.custody import holding_message
-from solvent.reserves.signing import ethereum_address
+from solvent.formulas.eip191 import sign_text
+from solvent.inputs.prices import report_message
+from solvent.inputs.reserves.custody import holding_message
+from solvent.inputs.reserves.signing import ethereum_address
 
 from .helpers import EPOCH, INSTITUTION, SNAPSHOT, eth_holding, throwaway_key
 

@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from solvent.reserves import ownership_message
-from solvent.reserves.signing import bitcoin_address, ethereum_address, sign_bitcoin, sign_ethereum
+from solvent.inputs.reserves import ownership_message
+from solvent.inputs.reserves.signing import bitcoin_address, ethereum_address, sign_bitcoin, sign_ethereum
 
 INSTITUTION, EPOCH, SNAPSHOT = "Test Exchange", 7, "2026-11-21T00:00:00Z"
 SELF_REPORTED = {"kind": "self_reported"}

@@ -27,10 +27,10 @@ import rlp
 from eth_utils import keccak, to_checksum_address
 from trie import HexaryTrie
 
-from solvent.reserves.ethproof import EMPTY_CODE_HASH, balance_storage_key
+from solvent.inputs.reserves.ethproof import EMPTY_CODE_HASH, balance_storage_key
+from solvent.inputs.reserves.signing import ethereum_address
 
 from .helpers import throwaway_key
-from solvent.reserves.signing import ethereum_address
 
 HERE = Path(__file__).parent
 FIXTURE = HERE / "fixtures" / "eth_state.json"
@@ -107,7 +107,7 @@ def get_proof(accounts: dict[str, dict[str, Any]], address: str, keys: list[byte
 def blocks_and_proofs(states: list[dict[str, dict[str, Any]]], token: str, holders: list[str]) -> dict[str, Any]:
     """Headers for each recorded state and the proofs a user would fetch at each block."""
     blocks, proofs, parent = [], {}, bytes(32)
-    for (number, timestamp), accounts in zip(BLOCKS, states):
+    for (number, timestamp), accounts in zip(BLOCKS, states, strict=True):
         header = header_rlp(number, timestamp, state_trie(accounts).root_hash, parent)
         parent = keccak(header)
         blocks.append({"number": number, "hash": _hex(parent), "header_rlp": _hex(header)})
@@ -130,8 +130,8 @@ def _record(chain: Any, addresses: list[str], storage: dict[str, list[int]]) -> 
 
 
 def run_chain() -> tuple[list[dict[str, dict[str, Any]]], str, list[str]]:
-    from solvent.evm.chain import DEFAULT_SENDER, Chain
-    from solvent.evm.solc import compile_sources
+    from tests.harness.chain import DEFAULT_SENDER, Chain
+    from tests.harness.solc import compile_sources
 
     compiled = compile_sources({"TestToken.sol": TOKEN_SOURCE.read_text()})["TestToken"]
     chain = Chain()
@@ -158,7 +158,7 @@ def build() -> dict[str, Any]:
     states, token, holders = run_chain()
     return {"generated_by": "tests/reserves/make_eth_fixture.py", "token": {
                 "address": to_checksum_address(token), "decimals": TOKEN_DECIMALS, "balance_slot": BALANCE_SLOT},
-            "holders": dict(zip(HOLDER_LABELS, holders)), "states": states,
+            "holders": dict(zip(HOLDER_LABELS, holders, strict=True)), "states": states,
             **blocks_and_proofs(states, token, holders)}
 
 

@@ -8,8 +8,8 @@ import json
 from click.testing import CliRunner
 
 from solvent.cli import main
-from solvent.reserves import ownership_message
-from solvent.reserves.custody import holding_message
+from solvent.inputs.reserves import ownership_message
+from solvent.inputs.reserves.custody import holding_message
 
 from .evidence_helpers import BLOCKS, TOKEN, custodian_holding, eth_blocks, state_proof_holding
 from .helpers import EPOCH, INSTITUTION, SNAPSHOT, eth_holding, reserves_doc, valid_holdings
@@ -25,7 +25,7 @@ def test_message_prints_exactly_the_ownership_message():
     address = "0x4759dd47c0c9f68841826c49b953ed84f696e8b6"
     r = run("reserves", "message", *ATT, "--chain", "ethereum", "--address", address)
     assert r.exit_code == 0 and r.stdout == ownership_message(INSTITUTION, EPOCH, SNAPSHOT, "ethereum", address)
-    assert r.stdout.endswith(f"Address: 0x4759dD47C0C9f68841826C49b953ed84f696e8b6")  # checksummed, no newline
+    assert r.stdout.endswith("Address: 0x4759dD47C0C9f68841826C49b953ed84f696e8b6")  # checksummed, no newline
 
 
 def test_message_refuses_a_forged_line():

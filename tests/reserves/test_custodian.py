@@ -4,11 +4,11 @@ balance, or a key other than the pinned custodian fails."""
 
 from __future__ import annotations
 
-from solvent.pins import parse_pins
-from solvent.reserves import parse_reserves
-from solvent.reserves.audit import audit_holdings
-from solvent.reserves.custody import canonical_amount, holding_message
-from solvent.reserves.signing import ethereum_address
+from solvent.inputs.pins import parse_pins
+from solvent.inputs.reserves import parse_reserves
+from solvent.inputs.reserves.audit import audit_holdings
+from solvent.inputs.reserves.custody import canonical_amount, holding_message
+from solvent.inputs.reserves.signing import ethereum_address
 
 from .evidence_helpers import custodian_holding
 from .helpers import EPOCH, INSTITUTION, SNAPSHOT, reserves_doc, throwaway_key

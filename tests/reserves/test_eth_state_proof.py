@@ -9,9 +9,9 @@ import copy
 
 import pytest
 
-from solvent.pins import Pins, parse_pins
-from solvent.reserves import ReservesError, parse_reserves
-from solvent.reserves.audit import audit_holdings, caveats_of
+from solvent.inputs.pins import Pins, parse_pins
+from solvent.inputs.reserves import ReservesError, parse_reserves
+from solvent.inputs.reserves.audit import audit_holdings, caveats_of
 
 from .evidence_helpers import BLOCKS, FIXTURE, HOLDERS, TOKEN, eth_blocks, proven_balance, state_proof_holding
 from .helpers import EPOCH, INSTITUTION, SNAPSHOT, reserves_doc

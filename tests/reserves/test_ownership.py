@@ -7,11 +7,17 @@ import base64
 
 import pytest
 
-from solvent.reserves import (
-    OwnershipError, ReservesError, load_reserves, ownership_message, parse_reserves, require_ownership,
-    reserves_per_asset, verify_ownership,
+from solvent.inputs.reserves import (
+    OwnershipError,
+    ReservesError,
+    bitcoin,
+    load_reserves,
+    ownership_message,
+    parse_reserves,
+    require_ownership,
+    reserves_per_asset,
+    verify_ownership,
 )
-from solvent.reserves import bitcoin
 from tests.liabilities.helpers import ASSETS
 
 from .helpers import BTC_KINDS, EPOCH, INSTITUTION, SNAPSHOT, btc_holding, eth_holding, valid_holdings, write_reserves
@@ -68,7 +74,7 @@ def test_wallet_made_bip137_signatures_verify(address, message, sig_hex):
 
 def test_known_addresses_of_the_generator_key():
     """Private key 1 (public key G): addresses every Bitcoin library agrees on."""
-    from solvent.reserves.signing import bitcoin_address
+    from solvent.inputs.reserves.signing import bitcoin_address
 
     one = (1).to_bytes(32, "big")
     assert bitcoin_address(one, "p2pkh-compressed") == "1BgGZ9tcN4rm9KBzDn7KprQz87SZ26SAMH"
@@ -113,7 +119,7 @@ def test_wrong_message_rejected(tmp_path):
 
 def test_signature_over_other_text_rejected(tmp_path):
     """The stated message is right, but the signature was made over something else."""
-    from solvent.reserves.signing import sign_bitcoin, sign_ethereum
+    from solvent.inputs.reserves.signing import sign_bitcoin, sign_ethereum
 
     from .helpers import throwaway_key
 

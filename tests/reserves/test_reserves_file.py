@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from solvent.reserves import ReservesError, load_reserves
+from solvent.inputs.reserves import ReservesError, load_reserves
 
 from .helpers import btc_holding, eth_holding, reserves_doc, valid_holdings, write_reserves
 

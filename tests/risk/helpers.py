@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 
-from solvent.book import AccountBook, Asset
 from solvent.circuits.shape import BookShape
-from solvent.risk.evaluate import prepare
-from solvent.risk.params import RiskParamsFile, from_file
+from solvent.inputs.accounts import AccountBook
+from solvent.inputs.assets import Asset
+from solvent.inputs.evaluate import prepare
+from solvent.inputs.params import RiskParamsFile, from_file
 
 ASSETS = [Asset("BTC", 8), Asset("USDT", 6)]
 # Futures: long one contract loses when the price falls. The option (a short call, quoted

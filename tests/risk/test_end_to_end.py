@@ -4,8 +4,10 @@ together: same root, published parameters, revealed outcome, customers' position
 import csv
 
 from solvent.attestation import hashing
-from solvent.attestation.inclusion import export, verify_inclusion
+from solvent.attestation.inclusion import verify_inclusion
 from solvent.attestation.verify import verify
+from solvent.backend import NATIVE_PROOFS
+from solvent.pipeline.inclusion_export import export
 
 
 def _failed(report):
@@ -50,12 +52,12 @@ def test_customer_sees_and_checks_positions(risk_solvent_attested):
     proof = export(out, "trader-002")
     assert proof.positions == {"BTC-C-70000": "-50", "BTC-PERP": "0"}
     assert proof.balances["USDT"].debt == "60000"
-    assert verify_inclusion(proof, att, fast=True, allow_insecure_keys=True).valid
+    assert verify_inclusion(proof, att, proof_checker=NATIVE_PROOFS, allow_insecure_keys=True).valid
     omitted = proof.model_copy(update={"positions": {"BTC-C-70000": "0", "BTC-PERP": "0"}})
-    assert "path to batch root" in _failed(verify_inclusion(omitted, att, fast=True))
+    assert "path to batch root" in _failed(verify_inclusion(omitted, att, proof_checker=NATIVE_PROOFS))
     less_debt = proof.model_copy(update={"balances": {**proof.balances, "USDT": proof.balances["USDT"].model_copy(
         update={"debt": "50000"})}})
-    assert "path to batch root" in _failed(verify_inclusion(less_debt, att, fast=True))
+    assert "path to batch root" in _failed(verify_inclusion(less_debt, att, proof_checker=NATIVE_PROOFS))
 
 
 def test_published_parameters_must_be_the_proven_ones(risk_attested, institution):
@@ -64,11 +66,11 @@ def test_published_parameters_must_be_the_proven_ones(risk_attested, institution
     params["prices"] = {**params["prices"], "BTC": "70000"}
     forged = hashing.sign(att.model_copy(update={"risk": att.risk.model_copy(update={"params": params})}),
                           institution.signing_key)
-    assert "risk parameters" in _failed(verify(forged, fast=True))
+    assert "risk parameters" in _failed(verify(forged, proof_checker=NATIVE_PROOFS))
     # restating params_hash to match the forged prices: the batch proofs were made for the real hash
-    from solvent.book import Asset
-    from solvent.risk.evaluate import prepare
-    from solvent.risk.params import RiskParamsFile, from_file
+    from solvent.inputs.assets import Asset
+    from solvent.inputs.evaluate import prepare
+    from solvent.inputs.params import RiskParamsFile, from_file
 
     h = prepare(from_file(RiskParamsFile.model_validate(params), [Asset("BTC", 8), Asset("USDT", 6)])).params_hash
     st = forged.statement.model_copy(update={"params_hash": str(h)})
@@ -76,7 +78,7 @@ def test_published_parameters_must_be_the_proven_ones(risk_attested, institution
     restated = hashing.sign(forged.model_copy(update={
         "statement": st, "statement_hash": sh,
         "context": str(hashing.context_of(sh, st.epoch, st.signer))}), institution.signing_key)
-    failed = _failed(verify(restated, fast=True))
+    failed = _failed(verify(restated, proof_checker=NATIVE_PROOFS))
     assert "batch proofs" in failed and "risk parameters" not in failed
 
 
@@ -86,4 +88,4 @@ def test_outcome_bits_cannot_be_edited(risk_solvent_attested, institution):
     short = next(b for b in att.batches if not b.all_collateralized)
     batches = [b.model_copy(update={"all_collateralized": True}) if b.index == short.index else b for b in att.batches]
     forged = hashing.sign(att.model_copy(update={"batches": batches}), institution.signing_key)
-    assert "batch proofs" in _failed(verify(forged, fast=True))
+    assert "batch proofs" in _failed(verify(forged, proof_checker=NATIVE_PROOFS))

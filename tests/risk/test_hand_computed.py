@@ -1,12 +1,11 @@
-"""Hand-computed collateral and margin examples (solvent.verifier.risk), and the circuit
+"""Hand-computed collateral and margin examples (solvent.formulas.risk), and the circuit
 agreeing with them."""
 
 import pytest
 
-from solvent.book import InputError
-from solvent.risk.evaluate import evaluate, prepare
-from solvent.verifier import risk as spec
-
+from solvent.formulas import risk as spec
+from solvent.inputs.errors import InputError
+from solvent.inputs.evaluate import evaluate, prepare
 from tests.risk.helpers import ASSETS, risk_book, risk_params
 
 USD = 10**8  # value units per USD (value_decimals = 8)

@@ -4,10 +4,9 @@ public values are the native tree's; the top circuit aggregates the outcome."""
 import pytest
 
 from solvent.backend import Groth16
-from solvent.circuit import build
 from solvent.circuits import liabilities
-from solvent.liabilities.layout import batch_inputs, lay_out, top_inputs
-
+from solvent.dsl import build
+from solvent.pipeline.layout import batch_inputs, lay_out, top_inputs
 from tests.liabilities.helpers import SECRET
 from tests.risk.helpers import risk_book, risk_shape
 

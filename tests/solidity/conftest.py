@@ -16,11 +16,11 @@ import pytest
 
 from solvent.backend import Groth16
 from solvent.backend.groth16 import InsecureSetupWarning
-from solvent.circuit import CircuitBuilder, build
-from solvent.verifier import poseidon
+from solvent.dsl import CircuitBuilder, build
+from solvent.formulas.poseidon import poseidon
 
 try:
-    from solvent.evm.solc import SolcError, find_node_modules
+    from tests.harness.solc import SolcError, find_node_modules
 
     find_node_modules()
     _MISSING = None if shutil.which("node") else "node is not on PATH"
@@ -34,9 +34,9 @@ if _MISSING:  # pragma: no cover
         raise RuntimeError(f"Solidity toolchain missing in CI: {_MISSING}")
     pytest.skip(f"Solidity toolchain missing: {_MISSING}", allow_module_level=True)
 
-from solvent.evm.chain import Chain  # noqa: E402  (needs pyrevm)
-from solvent.evm.contracts import compile_all  # noqa: E402
 from solvent.evm.verifier_gen import generate_verifier  # noqa: E402
+from tests.harness.chain import Chain  # noqa: E402  (needs pyrevm)
+from tests.harness.contracts import compile_all  # noqa: E402
 
 
 def top_like(cs: CircuitBuilder, bits: int = 64) -> None:

@@ -9,8 +9,8 @@ from click.testing import CliRunner
 
 from solvent.cli import main
 from solvent.evm.calldata import encode_verify_proof
-from solvent.evm.solc import compile_sources
 from solvent.verifier import VerifyingKey, vk_hash
+from tests.harness.solc import compile_sources
 
 
 def write_attestation(tmp_path, vk_json, name="top"):

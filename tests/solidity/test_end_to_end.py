@@ -21,12 +21,14 @@ from eth_account.messages import encode_defunct
 from solvent.attestation import hashing
 from solvent.attestation.inclusion import load_proof, verify_inclusion
 from solvent.attestation.verify import load
+from solvent.backend import NATIVE_PROOFS
 from solvent.cli import main
-from solvent.evm.attest import registered_keys_match, registration, submission
-from solvent.evm.chain import DEFAULT_SENDER, Chain
-from solvent.evm.contracts import compile_all, deploy_inclusion_verifier
 from solvent.evm.inclusion import registry_call, verify_path
-from solvent.verifier import MalformedInput, R
+from solvent.formulas.errors import MalformedInput
+from solvent.formulas.field import R
+from tests.harness.attest import registered_keys_match, registration, submission
+from tests.harness.chain import DEFAULT_SENDER, Chain
+from tests.harness.contracts import compile_all, deploy_inclusion_verifier
 
 INSTITUTION = DEFAULT_SENDER            # the address that registers
 SIGNING_KEY = "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"  # a public test key
@@ -134,7 +136,7 @@ def test_real_attestations_are_what_the_registry_expects(bundle, world):
         assert len(att.batches) == 2 and att.statement.shape.batch_size == 8
         assert registry("contextOf", bytes.fromhex(att.statement_hash), epoch, att.statement.signer) == int(att.context)
     for (epoch, _), proof in proofs.items():
-        report = verify_inclusion(proof, atts[epoch], fast=True, allow_insecure_keys=True)
+        report = verify_inclusion(proof, atts[epoch], proof_checker=NATIVE_PROOFS, allow_insecure_keys=True)
         assert report.valid, report.to_dict()
 
 

@@ -1,5 +1,5 @@
 """Inclusion paths checked on chain (PoseidonInclusionVerifier) and in Python
-(solvent.evm.inclusion.verify_path), same answers, in the tree of verifier/book.py.
+(solvent.evm.inclusion.verify_path), same answers, in the tree of formulas/book.py.
 
 Trees here are built with the spec's own node_hash over made-up leaves and commitments,
 for every mix of arities the book uses (8 below, one level of 2 or 4 on top of a batch
@@ -7,25 +7,26 @@ tree and of the top tree)."""
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import pytest
 
-from solvent.evm.contracts import deploy_inclusion_verifier
 from solvent.evm.inclusion import EncodedPath, decode_path, encode_path, verify_path
 from solvent.evm.inclusion_gen import inclusion_source
-from solvent.verifier import MalformedInput, R
-from solvent.verifier import book as spec
+from solvent.formulas import book as spec
+from solvent.formulas.errors import MalformedInput
+from solvent.formulas.field import R
+from tests.harness.contracts import deploy_inclusion_verifier
 
 from .trees import Tree
-
 
 SHAPES = [[8], [2], [4], [8, 2], [8, 4], [8, 8], [2, 4], [8, 2, 8, 4]]
 
 
 @pytest.fixture(scope="module")
 def onchain(compiled):
-    from solvent.evm.chain import Chain
+    from tests.harness.chain import Chain
 
     return deploy_inclusion_verifier(Chain(), compiled)
 
@@ -124,8 +125,8 @@ def test_32_levels_is_the_limit():
 
 def test_tables_are_pinned(chain, compiled):
     """The constructor refuses any table but solvent's (code hashes are in the source)."""
-    from solvent.evm.contracts import deploy_tables
     from solvent.evm.inclusion_gen import ARITIES, width
+    from tests.harness.contracts import deploy_tables
 
     tables = [a for ar in ARITIES for a in deploy_tables(chain, width(ar))]
     good = chain.deploy(compiled["PoseidonInclusionVerifier"], tables)
@@ -146,5 +147,5 @@ def test_gas_grows_linearly_with_depth(onchain):
         res = onchain.call("verifyPath", 1, 2, levels, words)
         assert res.ok and res.value is False
         gas.append(res.gas)
-    steps = [b - a for a, b in zip(gas, gas[1:])]
+    steps = [b - a for a, b in itertools.pairwise(gas)]
     assert max(steps) - min(steps) < 1_000, steps

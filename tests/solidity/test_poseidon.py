@@ -6,10 +6,10 @@ import random
 
 import pytest
 
-from solvent.evm.contracts import deploy_poseidon_hasher, deploy_tables
 from solvent.evm.poseidon_gen import optimized_tables, permute_optimized, table_chunks
-from solvent.verifier import R, domain, poseidon
-from solvent.verifier.poseidon import PARTIAL_ROUNDS, permute
+from solvent.formulas.field import R
+from solvent.formulas.poseidon import PARTIAL_ROUNDS, domain, permute, poseidon
+from tests.harness.contracts import deploy_poseidon_hasher, deploy_tables
 
 P12 = 7853200120776062878684798364095072458815029376092732009249414926327459813530
 P34 = 14763215145315200506921711489642608356394854266165572616578112107564877678998
@@ -35,7 +35,7 @@ def test_tables_fit_data_contracts():
 @pytest.fixture(scope="module")
 def hashers(compiled):
     """Per width: the unrolled contract (PoseidonHasherT{t})."""
-    from solvent.evm.chain import Chain
+    from tests.harness.chain import Chain
 
     chain = Chain()
     return chain, {t: deploy_poseidon_hasher(chain, compiled, t) for t in WIDTHS}
@@ -44,7 +44,7 @@ def hashers(compiled):
 @pytest.fixture(scope="module")
 def generic_hashers(compiled):
     """Per width: the generic contract (loops over t), same tables."""
-    from solvent.evm.chain import Chain
+    from tests.harness.chain import Chain
 
     chain = Chain()
     return chain, {t: deploy_poseidon_hasher(chain, compiled, t, generic=True) for t in WIDTHS}

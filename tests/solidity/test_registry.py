@@ -13,13 +13,15 @@ from eth_abi import decode
 from eth_account import Account
 from eth_account.messages import encode_defunct
 
-from solvent.evm.attest import context, signed_digest
 from solvent.evm.calldata import proof_words
-from solvent.evm.contracts import code_hash, deploy_inclusion_verifier
-from solvent.evm.solc import compile_sources
-from solvent.evm.verifier_gen import generate_verifier
 from solvent.evm.inclusion import encode_path
-from solvent.verifier import R, VerifyingKey, poseidon, vk_hash
+from solvent.evm.verifier_gen import generate_verifier
+from solvent.formulas.field import R
+from solvent.formulas.poseidon import poseidon
+from solvent.verifier import VerifyingKey, vk_hash
+from tests.harness.attest import context, signed_digest
+from tests.harness.contracts import code_hash, deploy_inclusion_verifier
+from tests.harness.solc import compile_sources
 
 from .trees import Tree
 

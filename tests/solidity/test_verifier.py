@@ -13,7 +13,8 @@ from py_ecc.optimized_bn128 import b2
 
 from solvent.evm.calldata import encode_args, encode_verify_proof, proof_to_evm, verify_proof_selector
 from solvent.evm.verifier_gen import generate_verifier, vk_bytes
-from solvent.verifier import Proof, Q, R, VerifyingKey, verify, vk_hash
+from solvent.formulas.field import Q, R
+from solvent.verifier import Proof, VerifyingKey, verify, vk_hash
 from solvent.verifier.curve import g2_in_subgroup, g2_on_curve
 
 CTX, ROOT = 1234567, 987654321

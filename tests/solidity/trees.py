@@ -1,12 +1,13 @@
-"""Made-up trees in the layout of verifier/book.py, for the on-chain inclusion tests."""
+"""Made-up trees in the layout of formulas/book.py, for the on-chain inclusion tests."""
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
 
-from solvent.verifier import R, poseidon
-from solvent.verifier import book as spec
+from solvent.formulas import book as spec
+from solvent.formulas.field import R
+from solvent.formulas.poseidon import poseidon
 
 
 @dataclass
@@ -18,7 +19,7 @@ class Tree:
     arities: list[int]
 
     @classmethod
-    def build(cls, arities: list[int], seed: int = 0) -> "Tree":
+    def build(cls, arities: list[int], seed: int = 0) -> Tree:
         rng = random.Random(seed)
         n = 1
         for a in arities:

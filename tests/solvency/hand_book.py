@@ -26,8 +26,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from solvent.reserves.message import ownership_message
-from solvent.reserves.signing import ethereum_address, sign_ethereum
+from solvent.inputs.reserves.message import ownership_message
+from solvent.inputs.reserves.signing import ethereum_address, sign_ethereum
 
 INSTITUTION, EPOCH, SNAPSHOT = "Hand Exchange", 5, "2026-11-21T00:00:00Z"
 ASSETS = "symbol,decimals\nBTC,8\nETH,18\n"

@@ -1,8 +1,8 @@
 """A signed reserves document (solvent.reserves/1) for given per-asset amounts."""
 
-from solvent.book import format_amount
-from solvent.reserves.message import ownership_message
-from solvent.reserves.signing import ethereum_address, sign_ethereum
+from solvent.formulas.amounts import format_amount
+from solvent.inputs.reserves.message import ownership_message
+from solvent.inputs.reserves.signing import ethereum_address, sign_ethereum
 
 DECIMALS = {"BTC": 8, "USDT": 6, "ETH": 18}
 
@@ -42,8 +42,8 @@ def attach_custodian_statement(att, out, institution, key: bytes = CUSTODIAN_KEY
     message; the institution attaches the signature and signs the attestation again."""
     from solvent.attestation import hashing
     from solvent.attestation.models import ReservesStatement
-    from solvent.eip191 import sign_text
-    from solvent.reserves.commitment import check_opening, load_opening, opening_message
+    from solvent.formulas.eip191 import sign_text
+    from solvent.inputs.reserves.commitment import check_opening, load_opening, opening_message
 
     op = load_opening(out / "private" / "reserves-opening.json")
     problems, _ = check_opening(op)

@@ -12,11 +12,17 @@ import pytest
 
 from solvent.attestation import hashing
 from solvent.attestation.verify import load
-from solvent.eip191 import sign_text
-from solvent.reserves.custody import commitment_message
-from solvent.reserves.signing import ethereum_address
-from tests.reserves.evidence_helpers import BLOCKS, TOKEN, custodian_holding, eth_blocks, fixture_proof, \
-    state_proof_holding
+from solvent.formulas.eip191 import sign_text
+from solvent.inputs.reserves.custody import commitment_message
+from solvent.inputs.reserves.signing import ethereum_address
+from tests.reserves.evidence_helpers import (
+    BLOCKS,
+    TOKEN,
+    custodian_holding,
+    eth_blocks,
+    fixture_proof,
+    state_proof_holding,
+)
 from tests.reserves.helpers import EPOCH, INSTITUTION, SNAPSHOT, btc_holding, throwaway_key
 from tests.solvency.test_cli_reserves import ACCOUNTS, run
 

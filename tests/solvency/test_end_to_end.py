@@ -9,10 +9,11 @@ import pytest
 
 from solvent.attestation import hashing
 from solvent.attestation.verify import verify
+from solvent.backend import NATIVE_PROOFS
 from solvent.backend.groth16 import InsecureSetupWarning
-from solvent.liabilities import keys as keymod
-from solvent.liabilities.prove import ProveOptions, prove_book
-
+from solvent.pipeline import keys as keymod
+from solvent.pipeline.prove import prove_book
+from solvent.pipeline.statement import ProveOptions
 from tests.liabilities.helpers import small_book, small_shape
 from tests.solvency.helpers import attach_custodian_statement, signed_reserves
 
@@ -66,7 +67,7 @@ def test_insolvent_institution_is_never_valid(tmp_path, backend, institution, so
     # claiming coverage anyway breaks the proof
     forged = hashing.sign(att.model_copy(update={"solvency": att.solvency.model_copy(
         update={"coverage": {"BTC": 1, "USDT": 1}})}), institution.signing_key)
-    assert "solvency proof" in _failed(verify(forged, fast=True))
+    assert "solvency proof" in _failed(verify(forged, proof_checker=NATIVE_PROOFS))
 
 
 def test_committed_reserves_in_buckets(tmp_path, backend, institution, solvency_keys):
@@ -93,4 +94,4 @@ def test_reserves_of_another_attestation(tmp_path, backend, institution, solvenc
     _, a2 = _prove(tmp_path, backend, institution, solvency_keys["pass_fail"],
                    {k: v * 2 for k, v in net(book).items()}, epoch=2)
     mixed = hashing.sign(a1.model_copy(update={"solvency": a2.solvency}), institution.signing_key)
-    assert "solvency proof" in _failed(verify(mixed, fast=True))
+    assert "solvency proof" in _failed(verify(mixed, proof_checker=NATIVE_PROOFS))

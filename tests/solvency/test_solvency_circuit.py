@@ -4,14 +4,12 @@ import pytest
 
 from solvent import _native
 from solvent.backend import Groth16
-from solvent.circuit import build
 from solvent.circuits.solvency import solvency
-from solvent.field import R
-from solvent.liabilities.layout import lay_out
-from solvent.liabilities.layout import netted_totals, outcome_totals
-from solvent.verifier import book as spec
-from solvent.verifier import solvency as sspec
-
+from solvent.dsl import build
+from solvent.formulas import book as spec
+from solvent.formulas import solvency as sspec
+from solvent.formulas.field import R
+from solvent.pipeline.layout import lay_out, netted_totals, outcome_totals
 from tests.liabilities.helpers import SECRET, small_book, small_shape
 
 CONTEXT = 4242
@@ -43,19 +41,19 @@ def inputs(totals, res, **extra):
 def test_solvent_and_insolvent_assets(totals):
     eq, de = totals[0], totals[1]
     c, backend = circuit(), Groth16()
-    net = [e - d for e, d in zip(eq, de)]
+    net = [e - d for e, d in zip(eq, de, strict=True)]
     w = backend.witness(c, inputs(totals, [net[0], net[1] + 10]))
     assert backend.circuit(c).first_unsatisfied(w) is None
     assert c.name_publics(w.public_values())["coverage"] == [1, 1]
     w = backend.witness(c, inputs(totals, [net[0] - 1, net[1]]))  # BTC under-covered by one unit
     assert c.name_publics(w.public_values())["coverage"] == [0, 1]
-    assert [sspec.coverage(r, e, d, "pass_fail") for r, e, d in zip([net[0] - 1, net[1]], eq, de)] == [0, 1]
+    assert [sspec.coverage(r, e, d, "pass_fail") for r, e, d in zip([net[0] - 1, net[1]], eq, de, strict=True)] == [0, 1]
 
 
 def test_buckets(totals):
     eq, de = totals[0], totals[1]
     c, backend = circuit("buckets"), Groth16()
-    net = [e - d for e, d in zip(eq, de)]
+    net = [e - d for e, d in zip(eq, de, strict=True)]
     for pct, bucket in [(99, 0), (100, 1), (107, 2), (119, 3), (149, 4), (300, 5)]:
         res = [net[0] * pct // 100 + (1 if pct * net[0] % 100 else 0), net[1] * 2]
         w = backend.witness(c, inputs(totals, res))
@@ -68,7 +66,7 @@ def test_buckets(totals):
 def test_committed_reserves(totals):
     eq, de = totals[0], totals[1]
     c, backend = circuit(reserves="committed"), Groth16()
-    res = [e - d for e, d in zip(eq, de)]
+    res = [e - d for e, d in zip(eq, de, strict=True)]
     rc = sspec.reserves_commitment(res, 99, CONTEXT)
     i = inputs(totals, res, reserves_commitment=rc, reserves_blind=99)
     w = backend.witness(c, i)

@@ -11,11 +11,12 @@ from typing import Any
 
 import pytest
 
-from solvent.verifier import MalformedInput, Proof, R, verify, verify_batch
+from solvent.formulas.errors import MalformedInput
+from solvent.formulas.field import R
+from solvent.verifier import Proof, verify, verify_batch
 
 from . import toy_groth16 as toy
 from .conftest import Instance
-
 
 
 class _Ones:

@@ -1,21 +1,12 @@
-"""solvent.verifier.field: moduli and strict conversions."""
+"""solvent.formulas.field: moduli and strict conversions."""
 
 from __future__ import annotations
 
 import pytest
 from py_ecc.optimized_bn128 import curve_order, field_modulus
 
-from solvent.verifier import MalformedInput
-from solvent.verifier.field import (
-    Q,
-    R,
-    inverse,
-    is_canonical_decimal,
-    parse_base,
-    parse_decimal,
-    parse_field,
-    to_field,
-)
+from solvent.formulas.errors import MalformedInput
+from solvent.formulas.field import Q, R, inverse, is_canonical_decimal, parse_base, parse_decimal, parse_field, to_field
 
 
 def test_moduli_match_py_ecc() -> None:

@@ -9,14 +9,8 @@ from typing import Any
 
 import pytest
 
-from solvent.verifier import (
-    MalformedInput,
-    load_json,
-    load_proof,
-    load_public_inputs,
-    load_verifying_key,
-    verify_files,
-)
+from solvent.formulas.errors import MalformedInput
+from solvent.verifier import load_json, load_proof, load_public_inputs, load_verifying_key, verify_files
 from solvent.verifier.files import json_depth
 
 from . import toy_groth16 as toy

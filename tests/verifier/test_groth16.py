@@ -9,22 +9,15 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from py_ecc.optimized_bn128 import G1, pairing
 
-from solvent.verifier import (
-    MalformedInput,
-    Proof,
-    Q,
-    R,
-    VerifyingKey,
-    parse_public_inputs,
-    public_inputs_to_snarkjs,
-    verify,
-    vk_hash,
-)
+from solvent.formulas.errors import MalformedInput
+from solvent.formulas.field import Q, R
+from solvent.verifier import Proof, VerifyingKey, parse_public_inputs, public_inputs_to_snarkjs, verify, vk_hash
 from solvent.verifier.curve import g2_in_subgroup, g2_on_curve, g2_to_py
 
 from . import toy_groth16 as toy

@@ -1,4 +1,4 @@
-"""solvent.verifier.poseidon against published circomlib-compatible vectors.
+"""solvent.formulas.poseidon against published circomlib-compatible vectors.
 
 Sources of the known-answer vectors (numbers only, no code taken):
 * DESIGN.md / docs/hashing.md: poseidon([1,2]), poseidon([3,4]).
@@ -21,9 +21,19 @@ import time
 
 import pytest
 
-from solvent.verifier import MalformedInput, domain, encode_bytes, hash_many, poseidon
-from solvent.verifier.field import R
-from solvent.verifier.poseidon import PARTIAL_ROUNDS, GrainLFSR, generate_params, params, permute
+from solvent.formulas.errors import MalformedInput
+from solvent.formulas.field import R
+from solvent.formulas.poseidon import (
+    PARTIAL_ROUNDS,
+    GrainLFSR,
+    domain,
+    encode_bytes,
+    generate_params,
+    hash_many,
+    params,
+    permute,
+    poseidon,
+)
 
 # (inputs, init, expected out[0])
 KNOWN_ANSWERS: list[tuple[list[int], int, int]] = [

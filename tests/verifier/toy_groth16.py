@@ -184,9 +184,9 @@ class ToyKeys:
     def var_eval(self, k: int) -> tuple[int, int, int]:
         """(u_k(tau), v_k(tau), w_k(tau))."""
         lj = [poly_eval(L, self.tau) for L in self.basis]
-        u = sum(row[0].get(k, 0) * l for row, l in zip(self.rows, lj)) % R
-        v = sum(row[1].get(k, 0) * l for row, l in zip(self.rows, lj)) % R
-        w = sum(row[2].get(k, 0) * l for row, l in zip(self.rows, lj)) % R
+        u = sum(row[0].get(k, 0) * l for row, l in zip(self.rows, lj, strict=True)) % R
+        v = sum(row[1].get(k, 0) * l for row, l in zip(self.rows, lj, strict=True)) % R
+        w = sum(row[2].get(k, 0) * l for row, l in zip(self.rows, lj, strict=True)) % R
         return u, v, w
 
 
@@ -240,7 +240,7 @@ def prove(keys: ToyKeys, witness: list[int], seed: int) -> tuple[dict[str, Any],
     def combined(col: int) -> Poly:
         # interpolate the per-row values <row[col], w>
         acc: Poly = []
-        for row, L in zip(keys.rows, keys.basis):
+        for row, L in zip(keys.rows, keys.basis, strict=True):
             val = sum(c * witness[k] for k, c in row[col].items()) % R
             acc = poly_add(acc, poly_scale(L, val))
         return acc

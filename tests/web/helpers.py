@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 from click.testing import CliRunner
 
-from solvent.attestation import inclusion as inc
+from solvent.pipeline.inclusion_export import export
 from solvent.cli import main
 from solvent.web.browser import REPO, PageChecker  # noqa: F401  (REPO: for tests that run web/ scripts)
 
@@ -37,7 +37,7 @@ def export_page(att_dir: Path, out: Path, *args: Any) -> Path:
 def inclusion_file(att_dir: Path, account: str, path: Path,
                    mutate: Callable[[dict], None] | None = None) -> Path:
     """The inclusion file ``solvent inclusion`` gives ``account``, optionally edited."""
-    doc = inc.export(att_dir, account).model_dump(mode="json")
+    doc = export(att_dir, account).model_dump(mode="json")
     if mutate is not None:
         mutate(doc)
     path.write_text(json.dumps(doc, indent=1))

@@ -17,10 +17,12 @@ from pathlib import Path
 import pytest
 
 from solvent.attestation import hashing, outcomes
-from solvent.attestation.verify import _totals_detail, verify
+from solvent.attestation.totals import totals_detail
+from solvent.attestation.verify import verify
 from solvent.backend.groth16 import InsecureSetupWarning
-from solvent.liabilities import keys as keymod
-from solvent.liabilities.prove import ProveOptions, prove_book
+from solvent.pipeline import keys as keymod
+from solvent.pipeline.statement import ProveOptions
+from solvent.pipeline.prove import prove_book
 from tests.liabilities.helpers import small_book, small_shape
 from tests.solvency.helpers import signed_reserves
 
@@ -86,11 +88,11 @@ def test_a_coverage_claim_the_proof_does_not_make_is_a_finding(insolvent_run):
 
 def _in_batch(out: Path, att, all_collateralized: bool | None = None, all_margined: bool | None = None) -> str:
     """A trader of a batch with the given outcome bits (None: any)."""
-    from solvent.attestation import inclusion as inc
+    from solvent.pipeline.inclusion_export import export
 
     for i in range(len(att.batches) * att.statement.shape.batch_size):
         try:
-            b = att.batches[inc.export(out, f"trader-{i:03d}").batch]
+            b = att.batches[export(out, f"trader-{i:03d}").batch]
         except KeyError:
             break
         if all_collateralized in (None, b.all_collateralized) and all_margined in (None, b.all_margined):
@@ -159,7 +161,7 @@ def test_accounts_falling_short_are_a_finding_and_the_customer_is_still_included
     assert summary.startswith("accounts fall short: 1 under-collateralized (shortfall 2,500 USD), 3 under-margined")
     assert _check(a["findings"], "accounts covered")["text"].endswith(summary), "the page says what `solvent verify` says"
     assert summary in a["findings_status"] and a["findings_status"].startswith("FINDINGS: accounts covered")
-    assert _check(a["findings"], "revealed totals")["text"].endswith(_totals_detail(att)), "net liabilities: only covered debt nets"
+    assert _check(a["findings"], "revealed totals")["text"].endswith(totals_detail(att)), "net liabilities: only covered debt nets"
     assert "USDT: net liabilities -99876.543211 (equity 10123.456789, debt 119000, of which 110000 nets)" \
         in _check(a["findings"], "revealed totals")["text"]
     # the customer's own inclusion does not depend on others' shortfalls

@@ -18,17 +18,19 @@ from eth_account import Account
 from eth_account.messages import encode_defunct
 
 from solvent.attestation import hashing, outcomes
-from solvent.attestation import verify as averify
+from solvent.attestation import proofs as aproofs
+from solvent.attestation import solvency_checks as asolvency
+from solvent.attestation import totals as atotals
 from solvent.attestation.models import Attestation
-from solvent.book import Asset
-from solvent.book.amounts import AmountError, format_amount, parse_amount
-from solvent.risk.params import RiskParamsFile, from_file
+from solvent.inputs.assets import Asset
+from solvent.formulas.amounts import AmountError, format_amount, parse_amount
+from solvent.inputs.params import RiskParamsFile, from_file
 from solvent.verifier import VerifyingKey, vk_hash
-from solvent.verifier import book as spec
-from solvent.verifier import risk as risk_spec
-from solvent.verifier.errors import MalformedInput
-from solvent.verifier.field import R
-from solvent.verifier.poseidon import domain, encode_bytes, hash_many, poseidon
+from solvent.formulas import book as spec
+from solvent.formulas import risk as risk_spec
+from solvent.formulas.errors import MalformedInput
+from solvent.formulas.field import R
+from solvent.formulas.poseidon import domain, encode_bytes, hash_many, poseidon
 
 from tests.risk.helpers import RISK
 from tests.solvency.helpers import holding
@@ -133,8 +135,8 @@ def _vectors(att) -> tuple[dict, dict]:
     def exact(text, scale_pow):
         from pathlib import Path
 
-        from solvent.book import InputError
-        from solvent.risk.params import _exact
+        from solvent.inputs.errors import InputError
+        from solvent.inputs.params import _exact
 
         try:
             return str(_exact(text, scale_pow, "x", Path("x")))
@@ -235,12 +237,12 @@ def _attestation_vectors(att, v: dict, want: dict) -> None:
         a, _ = _variant(att, edit)
         b = a.batches[0]
         try:
-            bits = averify.batch_outputs(a, b)
+            bits = aproofs.batch_outputs(a, b)
         except MalformedInput:
-            want["batch_outputs"].append([averify.batch_publics(a), None])
+            want["batch_outputs"].append([aproofs.batch_publics(a), None])
             continue
         prefix = [context] if risk is None else [context, params_hash]
-        want["batch_outputs"].append([averify.batch_publics(a), [*prefix, int(b.root), int(b.commitment), *bits]])
+        want["batch_outputs"].append([aproofs.batch_publics(a), [*prefix, int(b.root), int(b.commitment), *bits]])
     v["batch_entry"] = [att.batches[0].root, att.batches[0].commitment]
 
     v["solvency_publics"] = [[risk, reserves] for risk in (None, {"instruments": 0}, {"instruments": 2})
@@ -250,7 +252,7 @@ def _attestation_vectors(att, v: dict, want: dict) -> None:
         def edit(doc, risk=risk, reserves=reserves):
             doc["statement"]["shape"]["risk"] = None if risk is None else {"regions": 3, "scenarios": 16, **risk}
             doc["statement"]["shape"]["solvency"] = {"mode": "buckets", "reserves": reserves}
-        want["solvency_publics"].append(averify.solvency_publics(_variant(att, edit)[0]))
+        want["solvency_publics"].append(aproofs.solvency_publics(_variant(att, edit)[0]))
 
     # the revealed totals' figures: net liabilities = equity − the debt that nets, as Decimal writes it
     v["totals_detail"], want["totals_detail"] = [], []
@@ -265,7 +267,7 @@ def _attestation_vectors(att, v: dict, want: dict) -> None:
         a, text = _variant(att, edit)
         v["totals_detail"].append(text)
         with decimal.localcontext(prec=200):  # exact: the default 28 digits would round the widest sums
-            want["totals_detail"].append(averify._totals_detail(a))
+            want["totals_detail"].append(atotals.totals_detail(a))
 
     # the insurance fund: the holdings designated "insurance", at the published prices
     st = att.statement
@@ -291,7 +293,7 @@ def _attestation_vectors(att, v: dict, want: dict) -> None:
         a, text = _variant(att, edit)
         try:
             params = from_file(RiskParamsFile.model_validate(raw), assets)
-            want["funds"].append(format_amount(averify._insurance_fund(a, list(params.prices)), 4 + vd))
+            want["funds"].append(format_amount(asolvency.fund_value(a, list(params.prices)), 4 + vd))
         except ValueError:  # InputError and ReservesError are ValueErrors
             want["funds"].append(None)
         v["funds"].append(text)

@@ -10,12 +10,14 @@ import warnings
 
 import pytest
 
-from solvent.attestation import inclusion as inc
+from solvent.pipeline.inclusion_export import export
 from solvent.backend.groth16 import InsecureSetupWarning
-from solvent.book import AccountBook, Asset
+from solvent.inputs.accounts import AccountBook
+from solvent.inputs.assets import Asset
 from solvent.circuits.shape import BookShape
-from solvent.liabilities import keys as keymod
-from solvent.liabilities.prove import ProveOptions, prove_book
+from solvent.pipeline import keys as keymod
+from solvent.pipeline.statement import ProveOptions
+from solvent.pipeline.prove import prove_book
 from tests.liabilities.helpers import small_book
 
 from .helpers import drive, export_page, failed, inclusion_file, no_network_and_no_errors
@@ -68,7 +70,7 @@ def test_a_customer_with_their_own_file_is_included(customer_run):
     assert failed(mine["account"]) == set() and failed(mine["proofs"]) == set()
     assert {c["name"] for c in mine["proofs"]} >= {"signature", "statement hash", "context", "batch verifying key",
                                                   "top verifying key", "batch proof", "batches digest", "top proof"}
-    expected = inc.export(out, ME).balances
+    expected = export(out, ME).balances
     assert mine["balances"] == {s: {"equity": b.equity, "debt": b.debt} for s, b in expected.items()}
     assert mine["balances_note"] == ""
     assert mine["keys_note"].startswith("UNTRUSTED KEYS"), "an insecurely pinned page qualifies every INCLUDED"

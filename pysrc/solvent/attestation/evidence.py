@@ -8,17 +8,26 @@ warnings, which ``solvent verify`` and the report print with the verdict as cave
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from ..pins import Pins
+from ..inputs.assets import Asset
+from ..inputs.pins import Pins
+from ..inputs.prices import check_snapshot, parse_snapshot
+from ..inputs.prices.risk import differences
+from ..inputs.reserves import ReservesError, parse_reserves, reserves_per_asset
+from ..inputs.reserves.audit import audit_holdings, caveats_of, summary
+from ..inputs.reserves.custody import check_custodian, commitment_message
 from .models import Attestation
+
+if TYPE_CHECKING:
+    from ..inputs.reserves.audit import HoldingAudit
 
 
 class Checks(Protocol):
     warnings: list[str]
-    holdings: list[dict]
+    holdings: list[dict[str, Any]]
 
-    def add(self, name: str, ok: bool, detail: str = "") -> bool: ...
+    def add(self, name: str, ok: bool, detail: str = "", fail: str | None = None) -> bool: ...
 
 
 def _caveats(r: Checks, caveats: list[str] | tuple[str, ...]) -> None:
@@ -51,10 +60,6 @@ def check_reserve_holdings(att: Attestation, reserves: list[int] | None, r: Chec
     holdings backing customer balances add up to the reserves the solvency proof used
     (insurance-fund holdings excluded); with committed reserves only insurance-fund
     holdings may be published."""
-    from ..book import Asset
-    from ..reserves import ReservesError, parse_reserves, reserves_per_asset
-    from ..reserves.audit import audit_holdings, caveats_of, summary
-
     st = att.statement
     try:
         doc = parse_reserves(att.reserves, "attestation.json, section 'reserves'")
@@ -70,7 +75,7 @@ def check_reserve_holdings(att: Attestation, reserves: list[int] | None, r: Chec
         r.add("reserve evidence", not bad_ev, summary(audits) if not bad_ev else
               "; ".join(f"{a.ownership.where}: {a.evidence.detail}" for a in bad_ev[:3]))
         _caveats(r, caveats_of(audits))
-        r.holdings.extend({**holding_summary(a, h.balance), "purpose": h.purpose} for a, h in zip(audits, doc.holdings))
+        r.holdings.extend({**holding_summary(a, h.balance), "purpose": h.purpose} for a, h in zip(audits, doc.holdings, strict=True))
         if reserves is not None:
             sums = reserves_per_asset(doc, [Asset(a.symbol, a.decimals) for a in st.assets], purpose="reserves")
             r.add("reserves match holdings", [sums.get(a.symbol, 0) for a in st.assets] == reserves,
@@ -82,7 +87,7 @@ def check_reserve_holdings(att: Attestation, reserves: list[int] | None, r: Chec
         r.add("reserve holdings", False, str(e))
 
 
-def holding_summary(a, balance: str) -> dict:
+def holding_summary(a: HoldingAudit, balance: str) -> dict[str, Any]:
     """One holding as ``solvent verify`` prints it: address, balance, ownership, evidence."""
     return {"index": a.ownership.index, "chain": a.ownership.chain, "address": a.ownership.address,
             "asset": a.ownership.asset, "balance": balance, "ownership_ok": a.ownership.ok,
@@ -93,8 +98,6 @@ def check_commitment_statement(att: Attestation, r: Checks, pins: Pins) -> None:
     """Committed reserves publish no holdings (an address's balance is public on its chain,
     so its address would reveal what the commitment hides); they count only with a
     custodian's signature over this attestation's reserves commitment."""
-    from ..reserves.custody import check_custodian, commitment_message
-
     st, s, stmt = att.statement, att.solvency, att.reserves_statement
     if stmt is None or s is None or s.reserves_commitment is None:
         r.add("reserves commitment statement", False, "committed reserves without evidence bound to the commitment: "
@@ -117,9 +120,6 @@ def check_commitment_statement(att: Attestation, r: Checks, pins: Pins) -> None:
 def check_price_snapshot(att: Attestation, r: Checks, pins: Pins) -> None:
     """Risk-parameter prices: the medians of the signed snapshot the risk section carries,
     or (without one) the institution's declaration, said as a caveat."""
-    from ..prices import check_snapshot, parse_snapshot
-    from ..prices.risk import differences
-
     if att.risk is None:
         return
     if att.risk.prices is None:

@@ -11,10 +11,11 @@ never a failed check that reads as "your balance is wrong".
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, Sequence
+from typing import Literal
 
-from ..book.amounts import AmountError, format_signed_amount, parse_amount, parse_signed_amount
+from ..formulas.amounts import AmountError, format_signed_amount, parse_amount, parse_signed_amount
 from .models import Attestation
 
 Kind = Literal["equity", "debt", "position"]

@@ -10,7 +10,8 @@ from eth_account import Account
 from eth_account.messages import encode_defunct
 from eth_utils import keccak
 
-from ..field import R
+from ..formulas.errors import MalformedInput
+from ..formulas.field import R
 from .models import Attestation, Statement
 
 
@@ -25,8 +26,10 @@ def statement_hash(statement: Statement) -> str:
 def context_of(statement_hash_hex: str, epoch: int, signer: str) -> int:
     """``keccak256(abi.encodePacked(bytes32, uint64, address)) mod r``: what a contract
     recomputes to bind a proof to one institution and epoch."""
-    packed = bytes.fromhex(statement_hash_hex) + epoch.to_bytes(8, "big") + bytes.fromhex(signer[2:])
-    return int.from_bytes(keccak(packed), "big") % R
+    digest, address = bytes.fromhex(statement_hash_hex), bytes.fromhex(signer.removeprefix("0x"))
+    if len(digest) != 32 or len(address) != 20 or not 0 <= epoch < 1 << 64:
+        raise MalformedInput("context: a 32-byte statement hash, a uint64 epoch and a 20-byte signer address")
+    return int.from_bytes(keccak(digest + epoch.to_bytes(8, "big") + address), "big") % R
 
 
 def attestation_hash(att: Attestation) -> bytes:
@@ -44,7 +47,8 @@ def recover_signer(att: Attestation) -> str | None:
     if att.signature is None:
         return None
     try:
-        return Account.recover_message(encode_defunct(primitive=attestation_hash(att)),
-                                       signature=bytes.fromhex(att.signature[2:]))
+        signer: str = Account.recover_message(encode_defunct(primitive=attestation_hash(att)),
+                                              signature=bytes.fromhex(att.signature[2:]))
+        return signer
     except Exception:  # a malformed signature is an invalid one  # noqa: BLE001
         return None

@@ -11,23 +11,26 @@ batch into the top proof, the top proof, solvency, insurance and outcome bits).
 
 from __future__ import annotations
 
-import json
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Any
 
 from pydantic import Field
 
-from ..book.amounts import AmountError, format_amount, format_signed_amount, parse_amount, parse_signed_amount
-from ..pins import Pins
-from ..verifier import MalformedInput
-from ..verifier import book as spec
+from ..formulas import book as spec
+from ..formulas import risk as risk_spec
+from ..formulas.amounts import AmountError, format_signed_amount, parse_amount, parse_signed_amount
+from ..formulas.errors import MalformedInput
+from ..inputs.pins import Pins
 from . import hashing
+from .checks import Check, Report
 from .expectations import QUANTITY_BITS, Expectation, instruments, parse_expectations
 from .models import Amount, Attestation, FieldStr, Hex32, Strict
+from .proofs import PYTHON_PROOFS, ProofChecker
 from .trust import TrustEvidence
-from .verify import Check, Report, load, verify
+from .verify import verify
 
 VERSION = "solvent.inclusion/1"
 
@@ -62,60 +65,8 @@ class InclusionProof(Strict):
     """From the batch root to the book root (the top tree over batch slots)."""
 
 
-def export(att_dir: Path, account_id: str) -> InclusionProof:
-    """One customer's proof, from the operator's inclusion database."""
-    from ..liabilities.inclusion_db import InclusionDb
-
-    att = load(att_dir)
-    db = InclusionDb(att_dir / "private" / "inclusion.sqlite")
-    try:
-        if db.meta.get("attestation_hash") != hashing.attestation_hash(att).hex():
-            raise ValueError(f"{att_dir}: the inclusion database belongs to another attestation")
-        row = db.account(account_id)
-        if row is None and unicodedata.normalize("NFC", account_id) != account_id:
-            account_id = unicodedata.normalize("NFC", account_id)  # the book's ids are NFC
-            row = db.account(account_id)
-        if row is None:
-            raise KeyError(f"account {account_id!r} is not in this attestation")
-        leaf, salt, equity, debt, positions, quantities = row
-        B = att.statement.shape.batch_size
-        batch, idx = divmod(leaf, B)
-        eq, de = json.loads(equity), json.loads(debt)
-        return InclusionProof(
-            attestation_hash=hashing.attestation_hash(att).hex(), institution=att.statement.institution,
-            epoch=att.statement.epoch, account_id=account_id, salt=salt,
-            balances={a.symbol: Balance(equity=format_amount(int(eq[i]), a.decimals),
-                                        debt=format_amount(int(de[i]), a.decimals))
-                      for i, a in enumerate(att.statement.assets)},
-            positions_commitment=positions, positions=_positions(att, quantities), batch=batch, leaf_index=leaf % B,
-            path=_path(db, batch, idx, B), top_path=_path(db, -1, batch, att.statement.shape.capacity))
-    finally:
-        db.close()
-
-
-def _path(db, tree: int, index: int, n_leaves: int) -> list[PathStep]:
-    """Sibling hashes and parent commitments from leaf ``index`` of tree ``tree`` (a batch,
-    or -1 for the top tree) up to its root."""
-    path = []
-    for level, arity in enumerate(spec.arities(n_leaves)):
-        parent, pos = divmod(index, arity)
-        siblings = [str(db.node(tree, level, parent * arity + j)[0]) for j in range(arity) if j != pos]
-        _, commitment = db.node(tree, level + 1, parent)
-        path.append(PathStep(position=pos, siblings=siblings, parent_commitment=str(commitment)))
-        index = parent
-    return path
-
-
-def _positions(att: Attestation, quantities: str | None) -> dict[str, str] | None:
-    if quantities is None:
-        return None
-    return {name: format_signed_amount(int(q), d) for (name, d), q in zip(instruments(att), json.loads(quantities))}
-
-
-def _committed_positions(proof: "InclusionProof", att: Attestation) -> int:
+def _committed_positions(proof: InclusionProof, att: Attestation) -> int:
     """The leaf's positions commitment, recomputed from the customer's positions."""
-    from ..verifier import risk as risk_spec
-
     if "margin" not in att.statement.statements:
         if proof.positions:
             raise MalformedInput("positions given, but this attestation proves no margin")
@@ -183,8 +134,8 @@ class InclusionReport(Report):
         self.checks.insert(len(self.account) - 1, check)
         return ok
 
-    def to_dict(self) -> dict:
-        def listed(checks: list[Check]) -> list[dict]:
+    def to_dict(self) -> dict[str, Any]:
+        def listed(checks: list[Check]) -> list[dict[str, Any]]:
             return [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in checks]
 
         return {**super().to_dict(), "account": {"ok": self.account_ok, "checks": listed(self.account)},
@@ -273,7 +224,7 @@ def _check_expectations(r: InclusionReport, proof: InclusionProof, expectations:
                       f"the file states {stated}, you expect {e.shown}")
 
 
-def verify_inclusion(proof: InclusionProof, att: Attestation, fast: bool = False,
+def verify_inclusion(proof: InclusionProof, att: Attestation, proof_checker: ProofChecker = PYTHON_PROOFS,
                      expect: dict[str, str] | None = None, trust_evidence: TrustEvidence | None = None,
                      allow_insecure_keys: bool = False, *, account_id: str | None = None,
                      expectations: Sequence[Expectation] = (), signer: str | None = None,
@@ -293,7 +244,7 @@ def verify_inclusion(proof: InclusionProof, att: Attestation, fast: bool = False
     _check_identity(r, proof, att, account_id)
     _check_paths(r, proof, att)
     _check_expectations(r, proof, wanted)
-    r.merge(verify(att, fast=fast, signer=signer, epoch=min_epoch, only_batches=[proof.batch], pins=pins,
+    r.merge(verify(att, proof_checker, signer=signer, epoch=min_epoch, only_batches=[proof.batch], pins=pins,
                    trust_evidence=trust_evidence, allow_insecure_keys=allow_insecure_keys))
     st = att.statement
     if signer is None:

@@ -4,13 +4,15 @@ string below r; proofs and verifying keys use snarkjs's layouts."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from ..field import R
+from ..formulas.field import R
 
-VERSION = "solvent.attestation/1"
+VERSION: Final = "solvent.attestation/1"
+StatementName = Literal["liabilities", "collateral", "margin", "solvency"]
+Role = Literal["batch", "top", "solvency"]
 
 
 def _below_r(s: str) -> str:
@@ -58,7 +60,7 @@ class Shape(Strict):
 
 
 class CircuitRef(Strict):
-    role: Literal["batch", "top", "solvency"]
+    role: Role
     name: str
     ir_hash: Hex32
     vk_hash: Hex32
@@ -74,7 +76,7 @@ class Statement(Strict):
     signer: Address
     epoch: int = Field(ge=0, lt=2**64)
     snapshot_time: Timestamp
-    statements: list[Literal["liabilities", "collateral", "margin", "solvency"]]
+    statements: list[StatementName]
     assets: list[AssetInfo]
     shape: Shape
     circuits: list[CircuitRef]
@@ -138,8 +140,8 @@ class Totals(Strict):
 class RiskSection(Strict):
     """The published risk parameters (``solvent.risk/1``)."""
 
-    params: dict
-    prices: dict | None = None
+    params: dict[str, Any]
+    prices: dict[str, Any] | None = None
     """The signed oracle price snapshot (``solvent.prices/1``) the prices were taken from;
     absent: the prices are the institution's declaration."""
 
@@ -178,14 +180,14 @@ class Attestation(Strict):
     statement: Statement
     statement_hash: Hex32
     context: FieldStr
-    verifying_keys: dict[str, dict]
+    verifying_keys: dict[str, dict[str, Any]]
     """snarkjs ``verification_key.json`` per circuit name."""
     batches: list[BatchEntry] = Field(min_length=1)
     top: TopEntry
     totals: Totals | None = None
     risk: RiskSection | None = None
     solvency: SolvencySection | None = None
-    reserves: dict | None = None
+    reserves: dict[str, Any] | None = None
     """The reserves snapshot (``solvent.reserves/1``: holdings with ownership proofs) behind
     public reserves; with committed reserves only the insurance fund's holdings (the fund
     is always public), or absent."""
@@ -194,6 +196,6 @@ class Attestation(Strict):
     signature: Signature | None = None
 
 
-def proof_of(entry: BatchEntry | TopEntry) -> dict:
+def proof_of(entry: BatchEntry | TopEntry) -> dict[str, Any]:
     return entry.proof.model_dump(mode="json")
 

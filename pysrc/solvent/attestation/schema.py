@@ -5,10 +5,12 @@ trusted-keys file (``schemas/trusted-keys.schema.json``)."""
 import json
 import sys
 
+from pydantic import BaseModel
+
 from .models import Attestation
 from .trust_files import TrustedKeysFile
 
-SCHEMAS = {"attestation": Attestation, "trusted-keys": TrustedKeysFile}
+SCHEMAS: dict[str, type[BaseModel]] = {"attestation": Attestation, "trusted-keys": TrustedKeysFile}
 
 if __name__ == "__main__":
     which = sys.argv[1] if len(sys.argv) > 1 else "attestation"

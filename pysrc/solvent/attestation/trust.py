@@ -6,7 +6,7 @@ knows the key's trapdoor. So a key is trusted here only on evidence the verifier
 itself, and only for the circuit the verifier recompiled from the stated shape:
 
 * ``ceremony`` — a phase-2 transcript re-verified during this run from a powers-of-tau
-  file against the recompiled circuit (``solvent.ceremony.check_circuits``, native);
+  file against the recompiled circuit (``solvent.backend.ceremony.check_circuits``, native);
 * ``trust-store`` — such a check made earlier and recorded in the local trust store
   (``trust_files.TrustStore``);
 * ``pinned`` — an entry of a trusted-keys file (``solvent.trusted-keys/1``) the user
@@ -22,13 +22,16 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
 from .. import verifier as pyv
+from ..circuits.compile import compile_circuits
+from ..circuits.shape import BookShape
 
 if TYPE_CHECKING:
-    from ..circuit import CompiledCircuit
+    from ..dsl import CompiledCircuit
     from .models import Attestation
 
 EvidenceKind = Literal["ceremony", "trust-store", "pinned", "none"]
@@ -107,7 +110,7 @@ class KeyTrust:
         key = f"{self.role} key ({self.name}" + (f", vk {self.vk_hash[:16]}…)" if self.vk_hash else ")")
         return f"{key}: {self.kind} — {self.detail}" if self.trusted else f"{key}: NOT TRUSTED — {self.detail}"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"role": self.role, "name": self.name, "ir_hash": self.ir_hash, "vk_hash": self.vk_hash,
                 "trusted": self.trusted, "evidence": self.kind, "detail": self.detail, "source": self.source,
                 "transcript_hash": self.transcript_hash, "ptau_hash": self.ptau_hash,
@@ -119,7 +122,7 @@ def _parsed(canonical: str) -> pyv.VerifyingKey:
     return pyv.VerifyingKey.from_snarkjs(json.loads(canonical))
 
 
-def parse_key(vk_json: Mapping) -> pyv.VerifyingKey:
+def parse_key(vk_json: Mapping[str, Any]) -> pyv.VerifyingKey:
     """A snarkjs ``verification_key.json`` as the independent verifier's key (every point
     checked; raises ``MalformedInput``). Parsed once per distinct key: the G2 subgroup
     checks are most of what deciding trust costs."""
@@ -130,7 +133,7 @@ def parse_key(vk_json: Mapping) -> pyv.VerifyingKey:
     return _parsed(canonical)
 
 
-def key_hash(vk_json: Mapping | None) -> str | None:
+def key_hash(vk_json: Mapping[str, Any] | None) -> str | None:
     """vk hash of a snarkjs ``verification_key.json`` (None if absent or malformed)."""
     if vk_json is None:
         return None
@@ -140,7 +143,7 @@ def key_hash(vk_json: Mapping | None) -> str | None:
         return None
 
 
-def vk_differences(a: Mapping, b: Mapping) -> list[str]:
+def vk_differences(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[str]:
     """The points in which two snarkjs verifying keys differ (["malformed"] if either is)."""
     try:
         ka, kb = parse_key(a), parse_key(b)
@@ -150,7 +153,7 @@ def vk_differences(a: Mapping, b: Mapping) -> list[str]:
     if len(ka.ic) != len(kb.ic):
         out.append(f"IC length ({len(ka.ic)} vs {len(kb.ic)})")
     else:
-        out += [f"IC[{i}]" for i, (p, q) in enumerate(zip(ka.ic, kb.ic)) if p != q]
+        out += [f"IC[{i}]" for i, (p, q) in enumerate(zip(ka.ic, kb.ic, strict=True)) if p != q]
     return out
 
 
@@ -192,9 +195,6 @@ def decide(role: str, name: str, ir_hash: str | None, vk_hash: str | None, evide
 def recompiled(att: Attestation) -> dict[str, CompiledCircuit] | None:
     """The circuits of the attestation's stated shape, compiled here in pure Python
     (None if the shape is invalid)."""
-    from ..circuits.compile import compile_circuits
-    from ..circuits.shape import BookShape
-
     try:
         return compile_circuits(BookShape(**att.statement.shape.model_dump()))
     except ValueError:

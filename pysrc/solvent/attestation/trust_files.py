@@ -18,23 +18,25 @@ import fcntl
 import hashlib
 import json
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator, Literal
+from typing import Final, Literal, TypeVar
 
 from pydantic import Field, ValidationError
 
 from .. import __version__
+from ..errors import SolventError
 from ..io import write_atomic
 from .models import Hex32, Shape, Strict, Timestamp
 from .trust import Evidence, TrustEvidence
 
-TRUSTED_KEYS_VERSION = "solvent.trusted-keys/1"
-STORE_VERSION = "solvent.trust-store/1"
+TRUSTED_KEYS_VERSION: Final = "solvent.trusted-keys/1"
+STORE_VERSION: Final = "solvent.trust-store/1"
 
 
-class TrustFileError(ValueError):
+class TrustFileError(SolventError, ValueError):
     """A trusted-keys file or trust store that cannot be read (names the file and field)."""
 
 
@@ -95,7 +97,7 @@ class TrustStoreFile(Strict):
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def sha256_file(path: Path) -> str:
@@ -106,7 +108,10 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def _parse(model: type[Strict], path: Path, what: str):
+M = TypeVar("M", bound=Strict)
+
+
+def _parse(model: type[M], path: Path, what: str) -> M:
     try:
         return model.model_validate_json(path.read_bytes())
     except OSError as e:
@@ -142,7 +147,7 @@ def write_trusted_keys(path: Path, keys: list[PinnedKey], publisher: str | None,
     if path.exists() and not force:
         raise FileExistsError(f"{path} exists (pass --force to replace it)")
     if not keys:
-        raise ValueError("no keys to pin")
+        raise TrustFileError("no keys to pin")
     doc = TrustedKeysFile(publisher=publisher, created=now(), keys=keys)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, json.dumps(doc.model_dump(mode="json"), indent=1) + "\n")

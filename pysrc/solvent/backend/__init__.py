@@ -1,6 +1,15 @@
-"""Proving backends. Circuits are written against ``solvent.circuit`` only; a backend
-takes a compiled circuit and proves it. Groth16 over BN254 (arkworks) is the first."""
+"""Everything that wraps the native module (``solvent._native``, Rust/arkworks) for proving.
 
-from .groth16 import Groth16, KeyPair, ProofResult, INSECURE_SETUP_WARNING
+Groth16 over BN254 (:mod:`.groth16`: setup, witness, prove, native verification, key
+files), the phase-2 ceremony (:mod:`.ceremony`) and circom interop (:mod:`.circom`).
+Circuits are written against :mod:`solvent.dsl` only; a backend takes a compiled circuit
+and proves it. The native verification paths that attestation verification may use
+(``--fast`` proofs, ceremony re-verification) are injected from the command line.
 
-__all__ = ["Groth16", "KeyPair", "ProofResult", "INSECURE_SETUP_WARNING"]
+May import attestation (models and trust files, for the ceremony), circuits, dsl,
+inputs and formulas; nothing but the pipeline and the command line imports it.
+"""
+
+from .groth16 import INSECURE_SETUP_WARNING, NATIVE_PROOFS, Groth16, KeyPair, NativeProofChecker, ProofResult
+
+__all__ = ["Groth16", "KeyPair", "ProofResult", "INSECURE_SETUP_WARNING", "NativeProofChecker", "NATIVE_PROOFS"]

@@ -8,7 +8,7 @@ Rust extension.
 
 from __future__ import annotations
 
-from ..circuit import CompiledCircuit, build
+from ..dsl import CompiledCircuit, build
 from . import liabilities
 from .shape import BookShape
 from .solvency import solvency

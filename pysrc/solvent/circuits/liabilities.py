@@ -1,19 +1,19 @@
-"""Proof of liabilities: the batch circuit and the top circuit (spec: liabilities.md).
+"""Proof of liabilities: the batch circuit and the top circuit (spec: circuits/liabilities.md at the repository root).
 
-Both follow ``solvent.verifier.book`` formula for formula; tests check that a
+Both follow ``solvent.formulas.book`` formula for formula; tests check that a
 witness's public values equal what that module (and the Rust tree builder) compute.
 """
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
-from ..circuit import CircuitBuilder, LC
-from ..circuit import gadgets as g
-from ..verifier import book
-from ..verifier import risk as risk_spec
+from ..dsl import LC, CircuitBuilder
+from ..dsl import gadgets as g
+from ..formulas import book
+from ..formulas import risk as risk_spec
 from . import risk as risk_gadgets
-from .shape import internal_nodes
+from .shape import ShapeError, internal_nodes
 
 
 def sum_tree(cs: CircuitBuilder, hashes: Sequence[LC], lanes: Sequence[Sequence[LC]],
@@ -44,7 +44,7 @@ def batch(cs: CircuitBuilder, n_assets: int, range_bits: int, batch_size: int, w
     batch's sums and boundary tags to the attestation context. With ``risk``
     (``{"regions", "instruments", "scenarios"}``) it also proves, per account, collateral
     adequacy and (with instruments) margin, over the same leaves, and sums the outcome
-    (see risk.md) up the tree as four extra lanes, with the debt that nets (solvency.md)
+    (see circuits/risk.md) up the tree as four extra lanes, with the debt that nets (circuits/solvency.md)
     as A more packed values; it outputs whether every account of the batch is
     collateralized (and margined): the batch root's count lanes are zero."""
     B, A = batch_size, n_assets
@@ -52,7 +52,7 @@ def batch(cs: CircuitBuilder, n_assets: int, range_bits: int, batch_size: int, w
     rs = risk_gadgets.RiskShape(n_assets=A, range_bits=range_bits, **risk) if risk else None
     if rs is not None:
         if range_bits > risk_spec.BALANCE_BITS:
-            raise ValueError(f"collateral and margin take balances of at most {risk_spec.BALANCE_BITS} bits")
+            raise ShapeError(f"collateral and margin take balances of at most {risk_spec.BALANCE_BITS} bits")
         params_hash = cs.public_input("params_hash")
         params_in = cs.private_input("params", (rs.params_len,))
         with cs.scope("params"):
@@ -106,6 +106,7 @@ def batch(cs: CircuitBuilder, n_assets: int, range_bits: int, batch_size: int, w
                         extras += risk_gadgets.shortfall(cs, coll - owed, req, rs.margin_bits)
                 else:
                     extras += [LC.const(0), LC.const(0)]
+            assert pos is not None, "a positions input, or the margin gadget's commitment"
             with cs.scope("leaf"):
                 leaves.append(g.hash_many(cs, book.LEAF, [
                     tags[i], *g.pack_all(equity[i], range_bits), *g.pack_all(debt[i], range_bits), pos]))

@@ -1,15 +1,15 @@
-"""Per-account collateral adequacy and margin, as constraints (spec: risk.md; formulas:
-``solvent.verifier.risk``). Called by the batch circuit for every leaf, so these
+"""Per-account collateral adequacy and margin, as constraints (spec: circuits/risk.md at the repository root; formulas:
+``solvent.formulas.risk``). Called by the batch circuit for every leaf, so these
 statements are proven over the very leaves the liabilities proof commits to."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
-from ..circuit import CircuitBuilder, LC
-from ..circuit import gadgets as g
-from ..verifier import risk as spec
+from ..dsl import LC, CircuitBuilder
+from ..dsl import gadgets as g
+from ..formulas import risk as spec
 
 EXTRA_LANES = 4
 """Per-account outcome summed up the tree: under-collateralized (0/1), collateral
@@ -37,7 +37,7 @@ class RiskShape:
     def margin(self) -> bool:
         return self.instruments > 0
 
-    # bit widths of the comparisons (see risk.md, "Bounds")
+    # bit widths of the comparisons (see circuits/risk.md, "Bounds")
     @property
     def value_bits(self) -> int:
         """collateral and debt ×10^4 of one account are below 2^value_bits."""
@@ -77,7 +77,7 @@ def split_params(shape: RiskShape, v: Sequence[LC]) -> Params:
     prices, regions = [], []
     for _ in range(shape.n_assets):
         prices.append(next(it))
-        regions.append([tuple(next(it) for _ in range(4)) for _ in range(shape.regions)])
+        regions.append([(next(it), next(it), next(it), next(it)) for _ in range(shape.regions)])
     marks, rates, arrays = [], [], []
     for _ in range(shape.instruments):
         marks.append(next(it))
@@ -108,7 +108,7 @@ def collateral_value(cs: CircuitBuilder, shape: RiskShape, p: Params, equity: Se
 
 
 def debt_value(cs: CircuitBuilder, p: Params, debt: Sequence[LC]) -> LC:
-    return g.sum_of([cs.mul(d, price) for d, price in zip(debt, p.prices)]) * spec.SCALE
+    return g.sum_of([cs.mul(d, price) for d, price in zip(debt, p.prices, strict=True)]) * spec.SCALE
 
 
 def requirement(cs: CircuitBuilder, shape: RiskShape, p: Params, quantities: Sequence[LC],
@@ -125,11 +125,11 @@ def requirement(cs: CircuitBuilder, shape: RiskShape, p: Params, quantities: Seq
         commitment = g.hash_many(cs, spec.POSITIONS, g.pack_all([q + offset for q in quantities], spec.QUANTITY_BITS))
     with cs.scope("scan_risk"):
         for s in range(shape.scenarios):
-            loss = g.sum_of([cs.mul(q, arr[s]) for q, arr in zip(quantities, p.risk_arrays)])
+            loss = g.sum_of([cs.mul(q, arr[s]) for q, arr in zip(quantities, p.risk_arrays, strict=True)])
             cs.range_check(scan - loss, shape.scan_bits)
     with cs.scope("futures_floor"):
         floor = g.sum_of([cs.mul(cs.mul(g.select(cs, sign, q, -q), mark), rate)
-                          for q, sign, mark, rate in zip(quantities, signs, p.marks, p.rates)])
+                          for q, sign, mark, rate in zip(quantities, signs, p.marks, p.rates, strict=True)])
     with cs.scope("requirement"):
         cs.range_check(claim - scan * spec.SCALE, shape.requirement_bits)
         cs.range_check(claim - floor, shape.requirement_bits)
@@ -146,6 +146,6 @@ def shortfall(cs: CircuitBuilder, have: LC, need: LC, bits: int) -> tuple[LC, LC
 
 def netted_debt(cs: CircuitBuilder, debt: Sequence[LC], under_collateralized: LC) -> list[LC]:
     """Per asset, the debt that reduces net liabilities: ``(1 − under)·debt`` — all of an
-    account's debt when its collateral covers it, none otherwise (solvency.md)."""
+    account's debt when its collateral covers it, none otherwise (circuits/solvency.md)."""
     covered = 1 - under_collateralized
     return [cs.mul(covered, d) for d in debt]

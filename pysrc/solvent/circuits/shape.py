@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from ..verifier import book
-from ..verifier import risk as risk_spec
+from ..errors import SolventError
+from ..formulas import book
+from ..formulas import risk as risk_spec
 
 SUPPORTED_RANGE_BITS = (64, 96, 128)
 """Balance widths chosen automatically (``auto_range_bits``); any width in 1..128 may be
 asked for explicitly. Collateral and margin take at most ``risk_spec.BALANCE_BITS``."""
+
+
+class ShapeError(SolventError, ValueError):
+    """A book shape no circuit can take (asset count, widths, batch sizes, statements)."""
 
 
 @dataclass(frozen=True)
@@ -30,29 +35,29 @@ class BookShape:
 
     def __post_init__(self) -> None:
         if self.n_assets < 1:
-            raise ValueError("a book needs at least one asset")
+            raise ShapeError("a book needs at least one asset")
         if not 1 <= self.range_bits <= 128:
-            raise ValueError(f"range bits {self.range_bits} outside 1..128")
+            raise ShapeError(f"range bits {self.range_bits} outside 1..128")
         for what, v in (("batch size", self.batch_size), ("capacity", self.capacity)):
             if v < 2 or v & (v - 1):
-                raise ValueError(f"{what} {v} must be a power of two ≥ 2")
+                raise ShapeError(f"{what} {v} must be a power of two ≥ 2")
         if self.batch_size > 1 << book.MAX_BATCH_LOG2:
-            raise ValueError(f"batch size {self.batch_size} above 2^{book.MAX_BATCH_LOG2}")
+            raise ShapeError(f"batch size {self.batch_size} above 2^{book.MAX_BATCH_LOG2}")
         if self.batch_size * self.capacity > 1 << book.MAX_LEAVES_LOG2:
-            raise ValueError(f"batch size × capacity above 2^{book.MAX_LEAVES_LOG2} leaves")
+            raise ShapeError(f"batch size × capacity above 2^{book.MAX_LEAVES_LOG2} leaves")
         if self.risk is not None:
             if set(self.risk) != {"regions", "instruments", "scenarios"} or self.risk["regions"] < 1 \
                     or self.risk["scenarios"] < 1 or self.risk["instruments"] < 0:
-                raise ValueError(f"bad risk shape {self.risk}")
+                raise ShapeError(f"bad risk shape {self.risk}")
             if self.range_bits > risk_spec.BALANCE_BITS:
-                raise ValueError(f"collateral and margin take balances of at most {risk_spec.BALANCE_BITS} bits "
+                raise ShapeError(f"collateral and margin take balances of at most {risk_spec.BALANCE_BITS} bits "
                                  f"(not {self.range_bits})")
         if self.solvency is not None and (set(self.solvency) != {"mode", "reserves"}
                                           or self.solvency["mode"] not in ("pass_fail", "buckets")
                                           or self.solvency["reserves"] not in ("public", "committed")):
-            raise ValueError(f"bad solvency shape {self.solvency}")
+            raise ShapeError(f"bad solvency shape {self.solvency}")
         if self.solvency is not None and self.with_debt and self.risk is None:
-            raise ValueError("the solvency statement over a book with debt needs the collateral statement "
+            raise ShapeError("the solvency statement over a book with debt needs the collateral statement "
                              "(--statements liabilities,collateral,solvency with --risk FILE): only debt that "
                              "collateral covers may reduce net liabilities")
 
@@ -89,7 +94,7 @@ class BookShape:
         params = {"n_assets": self.n_assets, "range_bits": self.range_bits,
                   "batch_size": self.batch_size, "with_debt": self.with_debt}
         if self.risk is not None:
-            params["risk"] = dict(self.risk)
+            params["risk"] = dict(self.risk)  # type: ignore[assignment]  # JSON-shaped: int | bool | dict
         return params
 
     def top_params(self) -> dict:
@@ -111,7 +116,7 @@ def auto_range_bits(max_bits: int, with_risk: bool) -> int:
     for width in SUPPORTED_RANGE_BITS:
         if max_bits <= width <= limit:
             return width
-    raise ValueError(f"an amount of the book needs {max_bits} bits; "
+    raise ShapeError(f"an amount of the book needs {max_bits} bits; "
                      + (f"collateral and margin take at most {limit}" if with_risk else f"the widest balance is {limit} bits"))
 
 

@@ -1,13 +1,14 @@
-"""The solvency statement (spec: solvency.md): for every asset, reserves cover net
+"""The solvency statement (spec: circuits/solvency.md at the repository root): for every asset, reserves cover net
 liabilities, with the liabilities totals opened privately from the top proof's
 ``totals_commitment``."""
 
 from __future__ import annotations
 
-from ..circuit import CircuitBuilder, LC
-from ..circuit import gadgets as g
-from ..verifier import book
-from ..verifier import solvency as spec
+from ..dsl import LC, CircuitBuilder
+from ..dsl import gadgets as g
+from ..formulas import book
+from ..formulas import solvency as spec
+from .shape import ShapeError
 
 
 def solvency(cs: CircuitBuilder, n_assets: int, range_bits: int, extra_lanes: int, mode: str,
@@ -19,7 +20,7 @@ def solvency(cs: CircuitBuilder, n_assets: int, range_bits: int, extra_lanes: in
     reduces net liabilities; without it net liabilities are the equity (a book with debt
     and no collateral statement has no solvency statement: ``BookShape``)."""
     if mode not in ("pass_fail", "buckets") or reserves not in ("public", "committed"):
-        raise ValueError(f"solvency mode {mode!r} / reserves {reserves!r}")
+        raise ShapeError(f"solvency mode {mode!r} / reserves {reserves!r}")
     A = n_assets
     width = book.sum_width(range_bits)
     per = book.PACK_BITS // width

@@ -52,7 +52,7 @@ class LazyGroup(click.Group):
             self.add_command(command)
         return super().get_command(ctx, name)
 
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # type: ignore[override]
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         """Under ``--json`` even click's own errors are a JSON object on stdout (common.py)."""
         from .common import json_requested, run_reporting_errors_as_json
 

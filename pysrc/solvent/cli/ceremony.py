@@ -9,7 +9,7 @@ from typing import Any, NoReturn
 
 import click
 
-from .. import ceremony as cer
+from ..backend import ceremony as cer
 from .common import EXIT_INVALID, fail, refuse_overwrite
 
 _force = click.option("--force", is_flag=True, help="Replace an existing --out file.")
@@ -187,6 +187,7 @@ def verify(state: Path, ptau: Path, circuit: str | None, attestation: Path | Non
             raise click.UsageError(f"--circuit {circuit} is not the circuit {ref.name} recompiled from "
                                    f"{attestation}'s shape")
     else:
+        assert circuit is not None  # one of --circuit and --attestation (checked above)
         c = _circuit(circuit, shape, circuit_name)
     try:
         report = cer.verify(state, ptau, c, key, threads=threads)

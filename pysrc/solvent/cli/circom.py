@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from .. import _native
-from ..interop import circom as cc
+from .. import native
+from ..backend import circom as cc
 from .common import fail_usage, refuse_overwrite
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -44,7 +44,7 @@ def setup(r1cs: Path, ptau, zkey, key, out_dir: Path, threads, force: bool, as_j
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", cc.LocalPhase2Warning)
             meta = cc.setup(r1cs, out_dir, ptau=ptau, zkey=zkey, key=key, threads=threads)
-    except (_native.InteropError, _native.CeremonyError, _native.KeyFileError) as exc:
+    except (native.InteropError, native.CeremonyError, native.KeyFileError) as exc:
         fail_usage(str(exc))
     if ptau is not None:
         click.secho("WARNING: " + cc.LOCAL_PHASE2_WARNING.format(name=meta["circuit"]), fg="yellow", err=True)
@@ -69,7 +69,7 @@ def prove(key_dir: Path, wtns: Path, out_dir: Path, threads, force: bool, as_jso
     refuse_overwrite([out_dir / n for n in ("proof.json", "public.json", "verification_key.json")], force)
     try:
         res = cc.prove(key_dir, wtns, threads=threads)
-    except (_native.InteropError, _native.KeyFileError) as exc:
+    except (native.InteropError, native.KeyFileError) as exc:
         fail_usage(str(exc))
     cc.write_proof(res, out_dir)
     click.echo(json.dumps({"ok": True, "public": [str(x) for x in res.public]}) if as_json else

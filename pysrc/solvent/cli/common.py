@@ -12,14 +12,19 @@ import functools
 import json
 import sys
 import time
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Iterable, NoReturn, Sequence
+from typing import Any, NoReturn
 
 import click
+from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
+from ..attestation.proofs import PYTHON_PROOFS, ProofChecker
+from ..errors import SolventError
+from ..pipeline.errors import ProvingError, WouldBeInvalid
 from ..printable import printable
 
 EXIT_VALID, EXIT_INVALID, EXIT_USAGE, EXIT_UNTRUSTED = 0, 1, 2, 3
@@ -95,22 +100,58 @@ def fail_usage(message: str) -> NoReturn:
     fail(message, EXIT_USAGE, "input")
 
 
+EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
+    (WouldBeInvalid, EXIT_INVALID),   # `prove --strict`: the attestation's own proofs would make it INVALID
+    (ProvingError, EXIT_INVALID),     # proving failed (the run is resumable)
+    (SolventError, EXIT_USAGE),       # everything solvent explains: bad input, options, files, keys
+    (ValidationError, EXIT_USAGE),    # a JSON document the user gave that fails its model
+    (FileExistsError, EXIT_USAGE),    # an output that exists (nothing is overwritten without --force)
+    (FileNotFoundError, EXIT_USAGE),  # an input path that does not exist
+)
+"""The one map from error class to exit code: the first row whose class the error is an
+instance of (so subclasses go before their bases). Anything else — a plain ``ValueError``,
+``KeyError`` or ``AssertionError`` — is a bug in solvent and is raised as one (a traceback,
+exit 1), never dressed up as a usage error."""
+
+
+def exit_code_for(e: BaseException) -> int | None:
+    """``e``'s exit code from :data:`EXIT_CODES` (native exceptions classified first), or None."""
+    if "solvent._native" in sys.modules:
+        # imported here: only a process that loaded the native module can meet its exceptions,
+        # and verification must not load it
+        from ..backend.errors import classify
+
+        e = classify(e) or e
+    return next((code for cls, code in EXIT_CODES if isinstance(e, cls)), None)
+
+
 def handle_errors(fn: Callable) -> Callable:
-    """Input problems exit 2 with the file/row/field message; nothing is half-written."""
-    from ..attestation.trust_files import TrustFileError
-    from ..attestation.verify import AttestationFormatError
-    from ..book import InputError
+    """Errors solvent explains exit with their code (:data:`EXIT_CODES`) and message, naming
+    the file, row and field; nothing is half-written. Anything else propagates: it is a bug."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except (InputError, AttestationFormatError, TrustFileError, FileExistsError, FileNotFoundError, KeyError) as e:
-            fail_usage(str(e.args[0]) if isinstance(e, KeyError) and e.args else str(e))
-        except ValueError as e:
-            fail_usage(str(e))
+        except Exception as e:
+            code = exit_code_for(e)
+            if code is None:
+                raise
+            fail(str(e), code, "invalid" if code == EXIT_INVALID else "input")
 
     return wrapper
+
+
+def proof_checker(fast: bool) -> ProofChecker:
+    """The proof checker ``--fast`` asks for: the native arkworks verifier, else the
+    independent pure-Python one (the default, which needs no native module)."""
+    if not fast:
+        return PYTHON_PROOFS
+    # imported here: the native module is only needed (and only loaded) with --fast, so that
+    # pure-Python verification runs where the Rust extension is not installed
+    from ..backend.groth16 import NATIVE_PROOFS
+
+    return NATIVE_PROOFS
 
 
 def refuse_overwrite(paths: Iterable[Path], force: bool) -> None:
@@ -123,8 +164,8 @@ def refuse_overwrite(paths: Iterable[Path], force: bool) -> None:
 
 def pin_options(fn: Callable) -> Callable:
     """``--eth-block``, ``--custodian``, ``--oracle``, ``--token``: what the auditor pins so
-    that a caveat becomes a check (``solvent.pins``); the command gets ``pins``."""
-    from ..pins import parse_pins
+    that a caveat becomes a check (``solvent.inputs.pins``); the command gets ``pins``."""
+    from ..inputs.pins import parse_pins
 
     @functools.wraps(fn)
     def wrapper(*args: Any, eth_blocks: tuple[str, ...], custodians: tuple[str, ...], oracles: tuple[str, ...],
@@ -163,7 +204,7 @@ class BatchProgress:
         self.per = accounts_per_batch
         self.enabled = sys.stderr.isatty()
         self.progress: Progress | None = None
-        self.task = None
+        self.task: TaskID | None = None
         self.started = time.perf_counter()
         self.resuming = resuming
         """The run directory when resuming: the first event then says what was reused."""
@@ -189,7 +230,7 @@ class BatchProgress:
                 self.progress.start()
                 self.task = self.progress.add_task("batches", total=total, rate="")
                 self.started = time.perf_counter()
-            if self.progress is not None:
+            if self.progress is not None and self.task is not None:
                 elapsed = time.perf_counter() - self.started
                 rate = f"{done * self.per / elapsed:,.0f} accounts/s" if done and elapsed > 0 else ""
                 self.progress.update(self.task, completed=done, rate=rate)

@@ -82,7 +82,7 @@ class Steps:
 
 
 def _spec(inputs: dict[str, Path], batch_size: int, secrets_dir: Path):
-    from ..jobs.spec import FileRef, RunSpec
+    from ..pipeline.jobs.spec import FileRef, RunSpec
 
     secrets_dir.mkdir(parents=True, exist_ok=True)
     files = {}
@@ -160,10 +160,11 @@ def demo(out: Path, force: bool, batch_size: int, customers: int | None, no_brow
 
     Example: solvent demo --out out/demo
     """
-    from ..attestation import inclusion as inc
+    from ..attestation.proofs import PYTHON_PROOFS
     from ..attestation.verify import verify
-    from ..jobs.state import load_state
-    from ..liabilities.prove import prove_book
+    from ..pipeline.inclusion_export import export
+    from ..pipeline.jobs.state import load_state
+    from ..pipeline.prove import prove_book
     from ..report import render, write_atomic
     from ..report.view import build_view, reserves_from_attestation
     from ..web import Pins, attestation_keys, export_site
@@ -189,14 +190,14 @@ def demo(out: Path, force: bool, batch_size: int, customers: int | None, no_brow
     # The keys are a development setup made on this machine: no ceremony or pinned list
     # vouches for them, so they are accepted explicitly — and every output says so.
     report = steps.run("verify", lambda: verify(att, allow_insecure_keys=True))
-    view = steps.run("report", lambda: build_view(att, report, reserves_from_attestation(att), fast=False))
+    view = steps.run("report", lambda: build_view(att, report, reserves_from_attestation(att), PYTHON_PROOFS.name))
     write_atomic(report_file, render(view))
     pins = Pins(keys=attestation_keys(att), signer=att.statement.signer, insecure=True, source=None)
     page = steps.run("export-web", lambda: export_site(att, site_dir, pins))
 
     ids = {state.book.ids[i] for i in range(state.book.size)}
     customer = CUSTOMER if CUSTOMER in ids else state.book.ids[0]
-    proof = inc.export(att_dir, customer)
+    proof = export(att_dir, customer)
     write_atomic(proof_file, proof.model_dump_json(indent=1))
     command, code, checked = steps.run("verify-inclusion", lambda: _customer_check(
         proof_file, att_dir, proof, att.statement.signer))

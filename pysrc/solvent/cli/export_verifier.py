@@ -10,8 +10,9 @@ from typing import NoReturn
 import click
 
 from ..evm.verifier_gen import generate_verifier
+from ..formulas.errors import MalformedInput
 from ..io import write_atomic
-from ..verifier import MalformedInput, load_verifying_key, vk_hash
+from ..verifier import load_verifying_key, vk_hash
 from .common import emit_json, fail_usage, refuse_overwrite
 
 _CIRCUIT = re.compile(r"[A-Za-z0-9_.-]+")

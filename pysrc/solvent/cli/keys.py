@@ -12,6 +12,7 @@ from ..attestation.models import Shape
 from ..attestation.trust import key_hash
 from ..attestation.trust_files import PinnedKey, StoreEntry, TrustStore, pin_of, sha256_file, write_trusted_keys
 from ..attestation.verify import load
+from ..errors import UsageError
 from .common import EXIT_INVALID, EXIT_VALID, emit_json, fail, fail_usage, handle_errors, results
 from .trust import ceremony_evidence
 
@@ -36,10 +37,10 @@ def _read_shape(path: Path) -> Shape:
     try:
         return Shape.model_validate_json(path.read_bytes())
     except OSError as e:
-        raise ValueError(f"{path}: cannot read: {e.strerror}") from e
+        raise UsageError(f"{path}: cannot read: {e.strerror}") from e
     except ValidationError as e:
         first = e.errors()[0]
-        raise ValueError(f"{path}: not a book shape: {'.'.join(map(str, first['loc']))}: {first['msg']}") from e
+        raise UsageError(f"{path}: not a book shape: {'.'.join(map(str, first['loc']))}: {first['msg']}") from e
 
 
 def resolve_shape(shape_file: Path | None, attestation_dir: Path | None, ceremony_dir: Path | None) -> Shape:
@@ -147,7 +148,7 @@ def _pins_for(entries: list[StoreEntry], shape: Shape, only_vk: dict[str, str | 
             missing.append(c.name)
         pins += [pin_of(e, shape) for e in chosen.values()]
     if missing:
-        raise ValueError(f"no re-verified ceremony for {', '.join(missing)}"
+        raise UsageError(f"no re-verified ceremony for {', '.join(missing)}"
                          + (" with the attestation's key" if only_vk is not None else "")
                          + ": run `solvent keys trust --ceremony DIR --ptau FILE` first (or pass them here)")
     return pins

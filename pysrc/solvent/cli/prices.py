@@ -29,7 +29,7 @@ def message(asset: str, price: str, quote: str, timestamp: str, as_json: bool) -
 
     Example: solvent prices message --asset BTC --price 64000.5 --quote USD --timestamp 2026-11-21T00:00:00Z
     """
-    from ..prices import report_message
+    from ..inputs.prices import report_message
 
     text = report_message(asset, price, quote, timestamp)
     if as_json:
@@ -51,7 +51,7 @@ def check(file: Path, snapshot_time: str, as_json: bool, pins) -> None:
 
     Example: solvent prices check prices.json --snapshot-time 2026-11-21T00:00:00Z
     """
-    from ..prices import check_snapshot, load_snapshot
+    from ..inputs.prices import check_snapshot, load_snapshot
 
     snap = load_snapshot(file)
     result = check_snapshot(snap, snapshot_time, pins)

@@ -8,23 +8,34 @@ import shlex
 import shutil
 import time
 import warnings
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
+from ..attestation import outcomes
 from ..backend import Groth16
 from ..backend.groth16 import InsecureSetupWarning
-from ..book import read_assets
 from ..circuits.shape import BookShape
-from ..jobs.spec import FileRef, RunSpec, keep_secret, read_hex_secret
-from ..jobs.state import DEFAULT_BATCH, risk_setup_from
-from ..liabilities import keys as keymod
-from ..attestation import outcomes
-from ..liabilities.prove import WouldBeInvalid, prove_book
-from .common import (EXIT_INTERRUPTED, EXIT_INVALID, BatchProgress, emit_json, err, fail, handle_errors,
-                     insecure_banner, refuse_overwrite)
+from ..errors import UsageError
+from ..inputs.assets import read_assets
+from ..pipeline import keys as keymod
+from ..pipeline.errors import WouldBeInvalid
+from ..pipeline.jobs.spec import FileRef, RunSpec, keep_secret, read_hex_secret
+from ..pipeline.jobs.state import DEFAULT_BATCH, risk_setup_from
+from ..pipeline.prove import prove_book
+from .common import (
+    EXIT_INTERRUPTED,
+    EXIT_INVALID,
+    BatchProgress,
+    emit_json,
+    err,
+    fail,
+    handle_errors,
+    insecure_banner,
+    refuse_overwrite,
+)
 
 STATEMENTS = ("liabilities", "collateral", "margin", "solvency")
 GENERATED_SECRETS = {"institution.secret": ("institution secret", "--secret-file or $SOLVENT_SECRET"),
@@ -38,7 +49,7 @@ def parse_statements(text: str) -> list[str]:
     chosen = [x.strip() for x in text.split(",") if x.strip()]
     unknown = [x for x in chosen if x not in STATEMENTS]
     if unknown or "liabilities" not in chosen:
-        raise ValueError(f"--statements: {text!r}: choose from {', '.join(STATEMENTS)}; liabilities is always proven")
+        raise UsageError(f"--statements: {text!r}: choose from {', '.join(STATEMENTS)}; liabilities is always proven")
     if "margin" in chosen and "collateral" not in chosen:
         chosen.insert(chosen.index("margin"), "collateral")  # margin nets collateral against debt
     return chosen
@@ -83,7 +94,7 @@ def setup(assets_file: Path, batch_size: int, capacity: int, range_bits: int | N
 
     Example: solvent setup --assets assets.csv --batch-size 256 --capacity 64 --out keys/
     """
-    from ..jobs.state import read_book
+    from ..pipeline.jobs.state import read_book
 
     assets = read_assets(assets_file)
     chosen = parse_statements(statements)
@@ -105,7 +116,7 @@ def setup(assets_file: Path, batch_size: int, capacity: int, range_bits: int | N
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", InsecureSetupWarning)
         sk = keymod.setup_dev_insecure(shape, out, backend)
-    info = {role: {"circuit": sk.circuits[role].name, "hash": sk.circuits[role].hash,
+    info: dict[str, dict[str, Any]] = {role: {"circuit": sk.circuits[role].name, "hash": sk.circuits[role].hash,
                    "constraints": backend.circuit(sk.circuits[role]).num_constraints} for role in sk.circuits}
     if as_json:
         emit_json({"keys": str(out), "shape": shape.to_dict(), "circuits": info, "setup": "dev-insecure",
@@ -152,7 +163,7 @@ def _spec_from_options(o: dict, out: Path) -> RunSpec:
     for needed in ("accounts_file", "assets_file"):
         if o[needed] is None:
             raise click.UsageError(f"--{needed.split('_')[0]} is required (or --resume DIR)")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     chosen = parse_statements(o["statements"])
     ref = lambda p: FileRef.of(p) if p is not None else None  # noqa: E731
     generated = []
@@ -249,10 +260,10 @@ def prove(resume_dir: Path | None, out: Path | None, workers: int | None, schedu
 
     Example: solvent prove --accounts accounts.csv --assets assets.csv --out attestation/
     """
-    from ..jobs.checkpoints import RUN_DIR
-    from ..jobs.executors import DaskExecutor, PoolExecutor
-    from ..jobs.progress import ProgressLog
-    from ..jobs.state import load_state
+    from ..pipeline.jobs.checkpoints import RUN_DIR
+    from ..pipeline.jobs.executors import DaskExecutor, PoolExecutor
+    from ..pipeline.jobs.progress import ProgressLog
+    from ..pipeline.jobs.state import load_state
 
     if (resume_dir is None) == (out is None):
         raise click.UsageError("give --out DIR for a new run, or --resume DIR")
@@ -264,6 +275,7 @@ def prove(resume_dir: Path | None, out: Path | None, workers: int | None, schedu
             raise FileExistsError(f"{out}: this run is complete (attestation.json exists)")
         spec = RunSpec.load(out)
     else:
+        assert out is not None  # exactly one of --out and --resume (checked above)
         if out.exists() and any(out.iterdir()):
             raise FileExistsError(f"{out}: output directory exists and is not empty")
         out.mkdir(parents=True, exist_ok=True)
@@ -348,7 +360,7 @@ def resume_command(out: Path, **given: Any) -> str:
 
 def _interrupted(out: Path, command: str) -> NoReturn:
     """Ctrl-C: every finished batch is checkpointed in OUT/.run/; say how to go on."""
-    from ..jobs.checkpoints import RUN_DIR
+    from ..pipeline.jobs.checkpoints import RUN_DIR
 
     kept = len(list((out / RUN_DIR / "proofs").glob("batch-*.json")))
     fail(f"interrupted: {kept} batch proof(s) are checkpointed in {out / RUN_DIR}; continue the run with: {command}",
@@ -357,7 +369,7 @@ def _interrupted(out: Path, command: str) -> NoReturn:
 
 def _refused(out: Path, problems: list[str], new_run: bool) -> None:
     """``--strict``: tell the operator why, write nothing, exit 1."""
-    from ..jobs.checkpoints import RUN_DIR
+    from ..pipeline.jobs.checkpoints import RUN_DIR
 
     shutil.rmtree(out / RUN_DIR, ignore_errors=True)
     if new_run:

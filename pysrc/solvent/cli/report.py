@@ -7,8 +7,19 @@ from pathlib import Path
 
 import click
 
-from ..attestation.verify import VERDICT_INVALID, VERDICT_VALID, VERDICT_VALID_UNTRUSTED, load
-from .common import EXIT_INVALID, EXIT_UNTRUSTED, EXIT_VALID, emit_json, handle_errors, pin_options, refuse_overwrite, results
+from ..attestation.checks import VERDICT_INVALID, VERDICT_VALID, VERDICT_VALID_UNTRUSTED
+from ..attestation.verify import load
+from .common import (
+    EXIT_INVALID,
+    EXIT_UNTRUSTED,
+    EXIT_VALID,
+    emit_json,
+    handle_errors,
+    pin_options,
+    proof_checker,
+    refuse_overwrite,
+    results,
+)
 from .trust import TRUST_HELP, TrustOptions, gather, key_line, trust_options
 
 
@@ -40,7 +51,7 @@ def report(attestation: Path, out: Path, force: bool, reserves_file: Path | None
     t0 = time.perf_counter()
     att = load(attestation)
     evidence = gather(att, trust)
-    view = build_report(att, reserves_file, fast=fast, pins=pins, trust_evidence=evidence,
+    view = build_report(att, reserves_file, proof_checker(fast), pins=pins, trust_evidence=evidence,
                         allow_insecure_keys=trust.allow_insecure_keys)
     t1 = time.perf_counter()
     write_atomic(out, render(view))

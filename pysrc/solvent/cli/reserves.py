@@ -41,7 +41,7 @@ def message(institution: str, epoch: int, snapshot_time: str, chain: str, addres
     Example: solvent reserves message --institution "Test Exchange" --epoch 7
     --snapshot-time 2026-11-21T00:00:00Z --chain ethereum --address 0x4759…
     """
-    from ..reserves.message import ownership_message
+    from ..inputs.reserves.message import ownership_message
 
     _emit_message(ownership_message(institution, epoch, snapshot_time, chain, address), as_json)  # type: ignore[arg-type]
 
@@ -64,8 +64,8 @@ def custodian_message(institution: str, epoch: int, snapshot_time: str, chain: s
     Example: solvent reserves custodian-message --institution "Test Exchange" --epoch 7
     --snapshot-time 2026-11-21T00:00:00Z --chain ethereum --address 0x4759… --asset USDT --balance 2500000.25
     """
-    from ..book.amounts import AmountError, parse_amount
-    from ..reserves.custody import holding_message
+    from ..formulas.amounts import AmountError, parse_amount
+    from ..inputs.reserves.custody import holding_message
 
     try:
         parse_amount(balance, 36, 256)
@@ -127,9 +127,9 @@ def check(file: Path, institution: str, epoch: int, snapshot_time: str, assets_f
     Example: solvent reserves check reserves.json --institution "Test Exchange" --epoch 7
     --snapshot-time 2026-11-21T00:00:00Z
     """
-    from ..book import read_assets
-    from ..reserves import load_reserves, reserves_per_asset
-    from ..reserves.audit import audit_holdings, caveats_of
+    from ..inputs.assets import read_assets
+    from ..inputs.reserves import load_reserves, reserves_per_asset
+    from ..inputs.reserves.audit import audit_holdings, caveats_of
 
     doc = load_reserves(file)
     if assets_file is not None:
@@ -162,8 +162,8 @@ def commitment_message(opening_file: Path, as_json: bool, pins) -> None:
 
     Example: solvent reserves commitment-message reserves-opening.json
     """
-    from ..reserves.audit import caveats_of
-    from ..reserves.commitment import check_opening, load_opening, opening_message
+    from ..inputs.reserves.audit import caveats_of
+    from ..inputs.reserves.commitment import check_opening, load_opening, opening_message
 
     op = load_opening(opening_file)
     problems, audits = check_opening(op, pins, str(opening_file))
@@ -181,7 +181,7 @@ def commitment_message(opening_file: Path, as_json: bool, pins) -> None:
 
 
 def _signing_key(directory: Path, key_file: Path | None) -> bytes:
-    from ..jobs.spec import read_hex_secret
+    from ..pipeline.jobs.spec import read_hex_secret
 
     if key_file is not None:
         return read_hex_secret(str(key_file), "the signing key")
@@ -218,9 +218,9 @@ def attach(directory: Path, custodian: str, name: str, signature: str, signing_k
     from ..attestation import hashing
     from ..attestation.models import ReservesStatement
     from ..attestation.verify import load
-    from ..eip191 import signed_by
+    from ..formulas.eip191 import signed_by
+    from ..inputs.reserves.custody import commitment_message
     from ..io import write_atomic
-    from ..reserves.custody import commitment_message
 
     att = load(directory)
     st, s = att.statement, att.solvency

@@ -4,18 +4,19 @@ the evidence they stand for, and printing what was decided (docs/keys.md)."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 from rich.console import Console
 from rich.markup import escape
 
+from ..attestation.checks import Report
 from ..attestation.models import Attestation, Shape
 from ..attestation.trust import Evidence, KeyTrust, TrustEvidence
 from ..attestation.trust_files import TrustStore, pinned_evidence
-from ..attestation.verify import Report
 from .common import EXIT_INVALID, EXIT_UNTRUSTED, EXIT_VALID, err, results
 
 TRUST_HELP = ("Keys are trusted only on evidence given here (a ceremony transcript re-verified now, the local "
@@ -71,7 +72,7 @@ def ceremony_evidence(ceremony_dir: Path, ptau: Path, shape: Shape, store: Trust
     """Re-verify every circuit's transcript of ``ceremony_dir`` against the circuits
     recompiled from ``shape`` (native), record those that hold in ``store``. Returns the
     evidence and the checks."""
-    from ..ceremony import check_circuits
+    from ..backend.ceremony import check_circuits
     from ..circuits.compile import compile_circuits
     from ..circuits.shape import BookShape
 

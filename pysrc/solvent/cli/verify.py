@@ -12,10 +12,12 @@ from pydantic import ValidationError
 from rich.markup import escape
 
 from ..attestation import inclusion as inc
+from ..attestation.checks import Check, Report
 from ..attestation.expectations import ExpectationError, parse_expectations
-from ..attestation.verify import Check, Report, load, verify as verify_attestation
+from ..attestation.verify import load
+from ..attestation.verify import verify as verify_attestation
 from ..io import write_atomic
-from .common import emit_json, fail_usage, handle_errors, pin_options, results
+from .common import emit_json, fail_usage, handle_errors, pin_options, proof_checker, results
 from .trust import TRUST_HELP, TrustOptions, exit_code, gather, headline, print_keys, trust_options
 
 
@@ -72,7 +74,7 @@ def verify(directory: Path, fast: bool, signer: str | None, epoch: int | None, t
     t = time.perf_counter()
     att = load(directory)
     evidence = gather(att, trust)
-    report = verify_attestation(att, fast=fast, signer=signer, epoch=epoch, pins=pins, trust_evidence=evidence,
+    report = verify_attestation(att, proof_checker(fast), signer=signer, epoch=epoch, pins=pins, trust_evidence=evidence,
                                 allow_insecure_keys=trust.allow_insecure_keys)
     seconds = time.perf_counter() - t
     if as_json:
@@ -106,7 +108,11 @@ def inclusion(directory: Path, account: str, out: Path, force: bool, as_json: bo
     """
     if out.exists() and not force:
         fail_usage(f"{out} exists: give --force to replace it")
-    proof = inc.export(directory, account)
+    # imported here: the operator's export reads the proving side's database (native tree
+    # code); `verify` and `verify-inclusion` in this module must run without the native module
+    from ..pipeline.inclusion_export import export
+
+    proof = export(directory, account)
     write_atomic(out, json.dumps(proof.model_dump(mode="json"), indent=1), mode=0o600)
     if as_json:
         emit_json({"account_id": proof.account_id, "out": str(out), "institution": proof.institution,
@@ -181,7 +187,7 @@ def verify_inclusion(proof_file: Path, attestation_dir: Path, account_id: str, s
     except ExpectationError as e:
         fail_usage(str(e))
     evidence = gather(att, trust)
-    report = inc.verify_inclusion(proof, att, fast=fast, trust_evidence=evidence,
+    report = inc.verify_inclusion(proof, att, proof_checker(fast), trust_evidence=evidence,
                                   allow_insecure_keys=trust.allow_insecure_keys, account_id=account_id,
                                   expectations=expectations, signer=signer, min_epoch=min_epoch, pins=pins)
     code = exit_code(report)

@@ -6,13 +6,14 @@
 * :mod:`.inclusion_gen` writes the inclusion verifier's Poseidon half (widths 4, 6, 10);
 * :mod:`.inclusion` encodes and checks book paths as the contract does, and turns a
   customer's inclusion proof into ``verifyInclusion`` arguments (:func:`.inclusion.registry_call`);
-* :mod:`.attest` computes the registry's ``context``, the signed digest, and the
-  ``register`` / ``submit`` arguments of an attestation;
-* :mod:`.solc`, :mod:`.contracts`, :mod:`.chain` compile ``verifier/*.sol`` with the pinned
-  solcjs and run them in an in-process EVM (pyrevm) for tests and benches.
 
-Only :mod:`.verifier_gen` and :mod:`.calldata` are needed at run time (``solvent
-export-verifier``); the rest needs node and the test extras.
+The test harness that compiles ``verifier/*.sol`` with the pinned solcjs and runs the
+contracts in an in-process EVM (pyrevm), and computes the registry's ``register`` /
+``submit`` arguments, is not shipped: it lives in ``tests/harness/`` (solc, contracts,
+chain, attest).
+
+May import attestation, verifier and formulas; never the pipeline, the backend or the
+native module.
 """
 
 from .calldata import encode_verify_proof, proof_to_evm, proof_words, public_to_evm

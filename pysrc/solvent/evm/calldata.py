@@ -2,16 +2,21 @@
 
 snarkjs's ``proof.json`` writes G2 coordinates real part first (``[c0, c1]``); the
 EVM precompiles (EIP-197) and so ``verifyProof``'s ``b`` take them imaginary part
-first (``[c1, c0]``).  :func:`proof_to_evm` swaps them; everything else is a plain
-ABI encoding of static ``uint256`` arrays, done here by hand so that this module
-needs no Ethereum library.
+first (``[c1, c0]``).  :func:`proof_to_evm` swaps them; the arguments are then ABI-encoded
+by ``eth-abi`` as the static ``uint256`` arrays ``verifyProof`` takes.
 """
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-from ..verifier import Proof, R
+from eth_abi import encode as abi_encode
+from eth_utils import keccak
+
+from ..formulas.errors import MalformedInput
+from ..formulas.field import R
+from ..verifier import Proof
 
 G1 = tuple[int, int]
 G2Evm = tuple[tuple[int, int], tuple[int, int]]
@@ -44,14 +49,8 @@ def public_to_evm(public: Sequence[int | str], validate: bool = True) -> list[in
     if validate:
         for i, x in enumerate(xs):
             if not 0 <= x < R:
-                raise ValueError(f"public[{i}]: not a canonical field element (must be in [0, r))")
+                raise MalformedInput(f"public[{i}]: not a canonical field element (must be in [0, r))")
     return xs
-
-
-def _word(v: int) -> bytes:
-    if not 0 <= v < 1 << 256:
-        raise ValueError("value does not fit a uint256")
-    return v.to_bytes(32, "big")
 
 
 def verify_proof_signature(n_inputs: int) -> str:
@@ -59,15 +58,17 @@ def verify_proof_signature(n_inputs: int) -> str:
 
 
 def verify_proof_selector(n_inputs: int) -> bytes:
-    from eth_hash.auto import keccak  # optional dependency, only for the selector
-
-    return keccak(verify_proof_signature(n_inputs).encode())[:4]
+    return bytes(keccak(text=verify_proof_signature(n_inputs)))[:4]
 
 
 def encode_args(a: G1, b: G2Evm, c: G1, inputs: Sequence[int]) -> bytes:
-    """ABI encoding of ``(a, b, c, input)`` (no selector)."""
+    """ABI encoding of ``(a, b, c, input)`` (no selector); a value that does not fit a
+    uint256 is MalformedInput."""
     words = [*a, *b[0], *b[1], *c, *inputs]
-    return b"".join(_word(w) for w in words)
+    if not all(0 <= w < 1 << 256 for w in words):
+        raise MalformedInput("value does not fit a uint256")
+    types = ["uint256[2]", "uint256[2][2]", "uint256[2]", f"uint256[{len(inputs)}]"]
+    return bytes(abi_encode(types, [list(a), [list(b[0]), list(b[1])], list(c), list(inputs)]))
 
 
 def encode_verify_proof(proof: Mapping[str, Any] | Proof, public: Sequence[int | str],

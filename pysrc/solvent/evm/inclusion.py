@@ -1,6 +1,6 @@
 """Inclusion paths as the on-chain verifier takes them, in Python.
 
-The tree is the committed book of ``solvent.verifier.book`` (the specification): a node
+The tree is the committed book of ``solvent.formulas.book`` (the specification): a node
 with ``a`` children is ``node_hash(children, C) = poseidon([*children, C],
 init=domain("solvent.node.v1", a + 1))``, where ``C`` is the node's own sum commitment;
 a customer's path goes from their leaf to their batch root (``path``) and on to the book
@@ -20,14 +20,15 @@ Encoding (``SumTreeInclusion.verifyPath(root, leafHash, levels, path)``, docs/ev
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
+from ..attestation import hashing
 from ..attestation.inclusion import InclusionProof, leaf_of
 from ..attestation.models import Attestation
-from ..verifier import MalformedInput
-from ..verifier import book as spec
-from ..verifier.field import R
+from ..formulas import book as spec
+from ..formulas.errors import MalformedInput
+from ..formulas.field import R
 
 ARITIES = (2, 4, 8)
 MAX_LEVELS = 32
@@ -112,8 +113,6 @@ def registry_call(proof: InclusionProof, att: Attestation) -> InclusionCall:
     id, salt, balances, positions with the margin statement), ``path`` then ``top_path``
     encoded as one path to the book root. Raises MalformedInput (or AmountError) if the
     proof does not fit the attestation's shape or names another attestation."""
-    from ..attestation import hashing
-
     if proof.attestation_hash != hashing.attestation_hash(att).hex() or proof.epoch != att.statement.epoch:
         raise MalformedInput("the inclusion proof is for another attestation")
     shape = att.statement.shape

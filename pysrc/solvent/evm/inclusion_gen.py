@@ -1,7 +1,7 @@
 """The generated half of the on-chain inclusion verifier: ``PoseidonInclusionVerifier``.
 
 ``verifier/SumTreeInclusion.sol`` checks a path (docs/evm.md); this module writes the
-contract that completes it with the node hashes of solvent's tree (``verifier/book.py``):
+contract that completes it with the node hashes of solvent's tree (``formulas/book.py``):
 Poseidon of widths 4, 6 and 10 for nodes of 2, 4 and 8 children, each unrolled by
 :func:`.poseidon_gen.permutation_asm` for constant memory addresses, and the loading of
 their tables (data contracts, :func:`.poseidon_gen.table_chunks`, whose code hashes the
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from eth_hash.auto import keccak
 
-from ..verifier.poseidon import PARTIAL_ROUNDS
+from ..formulas.poseidon import PARTIAL_ROUNDS
 from .poseidon_gen import CHUNK_WORDS, indented, permutation_asm, table_chunks, table_words
 
 #: Arities in the order of their tables in memory (and of the constructor's table addresses).
@@ -73,7 +73,7 @@ def inclusion_source() -> str:
     for a in ARITIES:
         at = bases[a]
         load.append(f"if and(used, {a}) {{")
-        for (ca, i, n), name in zip(chunks, names):
+        for (ca, _, n), name in zip(chunks, names, strict=True):
             if ca == a:
                 load.append(f"    extcodecopy({name.lower()}, {hex(at)}, 1, {hex(32 * n)})")
                 at += 32 * n

@@ -1,7 +1,7 @@
 """Constant tables for the on-chain Poseidon (``verifier/Poseidon.sol``), any width 2..17.
 
 The constants are derived from solvent's own pure-Python Poseidon
-(:mod:`solvent.verifier.poseidon`, circomlib's parameters) and rewritten into the
+(:mod:`solvent.formulas.poseidon`, circomlib's parameters) and rewritten into the
 cheaper but equivalent form of the Poseidon paper's appendix B, so that a partial
 round costs O(t) instead of O(t²) field operations on chain:
 
@@ -19,7 +19,7 @@ round costs O(t) instead of O(t²) field operations on chain:
    ``2t − 1`` interesting entries: its first row and the rest of its first column.
 
 :func:`permute_optimized` runs the rewritten tables in Python and is checked against
-:func:`solvent.verifier.poseidon.permute` in the tests, before any EVM is involved.
+:func:`solvent.formulas.poseidon.permute` in the tests, before any EVM is involved.
 
 Table layout (32-byte big-endian words, the order ``Poseidon.sol`` reads them)::
 
@@ -36,12 +36,12 @@ data), split into chunks of at most :data:`CHUNK_WORDS` words (at most 4 chunks)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Sequence
+from functools import cache
 
-from ..verifier.field import R
-from ..verifier.poseidon import FULL_ROUNDS, PARTIAL_ROUNDS, params
+from ..formulas.field import R
+from ..formulas.poseidon import FULL_ROUNDS, PARTIAL_ROUNDS, params
 
 CHUNK_WORDS = 767  # 1 + 767·32 = 24,545 bytes ≤ 24,576
 MAX_CHUNKS = 4
@@ -55,7 +55,7 @@ def _matmul(a: Matrix, b: Matrix) -> Matrix:
 
 
 def _matvec(a: Matrix, v: Sequence[int]) -> list[int]:
-    return [sum(x * y for x, y in zip(row, v)) % R for row in a]
+    return [sum(x * y for x, y in zip(row, v, strict=True)) % R for row in a]
 
 
 def _inverse(a: Matrix) -> Matrix:
@@ -70,7 +70,7 @@ def _inverse(a: Matrix) -> Matrix:
         for r in range(n):
             if r != col and m[r][col]:
                 f = m[r][col]
-                m[r] = [(x - f * y) % R for x, y in zip(m[r], m[col])]
+                m[r] = [(x - f * y) % R for x, y in zip(m[r], m[col], strict=True)]
     return [row[n:] for row in m]
 
 
@@ -97,7 +97,7 @@ class OptimizedTables:
         return b"".join(w.to_bytes(32, "big") for w in self.words())
 
 
-@lru_cache(maxsize=None)
+@cache
 def optimized_tables(t: int) -> OptimizedTables:
     """The rewritten constants for width ``t`` (2..17); computed once per process (treat as read-only)."""
     p = params(t)
@@ -108,11 +108,11 @@ def optimized_tables(t: int) -> OptimizedTables:
     carry = [0] * t
     partial_constants = []
     for j in range(rp):
-        c = [(x + y) % R for x, y in zip(rc[half + j], carry)]
+        c = [(x + y) % R for x, y in zip(rc[half + j], carry, strict=True)]
         partial_constants.append(c[0])
         carry = _matvec(mds, [0] + c[1:])
     full = [rc[r] for r in range(half)] + [rc[half + rp + r] for r in range(half)]
-    full[half] = [(x + y) % R for x, y in zip(full[half], carry)]
+    full[half] = [(x + y) % R for x, y in zip(full[half], carry, strict=True)]
     # 2. backward pass: sparse partial matrices, the dense rest moved into round 3
     sparse: list[tuple[list[int], list[int]]] = []
     acc = mds
@@ -142,15 +142,15 @@ def permute_optimized(state: Sequence[int], tables: OptimizedTables | None = Non
 
     def full_round(r: int, m: Matrix) -> None:
         nonlocal s
-        s = [pow((x + c) % R, 5, R) for x, c in zip(s, tb.full_constants[r])]
+        s = [pow((x + c) % R, 5, R) for x, c in zip(s, tb.full_constants[r], strict=True)]
         s = _matvec(m, s)
 
     for r in range(half):
         full_round(r, tb.mds_pre if r == half - 1 else tb.mds)
-    for k, (row, col) in zip(tb.partial_constants, tb.sparse):
+    for k, (row, col) in zip(tb.partial_constants, tb.sparse, strict=True):
         x0 = pow((s[0] + k) % R, 5, R)
-        new0 = (row[0] * x0 + sum(a * b for a, b in zip(row[1:], s[1:]))) % R
-        s = [new0] + [(si + ci * x0) % R for si, ci in zip(s[1:], col)]
+        new0 = (row[0] * x0 + sum(a * b for a, b in zip(row[1:], s[1:], strict=True))) % R
+        s = [new0] + [(si + ci * x0) % R for si, ci in zip(s[1:], col, strict=True)]
     for r in range(half, FULL_ROUNDS):
         full_round(r, tb.mds)
     return s

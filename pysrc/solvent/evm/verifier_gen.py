@@ -45,9 +45,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
-from ..verifier import Q, R, VerifyingKey, vk_hash
+from ..errors import UsageError
+from ..formulas.field import Q, R
+from ..verifier import VerifyingKey, vk_hash
 from ..verifier.curve import G1Affine, G2Affine
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
@@ -97,7 +100,7 @@ def generate_verifier(vk_json: Mapping[str, Any] | VerifyingKey, contract_name: 
     """
     vk = vk_json if isinstance(vk_json, VerifyingKey) else VerifyingKey.from_snarkjs(vk_json)
     if not _NAME.fullmatch(contract_name):
-        raise ValueError(f"not a Solidity identifier: {contract_name!r}")
+        raise UsageError(f"not a Solidity identifier: {contract_name!r}")
     n = vk.n_public
     key = vk_bytes(vk)
     digest = hashlib.sha256(key).hexdigest()

@@ -20,8 +20,8 @@ from functools import lru_cache
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from ..book.amounts import format_amount
-from ..verifier.solvency import BUCKETS
+from ..formulas.amounts import format_amount
+from ..formulas.solvency import BUCKETS
 from .view import COVERED, NOT_COVERED, STATEMENT_MEANING, AssetView, ReportView
 
 BAR_WIDTH = 400
@@ -41,8 +41,9 @@ def _environment() -> Environment:
 @lru_cache(maxsize=1)
 def _stylesheet() -> tuple[Markup, str]:
     """The package's own stylesheet (trusted: not data) and its CSP source hash."""
-    assert _environment().loader is not None
-    css, _, _ = _environment().loader.get_source(_environment(), "report.css")
+    loader = _environment().loader
+    assert loader is not None
+    css, _, _ = loader.get_source(_environment(), "report.css")
     digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
     return Markup(css), f"sha256-{digest}"
 

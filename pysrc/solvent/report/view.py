@@ -10,21 +10,27 @@ has none the report says so rather than inventing coverage.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
 from ..attestation import hashing, outcomes
+from ..attestation.checks import (
+    VERDICT_INVALID,
+    VERDICT_UNTRUSTED,
+    VERDICT_VALID,
+    VERDICT_VALID_UNTRUSTED,
+    Check,
+    Report,
+)
 from ..attestation.models import Attestation
 from ..attestation.trust import KeyTrust
-from ..attestation.verify import (VERDICT_INVALID, VERDICT_UNTRUSTED, VERDICT_VALID, VERDICT_VALID_UNTRUSTED, Check,
-                                  Report)
-from ..book.amounts import AmountError, parse_amount
-from ..pins import Pins
-from ..reserves import Reserves, load_reserves, parse_reserves, reserves_per_asset
-from ..reserves.audit import KIND_LABEL, audit_holdings
-from ..verifier.solvency import BUCKET_LABELS
+from ..formulas.amounts import AmountError, parse_amount
+from ..formulas.solvency import BUCKET_LABELS
+from ..inputs.pins import Pins
+from ..inputs.reserves import Reserves, load_reserves, parse_reserves, reserves_per_asset
+from ..inputs.reserves.audit import KIND_LABEL, audit_holdings
 
 STATEMENT_MEANING = {
     "liabilities": "Every customer account is a leaf of one committed book (root below); every balance is "
@@ -243,7 +249,7 @@ class ReportView:
     allow_insecure_keys: bool = False
     evidence_sources: list[str] = field(default_factory=list)
     """What key trust was decided on (files, store, ceremony), for the reader."""
-    generated_at: str = field(default_factory=lambda: datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    generated_at: str = field(default_factory=lambda: datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
     generator: str = f"solvent {__version__}"
 
     @property
@@ -277,7 +283,7 @@ def _holding_views(reserves: Reserves, att: Attestation,
         a.ownership if a.evidence.ok else replace(a.ownership, ok=False) for a in audits])
     everything = reserves_per_asset(reserves, st.assets)
     views = []
-    for a, h in zip(audits, reserves.holdings):
+    for a, h in zip(audits, reserves.holdings, strict=True):
         as_of = " · ".join(x for x in (f"block {h.as_of.block}" if h.as_of.block is not None else "",
                                        h.as_of.time or "") if x)
         views.append(HoldingView(a.ownership.index, h.chain, h.address, h.asset, h.balance, as_of, h.source,
@@ -379,18 +385,22 @@ def _revealed(att: Attestation) -> dict[str, tuple[int, int, int | None]] | None
     return out
 
 
-def build_view(att: Attestation, report: Report, reserves: ReservesView | None, fast: bool,
+def build_view(att: Attestation, report: Report, reserves: ReservesView | None, verifier: str,
                evidence_sources: list[str] | None = None) -> ReportView:
     st = att.statement
     decided = {k.name: k for k in report.keys}
     revealed = _revealed(att)
     s = att.solvency
     committed = s is not None and s.reserves_commitment is not None  # published holdings: the insurance fund only
-    assets = [AssetView(a.symbol, a.decimals,
-                        reserves.proven.get(a.symbol, 0) if reserves is not None and not committed else None,
-                        *(revealed[a.symbol] if revealed else (None, None, None)),
-                        proven_coverage=s.coverage.get(a.symbol) if s is not None else None,
-                        coverage_mode=s.mode if s is not None else None) for a in st.assets]
+    def asset(symbol: str, decimals: int) -> AssetView:
+        equity, debt, netted = revealed[symbol] if revealed else (None, None, None)
+        return AssetView(symbol, decimals,
+                         reserves.proven.get(symbol, 0) if reserves is not None and not committed else None,
+                         equity, debt, netted,
+                         proven_coverage=s.coverage.get(symbol) if s is not None else None,
+                         coverage_mode=s.mode if s is not None else None)
+
+    assets = [asset(a.symbol, a.decimals) for a in st.assets]
     return ReportView(
         institution=st.institution, signer=st.signer, epoch=st.epoch, snapshot_time=st.snapshot_time,
         statements=list(st.statements), assets=assets,
@@ -399,7 +409,7 @@ def build_view(att: Attestation, report: Report, reserves: ReservesView | None, 
         shape=st.shape.model_dump(), book_root=att.top.book_root, totals_commitment=att.top.totals_commitment,
         attestation_hash=hashing.attestation_hash(att).hex(), n_batches=len(att.batches),
         solvent_version=st.solvent_version, checks=list(report.checks), warnings=list(report.warnings),
-        attestation_valid=report.valid, verifier="native (arkworks)" if fast else "independent pure-Python (py_ecc)",
+        attestation_valid=report.valid, verifier=verifier,
         reserves=reserves, solvency=solvency_view(att, report), totals_revealed=revealed is not None,
         prices=price_source(att, report), reserves_statement=reserves_statement_of(att),
         outcome=outcome_view(att),

@@ -1,14 +1,10 @@
-"""solvent's independent pure-Python verifier.
+"""solvent's independent pure-Python Groth16 verifier.
 
-This package checks solvent's outputs without trusting solvent's prover: it
-shares no code with the Rust core (``solvent._native``) and imports nothing
-from the rest of ``solvent``, so an auditor can read it on its own.  Its
-parts, one concern per module:
+This package checks solvent's proofs without trusting solvent's prover: it shares no
+code with the Rust core (``solvent._native``) and imports nothing of ``solvent`` but the
+specification arithmetic (:mod:`solvent.formulas`: field, Poseidon), so an auditor can
+read it on its own. Its parts, one concern per module:
 
-* :mod:`.field` — BN254 moduli and strict (never reducing) conversions;
-* :mod:`.poseidon` — circomlib-compatible Poseidon whose constants are derived
-  here by the Grain LFSR of the Poseidon paper, plus solvent's domain-separated
-  ``hash_many`` and ``encode_bytes`` (``docs/hashing.md``);
 * :mod:`.curve` — point validation (on curve, canonical, G2 subgroup) and
   pairing products on py_ecc;
 * :mod:`.snarkjs` — strict readers/writers for snarkjs point encodings;
@@ -16,11 +12,11 @@ parts, one concern per module:
   ``vk_hash``;
 * :mod:`.files` — loading snarkjs JSON files with errors naming the file.
 
-Correctness comes before speed (a proof check takes about half a second).
+Correctness comes before speed (a proof check takes about half a second). The Solidity
+verifier is in the repository's top-level ``verifier/`` folder.
 """
 
-from .errors import MalformedInput
-from .field import BASE_MODULUS, Q, R, SCALAR_MODULUS, parse_decimal, parse_field, to_field
+from ..formulas.errors import MalformedInput
 from .files import (
     load_json,
     load_proof,
@@ -37,21 +33,9 @@ from .groth16 import (
     verify_batch,
     vk_hash,
 )
-from .poseidon import domain, encode_bytes, hash_many, poseidon
 
 __all__ = [
     "MalformedInput",
-    "R",
-    "Q",
-    "SCALAR_MODULUS",
-    "BASE_MODULUS",
-    "to_field",
-    "parse_decimal",
-    "parse_field",
-    "poseidon",
-    "domain",
-    "hash_many",
-    "encode_bytes",
     "VerifyingKey",
     "Proof",
     "parse_public_inputs",

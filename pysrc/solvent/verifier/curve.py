@@ -25,7 +25,7 @@ contain it, and rejecting it closes the "unbound public input" hole of an
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from py_ecc.fields import optimized_bn128_FQ as FQ
 from py_ecc.fields import optimized_bn128_FQ2 as FQ2
@@ -41,8 +41,8 @@ from py_ecc.optimized_bn128 import (
     pairing,
 )
 
-from .errors import MalformedInput
-from .field import Q, R
+from ..formulas.errors import MalformedInput
+from ..formulas.field import Q, R
 
 #: Affine G1 point ``(x, y)``.
 G1Affine = tuple[int, int]
@@ -147,7 +147,7 @@ def g1_lincomb(points: Sequence[PyG1], scalars: Sequence[int]) -> PyG1:
     if len(points) != len(scalars):
         raise ValueError("points and scalars differ in length")
     acc: PyG1 = (FQ.one(), FQ.one(), FQ.zero())
-    for pt, k in zip(points, scalars):
+    for pt, k in zip(points, scalars, strict=True):
         k %= R
         if k:
             acc = add(acc, multiply(pt, k))
@@ -156,7 +156,8 @@ def g1_lincomb(points: Sequence[PyG1], scalars: Sequence[int]) -> PyG1:
 
 def g1_neg(p: PyG1) -> PyG1:
     """``-p`` in G1."""
-    return neg(p)
+    out: PyG1 = neg(p)
+    return out
 
 
 def miller_loop(p: PyG1, q: PyG2) -> FQ12:

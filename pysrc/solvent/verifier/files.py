@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from .errors import MalformedInput
+from ..formulas.errors import MalformedInput
 from .groth16 import Proof, VerifyingKey, parse_public_inputs, verify
 
 T = TypeVar("T")

@@ -31,12 +31,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Protocol, Sequence
+from typing import Any, Protocol
 
 from py_ecc.fields import optimized_bn128_FQ12 as FQ12
 
+from ..formulas.errors import MalformedInput
+from ..formulas.field import parse_field, to_field
 from .curve import (
     G1Affine,
     G2Affine,
@@ -49,8 +52,6 @@ from .curve import (
     miller_loop,
     pairing_product_is_one,
 )
-from .errors import MalformedInput
-from .field import parse_field, to_field
 from .snarkjs import (
     check_header,
     expect_object,
@@ -107,7 +108,7 @@ class VerifyingKey:
         return miller_loop(g1_to_py(self.alpha1), g2_to_py(self.beta2))
 
     @classmethod
-    def from_snarkjs(cls, d: object) -> "VerifyingKey":
+    def from_snarkjs(cls, d: object) -> VerifyingKey:
         """Read snarkjs's ``verification_key.json`` (already JSON-decoded).
 
         ``protocol`` / ``curve`` must say groth16 / bn128 when present;
@@ -165,7 +166,7 @@ class Proof:
         check_g1(self.c, "proof.pi_c")
 
     @classmethod
-    def from_snarkjs(cls, d: object) -> "Proof":
+    def from_snarkjs(cls, d: object) -> Proof:
         """Read snarkjs's ``proof.json`` (already JSON-decoded)."""
         obj = expect_object(d, "proof")
         check_header(obj, "proof")
@@ -284,14 +285,14 @@ def verify_batch(
 
     # sum_j z_j vk_x_j = (sum_j z_j) IC[0] + sum_i (sum_j z_j x_ji) IC[i]
     ic_coeffs = [sum(scalars)] + [
-        sum(z * xs[i] for z, (xs, _) in zip(scalars, checked)) for i in range(vk.n_public)
+        sum(z * xs[i] for z, (xs, _) in zip(scalars, checked, strict=True)) for i in range(vk.n_public)
     ]
     vk_x = g1_lincomb([g1_to_py(p) for p in vk.ic], ic_coeffs)
     alpha_z = g1_lincomb([g1_to_py(vk.alpha1)], [sum(scalars)])
     c_z = g1_lincomb([g1_to_py(proof.c) for _, proof in checked], scalars)
     pairs = [
         (g1_neg(g1_lincomb([g1_to_py(proof.a)], [z])), g2_to_py(proof.b))
-        for z, (_, proof) in zip(scalars, checked)
+        for z, (_, proof) in zip(scalars, checked, strict=True)
     ]
     pairs += [
         (alpha_z, g2_to_py(vk.beta2)),

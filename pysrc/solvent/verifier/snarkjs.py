@@ -22,11 +22,12 @@ subgroup checks run when those coordinates become a
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
+from ..formulas.errors import MalformedInput
+from ..formulas.field import parse_base
 from .curve import G1Affine, G2Affine
-from .errors import MalformedInput
-from .field import parse_base
 
 G1Json = list[str]
 G2Json = list[list[str]]

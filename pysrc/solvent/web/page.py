@@ -16,13 +16,14 @@ from pathlib import Path
 from .. import __version__
 from ..attestation.models import Attestation
 from .pins import Pins, to_json
+from ..errors import SolventError
 
 HERE = Path(__file__).parent
 BUNDLE = HERE / "assets" / "solvent-web.js"
 SHELL = HERE / "page.html"
 
 
-class BundleMissing(FileNotFoundError):
+class BundleMissing(SolventError, FileNotFoundError):
     pass
 
 

@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 
 from ..attestation.models import Address, Attestation, Hex32, Strict
-from ..verifier import MalformedInput, VerifyingKey, vk_hash
+from ..attestation.trust_files import TrustFileError
+from ..formulas.errors import MalformedInput
+from ..verifier import VerifyingKey, vk_hash
+from ..attestation.keys import circuits_match
+from ..attestation.checks import Report
 
-VERSION = "solvent.web-pins/1"
+VERSION: Final = "solvent.web-pins/1"
 Role = Literal["batch", "top", "solvency"]
 
 
@@ -72,11 +76,11 @@ def read_trusted_keys(path: Path) -> tuple[list[PinnedKey], str | None]:
     try:
         doc = _KeysFile.model_validate_json(path.read_bytes())
     except OSError as e:
-        raise ValueError(f"{path}: cannot read: {e.strerror}") from e
+        raise TrustFileError(f"{path}: cannot read: {e.strerror}") from e
     except ValidationError as e:
         first = e.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise ValueError(f"{path}: {where}: {first['msg']}") from e
+        raise TrustFileError(f"{path}: {where}: {first['msg']}") from e
     keys = [PinnedKey(role=k.role, name=k.name, ir_hash=k.ir_hash, vk_hash=k.vk_hash, evidence=k.evidence,
                       detail=k.detail or "") for k in doc.keys]
     return keys, doc.publisher
@@ -91,10 +95,8 @@ def attestation_keys(att: Attestation) -> list[PinnedKey]:
 def circuit_problems(att: Attestation) -> list[str]:
     """Whether the statement's circuits are solvent's for its shape (recompiled here, as
     ``solvent verify`` does): the page cannot recompile them, so the exporter does."""
-    from ..attestation.verify import Report, _circuits_match
-
     report = Report()
-    _circuits_match(att, report)
+    circuits_match(att, report)
     return [f"circuits: {c.detail}" for c in report.checks if not c.ok]
 
 
