@@ -4,9 +4,10 @@ string below r; proofs and verifying keys use snarkjs's layouts."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Final, Literal
+from pathlib import Path
+from typing import Annotated, Any, Final, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from ..formulas.field import R
 
@@ -31,6 +32,25 @@ Timestamp = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def read_model(model: type[Model], path: Path, error: type[Exception], what: str | None = None) -> Model:
+    """``model`` parsed from the JSON file ``path``; a file that cannot be read or does not
+    validate raises ``error`` naming the file, ``what`` it should be, and the first field
+    that is wrong (with how many are)."""
+    the = f" the {what}" if what else ""
+    try:
+        return model.model_validate_json(path.read_bytes())
+    except OSError as e:
+        raise error(f"{path}: cannot read{the}: {e.strerror}") from e
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(document)"
+        kind = f"not a {what}: " if what else ""
+        raise error(f"{path}: {kind}{where}: {first['msg']} ({e.error_count()} errors)") from e
 
 
 class AssetInfo(Strict):

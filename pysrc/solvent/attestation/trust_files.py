@@ -22,14 +22,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Final, Literal, TypeVar
+from typing import Final, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
 from .. import __version__
 from ..errors import SolventError
 from ..io import write_atomic
-from .models import Hex32, Shape, Strict, Timestamp
+from .models import Hex32, Shape, Strict, Timestamp, read_model
 from .trust import Evidence, TrustEvidence
 
 TRUSTED_KEYS_VERSION: Final = "solvent.trusted-keys/1"
@@ -108,25 +108,11 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-M = TypeVar("M", bound=Strict)
-
-
-def _parse(model: type[M], path: Path, what: str) -> M:
-    try:
-        return model.model_validate_json(path.read_bytes())
-    except OSError as e:
-        raise TrustFileError(f"{path}: cannot read the {what}: {e.strerror}") from e
-    except ValidationError as e:
-        first = e.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(document)"
-        raise TrustFileError(f"{path}: not a {what}: {where}: {first['msg']} ({e.error_count()} errors)") from e
-
-
 # ---------------------------------------------------------------- trusted-keys files
 
 
 def load_trusted_keys(path: Path) -> TrustedKeysFile:
-    return _parse(TrustedKeysFile, path, f"trusted-keys file ({TRUSTED_KEYS_VERSION})")
+    return read_model(TrustedKeysFile, path, TrustFileError, f"trusted-keys file ({TRUSTED_KEYS_VERSION})")
 
 
 def pinned_evidence(path: Path) -> TrustEvidence:
@@ -184,7 +170,7 @@ class TrustStore:
         """The store's contents; a missing store is an empty one."""
         if not self.path.exists():
             return TrustStoreFile()
-        return _parse(TrustStoreFile, self.path, f"trust store ({STORE_VERSION})")
+        return read_model(TrustStoreFile, self.path, TrustFileError, f"trust store ({STORE_VERSION})")
 
     def entries(self) -> list[StoreEntry]:
         return list(self.load().entries)

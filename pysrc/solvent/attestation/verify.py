@@ -20,8 +20,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from .. import verifier as pyv
 from ..errors import SolventError
 from ..formulas import book as spec
@@ -29,7 +27,7 @@ from ..inputs.pins import Pins
 from . import evidence, hashing, outcomes, trust
 from .checks import Report
 from .keys import circuits_match, key_trust, verifying_key
-from .models import Attestation, proof_of
+from .models import Attestation, proof_of, read_model
 from .parameters import check_risk_params
 from .proofs import PYTHON_PROOFS, ProofChecker, batch_outputs, circuit_name
 from .solvency_checks import check_solvency
@@ -43,14 +41,7 @@ class AttestationFormatError(SolventError, ValueError):
 def load(path: Path) -> Attestation:
     """An attestation from a directory (``attestation.json`` inside) or a JSON file."""
     file = path / "attestation.json" if path.is_dir() else path
-    try:
-        return Attestation.model_validate_json(file.read_bytes())
-    except OSError as e:
-        raise AttestationFormatError(f"{file}: cannot read: {e.strerror}") from e
-    except ValidationError as e:
-        first = e.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise AttestationFormatError(f"{file}: {where}: {first['msg']} ({e.error_count()} errors)") from e
+    return read_model(Attestation, file, AttestationFormatError)
 
 
 def verify(att: Attestation, proof_checker: ProofChecker = PYTHON_PROOFS, signer: str | None = None, epoch: int | None = None,

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from pydantic import ValidationError
 from rich.markup import escape
 
-from ..attestation.models import Shape
+from ..attestation.models import Shape, read_model
 from ..attestation.trust import key_hash
 from ..attestation.trust_files import PinnedKey, StoreEntry, TrustStore, pin_of, sha256_file, write_trusted_keys
 from ..attestation.verify import load
@@ -34,13 +33,7 @@ def with_shape_options(f):
 
 
 def _read_shape(path: Path) -> Shape:
-    try:
-        return Shape.model_validate_json(path.read_bytes())
-    except OSError as e:
-        raise UsageError(f"{path}: cannot read: {e.strerror}") from e
-    except ValidationError as e:
-        first = e.errors()[0]
-        raise UsageError(f"{path}: not a book shape: {'.'.join(map(str, first['loc']))}: {first['msg']}") from e
+    return read_model(Shape, path, UsageError, "book shape")
 
 
 def resolve_shape(shape_file: Path | None, attestation_dir: Path | None, ceremony_dir: Path | None) -> Shape:

@@ -13,9 +13,9 @@ import json
 from pathlib import Path
 from typing import Final, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
-from ..attestation.models import Address, Attestation, Hex32, Strict
+from ..attestation.models import Address, Attestation, Hex32, Strict, read_model
 from ..attestation.trust_files import TrustFileError
 from ..formulas.errors import MalformedInput
 from ..verifier import VerifyingKey, vk_hash
@@ -73,14 +73,7 @@ def read_trusted_keys(path: Path) -> tuple[list[PinnedKey], str | None]:
     """The keys of a trusted-keys file, ``{"publisher"?, "keys": [{"circuit" (or "name"),
     "ir_hash", "vk_hash", ["role", "note" (or "detail")]}, …]}`` (other fields ignored),
     and its publisher. Errors name the file and the field."""
-    try:
-        doc = _KeysFile.model_validate_json(path.read_bytes())
-    except OSError as e:
-        raise TrustFileError(f"{path}: cannot read: {e.strerror}") from e
-    except ValidationError as e:
-        first = e.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise TrustFileError(f"{path}: {where}: {first['msg']}") from e
+    doc = read_model(_KeysFile, path, TrustFileError)
     keys = [PinnedKey(role=k.role, name=k.name, ir_hash=k.ir_hash, vk_hash=k.vk_hash, evidence=k.evidence,
                       detail=k.detail or "") for k in doc.keys]
     return keys, doc.publisher
