@@ -48,6 +48,17 @@ def test_a_shape_without_widths_is_the_same_circuit(with_debt):
     assert narrow_hashes["batch"] != hashes["batch"] and narrow_hashes["top"] == hashes["top"]
 
 
+def test_widths_with_the_collateral_statement_only_narrow_the_balance_checks(backend):
+    """With collateral (equity and debt range-checked, then valued at the book's width) the
+    widths save exactly Σ_a (b − w_a) per balance column and account; the value and region
+    comparisons stay b-sized (circuits/risk.md: upper bounds from b)."""
+    risk = {"regions": 2, "instruments": 0, "scenarios": 1}
+    plain = BookShape(n_assets=2, batch_size=4, capacity=2, with_debt=True, risk=risk)
+    narrow = BookShape(**plain.to_dict(), asset_bits=WIDTHS)
+    n_plain, n_narrow = (backend.circuit(compile_circuits(s)["batch"]).num_constraints for s in (plain, narrow))
+    assert n_plain - n_narrow == 4 * 2 * sum(64 - w for w in WIDTHS)
+
+
 def test_shape_widths_are_checked():
     for bad in [(51,), (51, 65), (0, 60), (51, 60, 60)]:
         with pytest.raises(ShapeError, match="one width per asset"):
