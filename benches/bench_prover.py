@@ -166,6 +166,7 @@ def measure_proof(assets: int, batch_size: int, reference: bool, runs: int, rang
     n = circuit.num_constraints
     domain = int(med["domain_size"])
     return {"engine": "arkworks (before)" if reference else "solvent (after)", "assets": assets, "batch": batch_size,
+            "range_bits": shape.range_bits, "widths": list(shape.widths),
             "constraints": n, "per_account": round(n / batch_size, 1), "columns": circuit.num_columns,
             "domain": domain, "fill": round(100 * (n + circuit.num_public + 1) / domain, 1),
             "classes": classes, "load_key_s": round(load_s, 2), "prepare_s": round(prepare_s, 2),
@@ -191,7 +192,8 @@ def profile(a) -> None:
     r0 = rows[-1]
     z, o, s, f = r0["classes"]
     total = z + o + s + f
-    print(f"batch circuit: {a.batch_size} accounts × {a.assets} assets: {r0['constraints']:,} constraints "
+    print(f"batch circuit: {a.batch_size} accounts × {a.assets} assets, {r0['range_bits']}-bit slots, range checks "
+          f"{r0['widths']}: {r0['constraints']:,} constraints "
           f"({r0['per_account']} per account), {r0['columns']:,} columns; domain 2^{r0['domain'].bit_length() - 1} "
           f"= {r0['domain']:,}, {r0['fill']} % full "
           f"(the next power of two down holds {r0['domain'] // 2 - 1 - 0:,} rows incl. inputs)")
