@@ -61,6 +61,7 @@ def test_prove_and_verify_with_widths(files, tmp_path):
     r = run("prove", "--accounts", files / "book.csv", "--assets", files / "capped.csv", "--out", out,
             "--batch-size", 4, "--json")
     assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["balance_bits"] == {"BTC": 51, "ETH": 87, "USDT": 96}
     att = json.loads((out / "attestation.json").read_text())
     assert att["statement"]["shape"]["asset_bits"] == [51, 87, 96]
     v = run("verify", out, "--allow-insecure-keys")  # the pure-Python verifier recompiles the stated circuits

@@ -339,6 +339,7 @@ def prove(resume_dir: Path | None, out: Path | None, workers: int | None, schedu
         err.print(f"[bold red]this attestation will verify as INVALID:[/] {p}", highlight=False)
     summary = {"attestation": str(out), "accounts": book.size, "batches": len(att.batches),
                "statements": spec.statements, "accounts_short": len(short), "range_bits": state.shape.range_bits,
+               "balance_bits": dict(zip((a.symbol for a in book.assets), state.shape.widths, strict=True)),
                "problems": problems,
                "batches_reused": bar.reused or 0,
                "signer": state.inst.address, "epoch": spec.epoch, "book_root": att.top.book_root,

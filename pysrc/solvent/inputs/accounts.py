@@ -394,6 +394,7 @@ def check_widths(book: AccountBook, path: str | Path, widths: Sequence[int]) -> 
         raise InputError(path, too_wide_message(book, widths, found),
                          row=_row_of(path, book, book.store.id(i), book.assets[a].symbol), field=what)
 
+
 def _row_of(path: str | Path, book: AccountBook, account: str, symbol: str) -> int | None:
     """The file row of (account, asset), found again (only on the error path: the store
     keeps no row numbers once read)."""
