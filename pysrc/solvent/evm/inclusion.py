@@ -116,6 +116,12 @@ def registry_call(proof: InclusionProof, att: Attestation) -> InclusionCall:
     if proof.attestation_hash != hashing.attestation_hash(att).hex() or proof.epoch != att.statement.epoch:
         raise MalformedInput("the inclusion proof is for another attestation")
     shape = att.statement.shape
+    off_chain = sorted({a for a in spec.arities(shape.batch_size) if a not in ARITIES})
+    if off_chain:
+        raise MalformedInput(f"batch size {shape.batch_size}: its tree has nodes of {', '.join(map(str, off_chain))} "
+                             f"children (arities {spec.arities(shape.batch_size)}), and the on-chain verifier "
+                             f"takes nodes of {', '.join(map(str, ARITIES))} only; check this book's inclusion "
+                             "off chain (solvent verify-inclusion, or the customer's page)")
     path = _levels(proof.path, shape.batch_size, "path")
     top = _levels(proof.top_path, shape.capacity, "top_path")
     if spec.position_in_batch(path) != proof.leaf_index or spec.position_in_batch(top) != proof.batch:
