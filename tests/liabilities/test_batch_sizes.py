@@ -209,7 +209,14 @@ def test_cost_model_counts_exactly(backend):
 def test_auto_batch_size_fills_the_domain_best(backend):
     from dataclasses import replace
 
-    from solvent.pipeline.batch_fill import CostModel, auto_batch_size, best_fill, domain_size, measure, valid_batch_sizes
+    from solvent.pipeline.batch_fill import (
+        CostModel,
+        auto_batch_size,
+        best_fill,
+        domain_size,
+        measure,
+        valid_batch_sizes,
+    )
 
     assert [domain_size(x) for x in (1, 2, 3, 4, 5, 1 << 20, (1 << 20) + 1)] == [1, 2, 4, 4, 8, 1 << 20, 1 << 21]
     shape = small_shape()

@@ -20,9 +20,9 @@ from ..backend import Groth16
 from ..backend.groth16 import InsecureSetupWarning
 from ..circuits.shape import BookShape
 from ..errors import UsageError
-from ..inputs.assets import read_assets
 from ..evm.inclusion import ARITIES as evm_arities
 from ..formulas import book as spec
+from ..inputs.assets import read_assets
 from ..pipeline import batch_fill
 from ..pipeline import keys as keymod
 from ..pipeline.errors import WouldBeInvalid
@@ -40,6 +40,7 @@ from .common import (
     insecure_banner,
     refuse_overwrite,
 )
+
 
 class BatchSizeParam(click.ParamType):
     """A batch size (checked by ``BookShape``) or ``auto``."""
@@ -147,7 +148,7 @@ def setup(assets_file: Path, batch_size: int | str, capacity: int, range_bits: i
                        f"children; the on-chain inclusion verifier takes nodes of 2, 4 and 8 only, so customers "
                        f"check inclusion off chain (solvent verify-inclusion, the customer's page)")
     if circuits_only:
-        return _circuits_only(shape, out, as_json)
+        return _circuits_only(shape, out, as_json, fill)
     insecure_banner("solvent setup", "makes keys with")
     t = time.perf_counter()
     with warnings.catch_warnings():
@@ -176,7 +177,7 @@ def setup_outputs(shape: BookShape, circuits_only: bool) -> list[str]:
     return ["shape.json", *(name + ext for name in names for ext in per_circuit)]
 
 
-def _circuits_only(shape: BookShape, out: Path, as_json: bool) -> None:
+def _circuits_only(shape: BookShape, out: Path, as_json: bool, fill: batch_fill.DomainFill) -> None:
     """The shape and the circuits' IR, for a ceremony per circuit into the same directory."""
     import json
 
@@ -191,7 +192,7 @@ def _circuits_only(shape: BookShape, out: Path, as_json: bool) -> None:
              f"  (each participant: solvent ceremony contribute {c.name}-K.ph2 --out {c.name}-K+1.ph2 --name NAME)\n"
              f"solvent ceremony finalize {c.name}-N.ph2 --out {out} --beacon HEX" for c in circuits.values()]
     if as_json:
-        emit_json({"keys": str(out), "shape": shape.to_dict(),
+        emit_json({"keys": str(out), "shape": shape.to_dict(), "batch_domain": _fill_json(fill),
                    "circuits": {r: {"name": c.name, "hash": c.hash, "ir": str(out / f"{c.name}.ir")}
                                 for r, c in circuits.items()}})
     else:
