@@ -28,7 +28,6 @@ def test_setup_prints_the_domain_fill(tmp_path):
     assert r.exit_code == 0, r.output
     line = r.output.splitlines()[0]
     assert line.startswith("batch circuit (24 accounts): ") and "constraints, domain 2^" in line and "% full" in line
-    assert "on-chain inclusion verifier takes nodes of 2, 4 and 8 only" in r.output, "24 has a node of 3 children"
     r = run("setup", "--assets", assets, "--batch-size", 16, "--capacity", 4, "--circuits-only", "--out", tmp_path / "j",
             "--json")
     assert r.exit_code == 0, r.output

@@ -20,8 +20,6 @@ from ..backend import Groth16
 from ..backend.groth16 import InsecureSetupWarning
 from ..circuits.shape import BookShape
 from ..errors import UsageError
-from ..evm.inclusion import ARITIES as evm_arities
-from ..formulas import book as spec
 from ..inputs.assets import read_assets
 from ..pipeline import batch_fill
 from ..pipeline import keys as keymod
@@ -143,10 +141,6 @@ def setup(assets_file: Path, batch_size: int | str, capacity: int, range_bits: i
             f"the compiled circuit has {fill.constraints:,} (the choice may not be the best-filling one)")
     if not as_json:
         click.echo(("chose " if predicted is not None else "") + fill.describe())
-        if any(a not in evm_arities for a in spec.arities(shape.batch_size)):
-            click.echo(f"note: batch size {shape.batch_size} has tree nodes of {spec.arities(shape.batch_size)} "
-                       f"children; the on-chain inclusion verifier takes nodes of 2, 4 and 8 only, so customers "
-                       f"check inclusion off chain (solvent verify-inclusion, the customer's page)")
     if circuits_only:
         return _circuits_only(shape, out, as_json, fill)
     insecure_banner("solvent setup", "makes keys with")

@@ -9,7 +9,7 @@ root (``top_path``), which the registry stores.
 Encoding (``SumTreeInclusion.verifyPath(root, leafHash, levels, path)``, docs/evm.md):
 
 * ``levels``: one byte per level, bottom level in the least significant byte, high nibble
-  the arity (2, 4 or 8), low nibble the position of the current node among its
+  the arity (2 to 8), low nibble the position of the current node among its
   siblings; the first zero byte ends the path (at most 32 levels);
 * ``path``: per level, ``arity`` words: the siblings' hashes in child order (the current
   node left out), then the parent's sum commitment ``C``.
@@ -30,7 +30,8 @@ from ..formulas import book as spec
 from ..formulas.errors import MalformedInput
 from ..formulas.field import R
 
-ARITIES = (2, 4, 8)
+ARITIES = (2, 3, 4, 5, 6, 7, 8)
+"""Node arities the contract takes: every arity ``formulas.book.arities`` gives."""
 MAX_LEVELS = 32
 
 
@@ -116,12 +117,6 @@ def registry_call(proof: InclusionProof, att: Attestation) -> InclusionCall:
     if proof.attestation_hash != hashing.attestation_hash(att).hex() or proof.epoch != att.statement.epoch:
         raise MalformedInput("the inclusion proof is for another attestation")
     shape = att.statement.shape
-    off_chain = sorted({a for a in spec.arities(shape.batch_size) if a not in ARITIES})
-    if off_chain:
-        raise MalformedInput(f"batch size {shape.batch_size}: its tree has nodes of {', '.join(map(str, off_chain))} "
-                             f"children (arities {spec.arities(shape.batch_size)}), and the on-chain verifier "
-                             f"takes nodes of {', '.join(map(str, ARITIES))} only; check this book's inclusion "
-                             "off chain (solvent verify-inclusion, or the customer's page)")
     path = _levels(proof.path, shape.batch_size, "path")
     top = _levels(proof.top_path, shape.capacity, "top_path")
     if spec.position_in_batch(path) != proof.leaf_index or spec.position_in_batch(top) != proof.batch:
