@@ -77,6 +77,11 @@ def test_spec_refuses_trees_it_cannot_build():
             spec.arities(n)
     with pytest.raises(MalformedInput, match="4097 has the factor 17"):
         spec.arities(4097)
+    huge_prime = (1 << 61) - 1  # a size from a hostile file: refused at once, no factor search
+    with pytest.raises(MalformedInput, match="has a prime factor above 7"):
+        spec.arities(huge_prime)
+    with pytest.raises(MalformedInput, match="has a prime factor above 7"):
+        spec.root_from_path(1, [], huge_prime * 8)
     with pytest.raises(ShapeError, match="capacity 24 must be a power of two"):
         BookShape(n_assets=2, batch_size=24, capacity=24)
 

@@ -123,10 +123,12 @@ export function arities(nLeaves) {
     let arity = MAX_ARITY;
     while (arity > 1 && n % arity !== 0) arity -= 1;
     if (arity === 1) {
+      // the factor named is searched for in a bounded range: a size read from a file may be huge
       let factor = 11;
-      while (n % factor !== 0) factor += 1;
+      while (factor <= Math.min(n, 65536) && n % factor !== 0) factor += 1;
+      const which = factor <= Math.min(n, 65536) ? `the factor ${factor}` : "a prime factor above 7";
       throw new MalformedInput(`${nLeaves} leaves: a tree takes sizes whose prime factors are 2, 3, 5 and 7 only ` +
-        `(nodes of 2 to ${MAX_ARITY} children), and ${nLeaves} has the factor ${factor}`);
+        `(nodes of 2 to ${MAX_ARITY} children), and ${nLeaves} has ${which}`);
     }
     out.push(arity);
     n /= arity;

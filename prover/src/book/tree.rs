@@ -58,10 +58,14 @@ pub fn arities(n_leaves: usize) -> Result<Vec<usize>> {
     }
     while n > 1 {
         let Some(a) = (2..=MAX_ARITY).rev().find(|a| n.is_multiple_of(*a)) else {
-            let factor = (11..=n).find(|p| n.is_multiple_of(*p)).unwrap_or(n);
+            // the factor named is searched for in a bounded range: a size may come from a file
+            let which = match (11..=n.min(1 << 16)).find(|p| n.is_multiple_of(*p)) {
+                Some(p) => format!("the factor {p}"),
+                None => "a prime factor above 7".to_string(),
+            };
             return Err(Error::Invalid(format!(
                 "{n_leaves} leaves: a tree takes sizes whose prime factors are 2, 3, 5 and 7 only \
-                 (nodes of 2 to {MAX_ARITY} children), and {n_leaves} has the factor {factor}"
+                 (nodes of 2 to {MAX_ARITY} children), and {n_leaves} has {which}"
             )));
         };
         out.push(a);

@@ -142,9 +142,11 @@ def arities(n_leaves: int) -> list[int]:
     while n > 1:
         arity = next((a for a in range(MAX_ARITY, 1, -1) if n % a == 0), None)
         if arity is None:
-            factor = next(p for p in range(11, n + 1) if n % p == 0)
+            # the factor named is searched for in a bounded range: a size read from a file may be huge
+            factor = next((p for p in range(11, min(n, 1 << 16) + 1) if n % p == 0), None)
             raise MalformedInput(f"{n_leaves} leaves: a tree takes sizes whose prime factors are 2, 3, 5 and 7 only "
-                                 f"(nodes of 2 to {MAX_ARITY} children), and {n_leaves} has the factor {factor}")
+                                 f"(nodes of 2 to {MAX_ARITY} children), and {n_leaves} has "
+                                 + (f"the factor {factor}" if factor else "a prime factor above 7"))
         out.append(arity)
         n //= arity
     return out
