@@ -21,6 +21,7 @@ from solvent.dsl import CircuitBuilder
 from solvent.dsl.builder import Op
 from solvent.formulas import book as spec
 from solvent.formulas.field import R
+from solvent.formulas.poseidon import hash_many
 from solvent.pipeline.inclusion_export import export
 from solvent.pipeline.layout import batch_inputs, lay_out, top_inputs
 from solvent.pipeline.prove import prove_book
@@ -118,40 +119,109 @@ def test_inclusion_path_with_max_sums_does_not_reach_the_root(attested):
     assert not verify_inclusion(forged, att, allow_insecure_keys=True).valid
 
 
-# --- tags: duplicates and ordering --------------------------------------------------------
+# --- order keys: duplicates and ordering ----------------------------------------------------
 
 def test_two_accounts_with_the_same_tag_in_a_batch(setting, backend):
+    """The same account twice in a batch: same key, same tag, same balances."""
     sk, book, layout = setting
     c = sk.circuits["batch"]
     inputs = batch_inputs(layout, book, 0, CONTEXT)
-    inputs["tags"][1] = inputs["tags"][0]
+    inputs["keys"][1], inputs["tags"][1] = inputs["keys"][0], inputs["tags"][0]
     inputs["equity"][1] = inputs["equity"][0]
     w = backend.witness(c, inputs, strict=False)
     row = failing(backend, c, w)
-    assert row is not None and row[3] == "tags/order[0]"
+    assert row is not None and row[3] == "keys/order[0]"
     assert proof_rejected(backend, sk.keys["batch"], c, w)
 
 
-def test_tags_out_of_order_or_above_2_240(setting, backend):
+def test_equal_keys_with_different_tags_in_a_batch(setting, backend):
+    """Two leaves whose tags differ but whose order keys are equal: the order is strict."""
+    sk, book, layout = setting
+    c = sk.circuits["batch"]
+    inputs = batch_inputs(layout, book, 0, CONTEXT)
+    assert inputs["tags"][1] != inputs["tags"][2]
+    inputs["keys"][2] = inputs["keys"][1]
+    w = backend.witness(c, inputs, strict=False)
+    row = failing(backend, c, w)
+    assert row is not None and row[3] == "keys/order[1]"
+    assert proof_rejected(backend, sk.keys["batch"], c, w)
+
+
+def test_keys_out_of_order_or_descending(setting, backend):
     sk, book, layout = setting
     c = sk.circuits["batch"]
     swapped = batch_inputs(layout, book, 0, CONTEXT)
-    swapped["tags"][1], swapped["tags"][2] = swapped["tags"][2], swapped["tags"][1]
-    assert failing(backend, c, backend.witness(c, swapped, strict=False))[3] == "tags/order[1]"
-    big = batch_inputs(layout, book, 0, CONTEXT)
-    big["tags"][3] = 2**240 + 5
-    assert failing(backend, c, backend.witness(c, big, strict=False))[3].startswith("tags/")
+    for name in ("keys", "tags", "equity"):  # two whole accounts trade places
+        swapped[name][1], swapped[name][2] = swapped[name][2], swapped[name][1]
+    assert failing(backend, c, backend.witness(c, swapped, strict=False))[3] == "keys/order[1]"
+    down = batch_inputs(layout, book, 0, CONTEXT)
+    down["keys"][1] = down["keys"][0] - 1
+    w = backend.witness(c, down, strict=False)
+    assert failing(backend, c, w)[3] == "keys/order[0]"
+    assert proof_rejected(backend, sk.keys["batch"], c, w)
 
 
-def test_same_account_in_two_batches(setting, backend):
-    """Duplicating an account across batches breaks the boundary order in the top circuit."""
+@pytest.mark.parametrize("end", ["first", "last"])
+def test_key_above_2_96_at_either_end(setting, backend, end):
+    """Steps in range but an end at or above 2^96: without the end checks the keys could
+    run past r and wrap around to a repeat."""
+    sk, book, layout = setting
+    c = sk.circuits["batch"]
+    inputs = batch_inputs(layout, book, 0, CONTEXT)
+    keys = inputs["keys"]
+    if end == "first":
+        inputs["keys"] = [k + 2**spec.ORDER_BITS for k in keys]  # every step unchanged
+    else:
+        keys[-1] = keys[-2] + 2**spec.ORDER_BITS  # the last step is 2^96 - 1 + 1: in range
+        assert keys[-1] >= 2**spec.ORDER_BITS
+    w = backend.witness(c, inputs, strict=False)
+    row = failing(backend, c, w)
+    assert row is not None and row[2] == "BITS" and row[3] == f"keys/{end}"
+    assert proof_rejected(backend, sk.keys["batch"], c, w)
+
+
+def test_key_not_from_its_tag_is_a_leaf_no_customer_recognises(setting, backend):
+    """The circuit does not check key = tag mod 2^96 (circuits/liabilities.md, "Order
+    keys"): a leaf with another key is allowed, but it is not the customer's leaf, so it
+    is a fictitious account, which the institution could add anyway."""
+    sk, book, layout = setting
+    c = sk.circuits["batch"]
+    cs = _batch_builder(sk.shape)
+    inputs = batch_inputs(layout, book, 0, CONTEXT)
+    assert inputs["keys"] == [spec.order_key(t) for t in inputs["tags"]]
+    inputs["keys"][1] = inputs["keys"][0] + 1
+    assert inputs["keys"][1] < inputs["keys"][2] and inputs["keys"][1] != spec.order_key(inputs["tags"][1])
+    w = backend.witness(c, inputs)
+    assert failing(backend, c, w) is None
+    leaf = w.wire(_leaf_wires(cs)[1])
+    zeros = [0] * len(inputs["equity"][1])
+    assert leaf != spec.leaf_hash(inputs["tags"][1], inputs["equity"][1], zeros, 0, 64)
+    assert leaf == hash_many(spec.LEAF, [inputs["keys"][1], inputs["tags"][1], *spec.pack(inputs["equity"][1], 64),
+                                         *spec.pack(zeros, 64), 0])
+
+
+def _top_with_boundary(layout, first_of_1):
+    """The top's inputs with batch 1's first key replaced, its commitment re-made to match
+    (so the opening holds and only the boundary order can catch it)."""
+    inputs = top_inputs(layout, SECRET, CONTEXT)
+    inputs["first_keys"][1] = first_of_1
+    inputs["batch_commitments"][1] = spec.batch_commitment(
+        CONTEXT, inputs["batch_lanes"][1], first_of_1, inputs["last_keys"][1], inputs["batch_blinds"][1])
+    return inputs
+
+
+@pytest.mark.parametrize("step", [0, -1], ids=["equal", "descending"])
+def test_same_account_in_two_batches(setting, backend, step):
+    """Duplicating an account across batches (batch 1 starting at batch 0's last key), or
+    a batch starting below the previous one's end, breaks the boundary order in the top."""
     sk, book, layout = setting
     top = sk.circuits["top"]
-    inputs = top_inputs(layout, SECRET, CONTEXT)
-    inputs["first_tags"][1] = inputs["last_tags"][0]
+    inputs = _top_with_boundary(layout, top_inputs(layout, SECRET, CONTEXT)["last_keys"][0] + step)
     w = backend.witness(top, inputs, strict=False)
     row = failing(backend, top, w)
-    assert row is not None and row[3].startswith("slot[1]")
+    assert row is not None and row[3] == "slot[1]/order"
+    honest = _top_with_boundary(layout, top_inputs(layout, SECRET, CONTEXT)["first_keys"][1])
+    assert failing(backend, top, backend.witness(top, honest)) is None, "the re-made commitment opens"
 
 
 def test_duplicate_account_rows_are_refused_in_input(tmp_path):

@@ -20,7 +20,9 @@ def test_native_tree_equals_python_spec(with_debt):
     shape = small_shape(with_debt=with_debt)
     lay = lay_out(bk, shape, SECRET, epoch=3)
     assert lay.num_batches == 2 and len(lay.tags) == 8
-    assert lay.tags == sorted(lay.tags) and all(t < 2**240 for t in lay.tags)
+    keys = [spec.order_key(t) for t in lay.tags]
+    assert keys == sorted(keys) and len(set(keys)) == len(keys), "leaves sorted by order key, all distinct"
+    assert all(t < 2**240 for t in lay.tags)
     for i, account in enumerate(bk.ids):
         assert _native.account_tag(account, lay.salts[i]) == spec.tag_of(account, lay.salts[i]) == lay.tags[lay.leaf_of[i]]
     for b in range(lay.num_batches):
@@ -43,7 +45,8 @@ def test_native_tree_equals_python_spec(with_debt):
         lanes = spec.sums_lanes(eq_sums, de_sums, 64)
         assert lay.tree.lanes(b) == lanes
         assert spec.sum_commitment(lanes, lay.tree.node_blinds(b)[0]) == c1
-        first, last = lay.tree.boundary_tags(b)
+        first, last = lay.tree.boundary_keys(b)
+        assert (first, last) == (keys[lay.batch_range(b)[0]], keys[lay.batch_range(b)[-1]])
         assert lay.tree.commitment(b, CONTEXT) == spec.batch_commitment(CONTEXT, lanes, first, last, lay.tree.batch_blind(b))
 
 

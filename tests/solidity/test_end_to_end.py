@@ -111,7 +111,7 @@ def world(bundle, contracts):
 
 
 def customers(proofs) -> tuple[str, str, str]:
-    """Two customers of the first batch and one of the second (leaves are sorted by tag)."""
+    """Two customers of the first batch and one of the second (leaves are sorted by order key)."""
     first = [who for who in IDS if proofs[3, who].batch == 0]
     second = [who for who in IDS if proofs[3, who].batch == 1]
     return first[0], first[-1], second[0]

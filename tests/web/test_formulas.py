@@ -48,6 +48,11 @@ def _bits(b: int) -> int:
     return rnd.randrange(1 << b)
 
 
+LEAF_KAT = ((7 << 200) + (1 << 96) + 42, [1, 2], [3, 0], 5, 64)
+"""A leaf vector pinned here and in prover/src/book/tree.rs: tag (order key 42), equity,
+debt, positions, balance bits."""
+LEAF_KAT_HASH = 6109612103054762925590202216548942758637876103248985963021498079565149793299
+
 IDS = ["", "a", "user-00003", "x" * 31, "y" * 32, "z" * 62, "w" * 434, "Zoë Ünïcødé", "名前@例え.jp", "🦀🦀 emoji",
        "e\u0301 (decomposed)", "quote\" back\\slash"]
 CANONICAL = [
@@ -83,7 +88,14 @@ def _vectors(att) -> tuple[dict, dict]:
         v["leaf"].append([_bits(spec.TAG_BITS), [_bits(b) for _ in range(a)], [_bits(b) for _ in range(a)], _field(), b])
     top96 = (1 << 96) - 1  # the widest 96-bit balance, in every slot of a three-per-element pack
     v["leaf"].append([_bits(spec.TAG_BITS), [top96, 0, top96], [top96, top96, 1], _field(), 96])
+    # two tags with one order key (tag mod 2^96) and the same balances: different leaves
+    shared = [_bits(spec.TAG_BITS), [_bits(64), _bits(64)], [0, 0], 0, 64]
+    v["leaf"] += [shared, [shared[0] ^ (1 << 200), *shared[1:]]]
+    v["leaf"].append(list(LEAF_KAT))
     want["leaf"] = [spec.leaf_hash(*x) for x in v["leaf"]]
+    v["order_key"] = [0, (1 << spec.ORDER_BITS) - 1, 1 << spec.ORDER_BITS, (1 << spec.TAG_BITS) - 1,
+                      *(_bits(spec.TAG_BITS) for _ in range(4))]
+    want["order_key"] = [spec.order_key(t) for t in v["order_key"]]
 
     def sums(n, b):
         return [_bits(spec.sum_width(b)) for _ in range(n)]
@@ -315,6 +327,7 @@ JS = """(() => {
     encode: v.tag_of.map(([id]) => strs(P.encodeBytes(new TextEncoder().encode(id)))),
     pack: v.pack.map(([vals, w]) => strs(F.pack(vals.map(B), w))),
     leaf: v.leaf.map(([t, e, d, p, b]) => str(F.leafHash(B(t), e.map(B), d.map(B), B(p), b))),
+    order_key: v.order_key.map((t) => str(F.orderKey(B(t)))),
     lanes: v.lanes.map(([e, d, b, x, n]) => strs(F.sumsLanes(e.map(B), d.map(B), b, x.map(B), n === null ? null : n.map(B)))),
     lane_count: v.lane_count.map(([a, b, n, x]) => String(F.laneCount(a, b, n, x))),
     exact: v.exact.map(([t, p]) => { try { return str(F.exactScaled(t, p, "x")); } catch (e) { return null; } }),
@@ -363,6 +376,7 @@ JS = """(() => {
       raises(() => P.encodeBytes(new Uint8Array(435))), raises(() => F.positionsCommitment([1n << 47n])),
       raises(() => J.parseJson('{"a": 1, "a": 2}')),
       raises(() => F.leafHash(1n, [1n << 96n], [0n], 0n, 96)), raises(() => F.sumsLanes([0n], [0n], 96, [], [1n << 126n])),
+      raises(() => F.orderKey(1n << 240n)), raises(() => F.orderKey(-1n)),
     ],
   };
 })()"""
@@ -397,7 +411,8 @@ def _as_str(x):
     return None if x is None else str(x)
 
 
-@pytest.mark.parametrize("name", ["poseidon", "hash_many", "tag_of", "encode", "pack", "leaf", "lanes", "lane_count",
+@pytest.mark.parametrize("name", ["poseidon", "hash_many", "tag_of", "encode", "pack", "leaf", "order_key", "lanes",
+                                  "lane_count",
                                   "sum_commitment", "node", "batch_commitment", "digest", "empty_root", "positions",
                                   "contexts", "exact", "funds", "totals_detail"])
 def test_book_formulas_match_python(computed, name):
@@ -406,9 +421,17 @@ def test_book_formulas_match_python(computed, name):
 
 
 def test_known_answers(computed):
-    _, _, got = computed
+    _, want, got = computed
     assert got["poseidon"][:2] == ["7853200120776062878684798364095072458815029376092732009249414926327459813530",
                                    "14763215145315200506921711489642608356394854266165572616578112107564877678998"]
+    # the same leaf vector is pinned in the Rust tree builder's tests (prover/src/book/tree.rs)
+    assert want["leaf"][-1] == LEAF_KAT_HASH and got["leaf"][-1] == str(LEAF_KAT_HASH)
+
+
+def test_equal_order_keys_give_different_leaves(computed):
+    v, want, _ = computed
+    a, b = v["leaf"][-3:-1]
+    assert spec.order_key(a[0]) == spec.order_key(b[0]) and a[0] != b[0] and want["leaf"][-3] != want["leaf"][-2]
 
 
 def test_tree_shapes_and_paths_match_python(computed):
@@ -445,7 +468,7 @@ def test_signer_recovery_matches_eth_account(computed):
 
 def test_the_page_refuses_what_python_refuses(computed):
     _, want, got = computed
-    assert got["refused"] == [True] * 13
+    assert got["refused"] == [True] * 15
     for bad in ([1 << 64], 64), ([-1], 64):
         with pytest.raises(MalformedInput):
             spec.pack(*bad)
@@ -453,6 +476,9 @@ def test_the_page_refuses_what_python_refuses(computed):
         spec.leaf_hash(1, [1 << 96], [0], 0, 96)
     with pytest.raises(MalformedInput):
         spec.sums_lanes([0], [0], 96, (), [1 << 126])
+    for tag in (1 << 240, -1):
+        with pytest.raises(MalformedInput):
+            spec.order_key(tag)
     assert None in want["exact"] and want["funds"][-2:] == [None, None], "the vectors include refusals"
 
 

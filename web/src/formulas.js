@@ -17,12 +17,13 @@ export class MalformedInput extends Error {}
 // ---- verifier/book.py -------------------------------------------------------------
 
 export const TAG_BITS = 240;
+export const ORDER_BITS = 96;
 export const MAX_LEAVES_LOG2 = 30;
 export const MAX_BATCH_LOG2 = 12;
 export const PACK_BITS = 252;
 
 export const TAG = "solvent.tag.v1";
-export const LEAF = "solvent.leaf.v1";
+export const LEAF = "solvent.leaf.v2";
 export const SUM = "solvent.sum.v1";
 export const NODE = "solvent.node.v1";
 export const BATCH = "solvent.batch.v1";
@@ -58,11 +59,17 @@ export function tagOf(accountId, salt) {
   return hashMany(TAG, [salt, ...encodeBytes(bytes)]) % (1n << BigInt(TAG_BITS));
 }
 
-/** One account: tag, per-asset equity and debt (< 2^rangeBits) and its positions commitment. */
-export function leafHash(tag, equity, debt, positions, rangeBits) {
+/** `tag mod 2^96`: what leaves are sorted by and the circuits order. */
+export function orderKey(tag) {
   if (tag < 0n || tag >= 1n << BigInt(TAG_BITS)) throw new MalformedInput("tag out of range");
+  return tag % (1n << BigInt(ORDER_BITS));
+}
+
+/** One account: order key and tag, per-asset equity and debt (< 2^rangeBits) and its positions commitment. */
+export function leafHash(tag, equity, debt, positions, rangeBits) {
+  const key = orderKey(tag);
   if (equity.length !== debt.length) throw new MalformedInput("equity and debt must list the same assets");
-  return hashMany(LEAF, [tag, ...pack(equity, rangeBits), ...pack(debt, rangeBits), ((positions % R) + R) % R]);
+  return hashMany(LEAF, [key, tag, ...pack(equity, rangeBits), ...pack(debt, rangeBits), ((positions % R) + R) % R]);
 }
 
 /** Per-asset sums (equity, debt, and with the collateral statement the debt that nets)
@@ -87,8 +94,8 @@ export function nodeHash(children, commitment) {
   return hashMany(NODE, [...children, commitment]);
 }
 
-export function batchCommitment(context, lanes, firstTag, lastTag, blind) {
-  return hashMany(BATCH, [context, ...lanes, firstTag, lastTag, blind]);
+export function batchCommitment(context, lanes, firstKey, lastKey, blind) {
+  return hashMany(BATCH, [context, ...lanes, firstKey, lastKey, blind]);
 }
 
 /** Hash chain over [batchRoot, batchCommitment] pairs in batch order, from `context`. */

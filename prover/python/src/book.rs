@@ -106,7 +106,7 @@ impl PyBookStore {
     }
 }
 
-/// The committed layout of a book: tags, order and every batch's tree.
+/// The committed layout of a book: tags, order (by order key) and every batch's tree.
 #[pyclass(name = "Layout", module = "solvent._native", frozen)]
 pub struct PyLayout {
     layout: Layout,
@@ -185,9 +185,10 @@ impl PyLayout {
     fn lanes(&self, batch: usize) -> Result<Vec<BigUint>> {
         Ok(to_bigs(&self.batch(batch)?.lanes))
     }
-    fn boundary_tags(&self, batch: usize) -> Result<(BigUint, BigUint)> {
+    /// Order keys of the batch's first and last leaves.
+    fn boundary_keys(&self, batch: usize) -> Result<(BigUint, BigUint)> {
         let b = self.batch(batch)?;
-        Ok((to_big(&b.first_tag), to_big(&b.last_tag)))
+        Ok((to_big(&b.first_key), to_big(&b.last_key)))
     }
     fn batch_blind(&self, batch: usize) -> Result<BigUint> {
         Ok(to_big(&self.batch(batch)?.batch_blind))

@@ -1,17 +1,19 @@
 //! From the stored book to the committed leaves: secret-derived salts and tags, padding
-//! leaves, one global tag order, and the per-batch trees — all in native memory.
+//! leaves, one global order by order key (`tag mod 2^96`), and the per-batch trees — all
+//! in native memory.
 
 use super::derive::{tag, EpochKey};
 use super::store::Store;
-use super::tree::{build_book, Account, BatchTree, Shape};
+use super::tree::{build_book, order_key, Account, BatchTree, Shape};
+use super::ORDER_BITS;
 use crate::error::{Error, Result};
 use ark_bn254::Fr;
-use ark_ff::{PrimeField, Zero};
+use ark_ff::Zero;
 use rayon::prelude::*;
 
 /// A book laid out: every leaf's tag and account, and every batch's tree.
 pub struct Layout {
-    /// Tags of every leaf, in (sorted) leaf order.
+    /// Tags of every leaf, in leaf order (sorted by order key).
     pub tags: Vec<Fr>,
     /// Salt of every account, in store order.
     pub salts: Vec<Fr>,
@@ -62,13 +64,32 @@ impl<'a> RiskLeaves<'a> {
     }
 }
 
-fn key(x: &Fr) -> [u64; 4] {
-    let b = x.into_bigint();
-    [b.0[3], b.0[2], b.0[1], b.0[0]]
+/// What a leaf is, for an error message: the account's id, or a padding leaf.
+fn describe(store: &Store, leaf: i64) -> String {
+    if leaf >= 0 {
+        format!("account {:?}", store.ids[leaf as usize])
+    } else {
+        "a padding leaf".into()
+    }
 }
 
-/// Derives salts and tags, pads to `n_batches` full batches, sorts every leaf by tag
-/// and builds each batch's tree (`risk`: the risk statements' per-account inputs).
+/// Refuses two adjacent leaves (`(tag, account or -1)`, sorted by order key) with one
+/// order key, naming both: the circuits prove the keys strictly increasing.
+fn refuse_equal_keys(store: &Store, leaves: &[(Fr, i64)]) -> Result<()> {
+    match leaves.windows(2).find(|w| order_key(&w[0].0) == order_key(&w[1].0)) {
+        Some(w) => Err(Error::Invalid(format!(
+            "{} and {} have the same order key (tag mod 2^{ORDER_BITS}); change the institution secret",
+            describe(store, w[0].1),
+            describe(store, w[1].1)
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Derives salts and tags, pads to `n_batches` full batches, sorts every leaf by order
+/// key and builds each batch's tree (`risk`: the risk statements' per-account inputs).
+/// Two leaves with one order key are refused (about `N²/2^97` for `N` honest leaves): the
+/// circuits prove the keys strictly increasing.
 pub fn lay_out(
     store: &Store,
     shape: &Shape,
@@ -97,10 +118,8 @@ pub fn lay_out(
     let mut leaves: Vec<(Fr, i64)> = derived.iter().enumerate().map(|(i, (_, t))| (*t, i as i64)).collect();
     drop(derived);
     leaves.extend((0..(n_leaves - n) as u64).map(|i| (ek.padding_tag(i), -1)));
-    leaves.par_sort_unstable_by_key(|(t, _)| key(t));
-    if leaves.windows(2).any(|w| w[0].0 == w[1].0) {
-        return Err(Error::Invalid("tag collision between two leaves; change the institution secret".into()));
-    }
+    leaves.par_sort_unstable_by_key(|(t, _)| order_key(t));
+    refuse_equal_keys(store, &leaves)?;
     let tags: Vec<Fr> = leaves.iter().map(|(t, _)| *t).collect();
     let order: Vec<i64> = leaves.iter().map(|(_, i)| *i).collect();
     drop(leaves);
@@ -141,4 +160,45 @@ pub fn lay_out(
         .collect();
     let batches = build_book(shape, &ek, &accounts)?;
     Ok(Layout { tags, salts, order, leaf_of, batches })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ark_ff::PrimeField;
+
+    fn store(ids: &[&str]) -> Store {
+        let mut s = Store::new(vec!["BTC".into()], vec![8], 64);
+        for id in ids {
+            s.set_account(id, &[1], None).unwrap();
+        }
+        s.finish();
+        s
+    }
+
+    #[test]
+    fn leaves_are_sorted_by_order_key_not_by_tag() {
+        let s = store(&["alice", "bob", "carol", "dave", "erin"]);
+        let shape = Shape { range_bits: 64, n_assets: 1, batch_size: 4 };
+        let lay = lay_out(&s, &shape, 2, b"test secret", 1, None).unwrap();
+        let keys: Vec<u128> = lay.tags.iter().map(order_key).collect();
+        assert!(keys.windows(2).all(|w| w[0] < w[1]), "strictly increasing keys");
+        for (b, tree) in lay.batches.iter().enumerate() {
+            assert_eq!(tree.first_key, Fr::from(keys[4 * b]));
+            assert_eq!(tree.last_key, Fr::from(keys[4 * b + 3]));
+        }
+    }
+
+    #[test]
+    fn equal_order_keys_with_different_tags_are_refused() {
+        let s = store(&["alice", "bob"]);
+        let t = Fr::from(12345u64);
+        let same_key = t + Fr::from_be_bytes_mod_order(&[1u8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]); // + 2^96
+        assert_eq!(order_key(&t), order_key(&same_key));
+        let err = refuse_equal_keys(&s, &[(t, 0), (same_key, 1)]).unwrap_err().to_string();
+        assert!(err.contains("account \"alice\" and account \"bob\" have the same order key"), "{err}");
+        let err = refuse_equal_keys(&s, &[(t, 1), (same_key, -1)]).unwrap_err().to_string();
+        assert!(err.contains("account \"bob\" and a padding leaf"), "{err}");
+        assert!(refuse_equal_keys(&s, &[(t, 0), (t + Fr::from(1u64), 1)]).is_ok());
+    }
 }

@@ -1,5 +1,6 @@
 //! The committed account book, natively and in bulk: secret-derived salts, tags and
-//! blinds (`derive`), and the per-batch sum trees (`tree`). The formulas are those of
+//! blinds (`derive`), the leaf order by order key (`layout`), and the per-batch sum
+//! trees (`tree`). The formulas are those of
 //! `solvent.verifier.book`, implemented here independently.
 
 pub mod derive;
@@ -7,8 +8,11 @@ pub mod layout;
 pub mod store;
 pub mod tree;
 
-/// Bits of an account tag (tags are below 2^240).
+/// Bits of an account tag (tags are below 2^240): a leaf binds one customer through it.
 pub const TAG_BITS: u32 = 240;
+/// Bits of a leaf's order key, `tag mod 2^96`: leaves are sorted by it and the circuits
+/// prove it strictly increasing (circuits/liabilities.md, "Order keys").
+pub const ORDER_BITS: u32 = 96;
 /// log2 of the most leaves a book may have: sums are `range_bits + 30` bits wide.
 pub const MAX_LEAVES_LOG2: u32 = 30;
 /// log2 of the largest batch.
@@ -21,7 +25,7 @@ pub const PACK_BITS: u32 = 252;
 /// Domain label of account tags.
 pub const TAG: &str = "solvent.tag.v1";
 /// Domain label of leaf hashes.
-pub const LEAF: &str = "solvent.leaf.v1";
+pub const LEAF: &str = "solvent.leaf.v2";
 /// Domain label of sum commitments.
 pub const SUM: &str = "solvent.sum.v1";
 /// Domain label of internal node hashes.

@@ -3,12 +3,12 @@
 //! circuit proves and what customers' inclusion paths are cut from.
 
 use super::derive::EpochKey;
-use super::{BATCH, DIGEST, EMPTY, LEAF, MAX_ARITY, MAX_BATCH_LOG2, NODE, PACK_BITS, SUM, TAG_BITS};
+use super::{BATCH, DIGEST, EMPTY, LEAF, MAX_ARITY, MAX_BATCH_LOG2, NODE, ORDER_BITS, PACK_BITS, SUM, TAG_BITS};
 use crate::error::{Error, Result};
 use crate::field::fr_num_bits;
 use crate::poseidon::hash_many;
 use ark_bn254::Fr;
-use ark_ff::{AdditiveGroup, Zero};
+use ark_ff::{AdditiveGroup, PrimeField, Zero};
 use rayon::prelude::*;
 
 /// What every batch of a book has in common.
@@ -99,9 +99,16 @@ pub fn pack(values: &[u128], width: u32) -> Vec<Fr> {
         .collect()
 }
 
+/// `tag mod 2^96`: the leaf's order key (the low limbs of the canonical tag).
+pub fn order_key(tag: &Fr) -> u128 {
+    const _: () = assert!(ORDER_BITS < 128);
+    let limbs = tag.into_bigint().0;
+    ((limbs[0] as u128) | ((limbs[1] as u128) << 64)) & ((1u128 << ORDER_BITS) - 1)
+}
+
 /// One account's values: `equity[A]`, `debt[A]`, and its positions commitment.
 pub struct Account<'a> {
-    /// The account's tag.
+    /// The account's tag (its order key is `order_key(tag)`).
     pub tag: Fr,
     /// Equity per asset.
     pub equity: &'a [u128],
@@ -117,9 +124,9 @@ pub struct Account<'a> {
     pub covered: Option<bool>,
 }
 
-/// `hash_many(LEAF, [tag, packed equity, packed debt, positions])`.
+/// `hash_many(LEAF, [order key, tag, packed equity, packed debt, positions])`.
 pub fn leaf_hash(shape: &Shape, a: &Account) -> Fr {
-    let mut xs = vec![a.tag];
+    let mut xs = vec![Fr::from(order_key(&a.tag)), a.tag];
     xs.extend(pack(a.equity, shape.range_bits));
     xs.extend(pack(a.debt, shape.range_bits));
     xs.push(a.positions);
@@ -146,10 +153,10 @@ pub struct BatchTree {
     pub blinds: Vec<Vec<Fr>>,
     /// The root's packed sums.
     pub lanes: Vec<Fr>,
-    /// Tag of the batch's first leaf.
-    pub first_tag: Fr,
-    /// Tag of the batch's last leaf.
-    pub last_tag: Fr,
+    /// Order key of the batch's first leaf.
+    pub first_key: Fr,
+    /// Order key of the batch's last leaf.
+    pub last_key: Fr,
     /// Blind of the batch commitment.
     pub batch_blind: Fr,
 }
@@ -161,9 +168,9 @@ impl BatchTree {
     }
 }
 
-/// Builds one batch's tree from its accounts (already in tag order; as many as the
+/// Builds one batch's tree from its accounts (already in order-key order; as many as the
 /// batch size `build_book` validated).
-fn build_batch(shape: &Shape, key: &EpochKey, batch: u32, accounts: &[Account]) -> BatchTree {
+pub fn build_batch(shape: &Shape, key: &EpochKey, batch: u32, accounts: &[Account]) -> BatchTree {
     let mut hashes: Vec<Fr> = accounts.iter().map(|a| leaf_hash(shape, a)).collect();
     let mut lanes: Vec<Vec<Fr>> = accounts.iter().map(|a| leaf_lanes(shape, a)).collect();
     let mut levels = vec![hashes.clone()];
@@ -200,14 +207,14 @@ fn build_batch(shape: &Shape, key: &EpochKey, batch: u32, accounts: &[Account]) 
         commitments,
         blinds,
         lanes: lanes.swap_remove(0),
-        first_tag: accounts[0].tag,
-        last_tag: accounts[accounts.len() - 1].tag,
+        first_key: Fr::from(order_key(&accounts[0].tag)),
+        last_key: Fr::from(order_key(&accounts[accounts.len() - 1].tag)),
         batch_blind: key.batch_blind(batch),
     }
 }
 
-/// Checks the book's invariants (tags strictly increasing below 2^240, values in
-/// range) and builds every batch in parallel.
+/// Checks the book's invariants (tags below 2^240, order keys strictly increasing,
+/// values in range) and builds every batch in parallel.
 pub fn build_book(shape: &Shape, key: &EpochKey, accounts: &[Account]) -> Result<Vec<BatchTree>> {
     shape.validate()?;
     if accounts.is_empty() || !accounts.len().is_multiple_of(shape.batch_size) {
@@ -231,8 +238,8 @@ pub fn build_book(shape: &Shape, key: &EpochKey, accounts: &[Account]) -> Result
         if fr_num_bits(&a.tag) > TAG_BITS {
             return Err(Error::Invalid(format!("leaf {i}: tag is not below 2^240")));
         }
-        if i > 0 && accounts[i - 1].tag >= a.tag {
-            return Err(Error::Invalid(format!("leaf {i}: tags are not strictly increasing")));
+        if i > 0 && order_key(&accounts[i - 1].tag) >= order_key(&a.tag) {
+            return Err(Error::Invalid(format!("leaf {i}: order keys are not strictly increasing")));
         }
     }
     Ok(accounts
@@ -242,11 +249,11 @@ pub fn build_book(shape: &Shape, key: &EpochKey, accounts: &[Account]) -> Result
         .collect())
 }
 
-/// `hash_many(BATCH, [context, root sums…, first tag, last tag, batch blind])`.
+/// `hash_many(BATCH, [context, root sums…, first key, last key, batch blind])`.
 pub fn batch_commitment(context: Fr, tree: &BatchTree) -> Fr {
     let mut xs = vec![context];
     xs.extend_from_slice(&tree.lanes);
-    xs.extend_from_slice(&[tree.first_tag, tree.last_tag, tree.batch_blind]);
+    xs.extend_from_slice(&[tree.first_key, tree.last_key, tree.batch_blind]);
     hash_many(BATCH, &xs)
 }
 
@@ -262,7 +269,56 @@ pub fn empty_root() -> Fr {
 
 #[cfg(test)]
 mod tests {
-    use super::arities;
+    use super::*;
+    use std::str::FromStr;
+
+    /// `(7·2^200 + 2^96 + 42)`: a tag whose order key is 42.
+    fn kat_tag() -> Fr {
+        Fr::from(7u64) * pow2(200) + pow2(96) + Fr::from(42u64)
+    }
+
+    #[test]
+    fn order_key_is_the_tags_low_96_bits() {
+        assert_eq!(order_key(&kat_tag()), 42);
+        assert_eq!(order_key(&(pow2(96) - Fr::from(1u64))), (1u128 << 96) - 1);
+        assert_eq!(order_key(&pow2(96)), 0);
+        assert_eq!(order_key(&(pow2(240) - Fr::from(1u64))), (1u128 << 96) - 1);
+    }
+
+    /// The leaf vector pinned in tests/web/test_formulas.py (`LEAF_KAT`), which the Python
+    /// formulas and the page's JavaScript must also give: the three implementations agree.
+    #[test]
+    fn leaf_known_answer() {
+        let shape = Shape { range_bits: 64, n_assets: 2, batch_size: 2 };
+        let a = Account {
+            tag: kat_tag(),
+            equity: &[1, 2],
+            debt: &[3, 0],
+            positions: Fr::from(5u64),
+            extras: &[],
+            covered: None,
+        };
+        let want =
+            Fr::from_str("6109612103054762925590202216548942758637876103248985963021498079565149793299").unwrap();
+        assert_eq!(leaf_hash(&shape, &a), want);
+    }
+
+    #[test]
+    fn equal_or_descending_order_keys_are_refused() {
+        let shape = Shape { range_bits: 64, n_assets: 1, batch_size: 2 };
+        let key = EpochKey::new(b"test secret", 1);
+        let account =
+            |tag: Fr| Account { tag, equity: &[0], debt: &[0], positions: Fr::zero(), extras: &[], covered: None };
+        let t = kat_tag();
+        // a larger tag with the same key, then a larger tag with a smaller key
+        for next in [t + pow2(100), t + pow2(100) - Fr::from(1u64)] {
+            assert!(next > t);
+            let err = build_book(&shape, &key, &[account(t), account(next)]).err().unwrap().to_string();
+            assert!(err.contains("leaf 1: order keys are not strictly increasing"), "{err}");
+        }
+        let books = build_book(&shape, &key, &[account(t), account(t + Fr::from(1u64))]).unwrap();
+        assert_eq!((books[0].first_key, books[0].last_key), (Fr::from(42u64), Fr::from(43u64)));
+    }
 
     #[test]
     fn powers_of_two_keep_their_tree() {

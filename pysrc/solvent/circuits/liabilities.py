@@ -39,9 +39,9 @@ def sum_tree(cs: CircuitBuilder, hashes: Sequence[LC], lanes: Sequence[Sequence[
 
 def batch(cs: CircuitBuilder, n_assets: int, range_bits: int, batch_size: int, with_debt: bool,
           risk: dict | None = None) -> None:
-    """``batch_size`` accounts: every balance in range, tags strictly increasing below
-    2^240, leaves hashed, the batch's sum tree, and a hiding commitment binding the
-    batch's sums and boundary tags to the attestation context. With ``risk``
+    """``batch_size`` accounts: every balance in range, order keys strictly increasing
+    below 2^96, leaves hashed (key and tag), the batch's sum tree, and a hiding commitment
+    binding the batch's sums and boundary keys to the attestation context. With ``risk``
     (``{"regions", "instruments", "scenarios"}``) it also proves, per account, collateral
     adequacy and (with instruments) margin, over the same leaves, and sums the outcome
     (see circuits/risk.md) up the tree as four extra lanes, with the debt that nets (circuits/solvency.md)
@@ -63,6 +63,7 @@ def batch(cs: CircuitBuilder, n_assets: int, range_bits: int, batch_size: int, w
             quantities = cs.private_input("quantities", (B, rs.instruments))
             scan = cs.private_input("scan_risk", (B,))
             claims = cs.private_input("requirement", (B,))
+    keys = cs.private_input("keys", (B,))
     tags = cs.private_input("tags", (B,))
     equity = cs.private_input("equity", (B, A))
     debt = cs.private_input("debt", (B, A)) if with_debt else [[LC.const(0)] * A for _ in range(B)]
@@ -70,16 +71,19 @@ def batch(cs: CircuitBuilder, n_assets: int, range_bits: int, batch_size: int, w
     node_blinds = cs.private_input("node_blinds", (internal_nodes(B),))
     batch_blind = cs.private_input("batch_blind")
 
-    with cs.scope("tags"):
-        # 2^240·(1 + B) < r: with the ends below 2^240 and every step in [1, 2^240],
-        # the running integer never reaches r, so "increasing mod r" is increasing.
+    with cs.scope("keys"):
+        # 2^96·(1 + B) < r: with the ends below 2^96 and every step in [1, 2^96], the
+        # running integer never reaches r, so "increasing mod r" is increasing: the keys,
+        # hence the leaves, are distinct. The tags are hashed, not range-checked, and
+        # key = tag mod 2^96 is not checked: a leaf breaking it is one no customer
+        # recognises, a fictitious account (circuits/liabilities.md, "Order keys").
         with cs.scope("first"):
-            cs.range_check(tags[0], book.TAG_BITS)
+            cs.range_check(keys[0], book.ORDER_BITS)
         with cs.scope("last"):
-            cs.range_check(tags[B - 1], book.TAG_BITS)
+            cs.range_check(keys[B - 1], book.ORDER_BITS)
         for i in range(B - 1):
             with cs.scope(f"order[{i}]"):
-                g.assert_lt(cs, tags[i], tags[i + 1], book.TAG_BITS)
+                g.assert_lt(cs, keys[i], keys[i + 1], book.ORDER_BITS)
 
     leaves, lanes = [], []
     width = book.sum_width(range_bits)
@@ -109,12 +113,12 @@ def batch(cs: CircuitBuilder, n_assets: int, range_bits: int, batch_size: int, w
             assert pos is not None, "a positions input, or the margin gadget's commitment"
             with cs.scope("leaf"):
                 leaves.append(g.hash_many(cs, book.LEAF, [
-                    tags[i], *g.pack_all(equity[i], range_bits), *g.pack_all(debt[i], range_bits), pos]))
+                    keys[i], tags[i], *g.pack_all(equity[i], range_bits), *g.pack_all(debt[i], range_bits), pos]))
             lanes.append([*g.pack_all([*equity[i], *debt[i], *netted], width), *extras])
 
     root, root_lanes, _ = sum_tree(cs, leaves, lanes, node_blinds)
     with cs.scope("batch_commitment"):
-        commitment = g.hash_many(cs, book.BATCH, [context, *root_lanes, tags[0], tags[B - 1], batch_blind])
+        commitment = g.hash_many(cs, book.BATCH, [context, *root_lanes, keys[0], keys[B - 1], batch_blind])
     cs.public_output("batch_root", root)
     cs.public_output("batch_commitment", commitment)
     if rs is not None:
@@ -130,7 +134,7 @@ def top(cs: CircuitBuilder, n_assets: int, range_bits: int, capacity: int, extra
         netted: bool = False) -> None:
     """Binds every batch proof into one book: opens each active slot's batch commitment,
     chains ``(root, commitment)`` into the digest the verifier recomputes from the batch
-    proofs, orders batch boundaries, and builds the top tree whose root sum commitment is
+    proofs, orders the batches' boundary keys, and builds the top tree whose root sum commitment is
     the commitment to the book's totals (with ``netted``, the netted debt per asset too)."""
     M = capacity
     L = book.lane_count(n_assets, range_bits, netted, extra_lanes)
@@ -139,8 +143,8 @@ def top(cs: CircuitBuilder, n_assets: int, range_bits: int, capacity: int, extra
     roots = cs.private_input("batch_roots", (M,))
     commitments = cs.private_input("batch_commitments", (M,))
     lanes = cs.private_input("batch_lanes", (M, L))
-    firsts = cs.private_input("first_tags", (M,))
-    lasts = cs.private_input("last_tags", (M,))
+    firsts = cs.private_input("first_keys", (M,))
+    lasts = cs.private_input("last_keys", (M,))
     blinds = cs.private_input("batch_blinds", (M,))
     node_blinds = cs.private_input("node_blinds", (internal_nodes(M),))
 
@@ -163,8 +167,8 @@ def top(cs: CircuitBuilder, n_assets: int, range_bits: int, capacity: int, extra
             slot_lanes.append([cs.mul(active[i], lane) for lane in lanes[i]])
             if i:
                 with cs.scope("order"):
-                    # boundary tags are below 2^240 (range-checked by the batch circuit)
-                    cs.range_check(cs.mul(active[i], firsts[i] - lasts[i - 1] - 1), book.TAG_BITS)
+                    # boundary keys are below 2^96 (range-checked by the batch circuit)
+                    cs.range_check(cs.mul(active[i], firsts[i] - lasts[i - 1] - 1), book.ORDER_BITS)
     root, _, totals = sum_tree(cs, slot_roots, slot_lanes, node_blinds)
     cs.public_output("book_root", root)
     cs.public_output("totals_commitment", totals)

@@ -113,8 +113,8 @@ def check_batch_size(batch_size: int) -> None:
     are at most 7, so the tree has levels of 2 to 8 children (``book.arities``). Powers of
     two are not required: a size such as 3·2^9 fills the proof's FFT domain better."""
     if not 2 <= batch_size <= 1 << book.MAX_BATCH_LOG2:
-        raise ShapeError(f"batch size {batch_size} outside 2..{1 << book.MAX_BATCH_LOG2} (2^{book.MAX_BATCH_LOG2}: "
-                         "the in-batch tag order needs 2^240·(1 + batch size) < r)")
+        raise ShapeError(f"batch size {batch_size} outside 2..{1 << book.MAX_BATCH_LOG2} "
+                         f"(2^{book.MAX_BATCH_LOG2}, the circuits' largest batch)")
     try:
         book.arities(batch_size)
     except MalformedInput as e:

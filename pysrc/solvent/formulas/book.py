@@ -18,17 +18,22 @@ from .field import R
 from .poseidon import encode_bytes, hash_many
 
 TAG_BITS = 240
-"""Tags are below 2^240 so that sorted order can be proven with 240-bit range checks."""
+"""Tags are below 2^240: a leaf binds one customer through its whole tag, collision
+resistant to about 2^120 work (circuits/liabilities.md, "Order keys")."""
+ORDER_BITS = 96
+"""Leaves are ordered by their tag's low 96 bits (``order_key``): the circuits prove the
+keys strictly increasing with 96-bit range checks; distinct keys make distinct leaves."""
 MAX_LEAVES_LOG2 = 30
 """A book has at most 2^30 leaves, so a per-asset sum of b-bit values is below 2^(b+30):
 for 96-bit balances a sum takes 126 bits and two still pack into one field element."""
 MAX_BATCH_LOG2 = 12
-"""2^240·(1 + batch size) < r: the in-batch ordering argument needs batch ≤ 2^12."""
+"""The largest batch is 2^12 leaves; the in-batch ordering argument needs only
+2^96·(1 + batch size) < r, which holds far beyond."""
 PACK_BITS = 252
 """Packed values stay below 2^252 < r, so packing is injective."""
 
 TAG = "solvent.tag.v1"
-LEAF = "solvent.leaf.v1"
+LEAF = "solvent.leaf.v2"
 SUM = "solvent.sum.v1"
 NODE = "solvent.node.v1"
 BATCH = "solvent.batch.v1"
@@ -66,14 +71,20 @@ def tag_of(account_id: str, salt: int) -> int:
     return hash_many(TAG, [salt, *encode_bytes(account_id.encode("utf-8"))]) % (1 << TAG_BITS)
 
 
-def leaf_hash(tag: int, equity: Sequence[int], debt: Sequence[int], positions: int, range_bits: int) -> int:
-    """One account: its tag, per-asset equity and debt (each < 2^range_bits), and the
-    commitment to its derivative positions (0 when it has none)."""
+def order_key(tag: int) -> int:
+    """``tag mod 2^96``: what leaves are sorted by and the circuits order."""
     if not 0 <= tag < 1 << TAG_BITS:
         raise MalformedInput("tag out of range")
+    return tag % (1 << ORDER_BITS)
+
+
+def leaf_hash(tag: int, equity: Sequence[int], debt: Sequence[int], positions: int, range_bits: int) -> int:
+    """One account: its order key and tag, per-asset equity and debt (each < 2^range_bits),
+    and the commitment to its derivative positions (0 when it has none)."""
+    key = order_key(tag)
     if len(equity) != len(debt):
         raise MalformedInput("equity and debt must list the same assets")
-    return hash_many(LEAF, [tag, *pack(equity, range_bits), *pack(debt, range_bits), positions % R])
+    return hash_many(LEAF, [key, tag, *pack(equity, range_bits), *pack(debt, range_bits), positions % R])
 
 
 def sums_lanes(equity_sums: Sequence[int], debt_sums: Sequence[int], range_bits: int,
@@ -103,9 +114,9 @@ def node_hash(children: Sequence[int], commitment: int) -> int:
     return hash_many(NODE, [*children, commitment])
 
 
-def batch_commitment(context: int, lanes: Sequence[int], first_tag: int, last_tag: int, blind: int) -> int:
-    """Binds a batch proof's sums and boundary tags to one attestation context."""
-    return hash_many(BATCH, [context, *lanes, first_tag, last_tag, blind])
+def batch_commitment(context: int, lanes: Sequence[int], first_key: int, last_key: int, blind: int) -> int:
+    """Binds a batch proof's sums and boundary order keys to one attestation context."""
+    return hash_many(BATCH, [context, *lanes, first_key, last_key, blind])
 
 
 def digest(context: int, batches: Sequence[tuple[int, int]]) -> int:

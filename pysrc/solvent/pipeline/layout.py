@@ -1,6 +1,6 @@
 """From an account book to the committed tree's leaves: salts and tags derived from
-the institution secret, padding leaves that look like real ones, global tag order,
-and the native per-batch sum trees."""
+the institution secret, padding leaves that look like real ones, one global order by
+the tags' order keys, and the native per-batch sum trees."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from ..inputs.evaluate import AccountRisk, RiskSetup, evaluate
 @dataclass
 class BookLayout:
     """The committed leaves. ``tree`` is the native layout (``solvent.native.Layout``):
-    tags in leaf order, the leaf → account ``order`` (-1: padding), ``leaf_of`` each
+    tags in leaf order (sorted by order key), the leaf → account ``order`` (-1: padding), ``leaf_of`` each
     account, salts, and every batch's tree; the fields below are views on it."""
 
     shape: BookShape
@@ -27,7 +27,7 @@ class BookLayout:
     tree: native.Layout
     risk: RiskSetup | None = None
     leaf_risk: list[AccountRisk] | None = None
-    """Per leaf (tag order), with collateral/margin statements."""
+    """Per leaf (leaf order), with collateral/margin statements."""
     positions: list[int] | None = None
     """Per leaf positions commitment, with the margin statement."""
 
@@ -138,6 +138,7 @@ def batch_inputs(layout: BookLayout, book: AccountBook, b: int, context: int) ->
     idx = layout.tree.orders(rng.start, rng.stop)
     inputs = {
         "context": context,
+        "keys": [spec.order_key(layout.tags[k]) for k in rng],
         "tags": [layout.tags[k] for k in rng],
         "equity": [list(book.equity[i]) if i >= 0 else list(zeros) for i in idx],
         "positions": [0] * shape.batch_size,
@@ -168,15 +169,15 @@ def top_inputs(layout: BookLayout, secret: bytes, context: int) -> dict:
     M, n = shape.capacity, layout.num_batches
     lanes_zero = [0] * shape.lanes
     t = layout.tree
-    bounds = [t.boundary_tags(b) for b in range(n)]
+    bounds = [t.boundary_keys(b) for b in range(n)]
     return {
         "context": context,
         "active": [1] * n + [0] * (M - n),
         "batch_roots": [t.root(b) for b in range(n)] + [0] * (M - n),
         "batch_commitments": [t.commitment(b, context) for b in range(n)] + [0] * (M - n),
         "batch_lanes": [t.lanes(b) for b in range(n)] + [list(lanes_zero) for _ in range(M - n)],
-        "first_tags": [f for f, _ in bounds] + [0] * (M - n),
-        "last_tags": [last for _, last in bounds] + [0] * (M - n),
+        "first_keys": [f for f, _ in bounds] + [0] * (M - n),
+        "last_keys": [last for _, last in bounds] + [0] * (M - n),
         "batch_blinds": [t.batch_blind(b) for b in range(n)] + [0] * (M - n),
         "node_blinds": native.top_node_blinds(secret, layout.epoch, spec.arities(M), M),
     }
