@@ -4,6 +4,8 @@
     python benches/bench_prover.py profile --assets 8 --batch-size 128          # quick size
     python benches/bench_prover.py e2e --assets 8 --batch-size 1024 --accounts 4096
     python benches/bench_prover.py msm --log 19        # MSMs and the QAP step alone
+    python benches/bench_prover.py profile --assets 8 --batch-size 1024 --supply-widths [--constraints-only]
+    python benches/bench_prover.py profile --assets 8 --batch-size 1024 --range-bits 96 --asset-bits 51,87,60,60,57,65,56,58
 
 ``profile`` builds the liabilities batch circuit, makes (once, cached under
 out/bench-cache/prover/) an INSECURE seeded dev key, solves one batch of a synthetic book
@@ -20,6 +22,13 @@ projects 10^6 accounts from the batch-proof rate.
 ``msm`` times, in CPU seconds, the QAP step of a random 2^log-row R1CS (arkworks' seven
 FFTs vs the prover's six) and one G1 and one G2 MSM of 2^log random full-size scalars with
 ark-ec 0.6 and with halo2curves (as the prover calls it), in one process, alternating.
+
+Per-asset widths (circuits/liabilities.md, "Per-asset widths"): ``--supply-widths`` takes each
+asset's width from the maximum supplies of ``SUPPLIES`` (the balance slot ``--range-bits``
+then defaults to the smallest of 64/96/128 that holds the widest); ``--asset-bits`` names the
+widths directly. ``e2e --supply-widths`` writes them into the asset list (``max_supply``),
+so ``solvent setup`` takes them from there. ``profile --constraints-only`` compiles the batch
+circuit and prints its size, without keys or proofs.
 """
 
 from __future__ import annotations
@@ -41,18 +50,46 @@ os.environ.setdefault("SOLVENT_CACHE_DIR", str(ROOT / "out" / "bench-cache"))
 from benches._util import in_subprocess, table  # noqa: E402
 
 SYMBOLS = ["BTC", "ETH", "USDT", "SOL", "XRP", "DOGE", "ADA", "TRX"]
+SUPPLIES = [("BTC", 8, "21000000"), ("ETH", 18, "120000000"), ("USDT", 6, "1000000000000"), ("SOL", 9, "1000000000"),
+            ("XRP", 6, "100000000000"), ("DOGE", 8, "200000000000"), ("ADA", 6, "45000000000"),
+            ("TRX", 6, "150000000000")]
+"""(symbol, decimals, max_supply in whole units) for ``--supply-widths``. BTC, XRP and ADA have
+fixed maximum supplies; ETH, SOL, DOGE and TRX have none (inflationary or burnt), and USDT
+is issued on demand: the caps here are assumptions above today's supply (ETH ≈ 1.2·10^8,
+SOL ≈ 6·10^8, DOGE ≈ 1.5·10^11, TRX ≈ 9·10^10, USDT ≈ 1.9·10^11), which an institution
+would have to revise (new keys) if a supply ever passed them."""
 KEY_DIR = ROOT / "out" / "bench-cache" / "prover"
 PHASES = ["witness", "check", "prepare_key", "qap_evaluate", "fft", "qap", "msm_h", "msm_l", "msm_a", "msm_b_g1",
           "msm_b_g2", "finish", "write"]
 
 
-def _batch(assets: int, batch_size: int):
+def supply_widths(assets: int) -> list[int]:
+    """Per asset of ``SUPPLIES[:assets]``, the bit length of its max supply in smallest units."""
+    from solvent.inputs.assets import supply_units
+
+    return [supply_units(cap, dec).bit_length() for _, dec, cap in SUPPLIES[:assets]]
+
+
+def widths_of(a) -> tuple[int | None, list[int] | None]:
+    """``(range_bits, asset_bits)`` the command line asks for (None: the default)."""
+    from solvent.circuits.shape import auto_range_bits
+
+    asset_bits = supply_widths(a.assets) if a.supply_widths else \
+        ([int(x) for x in a.asset_bits.split(",")] if a.asset_bits else None)
+    if asset_bits is not None and len(asset_bits) != a.assets:
+        raise SystemExit(f"--asset-bits: {len(asset_bits)} widths for {a.assets} assets")
+    range_bits = a.range_bits or (auto_range_bits(max(asset_bits), False) if asset_bits else None)
+    return range_bits, asset_bits
+
+
+def _batch(assets: int, batch_size: int, range_bits: int | None = None, asset_bits: list[int] | None = None):
     from solvent.backend import Groth16
     from solvent.circuits import liabilities
     from solvent.circuits.shape import BookShape
     from solvent.dsl import build
 
-    shape = BookShape(n_assets=assets, batch_size=batch_size, capacity=2)
+    shape = BookShape(n_assets=assets, batch_size=batch_size, capacity=2, range_bits=range_bits or 64,
+                      asset_bits=tuple(asset_bits) if asset_bits else None)
     compiled = build(liabilities.batch, "liabilities_batch", **shape.batch_params())
     return shape, compiled, Groth16()
 
@@ -75,12 +112,25 @@ def _inputs(shape, compiled):
     from benches.bench_liabilities import synthetic_book
     from solvent.pipeline.layout import batch_inputs, lay_out
 
-    book = synthetic_book(shape.batch_size, shape.n_assets)
+    book = synthetic_book(shape.batch_size, shape.n_assets, range_bits=shape.range_bits)  # 40-bit balances
     layout = lay_out(book, shape, b"\x07" * 32, 1)
     return compiled.input_vector(batch_inputs(layout, book, 0, 1))
 
 
-def measure_proof(assets: int, batch_size: int, reference: bool, runs: int) -> dict:
+def measure_size(assets: int, batch_size: int, range_bits: int | None = None,
+                 asset_bits: list[int] | None = None) -> dict:
+    """The batch circuit's size, compiled (no keys, no proof)."""
+    shape, compiled, backend = _batch(assets, batch_size, range_bits, asset_bits)
+    circuit = backend.circuit(compiled)
+    n = circuit.num_constraints
+    domain = 1 << (n + circuit.num_public).bit_length()
+    return {"assets": assets, "batch": batch_size, "range_bits": shape.range_bits, "widths": list(shape.widths),
+            "constraints": n, "per_account": round(n / batch_size, 1), "domain": domain,
+            "fill": round(100 * (n + circuit.num_public + 1) / domain, 1)}
+
+
+def measure_proof(assets: int, batch_size: int, reference: bool, runs: int, range_bits: int | None = None,
+                  asset_bits: list[int] | None = None) -> dict:
     """One process: load the key, solve a batch, prove it ``runs`` times (median per phase)."""
     import warnings
 
@@ -88,7 +138,7 @@ def measure_proof(assets: int, batch_size: int, reference: bool, runs: int) -> d
     from solvent.io import write_atomic
 
     warnings.simplefilter("ignore")
-    shape, compiled, backend = _batch(assets, batch_size)
+    shape, compiled, backend = _batch(assets, batch_size, range_bits, asset_bits)
     circuit = backend.circuit(compiled)
     path = _key(backend, compiled)
     vector = _inputs(shape, compiled)
@@ -116,6 +166,7 @@ def measure_proof(assets: int, batch_size: int, reference: bool, runs: int) -> d
     n = circuit.num_constraints
     domain = int(med["domain_size"])
     return {"engine": "arkworks (before)" if reference else "solvent (after)", "assets": assets, "batch": batch_size,
+            "range_bits": shape.range_bits, "widths": list(shape.widths),
             "constraints": n, "per_account": round(n / batch_size, 1), "columns": circuit.num_columns,
             "domain": domain, "fill": round(100 * (n + circuit.num_public + 1) / domain, 1),
             "classes": classes, "load_key_s": round(load_s, 2), "prepare_s": round(prepare_s, 2),
@@ -127,13 +178,22 @@ def measure_proof(assets: int, batch_size: int, reference: bool, runs: int) -> d
 
 
 def profile(a) -> None:
+    range_bits, asset_bits = widths_of(a)
+    if a.constraints_only:
+        r = in_subprocess("bench_prover", "measure_size", assets=a.assets, batch_size=a.batch_size,
+                          range_bits=range_bits, asset_bits=asset_bits)
+        print(f"batch circuit: {a.batch_size} accounts × {a.assets} assets, {r['range_bits']}-bit slots, range "
+              f"checks {r['widths']}: {r['constraints']:,} constraints ({r['per_account']} per account); domain "
+              f"2^{r['domain'].bit_length() - 1}, {r['fill']} % full")
+        return
     modes = ([True] if a.reference else []) + [False]
     rows = [in_subprocess("bench_prover", "measure_proof", assets=a.assets, batch_size=a.batch_size, reference=r,
-                          runs=a.runs) for r in modes]
+                          runs=a.runs, range_bits=range_bits, asset_bits=asset_bits) for r in modes]
     r0 = rows[-1]
     z, o, s, f = r0["classes"]
     total = z + o + s + f
-    print(f"batch circuit: {a.batch_size} accounts × {a.assets} assets: {r0['constraints']:,} constraints "
+    print(f"batch circuit: {a.batch_size} accounts × {a.assets} assets, {r0['range_bits']}-bit slots, range checks "
+          f"{r0['widths']}: {r0['constraints']:,} constraints "
           f"({r0['per_account']} per account), {r0['columns']:,} columns; domain 2^{r0['domain'].bit_length() - 1} "
           f"= {r0['domain']:,}, {r0['fill']} % full "
           f"(the next power of two down holds {r0['domain'] // 2 - 1 - 0:,} rows incl. inputs)")
@@ -169,15 +229,25 @@ def profile(a) -> None:
         print("speed-up in CPU time (before / after): " + ", ".join(ratio))
 
 
-def _write_book(path: Path, n: int, assets: int) -> None:
+def _write_book(path: Path, n: int, assets: int, decimals: list[int] | None = None) -> None:
+    """Synthetic accounts: 8-decimal balances below 2^36 whole units, or (``decimals``)
+    balances below 2^44 smallest units in each asset's decimals (inside every width of
+    ``SUPPLIES``)."""
     import random
+
+    from solvent.inputs.accounts import signed_decimal
 
     rnd = random.Random(5)
     with open(path, "w") as f:
         f.write("account_id,asset,balance\n")
         for i in range(n):
             aid = f"acct-{i:09d}"
-            f.write("".join(f"{aid},{s},{rnd.getrandbits(36)}.{rnd.randrange(10**8):08d}\n" for s in SYMBOLS[:assets]))
+            if decimals is None:
+                f.write("".join(f"{aid},{s},{rnd.getrandbits(36)}.{rnd.randrange(10**8):08d}\n"
+                                for s in SYMBOLS[:assets]))
+            else:
+                f.write("".join(f"{aid},{s},{signed_decimal(rnd.getrandbits(44), d)}\n"
+                                for s, d in zip(SYMBOLS[:assets], decimals, strict=True)))
 
 
 def _run(cmd: list[str], env: dict) -> tuple[float, float, float]:
@@ -196,21 +266,28 @@ def _run(cmd: list[str], env: dict) -> tuple[float, float, float]:
 def e2e(a) -> None:
     from solvent.pipeline.jobs.state import capacity_for
 
-    work = ROOT / "out" / "bench-prover-e2e" / f"{a.accounts}x{a.assets}-b{a.batch_size}"
+    if a.asset_bits:
+        raise SystemExit("e2e takes widths from the asset list: use --supply-widths")
+    tail = "-supply" if a.supply_widths else ""
+    work = ROOT / "out" / "bench-prover-e2e" / f"{a.accounts}x{a.assets}-b{a.batch_size}{tail}"
     work.mkdir(parents=True, exist_ok=True)
     solvent = str(ROOT / ".venv" / "bin" / "solvent")
     env = dict(os.environ, PYTHONWARNINGS="ignore")
     assets, accounts = work / "assets.csv", work / "accounts.csv"
-    assets.write_text("symbol,decimals\n" + "".join(f"{s},8\n" for s in SYMBOLS[:a.assets]))
+    if a.supply_widths:
+        assets.write_text("symbol,decimals,max_supply\n" + "".join(f"{s},{d},{cap}\n" for s, d, cap in SUPPLIES[:a.assets]))
+    else:
+        assets.write_text("symbol,decimals\n" + "".join(f"{s},8\n" for s in SYMBOLS[:a.assets]))
     if not accounts.exists():
-        _write_book(accounts, a.accounts, a.assets)
+        _write_book(accounts, a.accounts, a.assets, [d for _, d, _ in SUPPLIES[:a.assets]] if a.supply_widths else None)
     batches = -(-a.accounts // a.batch_size)
     keys = work / "keys"
     if not (keys / "liabilities_batch.pk").exists():
         print(f"solvent setup (INSECURE dev keys, not timed): batch {a.batch_size}, capacity {capacity_for(batches)} …",
               flush=True)
         wall, _, _ = _run([solvent, "setup", "--assets", str(assets), "--batch-size", str(a.batch_size),
-                           "--capacity", str(capacity_for(batches)), "--out", str(keys)], env)
+                           "--capacity", str(capacity_for(batches)), "--out", str(keys),
+                           *(["--range-bits", str(a.range_bits)] if a.range_bits else [])], env)
         print(f"  setup took {wall:.0f} s", flush=True)
     out = work / "att"
     log = work / "progress.jsonl"
@@ -293,6 +370,12 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--reference", action="store_true", help="also run arkworks' prover (the 'before' figures)")
     ap.add_argument("--log", type=int, default=18)
+    ap.add_argument("--supply-widths", action="store_true",
+                    help="per-asset range widths from the max supplies of SUPPLIES (the realistic book)")
+    ap.add_argument("--asset-bits", help="per-asset range widths, comma-separated (profile)")
+    ap.add_argument("--range-bits", type=int,
+                    help="balance slot bits (default 64, or the smallest of 64/96/128 holding every width)")
+    ap.add_argument("--constraints-only", action="store_true", help="profile: compile and count, prove nothing")
     a = ap.parse_args()
     {"profile": profile, "e2e": e2e, "msm": msm}[a.mode](a)
 

@@ -7,7 +7,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Final, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    StringConstraints,
+    ValidationError,
+    model_serializer,
+    model_validator,
+)
 
 from ..formulas.field import R
 
@@ -77,6 +87,39 @@ class Shape(Strict):
     with_debt: bool
     risk: RiskShape | None = None
     solvency: SolvencyShape | None = None
+    asset_bits: list[Annotated[int, Field(ge=1, le=128)]] | None = None
+    """Per asset (in ``assets`` order), the bits its balances are proven below, each at
+    most ``range_bits``; absent: every asset at ``range_bits`` (circuits/liabilities.md)."""
+
+    @model_validator(mode="after")
+    def _widths_fit(self) -> Shape:
+        if self.asset_bits is not None and (len(self.asset_bits) != self.n_assets
+                                            or max(self.asset_bits) > self.range_bits):
+            raise ValueError(f"asset_bits: one width per asset ({self.n_assets}), each at most range_bits "
+                             f"({self.range_bits})")
+        return self
+
+    @model_serializer(mode="wrap")
+    def _without_absent_widths(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # absent, not null: a statement without widths hashes as it did before they existed
+        out: dict[str, Any] = handler(self)
+        if out.get("asset_bits") is None:
+            out.pop("asset_bits", None)
+        return out
+
+    def widths(self) -> list[int]:
+        """Per asset, the bits its balances are proven below."""
+        return list(self.asset_bits) if self.asset_bits is not None else [self.range_bits] * self.n_assets
+
+
+def balance_bounds(symbols: list[str], widths: list[int]) -> str:
+    """What the batch proofs prove of every balance and debt, per asset when the widths
+    differ: ``BTC balances proven below 2^51, ETH below 2^87`` (smallest units)."""
+    if len(set(widths)) == 1:
+        return f"balances range-checked to {widths[0]} bits"
+    first, *rest = (f"below 2^{w}" for w in widths)
+    return ", ".join([f"{symbols[0]} balances proven {first}",
+                      *(f"{s} {b}" for s, b in zip(symbols[1:], rest, strict=False))]) + " smallest units"
 
 
 class CircuitRef(Strict):
@@ -103,6 +146,10 @@ class Statement(Strict):
     solvent_version: str
     params_hash: FieldStr | None = None
     """Hash of the risk parameters every collateral/margin check used (``risk.params``)."""
+
+    def balance_bounds(self) -> str:
+        """The per-asset bound the batch proofs put on every balance and debt, said plainly."""
+        return balance_bounds([a.symbol for a in self.assets], self.shape.widths())
 
 
 class ProofJson(Strict):

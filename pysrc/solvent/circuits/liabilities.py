@@ -38,7 +38,7 @@ def sum_tree(cs: CircuitBuilder, hashes: Sequence[LC], lanes: Sequence[Sequence[
 
 
 def batch(cs: CircuitBuilder, n_assets: int, range_bits: int, batch_size: int, with_debt: bool,
-          risk: dict | None = None) -> None:
+          risk: dict | None = None, asset_bits: Sequence[int] | None = None) -> None:
     """``batch_size`` accounts: every balance in range, order keys strictly increasing
     below 2^96, leaves hashed (key and tag), the batch's sum tree, and a hiding commitment
     binding the batch's sums and boundary keys to the attestation context. With ``risk``
@@ -46,8 +46,13 @@ def batch(cs: CircuitBuilder, n_assets: int, range_bits: int, batch_size: int, w
     adequacy and (with instruments) margin, over the same leaves, and sums the outcome
     (see circuits/risk.md) up the tree as four extra lanes, with the debt that nets (circuits/solvency.md)
     as A more packed values; it outputs whether every account of the batch is
-    collateralized (and margined): the batch root's count lanes are zero."""
+    collateralized (and margined): the batch root's count lanes are zero. With
+    ``asset_bits`` asset ``a``'s balances are range-checked to ``asset_bits[a] ≤
+    range_bits`` bits; leaves and lanes still pack ``range_bits``-bit slots."""
     B, A = batch_size, n_assets
+    widths = list(asset_bits) if asset_bits is not None else [range_bits] * A
+    if len(widths) != A or not all(1 <= w <= range_bits for w in widths):
+        raise ShapeError(f"asset bits {widths}: one width per asset, each in 1..{range_bits}")
     context = cs.public_input("context")
     rs = risk_gadgets.RiskShape(n_assets=A, range_bits=range_bits, **risk) if risk else None
     if rs is not None:
@@ -91,10 +96,10 @@ def batch(cs: CircuitBuilder, n_assets: int, range_bits: int, batch_size: int, w
         with cs.scope(f"account[{i}]"):
             for a in range(A):
                 with cs.scope(f"equity[{a}]"):
-                    cs.range_check(equity[i][a], range_bits)
+                    cs.range_check(equity[i][a], widths[a])
                 if with_debt:
                     with cs.scope(f"debt[{a}]"):
-                        cs.range_check(debt[i][a], range_bits)
+                        cs.range_check(debt[i][a], widths[a])
             extras: list[LC] = []
             netted: list[LC] = []
             pos = positions[i] if positions is not None else None

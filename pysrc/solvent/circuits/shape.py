@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from ..errors import SolventError
@@ -33,12 +34,24 @@ class BookShape:
     solvency: dict | None = None
     """``{"mode": "pass_fail" | "buckets", "reserves": "public" | "committed"}`` when the
     solvency statement is proven."""
+    asset_bits: tuple[int, ...] | None = None
+    """Per asset, the width its equity and debt are range-checked to (each in
+    1..``range_bits``); None: every asset at ``range_bits``. ``range_bits`` stays the
+    packing slot of leaves and lanes, so only the batch circuit's range checks change
+    (circuits/liabilities.md, "Per-asset widths")."""
 
     def __post_init__(self) -> None:
         if self.n_assets < 1:
             raise ShapeError("a book needs at least one asset")
         if not 1 <= self.range_bits <= 128:
             raise ShapeError(f"range bits {self.range_bits} outside 1..128")
+        if self.asset_bits is not None:
+            widths = tuple(self.asset_bits)
+            if len(widths) != self.n_assets or not all(type(w) is int and 1 <= w <= self.range_bits for w in widths):
+                raise ShapeError(f"asset bits {list(widths)}: one width per asset ({self.n_assets}), "
+                                 f"each in 1..{self.range_bits} (the range bits)")
+            # one spelling per circuit: every asset at range_bits is the shape without widths
+            object.__setattr__(self, "asset_bits", None if set(widths) == {self.range_bits} else widths)
         check_batch_size(self.batch_size)
         if self.capacity < 2 or self.capacity & (self.capacity - 1):
             raise ShapeError(f"capacity {self.capacity} must be a power of two ≥ 2")
@@ -89,11 +102,18 @@ class BookShape:
         per = book.PACK_BITS // self.range_bits
         return 2 + 2 * -(-self.n_assets // per)
 
+    @property
+    def widths(self) -> tuple[int, ...]:
+        """Per asset, the bits its balances are proven below (``asset_bits`` or ``range_bits``)."""
+        return self.asset_bits if self.asset_bits is not None else (self.range_bits,) * self.n_assets
+
     def batch_params(self) -> dict:
         params = {"n_assets": self.n_assets, "range_bits": self.range_bits,
                   "batch_size": self.batch_size, "with_debt": self.with_debt}
         if self.risk is not None:
             params["risk"] = dict(self.risk)  # type: ignore[assignment]  # JSON-shaped: int | bool | dict
+        if self.asset_bits is not None:  # absent otherwise: the same cache key and IR as before widths
+            params["asset_bits"] = list(self.asset_bits)  # type: ignore[assignment]
         return params
 
     def top_params(self) -> dict:
@@ -105,7 +125,25 @@ class BookShape:
         return params
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """JSON-shaped; ``asset_bits`` only when set, so a shape without widths has the
+        same dict (shape files, dev-key cache names) as before widths existed."""
+        d = asdict(self)
+        if self.asset_bits is None:
+            del d["asset_bits"]
+        else:
+            d["asset_bits"] = list(self.asset_bits)
+        return d
+
+
+def asset_widths(symbols: Sequence[str], caps: Sequence[int | None], range_bits: int) -> tuple[int, ...] | None:
+    """``BookShape.asset_bits`` from each asset's width (None: no cap, the asset takes
+    ``range_bits``); None when every asset takes ``range_bits``."""
+    for symbol, cap in zip(symbols, caps, strict=True):
+        if cap is not None and cap > range_bits:
+            raise ShapeError(f"asset {symbol}: its max_supply needs {cap} bits, more than the {range_bits} "
+                             "range bits (ask for wider --range-bits)")
+    widths = tuple(range_bits if cap is None else cap for cap in caps)
+    return None if set(widths) == {range_bits} else widths
 
 
 def check_batch_size(batch_size: int) -> None:

@@ -18,8 +18,9 @@ import click
 from ..attestation import outcomes
 from ..backend import Groth16
 from ..backend.groth16 import InsecureSetupWarning
-from ..circuits.shape import BookShape
+from ..circuits.shape import BookShape, auto_range_bits
 from ..errors import UsageError
+from ..inputs.accounts import check_widths
 from ..inputs.assets import read_assets
 from ..pipeline import batch_fill
 from ..pipeline import keys as keymod
@@ -76,14 +77,15 @@ def parse_statements(text: str) -> list[str]:
 
 @click.command()
 @click.option("--assets", "assets_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
-              help="Asset list CSV (symbol,decimals).")
+              help="Asset list CSV (symbol,decimals[,max_supply]): an asset's max_supply (whole units) narrows its "
+                   "balances' range checks to its bit length in smallest units.")
 @click.option("--batch-size", type=BATCH_SIZE, default=str(DEFAULT_BATCH), show_default=True,
               help="Accounts per batch proof: 2..4096 with no prime factor above 7 (e.g. 1024, 1536 = 3·512), "
                    "or 'auto': the size that fills the batch proof's FFT domain best (least domain per account).")
 @click.option("--capacity", default=64, show_default=True, help="Batch slots of the top proof (power of two).")
 @click.option("--range-bits", type=int,
-              help="Bits of every balance's range check (default: the smallest of 64/96/128 that fits --accounts, "
-                   "else 64).")
+              help="Bits of the balance slot, and of the range check of every asset without max_supply (default: "
+                   "the smallest of 64/96/128 that fits --accounts and every max_supply, else 64).")
 @click.option("--accounts", "accounts_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A book to size the balance width from (and its debt column).")
 @click.option("--debt/--no-debt", default=False, show_default=True, help="Whether accounts carry per-asset debt.")
@@ -115,21 +117,25 @@ def setup(assets_file: Path, batch_size: int | str, capacity: int, range_bits: i
 
     Example: solvent setup --assets assets.csv --batch-size 256 --capacity 64 --out keys/
     """
-    from ..pipeline.jobs.state import read_book
+    from ..pipeline.jobs.state import read_book, shape_widths, widest_cap
 
     assets = read_assets(assets_file)
     chosen = parse_statements(statements)
     risk = risk_setup_from(risk_file, assets, chosen, regions, prices_file)
     solvency = {"mode": solvency_mode, "reserves": "committed" if private_reserves else "public"} \
         if "solvency" in chosen else None
+    book = None
     if accounts_file is not None:
         book = read_book(accounts_file, assets, range_bits, risk is not None)
         range_bits, debt = book.range_bits, debt or book.has_debt
-    range_bits = range_bits or DEFAULT_SETUP_RANGE_BITS
+    range_bits = range_bits or auto_range_bits(max(DEFAULT_SETUP_RANGE_BITS, widest_cap(assets)), risk is not None)
     backend = Groth16()
     shape = BookShape(n_assets=len(assets), batch_size=DEFAULT_BATCH if batch_size == "auto" else int(batch_size),
                       capacity=capacity, range_bits=range_bits, with_debt=debt or risk is not None,
-                      risk=risk.shape() if risk else None, solvency=solvency)
+                      risk=risk.shape() if risk else None, solvency=solvency,
+                      asset_bits=shape_widths(assets_file, assets, range_bits))
+    if book is not None and accounts_file is not None:
+        check_widths(book, accounts_file, shape.widths)
     predicted = None
     if batch_size == "auto":
         predicted = batch_fill.auto_batch_size(shape, backend)
@@ -243,7 +249,8 @@ def _removed_insurance_fund(ctx: click.Context, param: click.Parameter, value: s
               help="Accounts file, CSV or Parquet: account_id,asset,balance[,debt] (integer Parquet columns "
                    "need field metadata solvent.units: README, Inputs).")
 @click.option("--assets", "assets_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Asset list CSV (symbol,decimals).")
+              help="Asset list CSV (symbol,decimals[,max_supply]): an asset's max_supply (whole units) narrows its "
+                   "balances' range checks to its bit length in smallest units.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Attestation directory to create (must not exist or be empty).")
 @click.option("--resume", "resume_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -259,7 +266,8 @@ def _removed_insurance_fund(ctx: click.Context, param: click.Parameter, value: s
               help="secp256k1 private key (hex) that signs the attestation; or $SOLVENT_SIGNING_KEY.")
 @click.option("--batch-size", type=int, help=f"Accounts per batch without --keys (default {DEFAULT_BATCH}).")
 @click.option("--range-bits", type=int,
-              help="Balance range without --keys (default: the smallest of 64/96/128 bits that fits every amount).")
+              help="Balance slot without --keys (default: the smallest of 64/96/128 bits that fits every amount "
+                   "and every max_supply).")
 @click.option("--positions", "positions_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Positions file: account_id,instrument,quantity (signed).")
 @click.option("--risk", "risk_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -368,6 +376,7 @@ def prove(resume_dir: Path | None, out: Path | None, workers: int | None, schedu
         err.print(f"[bold red]this attestation will verify as INVALID:[/] {p}", highlight=False)
     summary = {"attestation": str(out), "accounts": book.size, "batches": len(att.batches),
                "statements": spec.statements, "accounts_short": len(short), "range_bits": state.shape.range_bits,
+               "balance_bits": dict(zip((a.symbol for a in book.assets), state.shape.widths, strict=True)),
                "problems": problems,
                "batches_reused": bar.reused or 0,
                "signer": state.inst.address, "epoch": spec.epoch, "book_root": att.top.book_root,

@@ -80,12 +80,16 @@ def verify(directory: Path, fast: bool, signer: str | None, epoch: int | None, t
     if as_json:
         emit_json({**report.to_dict(), "seconds": round(seconds, 3), "institution": att.statement.institution,
                    "epoch": att.statement.epoch, "batches": len(att.batches), "book_root": att.top.book_root,
-                   "evidence_sources": evidence.sources})
+                   "evidence_sources": evidence.sources,
+                   "balance_bits": dict(zip((a.symbol for a in att.statement.assets), att.statement.shape.widths(),
+                                            strict=False))})  # a count mismatch fails the "assets" check
     else:
         st = att.statement
         results.print(f"attestation of {st.institution!r}, epoch {st.epoch}, snapshot {st.snapshot_time}, "
                   f"{len(att.batches)} batches × {st.shape.batch_size} leaves, "
                   f"{'native' if fast else 'pure-Python'} verifier", highlight=False, markup=False)
+        if st.shape.asset_bits is not None:  # part of what is proven: say it
+            results.print(f" {st.balance_bounds()}", highlight=False, markup=False)
         _print_report(report, f"verified in {seconds:.1f} s", evidence.sources)
     raise SystemExit(exit_code(report))
 

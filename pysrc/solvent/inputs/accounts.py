@@ -357,3 +357,49 @@ def read_accounts(path: str | Path, assets: list[Asset], range_bits: int | None 
         raise InputError(path, "the book is empty: no account rows")
     book.store.finish()
     return book
+
+
+def first_too_wide(book: AccountBook, widths: Sequence[int]) -> tuple[int, int, str] | None:
+    """The first ``(account index, asset index, "balance" | "debt")`` whose amount is at or
+    above ``2^widths[asset]``; None when every amount fits its asset's width."""
+    if book.max_bits() <= min(widths):
+        return None  # every amount fits the narrowest width: nothing to look for
+    limits = [1 << w for w in widths]
+    for i in range(book.size):
+        for what, values in (("balance", book.store.equity_row(i)),
+                             ("debt", book.store.debt_row(i) if book.has_debt else ())):
+            for a, v in enumerate(values):
+                if v >= limits[a]:
+                    return i, a, what
+    return None
+
+
+def too_wide_message(book: AccountBook, widths: Sequence[int], found: tuple[int, int, str]) -> str:
+    i, a, what = found
+    asset = book.assets[a]
+    amount = (book.equity if what == "balance" else book.debt)[i][a]
+    return (f"account {book.store.id(i)!r}, asset {asset.symbol}: {what} {signed_decimal(amount, asset.decimals)} "
+            f"is at or above 2^{widths[a]} smallest units, the bound the keys prove {asset.symbol} balances below "
+            f"(from its max_supply): new keys with a larger max_supply for {asset.symbol} are needed (solvent setup)")
+
+
+def check_widths(book: AccountBook, path: str | Path, widths: Sequence[int]) -> None:
+    """Refuse (InputError naming the file, row, account and asset) an amount of asset
+    ``a`` at or above ``2^widths[a]``: the circuit proves every balance of the asset
+    below that bound, so the proof could not be made. Checked before proving, so it is
+    never a witness-solver failure."""
+    found = first_too_wide(book, widths)
+    if found is not None:
+        i, a, what = found
+        raise InputError(path, too_wide_message(book, widths, found),
+                         row=_row_of(path, book, book.store.id(i), book.assets[a].symbol), field=what)
+
+
+def _row_of(path: str | Path, book: AccountBook, account: str, symbol: str) -> int | None:
+    """The file row of (account, asset), found again (only on the error path: the store
+    keeps no row numbers once read)."""
+    decimals = {a.symbol: a.decimals for a in book.assets}
+    for row, rec in rows(path, REQUIRED, OPTIONAL, scale_of=lambda r: decimals.get(r["asset"].strip())):
+        if rec["account_id"] == account and rec["asset"].strip() == symbol:
+            return row
+    return None

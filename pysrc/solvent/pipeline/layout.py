@@ -12,7 +12,7 @@ from ..errors import UsageError
 from ..formulas import book as spec
 from ..formulas import risk as risk_spec
 from ..formulas.field import R
-from ..inputs.accounts import AccountBook, _View
+from ..inputs.accounts import AccountBook, _View, first_too_wide, too_wide_message
 from ..inputs.evaluate import AccountRisk, RiskSetup, evaluate
 
 
@@ -95,6 +95,9 @@ def lay_out(book: AccountBook, shape: BookShape, secret: bytes, epoch: int, risk
         raise UsageError("the book has debt but the circuits were set up without debt")
     if book.range_bits != shape.range_bits:
         raise UsageError(f"book validated for {book.range_bits} bits, circuits use {shape.range_bits}")
+    too_wide = first_too_wide(book, shape.widths)
+    if too_wide is not None:  # `solvent prove` names the row first (inputs.accounts.check_widths)
+        raise UsageError(too_wide_message(book, list(shape.widths), too_wide))
     if (risk is None) != (shape.risk is None) or (risk is not None and risk.shape() != shape.risk):
         raise UsageError(f"the risk parameters ({risk.shape() if risk else None}) do not fit the circuits' "
                          f"risk shape ({shape.risk})")

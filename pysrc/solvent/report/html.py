@@ -217,7 +217,7 @@ def _facts(v: ReportView) -> list[tuple[str, str, bool]]:
         ("Snapshot time", v.snapshot_time, False),
         ("Assets", ", ".join(f"{a.symbol} ({a.decimals} decimals)" for a in v.assets), False),
         ("Book", f"{v.n_batches} batch proofs of {shape['batch_size']} leaves (capacity {shape['capacity']} "
-                 f"batches), balances range-checked to {shape['range_bits']} bits, "
+                 f"batches), {v.balance_bounds}, "
                  f"{'with' if shape['with_debt'] else 'without'} debt", False),
         ("Book root", v.book_root, True),
         ("Totals commitment", v.totals_commitment, True),

@@ -249,6 +249,8 @@ class ReportView:
     allow_insecure_keys: bool = False
     evidence_sources: list[str] = field(default_factory=list)
     """What key trust was decided on (files, store, ceremony), for the reader."""
+    balance_bounds: str = ""
+    """What the batch proofs prove of every balance (per asset when widths differ)."""
     generated_at: str = field(default_factory=lambda: datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
     generator: str = f"solvent {__version__}"
 
@@ -415,5 +417,5 @@ def build_view(att: Attestation, report: Report, reserves: ReservesView | None, 
         outcome=outcome_view(att),
         problems=outcomes.problems(att),
         keys_trusted=report.keys_trusted, allow_insecure_keys=report.allow_insecure_keys,
-        evidence_sources=list(evidence_sources or []),
+        evidence_sources=list(evidence_sources or []), balance_bounds=st.balance_bounds(),
     )

@@ -12,11 +12,11 @@ from pathlib import Path
 
 from ...backend import Groth16
 from ...backend.groth16 import InsecureSetupWarning
-from ...circuits.shape import BookShape, auto_range_bits
+from ...circuits.shape import BookShape, ShapeError, asset_widths, auto_range_bits
 from ...dsl.cache import cache_dir
 from ...errors import UsageError
-from ...inputs.accounts import AccountBook, read_accounts
-from ...inputs.assets import read_assets
+from ...inputs.accounts import AccountBook, check_widths, read_accounts
+from ...inputs.assets import Asset, read_assets
 from ...inputs.evaluate import RiskSetup, at_width, prepare
 from ...inputs.params import RiskParamsFile, from_file, load_risk_params, read_risk_file
 from ...inputs.positions import read_positions
@@ -140,14 +140,20 @@ def load_state(spec: RunSpec, backend: Groth16, banner=None) -> RunState:
         bs = spec.batch_size or DEFAULT_BATCH
         shape = BookShape(n_assets=len(assets), batch_size=bs, capacity=capacity_for(-(-book.size // bs)),
                           range_bits=book.range_bits, with_debt=book.has_debt, risk=risk.shape() if risk else None,
-                          solvency=solvency)
+                          solvency=solvency, asset_bits=shape_widths(spec.assets.path, assets, book.range_bits))
         sk, keys_dir = dev_keys(shape, backend, banner)
         spec.keys_dir = str(keys_dir.resolve())
     else:
         if fixed.solvency != solvency:
             raise UsageError(f"{keys_dir}: the keys were set up for solvency {fixed.solvency}, this run asks {solvency}")
+        listed = shape_widths(spec.assets.path, assets, fixed.range_bits)
+        if len(assets) == fixed.n_assets and listed != fixed.asset_bits:  # a count mismatch: layout says
+            raise UsageError(f"{keys_dir}: the keys prove balances below 2^w for w = {list(fixed.widths)} per asset, "
+                             f"the max_supply column of {spec.assets.path} gives "
+                             f"{list(listed or (fixed.range_bits,) * len(assets))}: set up keys for this asset list")
         assert keys_dir is not None
         sk = keymod.load(keys_dir, backend)
+    check_widths(book, spec.accounts.path, sk.shape.widths)
     inst = Institution(spec.institution, read_hex_secret(spec.signing_key_file, "the signing key"),
                        read_hex_secret(spec.secret_file, "the institution secret"))
     opts = ProveOptions(epoch=spec.epoch, snapshot_time=spec.snapshot_time, reveal_totals=spec.reveal_totals,
@@ -158,16 +164,31 @@ def load_state(spec: RunSpec, backend: Groth16, banner=None) -> RunState:
     return RunState(spec, book, sk, inst, opts)
 
 
-def read_book(path: Path, assets, range_bits: int | None, with_risk: bool) -> AccountBook:
+def read_book(path: Path, assets: list[Asset], range_bits: int | None, with_risk: bool) -> AccountBook:
     """The accounts file at ``range_bits``, or (None) at the smallest supported width
-    that fits every amount of the book (``circuits.shape.auto_range_bits``)."""
+    that fits every amount of the book and every asset's max_supply
+    (``circuits.shape.auto_range_bits``)."""
     book = read_accounts(path, assets, range_bits=range_bits)
     if range_bits is None:
         try:
-            book.set_range_bits(auto_range_bits(book.max_bits(), with_risk))
+            book.set_range_bits(auto_range_bits(max(book.max_bits(), widest_cap(assets)), with_risk))
         except ValueError as e:
             raise UsageError(f"{path}: {e}") from None
     return book
+
+
+def widest_cap(assets: list[Asset]) -> int:
+    """Bits of the largest max_supply of the asset list (0: no asset has one)."""
+    return max((a.bits for a in assets if a.bits is not None), default=0)
+
+
+def shape_widths(assets_path: str | Path, assets: list[Asset], range_bits: int) -> tuple[int, ...] | None:
+    """``BookShape.asset_bits`` for the asset list at ``range_bits`` (UsageError naming the
+    asset list when a max_supply needs more bits than that)."""
+    try:
+        return asset_widths([a.symbol for a in assets], [a.bits for a in assets], range_bits)
+    except ShapeError as e:
+        raise UsageError(f"{assets_path}: {e}") from None
 
 
 def reserves_options(opts: ProveOptions, path: Path, assets, spec: RunSpec, with_risk: bool) -> None:
