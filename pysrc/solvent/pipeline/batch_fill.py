@@ -118,18 +118,23 @@ def valid_batch_sizes(limit: int = MAX_AUTO_BATCH) -> list[int]:
 NEAR_BEST = 1.01
 """Sizes within 1 % of the least domain per account count as equally good."""
 
+MAX_AUTO_DOMAIN_LOG2 = 21
+"""``auto`` keeps a batch proof within a domain of 2^21 (about 4 GB of peak memory at 8
+assets): a larger domain costs no less per account, only more memory per proof."""
+
 
 def best_fill(fills: list[DomainFill]) -> DomainFill:
-    """Among the sizes within 1 % of the least domain per account, the one with the
-    smallest domain (a proof's memory and the last batch's padding grow with it; 1,800
-    accounts in 2^21 cost what 3,600 in 2^22 do), then the larger batch (fewer proofs)."""
+    """Among the sizes within 1 % of the least domain per account, the largest batch
+    (fewer proofs, a smaller top circuit, and MSMs that are cheaper per point)."""
     least = min(f.domain_per_account for f in fills)
     near = [f for f in fills if f.domain_per_account <= least * NEAR_BEST]
-    return min(near, key=lambda f: (f.domain, -f.batch_size))
+    return max(near, key=lambda f: f.batch_size)
 
 
 def auto_batch_size(shape: BookShape, backend: Groth16, limit: int = MAX_AUTO_BATCH) -> DomainFill:
     """The batch size up to ``limit`` whose batch circuit has the least domain per account
-    for ``shape`` (its batch size is ignored), with its predicted count."""
+    for ``shape`` (its batch size is ignored) within a domain of 2^MAX_AUTO_DOMAIN_LOG2,
+    with its predicted count."""
     model = CostModel.fit(shape, backend)
-    return best_fill([model.fill(b) for b in valid_batch_sizes(limit)])
+    fills = [model.fill(b) for b in valid_batch_sizes(limit)]
+    return best_fill([f for f in fills if f.domain <= 1 << MAX_AUTO_DOMAIN_LOG2] or fills[:1])
