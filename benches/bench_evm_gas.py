@@ -3,7 +3,7 @@
 Prints tables (no assertions): Groth16 verification for 1..8 public inputs, solvent's
 generated verifier against snarkjs's own Solidity template rendered for the same key
 (what `snarkjs zkey export solidityverifier` writes, minus the zkey); SolvencyRegistry
-register/submit; Poseidon per width; inclusion path levels per arity (2, 4, 8) and whole
+register/submit; Poseidon per width; inclusion path levels per arity (2 to 8) and whole
 paths of real book shapes (10^6 accounts, batch 256, capacity 4096 among them), computed
 from the per-level figures and measured, against an inclusion SNARK's verification cost.
 
@@ -213,11 +213,11 @@ def bench_inclusion(chain: Chain, registry, snark_tx: dict[int, int]) -> None:
     per = {8: (gas([8] * 5) - first8) // 4}
     fixed = first8 - per[8]  # 21,000, the arity-8 table copy and the call's own overhead
     first = {8: 0}
-    for a in (2, 4):
+    for a in (2, 4, 3, 5, 6, 7):
         one, three = gas([8, a]), gas([8, a, a, a])
         per[a] = (three - one) // 2
         first[a] = one - first8 - per[a]  # copying this width's tables, once per call
-    rows = [[8, 10, per[8], "in the fixed cost"]] + [[a, a + 2, per[a], first[a]] for a in (2, 4)]
+    rows = [[8, 10, per[8], "in the fixed cost"]] + [[a, a + 2, per[a], first[a]] for a in (2, 4, 3, 5, 6, 7)]
     table("Inclusion path, per level (tx gas; random words, so calldata bytes are non-zero)",
           ["arity", "Poseidon width", "per level", "table copy, first level of this arity"], rows)
     print(f"fixed cost of a verifyPath call whose path has an arity-8 level: {fixed:,} "
@@ -229,9 +229,10 @@ def bench_inclusion(chain: Chain, registry, snark_tx: dict[int, int]) -> None:
 
     rows = []
     levels_r, words_r = None, None
-    for n, batch, cap in ((10**4, 64, 256), (10**6, 256, 4096), (10**6, 1024, 1024), (10**8, 4096, 32768)):
+    for n, batch, cap in ((10**4, 64, 256), (10**6, 256, 4096), (10**6, 1024, 1024), (10**6, 1536, 1024),
+                          (10**6, 1600, 1024), (10**8, 4096, 32768)):
         arities = book_path(n, batch, cap)
-        computed = fixed + sum(per[a] * arities.count(a) + (first[a] if a in arities else 0) for a in (2, 4, 8))
+        computed = fixed + sum(per[a] * arities.count(a) + (first[a] if a in arities else 0) for a in per)
         measured = gas(arities)
         if (n, batch, cap) == (10**6, 256, 4096):
             levels_r, words_r = random_path(rng, arities)

@@ -2,14 +2,14 @@
 pragma solidity >=0.8.24 <0.9.0;
 
 /// @title Inclusion of a leaf in solvent's committed account book (verifier/book.py)
-/// @notice A node with `a` children (a = 8, or 2 or 4 on one top level of a tree) hashes
+/// @notice A node with `a` children (2 <= a <= 8: 8 on most levels; formulas/book.py arities) hashes
 ///             poseidon([child_0, ..., child_{a-1}, C], init = domain("solvent.node.v1", a + 1))
 ///         with Poseidon of width a + 2, where C is the node's own sum commitment. A path
 ///         runs from a leaf to its batch root and on through the top tree to the book root
 ///         (one path: the top tree's leaves are the batch roots).
 ///
 ///         Encoding (docs/evm.md): `levels` holds one byte per level, bottom level in the
-///         least significant byte: high nibble = arity (2, 4 or 8), low nibble = the position
+///         least significant byte: high nibble = arity (2 to 8), low nibble = the position
 ///         of the current node among its siblings; the first zero byte ends the path. `path`
 ///         holds, per level in the same order, `arity` words: the node's preimage without the
 ///         domain and without the current child, i.e. the siblings' hashes in child order
@@ -31,7 +31,7 @@ abstract contract SumTreeInclusion {
     error BadTables();
 
     /// @notice True iff `path` leads from `leafHash` to `root` (encoding above). Returns false,
-    ///         never reverts, for a malformed path: no level, an arity not in {2, 4, 8}, a
+    ///         never reverts, for a malformed path: no level, an arity not in 2..8, a
     ///         position >= its arity, a path length other than the sum of the arities, or a
     ///         word, the leaf or the root >= r.
     function verifyPath(uint256 root, uint256 leafHash, uint256 levels, uint256[] calldata path)
@@ -69,13 +69,13 @@ abstract contract SumTreeInclusion {
         return h == root;
     }
 
-    /// @dev The arities used by a well-formed path, OR-ed (bits 2, 4, 8); 0 if malformed.
+    /// @dev The arities used by a well-formed path, as a set (bit a set for arity a); 0 if malformed.
     function _arities(uint256 levels, uint256 words) internal pure returns (uint256 used) {
         uint256 total;
         for (; levels != 0; levels >>= 8) {
             uint256 a = (levels >> 4) & 0xf;
-            if ((a != 2 && a != 4 && a != 8) || levels & 0xf >= a) return 0;
-            used |= a;
+            if (a < 2 || a > 8 || levels & 0xf >= a) return 0;
+            used |= 1 << a;
             total += a;
         }
         if (total != words) return 0;

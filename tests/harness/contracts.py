@@ -64,7 +64,8 @@ def deploy_poseidon_hasher(chain: Any, compiled: Mapping[str, Compiled], t: int,
 
 
 def deploy_inclusion_verifier(chain: Any, compiled: Mapping[str, Compiled]) -> Any:
-    """``PoseidonInclusionVerifier`` with its tables (widths 10, 4, 6, deployed as data contracts)."""
+    """``PoseidonInclusionVerifier`` with its tables (widths 10, 4, 6, 5, 7, 8, 9 in
+    ``inclusion_gen.ARITIES`` order, deployed as data contracts)."""
     tables = [addr for a in ARITIES for addr in deploy_tables(chain, width(a))]
     return chain.deploy(compiled["PoseidonInclusionVerifier"], tables)
 

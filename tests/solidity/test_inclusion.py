@@ -3,7 +3,7 @@
 
 Trees here are built with the spec's own node_hash over made-up leaves and commitments,
 for every mix of arities the book uses (8 below, one level of 2 or 4 on top of a batch
-tree and of the top tree)."""
+tree and of the top tree; levels of 3, 5, 6, 7 for batch sizes with those factors)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ from tests.harness.contracts import deploy_inclusion_verifier
 
 from .trees import Tree
 
-SHAPES = [[8], [2], [4], [8, 2], [8, 4], [8, 8], [2, 4], [8, 2, 8, 4]]
+SHAPES = [[8], [2], [4], [8, 2], [8, 4], [8, 8], [2, 4], [8, 2, 8, 4],
+          [3], [5], [6], [7], [8, 3], [8, 8, 7, 4, 8, 2], [8, 5, 5, 2], [8, 6, 2, 8, 8]]
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +58,10 @@ def test_the_encoding():
     assert enc.words[:8] == (*steps[0].siblings, steps[0].parent_commitment)
     assert len(enc.words) == 12
     assert decode_path(enc.levels, enc.words) == steps
-    with pytest.raises(MalformedInput):
-        encode_path([spec.PathLevel(0, (1, 2), 3)])  # arity 3
+    assert encode_path([spec.PathLevel(2, (1, 2), 3)]).levels == 0x32  # arity 3 (batch sizes 3·2^k)
+    for siblings in ((), tuple(range(8))):  # arity 1, arity 9
+        with pytest.raises(MalformedInput):
+            encode_path([spec.PathLevel(0, siblings, 3)])
     with pytest.raises(MalformedInput):
         encode_path([])
 

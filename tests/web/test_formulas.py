@@ -136,9 +136,10 @@ def _vectors(att) -> tuple[dict, dict]:
     v["digest"] = [[_field(), [[_field(), _field()] for _ in range(3)]]]
     want["digest"] = [spec.digest(c, [tuple(b) for b in bs]) for c, bs in v["digest"]]
     want["empty_root"] = spec.empty_root()
-    want["arities"] = [spec.arities(1 << k) for k in range(1, 13)]
+    v["tree_sizes"] = [1 << k for k in range(1, 13)] + [3, 6, 12, 24, 72, 96, 1280, 1536, 1792, 3072, 3 << 12]
+    want["arities"] = [spec.arities(n) for n in v["tree_sizes"]]
     v["paths"] = []
-    for n in (256, 16, 2, 4096):
+    for n in (256, 16, 2, 4096, 1536, 1792, 24, 6):
         path = [[rnd.randrange(a), [_field() for _ in range(a - 1)], _field()] for a in spec.arities(n)]
         v["paths"].append([_field(), path, n])
     want["paths"] = [[spec.root_from_path(leaf, [spec.PathLevel(p, tuple(s), c) for p, s, c in path], n),
@@ -367,7 +368,7 @@ JS = """(() => {
     batch_commitment: v.batch_commitment.map(([c, l, f, t, b]) => str(F.batchCommitment(B(c), l.map(B), B(f), B(t), B(b)))),
     digest: v.digest.map(([c, bs]) => str(F.digest(B(c), bs.map(([r, m]) => [B(r), B(m)])))),
     empty_root: str(F.emptyRoot()),
-    arities: Array.from({length: 12}, (_, k) => F.arities(2 ** (k + 1))),
+    arities: v.tree_sizes.map((n) => F.arities(n)),
     paths: v.paths.map(([leaf, p, n]) => [str(F.rootFromPath(B(leaf), path(p), n)), F.positionInBatch(path(p))]),
     positions: v.positions.map((q) => str(F.positionsCommitment(q.map(B)))),
     amounts: v.amounts.map(([t, d]) => { try { return str(F.parseAmount(t, d, 64)); } catch (e) { return null; } }),
@@ -382,7 +383,8 @@ JS = """(() => {
     bad_signature: S.recoverSigner(hex(v.signatures[0][0]), "0x" + "00".repeat(65)),
     refused: [
       raises(() => F.pack([1n << 64n], 64)), raises(() => P.poseidon([P.R])), raises(() => F.tagOf("a", P.R)),
-      raises(() => F.arities(3)), raises(() => F.leafHash(1n << 240n, [0n], [0n], 0n, 64)),
+      raises(() => F.arities(11)), raises(() => F.arities(1)), raises(() => F.arities(22)),
+      raises(() => F.arities(9007199254740881)), raises(() => F.leafHash(1n << 240n, [0n], [0n], 0n, 64)),
       raises(() => P.encodeBytes(new Uint8Array(435))), raises(() => F.positionsCommitment([1n << 47n])),
       raises(() => J.parseJson('{"a": 1, "a": 2}')),
       raises(() => F.leafHash(1n, [1n << 96n], [0n], 0n, 96)), raises(() => F.sumsLanes([0n], [0n], 96, [], [1n << 126n])),
@@ -491,7 +493,7 @@ def test_signer_recovery_matches_eth_account(computed):
 
 def test_the_page_refuses_what_python_refuses(computed):
     _, want, got = computed
-    assert got["refused"] == [True] * 12
+    assert got["refused"] == [True] * 15
     for bad in ([1 << 64], 64), ([-1], 64):
         with pytest.raises(MalformedInput):
             spec.pack(*bad)

@@ -122,14 +122,37 @@ export function emptyRoot() {
   return hashMany(EMPTY, [0n]);
 }
 
-/** Children per node, bottom level first: 8, and one level of 2 or 4 on top. */
+export const MAX_ARITY = 8;
+
+/**
+ * Children per node, bottom level first (formulas/book.py `arities`): levels of 8 while 8
+ * divides what is left, then levels of the largest arity in 2..8 that divides it (a power
+ * of two: 8s and at most one level of 2 or 4 on top; 1536: [8, 8, 8, 3]).
+ */
 export function arities(nLeaves) {
-  if (!Number.isInteger(nLeaves) || nLeaves < 2 || (nLeaves & (nLeaves - 1)) !== 0) {
-    throw new MalformedInput(`${nLeaves} leaves: a tree needs a power of two ≥ 2`);
+  if (!Number.isSafeInteger(nLeaves) || nLeaves < 2) {
+    throw new MalformedInput(`${nLeaves} leaves: a tree needs at least 2`);
   }
-  const k = Math.log2(nLeaves);
-  const out = Array(Math.floor(k / 3)).fill(8);
-  if (k % 3) out.push(1 << (k % 3));
+  const out = [];
+  let n = nLeaves;
+  while (n % MAX_ARITY === 0) {
+    out.push(MAX_ARITY);
+    n /= MAX_ARITY;
+  }
+  while (n > 1) {
+    let arity = MAX_ARITY;
+    while (arity > 1 && n % arity !== 0) arity -= 1;
+    if (arity === 1) {
+      // the factor named is searched for in a bounded range: a size read from a file may be huge
+      let factor = 11;
+      while (factor <= Math.min(n, 65536) && n % factor !== 0) factor += 1;
+      const which = factor <= Math.min(n, 65536) ? `the factor ${factor}` : "a prime factor above 7";
+      throw new MalformedInput(`${nLeaves} leaves: a tree takes sizes whose prime factors are 2, 3, 5 and 7 only ` +
+        `(nodes of 2 to ${MAX_ARITY} children), and ${nLeaves} has ${which}`);
+    }
+    out.push(arity);
+    n /= arity;
+  }
   return out;
 }
 

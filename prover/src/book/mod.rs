@@ -17,6 +17,8 @@ pub const ORDER_BITS: u32 = 96;
 pub const MAX_LEAVES_LOG2: u32 = 30;
 /// log2 of the largest batch.
 pub const MAX_BATCH_LOG2: u32 = 12;
+/// Children of a node at most: 8 children and the sum commitment fill one permutation.
+pub const MAX_ARITY: usize = 8;
 /// Bits of packed values per field element (below r, so packing is injective).
 pub const PACK_BITS: u32 = 252;
 

@@ -3,7 +3,7 @@
 //! circuit proves and what customers' inclusion paths are cut from.
 
 use super::derive::EpochKey;
-use super::{BATCH, DIGEST, EMPTY, LEAF, MAX_BATCH_LOG2, NODE, ORDER_BITS, PACK_BITS, SUM, TAG_BITS};
+use super::{BATCH, DIGEST, EMPTY, LEAF, MAX_ARITY, MAX_BATCH_LOG2, NODE, ORDER_BITS, PACK_BITS, SUM, TAG_BITS};
 use crate::error::{Error, Result};
 use crate::field::fr_num_bits;
 use crate::poseidon::hash_many;
@@ -18,7 +18,7 @@ pub struct Shape {
     pub range_bits: u32,
     /// Assets per account.
     pub n_assets: usize,
-    /// Leaves per batch (a power of two).
+    /// Leaves per batch (2..=2^12, no prime factor above 7: [`arities`]).
     pub batch_size: usize,
     /// Whether leaves carry debt; without it a leaf has no debt inputs and every debt is 0.
     pub with_debt: bool,
@@ -34,10 +34,10 @@ impl Shape {
             return Err(Error::Invalid("a book needs at least one asset".into()));
         }
         let b = self.batch_size;
-        if b < 2 || !b.is_power_of_two() || b > 1 << MAX_BATCH_LOG2 {
-            return Err(Error::Invalid(format!("batch size {b} must be a power of two in 2..=2^{MAX_BATCH_LOG2}")));
+        if !(2..=1 << MAX_BATCH_LOG2).contains(&b) {
+            return Err(Error::Invalid(format!("batch size {b} outside 2..=2^{MAX_BATCH_LOG2}")));
         }
-        Ok(())
+        arities(b).map(|_| ())
     }
     /// Bits of one packed sum: room for 2^30 leaves of `range_bits` each.
     pub fn sum_width(&self) -> u32 {
@@ -45,15 +45,35 @@ impl Shape {
     }
 }
 
-/// Children per node, bottom level first: 8s, and one level of 2 or 4 on top when
-/// log2(n) is not a multiple of 3.
-pub fn arities(n_leaves: usize) -> Vec<usize> {
-    let k = n_leaves.trailing_zeros() as usize;
-    let mut a = vec![8; k / 3];
-    if !k.is_multiple_of(3) {
-        a.push(1 << (k % 3));
+/// Children per node, bottom level first (`solvent.formulas.book.arities`): levels of 8
+/// while 8 divides what is left, then levels of the largest arity in 2..=8 that divides
+/// it. A power of two has 8s and at most one level of 2 or 4 on top; 1536 has
+/// `[8, 8, 8, 3]`. Refuses fewer than 2 leaves and a count with a prime factor above 7.
+pub fn arities(n_leaves: usize) -> Result<Vec<usize>> {
+    if n_leaves < 2 {
+        return Err(Error::Invalid(format!("{n_leaves} leaves: a tree needs at least 2")));
     }
-    a
+    let (mut out, mut n) = (vec![], n_leaves);
+    while n.is_multiple_of(MAX_ARITY) {
+        out.push(MAX_ARITY);
+        n /= MAX_ARITY;
+    }
+    while n > 1 {
+        let Some(a) = (2..=MAX_ARITY).rev().find(|a| n.is_multiple_of(*a)) else {
+            // the factor named is searched for in a bounded range: a size may come from a file
+            let which = match (11..=n.min(1 << 16)).find(|p| n.is_multiple_of(*p)) {
+                Some(p) => format!("the factor {p}"),
+                None => "a prime factor above 7".to_string(),
+            };
+            return Err(Error::Invalid(format!(
+                "{n_leaves} leaves: a tree takes sizes whose prime factors are 2, 3, 5 and 7 only \
+                 (nodes of 2 to {MAX_ARITY} children), and {n_leaves} has {which}"
+            )));
+        };
+        out.push(a);
+        n /= a;
+    }
+    Ok(out)
 }
 
 /// 2^k for k < 256, computed once.
@@ -170,13 +190,15 @@ impl BatchTree {
     }
 }
 
-/// Builds one batch's tree from its accounts (already in order-key order).
+/// Builds one batch's tree from its accounts (already in order-key order; as many as the
+/// batch size `build_book` validated).
 pub fn build_batch(shape: &Shape, key: &EpochKey, batch: u32, accounts: &[Account]) -> BatchTree {
     let mut hashes: Vec<Fr> = accounts.iter().map(|a| leaf_hash(shape, a)).collect();
     let mut lanes: Vec<Vec<Fr>> = accounts.iter().map(|a| leaf_lanes(shape, a)).collect();
     let mut levels = vec![hashes.clone()];
     let (mut commitments, mut blinds) = (vec![], vec![]);
-    for (l, arity) in arities(accounts.len()).into_iter().enumerate() {
+    let shape_of_tree = arities(accounts.len()).expect("batch size validated (Shape::validate)");
+    for (l, arity) in shape_of_tree.into_iter().enumerate() {
         let level = (l + 1) as u8;
         let n = hashes.len() / arity;
         let mut next_h = Vec::with_capacity(n);
@@ -338,5 +360,41 @@ mod tests {
         }
         let books = build_book(&shape, &key, &[account(t), account(t + Fr::from(1u64))]).unwrap();
         assert_eq!((books[0].first_key, books[0].last_key), (Fr::from(42u64), Fr::from(43u64)));
+    }
+
+    #[test]
+    fn powers_of_two_keep_their_tree() {
+        for k in 1..=30 {
+            let mut want = vec![8; k / 3];
+            if k % 3 != 0 {
+                want.push(1 << (k % 3));
+            }
+            assert_eq!(arities(1 << k).unwrap(), want, "2^{k}");
+        }
+    }
+
+    #[test]
+    fn other_sizes_end_in_levels_of_at_most_eight() {
+        assert_eq!(arities(1536).unwrap(), [8, 8, 8, 3]);
+        assert_eq!(arities(1792).unwrap(), [8, 8, 7, 4]);
+        assert_eq!(arities(1280).unwrap(), [8, 8, 5, 4]);
+        assert_eq!(arities(96).unwrap(), [8, 6, 2]);
+        assert_eq!(arities(72).unwrap(), [8, 3, 3]);
+        assert_eq!(arities(6).unwrap(), [6]);
+        for n in 2..=4096usize {
+            if let Ok(a) = arities(n) {
+                assert_eq!(a.iter().product::<usize>(), n);
+                assert!(a.iter().all(|x| (2..=8).contains(x)));
+            }
+        }
+    }
+
+    #[test]
+    fn sizes_with_a_prime_factor_above_seven_are_refused() {
+        for n in [0usize, 1, 11, 22, 4097, 13 * 64] {
+            assert!(arities(n).is_err(), "{n}");
+        }
+        let msg = arities(22).unwrap_err().to_string();
+        assert!(msg.contains("factor 11"), "{msg}");
     }
 }

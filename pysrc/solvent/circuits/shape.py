@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 from ..errors import SolventError
 from ..formulas import book
 from ..formulas import risk as risk_spec
+from ..formulas.errors import MalformedInput
 
 SUPPORTED_RANGE_BITS = (64, 96, 128)
 """Balance widths chosen automatically (``auto_range_bits``); any width in 1..128 may be
@@ -51,11 +52,9 @@ class BookShape:
                                  f"each in 1..{self.range_bits} (the range bits)")
             # one spelling per circuit: every asset at range_bits is the shape without widths
             object.__setattr__(self, "asset_bits", None if set(widths) == {self.range_bits} else widths)
-        for what, v in (("batch size", self.batch_size), ("capacity", self.capacity)):
-            if v < 2 or v & (v - 1):
-                raise ShapeError(f"{what} {v} must be a power of two ≥ 2")
-        if self.batch_size > 1 << book.MAX_BATCH_LOG2:
-            raise ShapeError(f"batch size {self.batch_size} above 2^{book.MAX_BATCH_LOG2}")
+        check_batch_size(self.batch_size)
+        if self.capacity < 2 or self.capacity & (self.capacity - 1):
+            raise ShapeError(f"capacity {self.capacity} must be a power of two ≥ 2")
         if self.batch_size * self.capacity > 1 << book.MAX_LEAVES_LOG2:
             raise ShapeError(f"batch size × capacity above 2^{book.MAX_LEAVES_LOG2} leaves")
         if self.risk is not None:
@@ -145,6 +144,19 @@ def asset_widths(symbols: Sequence[str], caps: Sequence[int | None], range_bits:
                              "range bits (ask for wider --range-bits)")
     widths = tuple(range_bits if cap is None else cap for cap in caps)
     return None if set(widths) == {range_bits} else widths
+
+
+def check_batch_size(batch_size: int) -> None:
+    """A batch size the batch circuit and its tree take: 2..2^12 leaves whose prime factors
+    are at most 7, so the tree has levels of 2 to 8 children (``book.arities``). Powers of
+    two are not required: a size such as 3·2^9 fills the proof's FFT domain better."""
+    if not 2 <= batch_size <= 1 << book.MAX_BATCH_LOG2:
+        raise ShapeError(f"batch size {batch_size} outside 2..{1 << book.MAX_BATCH_LOG2} "
+                         f"(2^{book.MAX_BATCH_LOG2}, the circuits' largest batch)")
+    try:
+        book.arities(batch_size)
+    except MalformedInput as e:
+        raise ShapeError(f"batch size {batch_size}: {e}") from None
 
 
 def auto_range_bits(max_bits: int, with_risk: bool) -> int:

@@ -139,7 +139,7 @@ def _clear(out: Path, force: bool) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("out/demo"), show_default=True,
               help="Directory for every artefact (created; must be empty unless --force).")
 @click.option("--force", is_flag=True, help="Replace what an earlier demo wrote in --out (nothing else is touched).")
-@click.option("--batch-size", default=64, show_default=True, help="Accounts per batch proof (power of two).")
+@click.option("--batch-size", default=64, show_default=True, help="Accounts per batch proof (2..4096, no prime factor above 7).")
 @click.option("--customers", type=click.IntRange(min=2), help="Prove only the bundled book's first N customers "
               "(a quicker run; default: all 500).")
 @click.option("--no-browser", is_flag=True, help="Skip the customer's check in the page (Chromium).")

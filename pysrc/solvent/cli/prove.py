@@ -8,6 +8,7 @@ import shlex
 import shutil
 import time
 import warnings
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
@@ -21,6 +22,7 @@ from ..circuits.shape import BookShape, auto_range_bits
 from ..errors import UsageError
 from ..inputs.accounts import check_widths
 from ..inputs.assets import read_assets
+from ..pipeline import batch_fill
 from ..pipeline import keys as keymod
 from ..pipeline.errors import WouldBeInvalid
 from ..pipeline.jobs.spec import FileRef, RunSpec, keep_secret, read_hex_secret
@@ -37,6 +39,23 @@ from .common import (
     insecure_banner,
     refuse_overwrite,
 )
+
+
+class BatchSizeParam(click.ParamType):
+    """A batch size (checked by ``BookShape``) or ``auto``."""
+
+    name = "N|auto"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int | str:
+        if isinstance(value, int) or value == "auto":
+            return value
+        try:
+            return int(value)
+        except ValueError:
+            self.fail(f"{value!r} is neither a whole number nor 'auto'", param, ctx)
+
+
+BATCH_SIZE = BatchSizeParam()
 
 STATEMENTS = ("liabilities", "collateral", "margin", "solvency")
 GENERATED_SECRETS = {"institution.secret": ("institution secret", "--secret-file or $SOLVENT_SECRET"),
@@ -60,7 +79,9 @@ def parse_statements(text: str) -> list[str]:
 @click.option("--assets", "assets_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
               help="Asset list CSV (symbol,decimals[,max_supply]): an asset's max_supply (whole units) narrows its "
                    "balances' range checks to its bit length in smallest units.")
-@click.option("--batch-size", default=DEFAULT_BATCH, show_default=True, help="Accounts per batch proof (power of two).")
+@click.option("--batch-size", type=BATCH_SIZE, default=str(DEFAULT_BATCH), show_default=True,
+              help="Accounts per batch proof: 2..4096 with no prime factor above 7 (e.g. 1024, 1536 = 3·512), "
+                   "or 'auto': the size that fills the batch proof's FFT domain best (least domain per account).")
 @click.option("--capacity", default=64, show_default=True, help="Batch slots of the top proof (power of two).")
 @click.option("--range-bits", type=int,
               help="Bits of the balance slot, and of the range check of every asset without max_supply (default: "
@@ -84,7 +105,7 @@ def parse_statements(text: str) -> list[str]:
 @click.option("--force", is_flag=True, help="Replace keys (or circuits) already in --out.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @handle_errors
-def setup(assets_file: Path, batch_size: int, capacity: int, range_bits: int | None, accounts_file: Path | None,
+def setup(assets_file: Path, batch_size: int | str, capacity: int, range_bits: int | None, accounts_file: Path | None,
           debt: bool, risk_file: Path | None, prices_file: Path | None, statements: str, regions: int | None,
           solvency_mode: str, private_reserves: bool, circuits_only: bool, out: Path, force: bool,
           as_json: bool) -> None:
@@ -108,16 +129,27 @@ def setup(assets_file: Path, batch_size: int, capacity: int, range_bits: int | N
         book = read_book(accounts_file, assets, range_bits, risk is not None)
         range_bits, debt = book.range_bits, debt or book.has_debt
     range_bits = range_bits or auto_range_bits(max(DEFAULT_SETUP_RANGE_BITS, widest_cap(assets)), risk is not None)
-    shape = BookShape(n_assets=len(assets), batch_size=batch_size, capacity=capacity, range_bits=range_bits,
-                      with_debt=debt or risk is not None, risk=risk.shape() if risk else None, solvency=solvency,
+    backend = Groth16()
+    shape = BookShape(n_assets=len(assets), batch_size=DEFAULT_BATCH if batch_size == "auto" else int(batch_size),
+                      capacity=capacity, range_bits=range_bits, with_debt=debt or risk is not None,
+                      risk=risk.shape() if risk else None, solvency=solvency,
                       asset_bits=shape_widths(assets_file, assets, range_bits))
     if book is not None and accounts_file is not None:
         check_widths(book, accounts_file, shape.widths)
+    predicted = None
+    if batch_size == "auto":
+        predicted = batch_fill.auto_batch_size(shape, backend)
+        shape = replace(shape, batch_size=predicted.batch_size)
     refuse_overwrite([out / name for name in setup_outputs(shape, circuits_only)], force)
+    fill = batch_fill.measure(shape, backend)
+    if predicted is not None and predicted.constraints != fill.constraints:
+        err.print(f"warning: --batch-size auto predicted {predicted.constraints:,} constraints for {shape.batch_size}, "
+            f"the compiled circuit has {fill.constraints:,} (the choice may not be the best-filling one)")
+    if not as_json:
+        click.echo(("chose " if predicted is not None else "") + fill.describe())
     if circuits_only:
-        return _circuits_only(shape, out, as_json)
+        return _circuits_only(shape, out, as_json, fill)
     insecure_banner("solvent setup", "makes keys with")
-    backend = Groth16()
     t = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", InsecureSetupWarning)
@@ -126,11 +158,16 @@ def setup(assets_file: Path, batch_size: int, capacity: int, range_bits: int | N
                    "constraints": backend.circuit(sk.circuits[role]).num_constraints} for role in sk.circuits}
     if as_json:
         emit_json({"keys": str(out), "shape": shape.to_dict(), "circuits": info, "setup": "dev-insecure",
-                   "seconds": round(time.perf_counter() - t, 2)})
+                   "batch_domain": _fill_json(fill), "seconds": round(time.perf_counter() - t, 2)})
     else:
         for role, c in info.items():
             click.echo(f"{role:5} {c['circuit']}: {c['constraints']:,} constraints, hash {c['hash'][:16]}…")
         click.echo(f"keys written to {out} in {time.perf_counter() - t:.1f} s")
+
+
+def _fill_json(fill: batch_fill.DomainFill) -> dict[str, Any]:
+    return {"batch_size": fill.batch_size, "constraints": fill.constraints, "domain": fill.domain,
+            "fill": round(fill.fill, 4)}
 
 
 def setup_outputs(shape: BookShape, circuits_only: bool) -> list[str]:
@@ -140,7 +177,7 @@ def setup_outputs(shape: BookShape, circuits_only: bool) -> list[str]:
     return ["shape.json", *(name + ext for name in names for ext in per_circuit)]
 
 
-def _circuits_only(shape: BookShape, out: Path, as_json: bool) -> None:
+def _circuits_only(shape: BookShape, out: Path, as_json: bool, fill: batch_fill.DomainFill) -> None:
     """The shape and the circuits' IR, for a ceremony per circuit into the same directory."""
     import json
 
@@ -155,7 +192,7 @@ def _circuits_only(shape: BookShape, out: Path, as_json: bool) -> None:
              f"  (each participant: solvent ceremony contribute {c.name}-K.ph2 --out {c.name}-K+1.ph2 --name NAME)\n"
              f"solvent ceremony finalize {c.name}-N.ph2 --out {out} --beacon HEX" for c in circuits.values()]
     if as_json:
-        emit_json({"keys": str(out), "shape": shape.to_dict(),
+        emit_json({"keys": str(out), "shape": shape.to_dict(), "batch_domain": _fill_json(fill),
                    "circuits": {r: {"name": c.name, "hash": c.hash, "ir": str(out / f"{c.name}.ir")}
                                 for r, c in circuits.items()}})
     else:

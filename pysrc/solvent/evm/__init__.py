@@ -3,7 +3,7 @@
 * :mod:`.verifier_gen` writes a Groth16 verifier contract for a snarkjs verifying key;
 * :mod:`.calldata` encodes proofs for it (EVM G2 order);
 * :mod:`.poseidon_gen` derives the on-chain Poseidon tables from solvent's Python Poseidon;
-* :mod:`.inclusion_gen` writes the inclusion verifier's Poseidon half (widths 4, 6, 10);
+* :mod:`.inclusion_gen` writes the inclusion verifier's Poseidon half (widths 4 to 10);
 * :mod:`.inclusion` encodes and checks book paths as the contract does, and turns a
   customer's inclusion proof into ``verifyInclusion`` arguments (:func:`.inclusion.registry_call`);
 

@@ -9,7 +9,7 @@ root (``top_path``), which the registry stores.
 Encoding (``SumTreeInclusion.verifyPath(root, leafHash, levels, path)``, docs/evm.md):
 
 * ``levels``: one byte per level, bottom level in the least significant byte, high nibble
-  the arity (2, 4 or 8), low nibble the position of the current node among its
+  the arity (2 to 8), low nibble the position of the current node among its
   siblings; the first zero byte ends the path (at most 32 levels);
 * ``path``: per level, ``arity`` words: the siblings' hashes in child order (the current
   node left out), then the parent's sum commitment ``C``.
@@ -30,7 +30,8 @@ from ..formulas import book as spec
 from ..formulas.errors import MalformedInput
 from ..formulas.field import R
 
-ARITIES = (2, 4, 8)
+ARITIES = (2, 3, 4, 5, 6, 7, 8)
+"""Node arities the contract takes: every arity ``formulas.book.arities`` gives."""
 MAX_LEVELS = 32
 
 

@@ -2,7 +2,7 @@
 
 ``verifier/SumTreeInclusion.sol`` checks a path (docs/evm.md); this module writes the
 contract that completes it with the node hashes of solvent's tree (``formulas/book.py``):
-Poseidon of widths 4, 6 and 10 for nodes of 2, 4 and 8 children, each unrolled by
+Poseidon of widths 4 to 10 for nodes of 2 to 8 children, each unrolled by
 :func:`.poseidon_gen.permutation_asm` for constant memory addresses, and the loading of
 their tables (data contracts, :func:`.poseidon_gen.table_chunks`, whose code hashes the
 constructor checks) to those addresses.
@@ -11,12 +11,14 @@ Memory (absolute addresses; Solidity's reserved slots end at 0x80)::
 
     0x80   state      10 words (the node preimage [domain, children..., C], any width)
     0x1c0  scratch    10 words (matrix products)
-    0x300  tables     width 10, then 4, then 6; only the widths a path uses are copied
+    0x300  tables     width 10, then 4, 6, 5, 7, 8, 9; only the widths a path uses are copied
 
 Arity 8 comes first because every level but one top level per tree has it; arity 2's
 table (512 words) before arity 4's (840 words) because memory costs grow with the highest
 address touched, so the cheaper of the two paths that add one of them is the one that
-skips the larger table.
+skips the larger table. Trees of a power of two leaves have only those three arities; the
+others (3, 5, 6, 7: batch sizes with a factor 3, 5 or 7) come after them, so paths of
+powers of two touch the memory they always did.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from ..formulas.poseidon import PARTIAL_ROUNDS
 from .poseidon_gen import CHUNK_WORDS, indented, permutation_asm, table_chunks, table_words
 
 #: Arities in the order of their tables in memory (and of the constructor's table addresses).
-ARITIES = (8, 2, 4)
+ARITIES = (8, 2, 4, 3, 5, 6, 7)
 STATE = 0x80
 SCRATCH = STATE + 32 * 10
 TABLES = SCRATCH + 32 * 10
@@ -72,7 +74,7 @@ def inclusion_source() -> str:
     load: list[str] = ["if iszero(eq(mload(0x40), 0x80)) { revert(0, 0) }", f"let end := {hex(TABLES)}"]
     for a in ARITIES:
         at = bases[a]
-        load.append(f"if and(used, {a}) {{")
+        load.append(f"if and(used, {hex(1 << a)}) {{")
         for (ca, _, n), name in zip(chunks, names, strict=True):
             if ca == a:
                 load.append(f"    extcodecopy({name.lower()}, {hex(at)}, 1, {hex(32 * n)})")

@@ -158,14 +158,35 @@ def empty_root() -> int:
     return hash_many(EMPTY, [0])
 
 
+MAX_ARITY = 8
+"""Children of a node at most: 8 children and the sum commitment fill one Poseidon
+permutation (9 inputs, width 10)."""
+
+
 def arities(n_leaves: int) -> list[int]:
-    """Children per node, bottom level first: 8 (a node of 8 children and its sum
-    commitment fills one Poseidon permutation), and one level of 2 or 4 on top when
-    ``log2(n_leaves)`` is not a multiple of 3. ``n_leaves`` is a power of two ≥ 2."""
-    if n_leaves < 2 or n_leaves & (n_leaves - 1):
-        raise MalformedInput(f"{n_leaves} leaves: a tree needs a power of two ≥ 2")
-    k = n_leaves.bit_length() - 1
-    return [8] * (k // 3) + ([1 << (k % 3)] if k % 3 else [])
+    """Children per node, bottom level first. Levels of 8 (a node of 8 children and its
+    sum commitment fills one Poseidon permutation) from the bottom while 8 divides what is
+    left; then, while more than one node is left, a level of the largest arity in 2..8
+    that divides it. A power of two thus has 8s and at most one level of 2 or 4 on top
+    (``1536 → [8, 8, 8, 3]``, ``1792 → [8, 8, 7, 4]``, ``1280 → [8, 8, 5, 4]``).
+    ``n_leaves`` is at least 2 and has no prime factor above 7."""
+    if n_leaves < 2:
+        raise MalformedInput(f"{n_leaves} leaves: a tree needs at least 2")
+    out, n = [], n_leaves
+    while n % MAX_ARITY == 0:
+        out.append(MAX_ARITY)
+        n //= MAX_ARITY
+    while n > 1:
+        arity = next((a for a in range(MAX_ARITY, 1, -1) if n % a == 0), None)
+        if arity is None:
+            # the factor named is searched for in a bounded range: a size read from a file may be huge
+            factor = next((p for p in range(11, min(n, 1 << 16) + 1) if n % p == 0), None)
+            raise MalformedInput(f"{n_leaves} leaves: a tree takes sizes whose prime factors are 2, 3, 5 and 7 only "
+                                 f"(nodes of 2 to {MAX_ARITY} children), and {n_leaves} has "
+                                 + (f"the factor {factor}" if factor else "a prime factor above 7"))
+        out.append(arity)
+        n //= arity
+    return out
 
 
 @dataclass(frozen=True)
