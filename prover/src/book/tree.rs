@@ -316,10 +316,34 @@ mod tests {
     #[test]
     fn leaf_known_answers() {
         let kats: [(u32, bool, &[u128], &[u128], &str); 4] = [
-            (64, true, &[1, 2], &[3, 0], "19614656829896906235583263255712807617108625874008113146379290698804059174071"),
-            (64, false, &[1, 2], &[0, 0], "18226127451070439807792656337085323956142781971321363155509400084513371571329"),
-            (64, true, &[1, 2, 3], &[4, 0, 6], "13636266552955391019500471476799017656016773849567113250844891462762110147779"),
-            (96, false, &[1, 2], &[0, 0], "13305672098832761113920219091002680708395490722018575916714919247145364073602"),
+            (
+                64,
+                true,
+                &[1, 2],
+                &[3, 0],
+                "19614656829896906235583263255712807617108625874008113146379290698804059174071",
+            ),
+            (
+                64,
+                false,
+                &[1, 2],
+                &[0, 0],
+                "18226127451070439807792656337085323956142781971321363155509400084513371571329",
+            ),
+            (
+                64,
+                true,
+                &[1, 2, 3],
+                &[4, 0, 6],
+                "13636266552955391019500471476799017656016773849567113250844891462762110147779",
+            ),
+            (
+                96,
+                false,
+                &[1, 2],
+                &[0, 0],
+                "13305672098832761113920219091002680708395490722018575916714919247145364073602",
+            ),
         ];
         for (range_bits, with_debt, equity, debt, want) in kats {
             let shape = Shape { range_bits, n_assets: equity.len(), batch_size: 2, with_debt };
@@ -339,7 +363,14 @@ mod tests {
         let t = kat_tag();
         let accounts = [
             Account { tag: t, equity: &[1], debt: &[0], positions: Fr::zero(), extras: &[], covered: None },
-            Account { tag: t + Fr::from(1u64), equity: &[1], debt: &[2], positions: Fr::zero(), extras: &[], covered: None },
+            Account {
+                tag: t + Fr::from(1u64),
+                equity: &[1],
+                debt: &[2],
+                positions: Fr::zero(),
+                extras: &[],
+                covered: None,
+            },
         ];
         let err = build_book(&shape, &key, &accounts).err().unwrap().to_string();
         assert!(err.contains("leaf 1: debt in a book laid out without debt"), "{err}");

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .errors import MalformedInput
 from .field import R
@@ -89,7 +90,8 @@ def key_shift(n_assets: int, range_bits: int) -> int | None:
     return shift if shift + ORDER_BITS <= PACK_BITS else None
 
 
-def leaf_inputs(key, tag, equity_packed: Sequence, debt_packed: Sequence | None, positions, shift: int | None) -> list:
+def leaf_inputs(key: Any, tag: Any, equity_packed: Sequence[Any], debt_packed: Sequence[Any] | None, positions: Any,
+                shift: int | None) -> list[Any]:
     """The leaf's hash inputs ``[key?, tag, *equity', *debt?, positions]`` (circuits/liabilities.md,
     "The committed book"): with ``shift`` the key is added into the last packed equity
     element at ``2^shift`` instead of taking an input; ``debt_packed`` is ``None`` in a
