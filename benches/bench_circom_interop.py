@@ -127,7 +127,7 @@ def main() -> None:
         "snarkjs 0.7.6 groth16 prove": ([sj, "groth16", "prove", str(art["zkey"]), str(art["wtns"]),
                                          str(d / "sj_proof.json"), str(d / "sj_public.json")], d / "sj"),
         "solvent circom prove": ([solvent, "circom", "prove", str(art["keys"]), str(art["wtns"]), "--out",
-                                  str(d / "solvent-proof")], d / "solvent-proof"),
+                                  str(d / "solvent-proof"), "--force"], d / "solvent-proof"),
     }
     if rapid:
         provers["rapidsnark"] = ([rapid, str(art["zkey"]), str(art["wtns"]), str(d / "rs_proof.json"),
