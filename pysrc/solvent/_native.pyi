@@ -155,7 +155,7 @@ class BookStore:
 class Layout:
     """Tags, leaf order and every batch's tree of a book."""
     @staticmethod
-    def build(store: BookStore, batch_size: int, n_batches: int, secret: bytes, epoch: int,
+    def build(store: BookStore, batch_size: int, n_batches: int, secret: bytes, epoch: int, with_debt: bool,
               positions: bytes | None = None, padding_positions: int | None = None, extras: bytes | None = None,
               n_extras: int = 0, covered: bytes | None = None) -> Layout: ...
     @property

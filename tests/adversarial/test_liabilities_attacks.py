@@ -194,10 +194,11 @@ def test_key_not_from_its_tag_is_a_leaf_no_customer_recognises(setting, backend)
     w = backend.witness(c, inputs)
     assert failing(backend, c, w) is None
     leaf = w.wire(_leaf_wires(cs)[1])
-    zeros = [0] * len(inputs["equity"][1])
-    assert leaf != spec.leaf_hash(inputs["tags"][1], inputs["equity"][1], zeros, 0, 64)
-    assert leaf == hash_many(spec.LEAF, [inputs["keys"][1], inputs["tags"][1], *spec.pack(inputs["equity"][1], 64),
-                                         *spec.pack(zeros, 64), 0])
+    eq = inputs["equity"][1]
+    assert not sk.shape.with_debt
+    assert leaf != spec.leaf_hash(inputs["tags"][1], eq, None, 0, 64)
+    assert leaf == hash_many(spec.LEAF, spec.leaf_inputs(inputs["keys"][1], inputs["tags"][1], spec.pack(eq, 64),
+                                                         None, 0, spec.key_shift(len(eq), 64)))
 
 
 def _top_with_boundary(layout, first_of_1):
@@ -310,6 +311,55 @@ def test_forged_book_root_with_valid_signature(attested, institution):
     forged = _resigned(att, institution, top=att.top.model_copy(update={"book_root": "12345"}))
     assert _failed(verify(forged, proof_checker=NATIVE_PROOFS)) == {"top proof"}
     assert _failed(verify(forged)) == {"top proof"}, "the pure-Python verifier agrees"
+
+
+def test_wide_key_in_the_packed_element_is_refused(setting, backend):
+    """The order key rides in the last packed equity element (circuits/liabilities.md, "The
+    leaf"). A prover keeps a customer's leaf hash exactly but lowers their last balance by 1,
+    carrying the difference into the key: ``key' = key + 2^-64 mod r``, so ``v' + key'·2^64·c``
+    is the same field element. That key is far above 2^96, and the order checks refuse it."""
+    sk, book, layout = setting
+    c = sk.circuits["batch"]
+    cs = _batch_builder(sk.shape)
+    b, A = sk.shape.range_bits, sk.shape.n_assets
+    shift = spec.key_shift(A, b)
+    assert shift is not None and not sk.shape.with_debt, "the key sits in the equity element"
+    inputs = batch_inputs(layout, book, 0, CONTEXT)
+    honest = backend.witness(c, inputs)
+    i = next(k for k in range(1, 3) if inputs["equity"][k][A - 1] > 0)
+    honest_leaf = honest.wire(_leaf_wires(cs)[i])
+    inputs["equity"][i][A - 1] -= 1  # weight 2^(shift - b) in the element
+    inputs["keys"][i] = (inputs["keys"][i] + pow(1 << b, -1, R)) % R
+    assert inputs["keys"][i] >= 2**spec.ORDER_BITS
+    w = backend.witness(c, inputs, strict=False)
+    assert w.wire(_leaf_wires(cs)[i]) == honest_leaf, "the customer would recognise this leaf"
+    row = failing(backend, c, w)
+    assert row is not None and row[2] == "BITS" and row[3].startswith(f"keys/order[{i - 1}]")
+    assert proof_rejected(backend, sk.keys["batch"], c, w)
+
+
+def test_debt_cannot_enter_a_book_without_debt(setting, attested):
+    """In a shape without debt there is no debt input (the leaf hashes none, the lanes
+    carry constant zeros): no witness can give an account debt. A book with debt is refused
+    at lay-out, and a customer's file claiming debt against such an attestation is refused
+    rather than turned into a leaf."""
+    from solvent.attestation.inclusion import leaf_of
+    from solvent.errors import UsageError
+    from solvent.formulas.errors import MalformedInput
+
+    sk, _, _ = setting
+    assert not sk.shape.with_debt and "debt" not in {g.name for g in sk.circuits["batch"].inputs}
+    with pytest.raises(UsageError, match="without debt"):
+        lay_out(small_book(8, with_debt=True), sk.shape, SECRET, epoch=1)
+    book, att, out = attested
+    proof = export(out, book.ids[3])
+    bal = proof.balances["BTC"]
+    owing = proof.model_copy(update={"balances": {**proof.balances, "BTC": bal.model_copy(update={"debt": "1"})}})
+    with pytest.raises(MalformedInput, match="committed without debt"):
+        leaf_of(owing, att)
+    report = verify_inclusion(owing, att, proof_checker=NATIVE_PROOFS)
+    assert _failed(report) == {"leaf"} and "committed without debt" in next(c.detail for c in report.checks
+                                                                            if c.name == "leaf")
 
 
 def test_inclusion_with_altered_balance_or_salt(attested):

@@ -48,10 +48,19 @@ def _bits(b: int) -> int:
     return rnd.randrange(1 << b)
 
 
-LEAF_KAT = ((7 << 200) + (1 << 96) + 42, [1, 2], [3, 0], 5, 64)
-"""A leaf vector pinned here and in prover/src/book/tree.rs: tag (order key 42), equity,
-debt, positions, balance bits."""
-LEAF_KAT_HASH = 6109612103054762925590202216548942758637876103248985963021498079565149793299
+_KAT_TAG = (7 << 200) + (1 << 96) + 42
+LEAF_KATS = [(_KAT_TAG, [1, 2], [3, 0], 5, 64), (_KAT_TAG, [1, 2], None, 5, 64),
+             (_KAT_TAG, [1, 2, 3], [4, 0, 6], 5, 64), (_KAT_TAG, [1, 2], None, 5, 96)]
+"""Leaf vectors pinned here and in prover/src/book/tree.rs: tag (order key 42), equity,
+debt (None: a book without debt), positions, balance bits. The first two carry the key in
+the last equity element (2·64 + 96 ≤ 252), the last two as an input of its own (3·64 + 96
+and 2·96 + 96 exceed 252)."""
+LEAF_KAT_HASHES = [
+    19614656829896906235583263255712807617108625874008113146379290698804059174071,
+    18226127451070439807792656337085323956142781971321363155509400084513371571329,
+    13636266552955391019500471476799017656016773849567113250844891462762110147779,
+    13305672098832761113920219091002680708395490722018575916714919247145364073602,
+]
 
 IDS = ["", "a", "user-00003", "x" * 31, "y" * 32, "z" * 62, "w" * 434, "Zoë Ünïcødé", "名前@例え.jp", "🦀🦀 emoji",
        "e\u0301 (decomposed)", "quote\" back\\slash"]
@@ -86,12 +95,15 @@ def _vectors(att) -> tuple[dict, dict]:
     v["leaf"] = []
     for a, b in ((2, 64), (4, 64), (8, 64), (4, 96), (2, 96), (5, 96), (3, 128), (1, 1)):
         v["leaf"].append([_bits(spec.TAG_BITS), [_bits(b) for _ in range(a)], [_bits(b) for _ in range(a)], _field(), b])
+        v["leaf"].append([_bits(spec.TAG_BITS), [_bits(b) for _ in range(a)], None, _field(), b])
+    # the widest key beside the widest values, in a last element with room for it
+    v["leaf"].append([(1 << spec.TAG_BITS) - 1, [(1 << 64) - 1] * 5, None, 0, 64])
     top96 = (1 << 96) - 1  # the widest 96-bit balance, in every slot of a three-per-element pack
     v["leaf"].append([_bits(spec.TAG_BITS), [top96, 0, top96], [top96, top96, 1], _field(), 96])
     # two tags with one order key (tag mod 2^96) and the same balances: different leaves
     shared = [_bits(spec.TAG_BITS), [_bits(64), _bits(64)], [0, 0], 0, 64]
     v["leaf"] += [shared, [shared[0] ^ (1 << 200), *shared[1:]]]
-    v["leaf"].append(list(LEAF_KAT))
+    v["leaf"] += [list(k) for k in LEAF_KATS]
     want["leaf"] = [spec.leaf_hash(*x) for x in v["leaf"]]
     v["order_key"] = [0, (1 << spec.ORDER_BITS) - 1, 1 << spec.ORDER_BITS, (1 << spec.TAG_BITS) - 1,
                       *(_bits(spec.TAG_BITS) for _ in range(4))]
@@ -326,7 +338,7 @@ JS = """(() => {
     tag_of: v.tag_of.map(([id, salt]) => str(F.tagOf(id, B(salt)))),
     encode: v.tag_of.map(([id]) => strs(P.encodeBytes(new TextEncoder().encode(id)))),
     pack: v.pack.map(([vals, w]) => strs(F.pack(vals.map(B), w))),
-    leaf: v.leaf.map(([t, e, d, p, b]) => str(F.leafHash(B(t), e.map(B), d.map(B), B(p), b))),
+    leaf: v.leaf.map(([t, e, d, p, b]) => str(F.leafHash(B(t), e.map(B), d === null ? null : d.map(B), B(p), b))),
     order_key: v.order_key.map((t) => str(F.orderKey(B(t)))),
     lanes: v.lanes.map(([e, d, b, x, n]) => strs(F.sumsLanes(e.map(B), d.map(B), b, x.map(B), n === null ? null : n.map(B)))),
     lane_count: v.lane_count.map(([a, b, n, x]) => String(F.laneCount(a, b, n, x))),
@@ -425,13 +437,26 @@ def test_known_answers(computed):
     assert got["poseidon"][:2] == ["7853200120776062878684798364095072458815029376092732009249414926327459813530",
                                    "14763215145315200506921711489642608356394854266165572616578112107564877678998"]
     # the same leaf vector is pinned in the Rust tree builder's tests (prover/src/book/tree.rs)
-    assert want["leaf"][-1] == LEAF_KAT_HASH and got["leaf"][-1] == str(LEAF_KAT_HASH)
+    n = len(LEAF_KATS)
+    assert want["leaf"][-n:] == LEAF_KAT_HASHES and got["leaf"][-n:] == [str(h) for h in LEAF_KAT_HASHES]
+
+
+def test_key_sits_in_the_last_equity_element_only_when_it_fits():
+    assert [spec.key_shift(a, b) for a, b in ((2, 64), (8, 64), (3, 64), (2, 96), (1, 96), (1, 128), (5, 96))] == \
+        [128, 128, None, None, 96, 128, 96]
+    tag, eq, _, pos, bits = LEAF_KATS[1]
+    packed = spec.pack(eq, bits)
+    assert spec.leaf_hash(tag, eq, None, pos, bits) == hash_many(spec.LEAF, [tag, packed[0] + (42 << 128), pos])
+    tag, eq, de, pos, bits = LEAF_KATS[2]
+    assert spec.leaf_hash(tag, eq, de, pos, bits) == hash_many(spec.LEAF, [42, tag, *spec.pack(eq, bits),
+                                                                           *spec.pack(de, bits), pos])
 
 
 def test_equal_order_keys_give_different_leaves(computed):
     v, want, _ = computed
-    a, b = v["leaf"][-3:-1]
-    assert spec.order_key(a[0]) == spec.order_key(b[0]) and a[0] != b[0] and want["leaf"][-3] != want["leaf"][-2]
+    n = len(LEAF_KATS)
+    a, b = v["leaf"][-n - 2:-n]
+    assert spec.order_key(a[0]) == spec.order_key(b[0]) and a[0] != b[0] and want["leaf"][-n - 2] != want["leaf"][-n - 1]
 
 
 def test_tree_shapes_and_paths_match_python(computed):

@@ -51,7 +51,7 @@ function shapeOf(statement) {
   const risk = s.risk ? { regions: num(s.risk.regions), instruments: num(s.risk.instruments), scenarios: num(s.risk.scenarios) } : null;
   return {
     nAssets: num(s.n_assets), batchSize: num(s.batch_size), capacity: num(s.capacity),
-    rangeBits: num(s.range_bits), risk, solvency: s.solvency ?? null,
+    rangeBits: num(s.range_bits), withDebt: Boolean(s.with_debt), risk, solvency: s.solvency ?? null,
   };
 }
 
@@ -358,7 +358,10 @@ export function leafOf(state, file) {
   const width = state.shape.rangeBits;
   const eq = state.assets.map((a) => F.parseAmount(file.balances[a.symbol].equity, a.decimals, width));
   const de = state.assets.map((a) => F.parseAmount(file.balances[a.symbol].debt, a.decimals, width));
-  return F.leafHash(F.tagOf(file.accountId, file.salt), eq, de, committedPositions(state, file), width);
+  if (!state.shape.withDebt && de.some((d) => d !== 0n)) {
+    throw new F.MalformedInput(`balances list debt in ${state.assets.filter((a, i) => de[i] !== 0n).map((a) => a.symbol).join(", ")}, but the book was committed without debt`);
+  }
+  return F.leafHash(F.tagOf(file.accountId, file.salt), eq, state.shape.withDebt ? de : null, committedPositions(state, file), width);
 }
 
 /** One customer's check: `{included, account, proofs, findings, caveats, file}`.

@@ -65,11 +65,24 @@ export function orderKey(tag) {
   return tag % (1n << BigInt(ORDER_BITS));
 }
 
-/** One account: order key and tag, per-asset equity and debt (< 2^rangeBits) and its positions commitment. */
+/** Where the order key sits in the last packed equity element (`count · rangeBits`), or
+ * null when `count · rangeBits + 96 > 252` and the key takes a leaf input of its own. */
+export function keyShift(nAssets, rangeBits) {
+  const per = Math.floor(PACK_BITS / rangeBits);
+  if (nAssets < 1 || per === 0) throw new MalformedInput(`${nAssets} assets of ${rangeBits} bits cannot be packed`);
+  const shift = (nAssets - per * Math.floor((nAssets - 1) / per)) * rangeBits;
+  return shift + ORDER_BITS <= PACK_BITS ? shift : null;
+}
+
+/** One account: order key and tag, per-asset equity and debt (< 2^rangeBits; debt null in a
+ * book without debt) and its positions commitment: `[key?, tag, ...equity', ...debt?, positions]`. */
 export function leafHash(tag, equity, debt, positions, rangeBits) {
   const key = orderKey(tag);
-  if (equity.length !== debt.length) throw new MalformedInput("equity and debt must list the same assets");
-  return hashMany(LEAF, [key, tag, ...pack(equity, rangeBits), ...pack(debt, rangeBits), ((positions % R) + R) % R]);
+  if (debt !== null && equity.length !== debt.length) throw new MalformedInput("equity and debt must list the same assets");
+  const eq = pack(equity, rangeBits);
+  const shift = keyShift(equity.length, rangeBits);
+  const head = shift === null ? [key, tag, ...eq] : [tag, ...eq.slice(0, -1), eq[eq.length - 1] + (key << BigInt(shift))];
+  return hashMany(LEAF, [...head, ...(debt !== null ? pack(debt, rangeBits) : []), ((positions % R) + R) % R]);
 }
 
 /** Per-asset sums (equity, debt, and with the collateral statement the debt that nets)

@@ -123,9 +123,10 @@ impl PyLayout {
     /// Lay out `store` in `n_batches` batches. With risk statements, `positions` (one
     /// 32-byte LE field element per account), `padding_positions`, `extras` (`n_extras`
     /// elements per account) and `covered` (one byte per account: 1 when its collateral
-    /// covers its debt, which then nets) join the leaves.
+    /// covers its debt, which then nets) join the leaves. `with_debt`: the circuits' shape
+    /// (leaves without debt have no debt inputs).
     #[staticmethod]
-    #[pyo3(signature = (store, batch_size, n_batches, secret, epoch, positions=None, padding_positions=None, extras=None, n_extras=0, covered=None))]
+    #[pyo3(signature = (store, batch_size, n_batches, secret, epoch, with_debt, positions=None, padding_positions=None, extras=None, n_extras=0, covered=None))]
     #[allow(clippy::too_many_arguments)]
     fn build(
         py: Python<'_>,
@@ -134,6 +135,7 @@ impl PyLayout {
         n_batches: usize,
         secret: &[u8],
         epoch: u64,
+        with_debt: bool,
         positions: Option<&[u8]>,
         padding_positions: Option<BigUint>,
         extras: Option<&[u8]>,
@@ -141,7 +143,7 @@ impl PyLayout {
         covered: Option<&[u8]>,
     ) -> Result<Self> {
         let s = &store.store;
-        let shape = Shape { range_bits: s.range_bits, n_assets: s.n_assets, batch_size };
+        let shape = Shape { range_bits: s.range_bits, n_assets: s.n_assets, batch_size, with_debt };
         let positions = positions.map(fr_vec_from_le).transpose()?;
         let extras = extras.map(fr_vec_from_le).transpose()?;
         let padding = padding_positions.as_ref().map(|p| to_fr(p, "padding_positions")).transpose()?;

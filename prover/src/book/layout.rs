@@ -179,7 +179,7 @@ mod tests {
     #[test]
     fn leaves_are_sorted_by_order_key_not_by_tag() {
         let s = store(&["alice", "bob", "carol", "dave", "erin"]);
-        let shape = Shape { range_bits: 64, n_assets: 1, batch_size: 4 };
+        let shape = Shape { range_bits: 64, n_assets: 1, batch_size: 4, with_debt: false };
         let lay = lay_out(&s, &shape, 2, b"test secret", 1, None).unwrap();
         let keys: Vec<u128> = lay.tags.iter().map(order_key).collect();
         assert!(keys.windows(2).all(|w| w[0] < w[1]), "strictly increasing keys");

@@ -20,6 +20,8 @@ pub struct Shape {
     pub n_assets: usize,
     /// Leaves per batch (2..=2^12, no prime factor above 7: [`arities`]).
     pub batch_size: usize,
+    /// Whether leaves carry debt; without it a leaf has no debt inputs and every debt is 0.
+    pub with_debt: bool,
 }
 
 impl Shape {
@@ -124,11 +126,31 @@ pub struct Account<'a> {
     pub covered: Option<bool>,
 }
 
-/// `hash_many(LEAF, [order key, tag, packed equity, packed debt, positions])`.
+/// Where the order key sits in the last packed equity element (`count · range_bits`), or
+/// `None` when `count · range_bits + 96 > 252` and the key is a leaf input of its own.
+pub fn key_shift(n_assets: usize, range_bits: u32) -> Option<u32> {
+    let per = (PACK_BITS / range_bits) as usize;
+    let shift = (n_assets - per * ((n_assets - 1) / per)) as u32 * range_bits;
+    (shift + ORDER_BITS <= PACK_BITS).then_some(shift)
+}
+
+/// `hash_many(LEAF, [key?, tag, packed equity (the key in its last element when it
+/// fits), packed debt (with debt only), positions])`.
 pub fn leaf_hash(shape: &Shape, a: &Account) -> Fr {
-    let mut xs = vec![Fr::from(order_key(&a.tag)), a.tag];
-    xs.extend(pack(a.equity, shape.range_bits));
-    xs.extend(pack(a.debt, shape.range_bits));
+    let key = Fr::from(order_key(&a.tag));
+    let mut eq = pack(a.equity, shape.range_bits);
+    let mut xs = Vec::with_capacity(eq.len() + 6);
+    match key_shift(a.equity.len(), shape.range_bits) {
+        Some(shift) => {
+            *eq.last_mut().expect("at least one asset") += key * pow2(shift);
+            xs.push(a.tag);
+        }
+        None => xs.extend([key, a.tag]),
+    }
+    xs.extend(eq);
+    if shape.with_debt {
+        xs.extend(pack(a.debt, shape.range_bits));
+    }
     xs.push(a.positions);
     hash_many(LEAF, &xs)
 }
@@ -232,6 +254,9 @@ pub fn build_book(shape: &Shape, key: &EpochKey, accounts: &[Account]) -> Result
         if a.equity.len() != shape.n_assets || a.debt.len() != shape.n_assets {
             return Err(Error::Invalid(format!("leaf {i}: expected {} assets", shape.n_assets)));
         }
+        if !shape.with_debt && a.debt.iter().any(|d| *d != 0) {
+            return Err(Error::Invalid(format!("leaf {i}: debt in a book laid out without debt")));
+        }
         if let Some(v) = a.equity.iter().chain(a.debt).find(|v| **v > limit) {
             return Err(Error::Invalid(format!("leaf {i}: value {v} does not fit in {} bits", shape.range_bits)));
         }
@@ -285,27 +310,75 @@ mod tests {
         assert_eq!(order_key(&(pow2(240) - Fr::from(1u64))), (1u128 << 96) - 1);
     }
 
-    /// The leaf vector pinned in tests/web/test_formulas.py (`LEAF_KAT`), which the Python
+    /// The leaf vectors pinned in tests/web/test_formulas.py (`LEAF_KATS`), which the Python
     /// formulas and the page's JavaScript must also give: the three implementations agree.
+    /// The first two carry the order key in the last equity element, the last two as an input.
     #[test]
-    fn leaf_known_answer() {
-        let shape = Shape { range_bits: 64, n_assets: 2, batch_size: 2 };
-        let a = Account {
-            tag: kat_tag(),
-            equity: &[1, 2],
-            debt: &[3, 0],
-            positions: Fr::from(5u64),
-            extras: &[],
-            covered: None,
-        };
-        let want =
-            Fr::from_str("6109612103054762925590202216548942758637876103248985963021498079565149793299").unwrap();
-        assert_eq!(leaf_hash(&shape, &a), want);
+    fn leaf_known_answers() {
+        let kats: [(u32, bool, &[u128], &[u128], &str); 4] = [
+            (
+                64,
+                true,
+                &[1, 2],
+                &[3, 0],
+                "19614656829896906235583263255712807617108625874008113146379290698804059174071",
+            ),
+            (
+                64,
+                false,
+                &[1, 2],
+                &[0, 0],
+                "18226127451070439807792656337085323956142781971321363155509400084513371571329",
+            ),
+            (
+                64,
+                true,
+                &[1, 2, 3],
+                &[4, 0, 6],
+                "13636266552955391019500471476799017656016773849567113250844891462762110147779",
+            ),
+            (
+                96,
+                false,
+                &[1, 2],
+                &[0, 0],
+                "13305672098832761113920219091002680708395490722018575916714919247145364073602",
+            ),
+        ];
+        for (range_bits, with_debt, equity, debt, want) in kats {
+            let shape = Shape { range_bits, n_assets: equity.len(), batch_size: 2, with_debt };
+            let a = Account { tag: kat_tag(), equity, debt, positions: Fr::from(5u64), extras: &[], covered: None };
+            assert_eq!(leaf_hash(&shape, &a), Fr::from_str(want).unwrap(), "{range_bits} bits, debt {with_debt}");
+        }
+        assert_eq!(
+            [key_shift(2, 64), key_shift(8, 64), key_shift(3, 64), key_shift(2, 96), key_shift(1, 128)],
+            [Some(128), Some(128), None, None, Some(128)]
+        );
+    }
+
+    #[test]
+    fn debt_in_a_book_without_debt_is_refused() {
+        let shape = Shape { range_bits: 64, n_assets: 1, batch_size: 2, with_debt: false };
+        let key = EpochKey::new(b"test secret", 1);
+        let t = kat_tag();
+        let accounts = [
+            Account { tag: t, equity: &[1], debt: &[0], positions: Fr::zero(), extras: &[], covered: None },
+            Account {
+                tag: t + Fr::from(1u64),
+                equity: &[1],
+                debt: &[2],
+                positions: Fr::zero(),
+                extras: &[],
+                covered: None,
+            },
+        ];
+        let err = build_book(&shape, &key, &accounts).err().unwrap().to_string();
+        assert!(err.contains("leaf 1: debt in a book laid out without debt"), "{err}");
     }
 
     #[test]
     fn equal_or_descending_order_keys_are_refused() {
-        let shape = Shape { range_bits: 64, n_assets: 1, batch_size: 2 };
+        let shape = Shape { range_bits: 64, n_assets: 1, batch_size: 2, with_debt: false };
         let key = EpochKey::new(b"test secret", 1);
         let account =
             |tag: Fr| Account { tag, equity: &[0], debt: &[0], positions: Fr::zero(), extras: &[], covered: None };

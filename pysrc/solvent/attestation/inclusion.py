@@ -96,8 +96,11 @@ def leaf_of(proof: InclusionProof, att: Attestation) -> int:
     width = st.shape.range_bits
     eq = [parse_amount(proof.balances[a.symbol].equity, a.decimals, width) for a in st.assets]
     de = [parse_amount(proof.balances[a.symbol].debt, a.decimals, width) for a in st.assets]
+    if not st.shape.with_debt and any(de):
+        owed = [a.symbol for a, d in zip(st.assets, de, strict=True) if d]
+        raise MalformedInput(f"balances list debt in {owed}, but the book was committed without debt")
     tag = spec.tag_of(proof.account_id, int(proof.salt))
-    return spec.leaf_hash(tag, eq, de, _committed_positions(proof, att), width)
+    return spec.leaf_hash(tag, eq, de if st.shape.with_debt else None, _committed_positions(proof, att), width)
 
 
 # ---- the customer's check ------------------------------------------------------------

@@ -92,6 +92,7 @@ def batch(cs: CircuitBuilder, n_assets: int, range_bits: int, batch_size: int, w
 
     leaves, lanes = [], []
     width = book.sum_width(range_bits)
+    key_shift = book.key_shift(A, range_bits)
     for i in range(B):
         with cs.scope(f"account[{i}]"):
             for a in range(A):
@@ -117,8 +118,12 @@ def batch(cs: CircuitBuilder, n_assets: int, range_bits: int, batch_size: int, w
                     extras += [LC.const(0), LC.const(0)]
             assert pos is not None, "a positions input, or the margin gadget's commitment"
             with cs.scope("leaf"):
-                leaves.append(g.hash_many(cs, book.LEAF, [
-                    keys[i], tags[i], *g.pack_all(equity[i], range_bits), *g.pack_all(debt[i], range_bits), pos]))
+                # the key rides in the last equity element when it fits: every value is
+                # range-checked below 2^range_bits and every key is below 2^96 (the order
+                # checks above), so the element determines both (liabilities.md)
+                leaves.append(g.hash_many(cs, book.LEAF, book.leaf_inputs(
+                    keys[i], tags[i], g.pack_all(equity[i], range_bits),
+                    g.pack_all(debt[i], range_bits) if with_debt else None, pos, key_shift)))
             lanes.append([*g.pack_all([*equity[i], *debt[i], *netted], width), *extras])
 
     root, root_lanes, _ = sum_tree(cs, leaves, lanes, node_blinds)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .errors import MalformedInput
 from .field import R
@@ -78,13 +79,40 @@ def order_key(tag: int) -> int:
     return tag % (1 << ORDER_BITS)
 
 
-def leaf_hash(tag: int, equity: Sequence[int], debt: Sequence[int], positions: int, range_bits: int) -> int:
-    """One account: its order key and tag, per-asset equity and debt (each < 2^range_bits),
-    and the commitment to its derivative positions (0 when it has none)."""
+def key_shift(n_assets: int, range_bits: int) -> int | None:
+    """Where the order key sits in the last packed equity element: ``count · range_bits``
+    for the ``count`` values that element holds, when ``count · range_bits + 96 ≤ 252``;
+    ``None`` when it does not fit (the key is then a leaf input of its own)."""
+    per = PACK_BITS // range_bits
+    if n_assets < 1 or per == 0:
+        raise ValueError(f"{n_assets} assets of {range_bits} bits cannot be packed")
+    shift = (n_assets - per * ((n_assets - 1) // per)) * range_bits
+    return shift if shift + ORDER_BITS <= PACK_BITS else None
+
+
+def leaf_inputs(key: Any, tag: Any, equity_packed: Sequence[Any], debt_packed: Sequence[Any] | None, positions: Any,
+                shift: int | None) -> list[Any]:
+    """The leaf's hash inputs ``[key?, tag, *equity', *debt?, positions]`` (circuits/liabilities.md,
+    "The committed book"): with ``shift`` the key is added into the last packed equity
+    element at ``2^shift`` instead of taking an input; ``debt_packed`` is ``None`` in a
+    book without debt. Works on ints and on circuit expressions alike."""
+    if shift is None:
+        xs = [key, tag, *equity_packed]
+    else:
+        xs = [tag, *equity_packed[:-1], equity_packed[-1] + key * (1 << shift)]
+    return [*xs, *(debt_packed if debt_packed is not None else ()), positions]
+
+
+def leaf_hash(tag: int, equity: Sequence[int], debt: Sequence[int] | None, positions: int, range_bits: int) -> int:
+    """One account: its order key and tag, per-asset equity and debt (each < 2^range_bits;
+    ``debt`` is ``None`` in a book committed without debt), and the commitment to its
+    derivative positions (0 when it has none)."""
     key = order_key(tag)
-    if len(equity) != len(debt):
+    if debt is not None and len(equity) != len(debt):
         raise MalformedInput("equity and debt must list the same assets")
-    return hash_many(LEAF, [key, tag, *pack(equity, range_bits), *pack(debt, range_bits), positions % R])
+    debt_packed = pack(debt, range_bits) if debt is not None else None
+    return hash_many(LEAF, leaf_inputs(key, tag, pack(equity, range_bits), debt_packed, positions % R,
+                                       key_shift(len(equity), range_bits)))
 
 
 def sums_lanes(equity_sums: Sequence[int], debt_sums: Sequence[int], range_bits: int,

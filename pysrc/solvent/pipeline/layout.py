@@ -123,7 +123,7 @@ def lay_out(book: AccountBook, shape: BookShape, secret: bytes, epoch: int, risk
                          for i in range(book.size)]
             kwargs["padding_positions"] = positions_commitment([0] * n_instr)
         kwargs["positions"] = _fr_bytes(positions or [0] * book.size)
-    tree = native.Layout.build(book.store, B, n_batches, secret, epoch, **kwargs)
+    tree = native.Layout.build(book.store, B, n_batches, secret, epoch, shape.with_debt, **kwargs)
     layout = BookLayout(shape, epoch, tree, risk)
     if account_risk is not None:
         order = tree.orders(0, tree.num_leaves)
