@@ -21,8 +21,9 @@ from solvent.attestation.totals import totals_detail
 from solvent.attestation.verify import verify
 from solvent.backend.groth16 import InsecureSetupWarning
 from solvent.pipeline import keys as keymod
-from solvent.pipeline.statement import ProveOptions
+from solvent.pipeline.inclusion_export import export
 from solvent.pipeline.prove import prove_book
+from solvent.pipeline.statement import ProveOptions
 from tests.liabilities.helpers import small_book, small_shape
 from tests.solvency.helpers import signed_reserves
 
@@ -88,7 +89,6 @@ def test_a_coverage_claim_the_proof_does_not_make_is_a_finding(insolvent_run):
 
 def _in_batch(out: Path, att, all_collateralized: bool | None = None, all_margined: bool | None = None) -> str:
     """A trader of a batch with the given outcome bits (None: any)."""
-    from solvent.pipeline.inclusion_export import export
 
     for i in range(len(att.batches) * att.statement.shape.batch_size):
         try:
@@ -169,19 +169,28 @@ def test_accounts_falling_short_are_a_finding_and_the_customer_is_still_included
         assert customer["included"] == "yes" and customer["word"] == "INCLUDED", customer
         assert failed(customer["account"]) == set() and failed(customer["proofs"]) == set()
         assert "the attestation as a whole has findings" in customer["findings_note"]
-    own = att.batches[1]  # trader-002's batch: the short option is there
-    assert (own.all_collateralized, own.all_margined) == (False, False)
-    assert "all collateralized: NO, all margined: NO" in _check(mine["proofs"], "batch proof")["text"]
-    assert "all collateralized: yes, all margined: NO" in _check(other["proofs"], "batch proof")["text"]
+    # each customer's page states its own batch's outcome bits (which batch a trader lands in
+    # follows the order keys); trader-002 holds the short option, so its batch is not margined
+    def bits(account: str) -> str:
+        b = att.batches[export(out, account).batch]
+        word = {True: "yes", False: "NO"}
+        return f"all collateralized: {word[b.all_collateralized]}, all margined: {word[b.all_margined]}"
+
+    assert att.batches[export(out, "trader-002").batch].all_margined is False
+    assert bits("trader-002") in _check(mine["proofs"], "batch proof")["text"]
+    covered = _in_batch(out, att, all_collateralized=True)  # the fixture's `other` customer
+    assert bits(covered) in _check(other["proofs"], "batch proof")["text"]
 
 
 def test_other_batches_outcome_bits_are_a_caveat(trader_run):
-    _, _, result = trader_run
+    att, out, result = trader_run
     a, mine, *_ = result["steps"]
+    others = len(att.batches) - 1
     assert any("outcome bits" in c and "taken from the attestation as published" in c
                and "only the proof of your own batch" in c for c in a["caveats"])
     after = [c for c in mine["caveats"] if "outcome bits" in c]
-    assert after == ["The outcome bits of batches other than yours (batch 1; 1 other) were not verified here: they are "
+    assert after == [f"The outcome bits of batches other than yours (batch {export(out, 'trader-002').batch}; "
+                     f"{others} other{'s' if others > 1 else ''}) were not verified here: they are "
                      "taken from the attestation as published. `solvent verify` checks every batch."], mine["caveats"]
 
 
