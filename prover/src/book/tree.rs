@@ -313,9 +313,12 @@ mod tests {
     /// The leaf vectors pinned in tests/web/test_formulas.py (`LEAF_KATS`), which the Python
     /// formulas and the page's JavaScript must also give: the three implementations agree.
     /// The first two carry the order key in the last equity element, the last two as an input.
+    /// `(range bits, with debt, equity, debt, leaf)`.
+    type LeafKat<'a> = (u32, bool, &'a [u128], &'a [u128], &'a str);
+
     #[test]
     fn leaf_known_answers() {
-        let kats: [(u32, bool, &[u128], &[u128], &str); 4] = [
+        let kats: [LeafKat; 4] = [
             (
                 64,
                 true,
