@@ -24,12 +24,12 @@ def main(path: str) -> int:
     equity = [[num(x) for x in row] for row in doc["equity"]]
     positions = [num(x) for x in doc["positions"]]
     blinds = [[num(x) for x in level] for level in doc["node_blinds"]]
-    assert all(book.order_key(t) == k for t, k in zip(tags, keys)), "key != tag mod 2^96"
+    assert all(book.order_key(t) == k for t, k in zip(tags, keys, strict=True)), "key != tag mod 2^96"
     n_assets = len(equity[0])
 
-    hashes = [book.leaf_hash(t, e, None, p, RANGE_BITS) for t, e, p in zip(tags, equity, positions)]
+    hashes = [book.leaf_hash(t, e, None, p, RANGE_BITS) for t, e, p in zip(tags, equity, positions, strict=True)]
     sums = [list(e) for e in equity]
-    for arity, level_blinds in zip(book.arities(len(tags)), blinds):
+    for arity, level_blinds in zip(book.arities(len(tags)), blinds, strict=True):
         nxt_h, nxt_s = [], []
         for i, blind in enumerate(level_blinds):
             kids = range(arity * i, arity * (i + 1))
@@ -43,7 +43,7 @@ def main(path: str) -> int:
                                        keys[0], keys[-1], batch_blind)
     want = [context, root, commitment]
     got = [num(x) for x in doc["public"]]
-    for name, w, g in zip(["context", "batch_root", "batch_commitment"], want, got):
+    for name, w, g in zip(["context", "batch_root", "batch_commitment"], want, got, strict=True):
         print(f"{name}: {'equal' if w == g else 'DIFFERENT'} ({g:#x})")
     return 0 if want == got else 1
 

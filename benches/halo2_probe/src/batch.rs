@@ -4,7 +4,10 @@
 
 use halo2_base::{
     gates::{circuit::builder::BaseCircuitBuilder, GateInstructions, RangeInstructions},
-    halo2_proofs::halo2curves::{bn256::Fr, ff::{Field, PrimeField}},
+    halo2_proofs::halo2curves::{
+        bn256::Fr,
+        ff::{Field, PrimeField},
+    },
     AssignedValue, Context,
     QuantumCell::Constant,
 };
@@ -63,7 +66,10 @@ pub fn arities(batch: usize) -> Vec<usize> {
     let mut left = batch;
     let mut levels = Vec::new();
     while left > 1 {
-        let a = (2..=8).rev().find(|a| left % a == 0).unwrap_or_else(|| panic!("batch size {batch} has a prime factor above 7"));
+        let a = (2..=8)
+            .rev()
+            .find(|a| left % a == 0)
+            .unwrap_or_else(|| panic!("batch size {batch} has a prime factor above 7"));
         levels.push(a);
         left /= a;
     }
@@ -77,7 +83,7 @@ pub fn sample_batch(accounts: usize, assets: usize, seed: u64) -> BatchWitness {
     let mut rows: Vec<(u128, Fr)> = (0..accounts)
         .map(|_| {
             let key: u128 = rng.gen::<u128>() >> 32; // 96 bits
-            // tag = high * 2^96 + key with high below 2^144: tag below 2^240.
+                                                     // tag = high * 2^96 + key with high below 2^144: tag below 2^240.
             let high = Fr::from_u128(rng.gen::<u128>() >> 16) * pow2(32) + Fr::from(rng.gen::<u32>() as u64);
             let tag = high * pow2(ORDER_BITS) + Fr::from_u128(key);
             (key, tag)
@@ -87,7 +93,8 @@ pub fn sample_batch(accounts: usize, assets: usize, seed: u64) -> BatchWitness {
     rows.dedup_by_key(|(key, _)| *key);
     assert_eq!(rows.len(), accounts, "two random 96-bit keys collided; pick another seed");
     let equity = (0..accounts).map(|_| (0..assets).map(|_| Fr::from(rng.gen::<u64>())).collect()).collect();
-    let node_blinds = level_sizes(accounts).into_iter().map(|n| (0..n).map(|_| Fr::random(&mut rng)).collect()).collect();
+    let node_blinds =
+        level_sizes(accounts).into_iter().map(|n| (0..n).map(|_| Fr::random(&mut rng)).collect()).collect();
     BatchWitness {
         context: Fr::random(&mut rng),
         keys: rows.iter().map(|(key, _)| Fr::from_u128(*key)).collect(),
@@ -102,11 +109,22 @@ pub fn sample_batch(accounts: usize, assets: usize, seed: u64) -> BatchWitness {
 /// Number of nodes per level, bottom level first.
 fn level_sizes(accounts: usize) -> Vec<usize> {
     let mut n = accounts;
-    arities(accounts).into_iter().map(|a| { n /= a; n }).collect()
+    arities(accounts)
+        .into_iter()
+        .map(|a| {
+            n /= a;
+            n
+        })
+        .collect()
 }
 
 /// `pack(values, w)`: `floor(252 / w)` values of `w` bits per element, low slot first.
-fn pack(ctx: &mut Context<Fr>, gate: &impl GateInstructions<Fr>, values: &[AssignedValue<Fr>], w: usize) -> Vec<AssignedValue<Fr>> {
+fn pack(
+    ctx: &mut Context<Fr>,
+    gate: &impl GateInstructions<Fr>,
+    values: &[AssignedValue<Fr>],
+    w: usize,
+) -> Vec<AssignedValue<Fr>> {
     let per = 252 / w;
     values
         .chunks(per)
@@ -204,10 +222,12 @@ pub fn synthesize(builder: &mut BaseCircuitBuilder<Fr>, w: &BatchWitness) -> (Ve
                 let mut c_inputs = lanes.clone();
                 c_inputs.extend(std::iter::repeat(zero).take(zero_lanes));
                 c_inputs.push(blind);
-                let commitment = count(ctx, &mut split.sum_commitments, |ctx| hash_many(ctx, gate, "solvent.sum.v1", &c_inputs));
+                let commitment =
+                    count(ctx, &mut split.sum_commitments, |ctx| hash_many(ctx, gate, "solvent.sum.v1", &c_inputs));
                 let mut node_inputs: Vec<_> = children.iter().map(|c| c.hash).collect();
                 node_inputs.push(commitment);
-                let hash = count(ctx, &mut split.node_hashes, |ctx| hash_many(ctx, gate, "solvent.node.v1", &node_inputs));
+                let hash =
+                    count(ctx, &mut split.node_hashes, |ctx| hash_many(ctx, gate, "solvent.node.v1", &node_inputs));
                 Subtree { hash, lanes }
             })
             .collect();
@@ -222,8 +242,14 @@ pub fn synthesize(builder: &mut BaseCircuitBuilder<Fr>, w: &BatchWitness) -> (Ve
     b_inputs.extend(std::iter::repeat(zero).take(zero_lanes));
     b_inputs.extend([keys[0], keys[accounts - 1], batch_blind]);
     let commitment = count(ctx, &mut split.batch_commitment, |ctx| hash_many(ctx, gate, "solvent.batch.v1", &b_inputs));
-    let counted = split.balance_ranges + split.key_order + split.leaf_hashes + split.packing + split.node_sums
-        + split.sum_commitments + split.node_hashes + split.batch_commitment;
+    let counted = split.balance_ranges
+        + split.key_order
+        + split.leaf_hashes
+        + split.packing
+        + split.node_sums
+        + split.sum_commitments
+        + split.node_hashes
+        + split.batch_commitment;
     split.other = ctx.advice.len() - counted;
     (vec![context, root.hash, commitment], split)
 }

@@ -51,10 +51,20 @@ struct Args {
     max_advice: usize,
     skip_negative: bool,
     dump: Option<String>,
+    cells_only: bool,
 }
 
 fn parse_args() -> Args {
-    let mut args = Args { accounts: 256, assets: 8, k: None, lookup_bits: None, max_advice: 8, skip_negative: false, dump: None };
+    let mut args = Args {
+        accounts: 256,
+        assets: 8,
+        k: None,
+        lookup_bits: None,
+        max_advice: 8,
+        skip_negative: false,
+        dump: None,
+        cells_only: false,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut value = |name: &str| -> usize {
@@ -68,8 +78,9 @@ fn parse_args() -> Args {
             "--lookup-bits" => args.lookup_bits = Some(value("--lookup-bits")),
             "--max-advice" => args.max_advice = value("--max-advice"),
             "--skip-negative" => args.skip_negative = true,
+            "--cells-only" => args.cells_only = true,
             "--dump" => args.dump = Some(it.next().expect("--dump needs a path")),
-            other => panic!("unknown flag {other} (--accounts B --assets A [--k K] [--lookup-bits L] [--max-advice N] [--skip-negative] [--dump batch.json])"),
+            other => panic!("unknown flag {other} (--accounts B --assets A [--k K] [--lookup-bits L] [--max-advice N] [--skip-negative] [--dump batch.json] [--cells-only])"),
         }
     }
     assert!(args.accounts >= 2 && args.assets >= 1);
@@ -96,13 +107,23 @@ fn timed<R>(f: impl FnOnce() -> R) -> (R, f64, f64) {
 }
 
 /// A builder for `stage` with the batch laid out and its public values exposed.
-fn build(stage: CircuitBuilderStage, lookup_bits: usize, w: &BatchWitness, pinned: Option<(&BaseCircuitParams, &BaseCircuitBuilder<Fr>)>) -> (BaseCircuitBuilder<Fr>, Vec<Fr>) {
+fn build(
+    stage: CircuitBuilderStage,
+    lookup_bits: usize,
+    w: &BatchWitness,
+    pinned: Option<(&BaseCircuitParams, &BaseCircuitBuilder<Fr>)>,
+) -> (BaseCircuitBuilder<Fr>, Vec<Fr>) {
     let (builder, values, _) = build_split(stage, lookup_bits, w, pinned);
     (builder, values)
 }
 
 /// `build`, also returning the advice cells by part of the statement.
-fn build_split(stage: CircuitBuilderStage, lookup_bits: usize, w: &BatchWitness, pinned: Option<(&BaseCircuitParams, &BaseCircuitBuilder<Fr>)>) -> (BaseCircuitBuilder<Fr>, Vec<Fr>, CellSplit) {
+fn build_split(
+    stage: CircuitBuilderStage,
+    lookup_bits: usize,
+    w: &BatchWitness,
+    pinned: Option<(&BaseCircuitParams, &BaseCircuitBuilder<Fr>)>,
+) -> (BaseCircuitBuilder<Fr>, Vec<Fr>, CellSplit) {
     let mut builder = match pinned {
         Some((params, keygen)) => BaseCircuitBuilder::prover(params.clone(), keygen.break_points()),
         None => BaseCircuitBuilder::from_stage(stage).use_lookup_bits(lookup_bits).use_instance_columns(1),
@@ -115,7 +136,12 @@ fn build_split(stage: CircuitBuilderStage, lookup_bits: usize, w: &BatchWitness,
 
 /// Chooses k (the smallest with at most `max_advice` advice columns, unless given) and
 /// pins the circuit's shape.
-fn shape(builder: &mut BaseCircuitBuilder<Fr>, k: Option<usize>, lookup_bits: usize, max_advice: usize) -> BaseCircuitParams {
+fn shape(
+    builder: &mut BaseCircuitBuilder<Fr>,
+    k: Option<usize>,
+    lookup_bits: usize,
+    max_advice: usize,
+) -> BaseCircuitParams {
     let cells = builder.statistics().gate.total_advice_per_phase[0];
     let k = k.unwrap_or_else(|| {
         (lookup_bits + 1..28).find(|k| cells.div_ceil((1 << k) - UNUSABLE_ROWS) <= max_advice).expect("k below 28")
@@ -125,7 +151,12 @@ fn shape(builder: &mut BaseCircuitBuilder<Fr>, k: Option<usize>, lookup_bits: us
     builder.calculate_params(Some(UNUSABLE_ROWS))
 }
 
-fn prove(params: &ParamsKZG<Bn256>, pk: &ProvingKey<G1Affine>, circuit: BaseCircuitBuilder<Fr>, public: &[Fr]) -> Option<Vec<u8>> {
+fn prove(
+    params: &ParamsKZG<Bn256>,
+    pk: &ProvingKey<G1Affine>,
+    circuit: BaseCircuitBuilder<Fr>,
+    public: &[Fr],
+) -> Option<Vec<u8>> {
     let mut transcript = Blake2bWrite::<_, G1Affine, Challenge255<_>>::init(vec![]);
     create_proof::<KZGCommitmentScheme<Bn256>, ProverSHPLONK<'_, Bn256>, Challenge255<_>, _, _, _>(
         params,
@@ -141,13 +172,13 @@ fn prove(params: &ParamsKZG<Bn256>, pk: &ProvingKey<G1Affine>, circuit: BaseCirc
 
 fn verifies(params: &ParamsKZG<Bn256>, vk: &VerifyingKey<G1Affine>, proof: &[u8], public: &[Fr]) -> bool {
     let mut transcript = Blake2bRead::<_, G1Affine, Challenge255<_>>::init(proof);
-    verify_proof::<KZGCommitmentScheme<Bn256>, VerifierSHPLONK<'_, Bn256>, Challenge255<G1Affine>, _, SingleStrategy<'_, Bn256>>(
-        params.verifier_params(),
-        vk,
-        SingleStrategy::new(params),
-        &[&[public]],
-        &mut transcript,
-    )
+    verify_proof::<
+        KZGCommitmentScheme<Bn256>,
+        VerifierSHPLONK<'_, Bn256>,
+        Challenge255<G1Affine>,
+        _,
+        SingleStrategy<'_, Bn256>,
+    >(params.verifier_params(), vk, SingleStrategy::new(params), &[&[public]], &mut transcript)
     .is_ok()
 }
 
@@ -186,7 +217,11 @@ fn negative_checks(assets: usize, lookup_bits: usize, max_advice: usize) -> bool
     cases.extend(cheats(&honest));
     for (name, w) in cases {
         let (mock, mock_public) = build(CircuitBuilderStage::Mock, lookup_bits, &w, None);
-        let mock_builder = { let mut m = mock; m.set_params(params.clone()); m };
+        let mock_builder = {
+            let mut m = mock;
+            m.set_params(params.clone());
+            m
+        };
         let mock_ok = MockProver::run(k, &mock_builder, vec![mock_public.clone()]).expect("mock run").verify().is_ok();
         let (circuit, real_public) = build(CircuitBuilderStage::Prover, lookup_bits, &w, Some((&params, &keygen)));
         let real_ok = match prove(&srs, &pk, circuit, &real_public) {
@@ -210,7 +245,10 @@ fn main() {
     let args = parse_args();
     let threads = rayon_threads();
     let (load1, _, _) = load_average();
-    println!("halo2 probe (NOT solvent's backend): liabilities batch, B = {} accounts x A = {} assets, b = 64, no debt", args.accounts, args.assets);
+    println!(
+        "halo2 probe (NOT solvent's backend): liabilities batch, B = {} accounts x A = {} assets, b = 64, no debt",
+        args.accounts, args.assets
+    );
     println!("  threads {threads}, load average (1 min) at start {load1:.2}");
     let vectors = poseidon::circomlib_vectors_match();
     println!("  Poseidon gadget reproduces circomlib's Poseidon(2) vectors: {vectors}");
@@ -221,13 +259,18 @@ fn main() {
 
     // Key generation: the universal SRS (one per k, reusable by every circuit), then the
     // circuit's keys from a keygen-stage layout.
-    let ((mut keygen, _, split), w_keygen, c_keygen) = timed(|| build_split(CircuitBuilderStage::Keygen, lookup_bits, &honest, None));
+    let ((mut keygen, _, split), w_keygen, c_keygen) =
+        timed(|| build_split(CircuitBuilderStage::Keygen, lookup_bits, &honest, None));
     let params = shape(&mut keygen, args.k, lookup_bits, args.max_advice);
     let k = params.k;
     let stats = keygen.statistics();
     let advice_cells = stats.gate.total_advice_per_phase[0];
     let lookup_cells = stats.total_lookup_advice_per_phase[0];
-    println!("  k = {k} (2^{k} = {} rows, {} usable), lookup_bits = {lookup_bits}", 1usize << k, (1usize << k) - UNUSABLE_ROWS);
+    println!(
+        "  k = {k} (2^{k} = {} rows, {} usable), lookup_bits = {lookup_bits}",
+        1usize << k,
+        (1usize << k) - UNUSABLE_ROWS
+    );
     println!(
         "  columns: advice {} + lookup advice {} + fixed {} + instance 1, lookup table 1 fixed column of 2^{lookup_bits}",
         params.num_advice_per_phase[0], params.num_lookup_advice_per_phase[0], params.num_fixed
@@ -247,23 +290,36 @@ balance range checks {:.0}, key order {:.0}, packing {:.0}, node sums {:.0}, oth
         per(split.balance_ranges), per(split.key_order), per(split.packing), per(split.node_sums), per(split.other)
     );
     let poseidon = split.leaf_hashes + split.sum_commitments + split.node_hashes + split.batch_commitment;
-    println!("  Poseidon: {:.1} % of advice cells; range checks (balances + keys): {:.1} %", 100.0 * poseidon as f64 / advice_cells as f64,
-        100.0 * (split.balance_ranges + split.key_order) as f64 / advice_cells as f64);
+    println!(
+        "  Poseidon: {:.1} % of advice cells; range checks (balances + keys): {:.1} %",
+        100.0 * poseidon as f64 / advice_cells as f64,
+        100.0 * (split.balance_ranges + split.key_order) as f64 / advice_cells as f64
+    );
+    if args.cells_only {
+        return;
+    }
     let (srs, w_srs, c_srs) = timed(|| srs::insecure_dev_setup(k as u32, 1));
     println!("  SRS: INSECURE dev setup with a seeded tau (a real backend uses a public ceremony's powers of tau): {w_srs:.2} s wall, {c_srs:.2} s CPU");
     let (pk, w_keys, c_keys) = timed(|| {
         let vk = keygen_vk(&srs, &keygen).expect("vk");
         keygen_pk(&srs, vk, &keygen).expect("pk")
     });
-    println!("  keygen (layout {w_keygen:.2} s + vk/pk {w_keys:.2} s): {:.2} s wall, {:.2} s CPU", w_keygen + w_keys, c_keygen + c_keys);
+    println!(
+        "  keygen (layout {w_keygen:.2} s + vk/pk {w_keys:.2} s): {:.2} s wall, {:.2} s CPU",
+        w_keygen + w_keys,
+        c_keygen + c_keys
+    );
     let break_points_keygen = keygen.break_points();
     drop(break_points_keygen);
 
     // Proving: witness generation (layout in witness-only mode) and the halo2 prover.
-    let ((circuit, public), w_wit, c_wit) = timed(|| build(CircuitBuilderStage::Prover, lookup_bits, &honest, Some((&params, &keygen))));
+    let ((circuit, public), w_wit, c_wit) =
+        timed(|| build(CircuitBuilderStage::Prover, lookup_bits, &honest, Some((&params, &keygen))));
     let (proof, w_prove, c_prove) = timed(|| prove(&srs, &pk, circuit, &public).expect("honest proof"));
     let (wall, cpu) = (w_wit + w_prove, c_wit + c_prove);
-    println!("  prove: witness {w_wit:.2} s wall / {c_wit:.2} s CPU, halo2 prover {w_prove:.2} s wall / {c_prove:.2} s CPU");
+    println!(
+        "  prove: witness {w_wit:.2} s wall / {c_wit:.2} s CPU, halo2 prover {w_prove:.2} s wall / {c_prove:.2} s CPU"
+    );
     println!("  prove total: {wall:.2} s wall, {cpu:.2} s CPU");
     println!(
         "  core-ms per account: {:.1} (CPU) | {:.1} (wall x {threads} threads)",
@@ -310,7 +366,11 @@ fn rayon_threads() -> usize {
 fn load_average() -> (f64, f64, f64) {
     let text = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     let v: Vec<f64> = text.split_whitespace().take(3).filter_map(|x| x.parse().ok()).collect();
-    (v.first().copied().unwrap_or(f64::NAN), v.get(1).copied().unwrap_or(f64::NAN), v.get(2).copied().unwrap_or(f64::NAN))
+    (
+        v.first().copied().unwrap_or(f64::NAN),
+        v.get(1).copied().unwrap_or(f64::NAN),
+        v.get(2).copied().unwrap_or(f64::NAN),
+    )
 }
 
 /// Big-endian hex of a field element's canonical value.

@@ -20,8 +20,7 @@ use halo2_base::{
 };
 
 /// circomlib's partial-round counts, indexed by width `t - 2` (t = 2..=17).
-pub const CIRCOMLIB_PARTIAL_ROUNDS: [usize; 16] =
-    [56, 57, 56, 60, 60, 63, 64, 63, 60, 66, 60, 65, 70, 60, 64, 68];
+pub const CIRCOMLIB_PARTIAL_ROUNDS: [usize; 16] = [56, 57, 56, 60, 60, 63, 64, 63, 60, 66, 60, 65, 70, 60, 64, 68];
 
 /// `domain(label, n) = int(label bytes, big-endian) * 2^16 + n` (docs/hashing.md).
 pub fn domain(label: &str, n: usize) -> Fr {
@@ -91,7 +90,12 @@ fn pow5_plus(ctx: &mut Context<Fr>, gate: &GateChip<Fr>, x: AssignedValue<Fr>, c
     gate.mul_add(ctx, x, x4, Constant(c))
 }
 
-fn sbox_full<const T: usize>(ctx: &mut Context<Fr>, gate: &GateChip<Fr>, state: &mut [AssignedValue<Fr>; T], c: &[Fr; T]) {
+fn sbox_full<const T: usize>(
+    ctx: &mut Context<Fr>,
+    gate: &GateChip<Fr>,
+    state: &mut [AssignedValue<Fr>; T],
+    c: &[Fr; T],
+) {
     for (x, c) in state.iter_mut().zip(c) {
         *x = pow5_plus(ctx, gate, *x, *c);
     }
@@ -107,7 +111,12 @@ fn apply_mds<const T: usize>(
 }
 
 /// circomlib `PoseidonEx(n, 1)` with `init` in the capacity: one permutation of width n + 1.
-pub fn poseidon(ctx: &mut Context<Fr>, gate: &GateChip<Fr>, init: Fr, inputs: &[AssignedValue<Fr>]) -> AssignedValue<Fr> {
+pub fn poseidon(
+    ctx: &mut Context<Fr>,
+    gate: &GateChip<Fr>,
+    init: Fr,
+    inputs: &[AssignedValue<Fr>],
+) -> AssignedValue<Fr> {
     // One spec per width, built on first use (the sparse matrices take a moment).
     macro_rules! widths {
         ($($t:literal),*) => {
@@ -128,7 +137,12 @@ pub fn poseidon(ctx: &mut Context<Fr>, gate: &GateChip<Fr>, init: Fr, inputs: &[
 
 /// `hash_many(label, xs)` of docs/hashing.md (only the single-permutation case, n <= 16:
 /// every hash of the batch statement at 8 assets is one).
-pub fn hash_many(ctx: &mut Context<Fr>, gate: &GateChip<Fr>, label: &str, xs: &[AssignedValue<Fr>]) -> AssignedValue<Fr> {
+pub fn hash_many(
+    ctx: &mut Context<Fr>,
+    gate: &GateChip<Fr>,
+    label: &str,
+    xs: &[AssignedValue<Fr>],
+) -> AssignedValue<Fr> {
     assert!(!xs.is_empty() && xs.len() <= 16, "hash_many over more than 16 elements is not needed here");
     poseidon(ctx, gate, domain(label, xs.len()), xs)
 }
