@@ -60,7 +60,7 @@ fn parse_args() -> Args {
         assets: 8,
         k: None,
         lookup_bits: None,
-        max_advice: 8,
+        max_advice: 32,
         skip_negative: false,
         dump: None,
         cells_only: false,
