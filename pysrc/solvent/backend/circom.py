@@ -28,7 +28,6 @@ from typing import Any
 
 from .. import native
 from ..errors import UsageError
-from . import ceremony
 
 LOCAL_PHASE2_WARNING = (
     "single-party phase 2: the key for {name} was made from the ptau with one contribution on this machine; "
@@ -69,6 +68,10 @@ def setup(r1cs: Path, out_dir: Path, *, ptau: Path | None = None, zkey: Path | N
         source = {"key": str(key)}
     else:
         assert ptau is not None
+        # imported here: the ceremony pulls in the attestation models and the DSL, which
+        # proving (and the other key sources) never need
+        from . import ceremony
+
         msg = LOCAL_PHASE2_WARNING.format(name=circuit.name)
         warnings.warn(msg, LocalPhase2Warning, stacklevel=2)
         with tempfile.TemporaryDirectory(prefix="solvent-phase2-") as tmp:
