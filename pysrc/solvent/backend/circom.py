@@ -101,17 +101,15 @@ class CircomProof:
 
 def prove(key_dir: Path, wtns: Path, check: bool = True, threads: int | None = None) -> CircomProof:
     """Prove from a key directory and a witness; the proof is checked natively before it
-    is returned (a wrong witness fails with the constraint it breaks)."""
-    t = time.perf_counter()
-    circuit = native.CeremonyCircuit.from_r1cs(key_dir / "circuit.r1cs")
-    read_r1cs = time.perf_counter() - t
-    proof_text, public, profile = native.circom_prove(key_dir / "circuit.pk", circuit, wtns, check=check,
-                                                       threads=threads)
+    is returned (a wrong witness fails with the constraint it breaks). The key, the
+    ``.r1cs`` and the witness are read at the same time (``profile["read_inputs"]``)."""
+    proof_text, public, profile = native.circom_prove_files(key_dir / "circuit.pk", key_dir / "circuit.r1cs", wtns,
+                                                             check=check, threads=threads)
     t = time.perf_counter()
     vk_text = (key_dir / "verification_key.json").read_text()
     if not native.verify(native.VerifyingKey.from_json(vk_text), public, native.Proof.from_json(proof_text)):
         raise native.ProverError("the proof does not verify under the directory's verification_key.json")
-    profile.update(read_r1cs=read_r1cs, verify=time.perf_counter() - t)
+    profile.update(verify=time.perf_counter() - t)
     return CircomProof(json.loads(proof_text), public, json.loads(vk_text), profile)
 
 
