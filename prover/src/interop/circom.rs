@@ -104,7 +104,7 @@ fn decode_constraints(f: &BinFile, body: &[u8], n_constraints: usize, n_wires: u
         starts.push(c.pos);
         for _ in 0..3 {
             let n = c.u32().map_err(|e| f.within(e))? as usize;
-            c.take(n.checked_mul(TERM).unwrap_or(usize::MAX)).map_err(|e| f.within(e))?;
+            c.take(n.saturating_mul(TERM)).map_err(|e| f.within(e))?;
         }
     }
     c.done().map_err(|e| f.within(e))?;
