@@ -96,6 +96,11 @@ impl PyBookStore {
     fn max_bits(&self) -> u32 {
         self.store.max_bits()
     }
+    /// The first `(account index, asset index, is_debt)` whose amount is at or above
+    /// `2^widths[asset]`, or None when every amount fits its asset's width.
+    fn first_too_wide(&self, widths: Vec<u32>) -> Result<Option<(usize, usize, bool)>> {
+        Ok(self.store.first_too_wide(&widths)?)
+    }
     #[getter]
     fn range_bits(&self) -> u32 {
         self.store.range_bits

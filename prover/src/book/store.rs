@@ -239,6 +239,27 @@ impl Store {
         128 - widest.leading_zeros()
     }
 
+    /// The first `(account, asset, is_debt)` whose amount is at or above `2^widths[asset]`
+    /// (per account: every equity amount, then every debt), or `None` when all fit. One
+    /// pass over the flat balances: `solvent prove` runs it on every book before proving.
+    pub fn first_too_wide(&self, widths: &[u32]) -> Result<Option<(usize, usize, bool)>> {
+        if widths.len() != self.n_assets {
+            return Err(Error::Invalid(format!("{} widths for {} assets", widths.len(), self.n_assets)));
+        }
+        let fits = |a: usize, v: u128| widths[a] >= 128 || v >> widths[a] == 0;
+        let n = self.n_assets;
+        for i in 0..self.len() {
+            for (what, values) in [(false, &self.equity), (true, &self.debt)] {
+                if let Some(row) = values.get(i * n..(i + 1) * n) {
+                    if let Some(a) = row.iter().enumerate().position(|(a, v)| !fits(a, *v)) {
+                        return Ok(Some((i, a, what)));
+                    }
+                }
+            }
+        }
+        Ok(None)
+    }
+
     /// Fix the range width after loading (the width chosen to fit the book): every amount
     /// must already fit it.
     pub fn set_range_bits(&mut self, bits: u32) -> Result<()> {
@@ -295,5 +316,19 @@ mod tests {
         assert!(s.set_range_bits(64).unwrap_err().to_string().contains("70 bits"));
         s.set_range_bits(96).unwrap();
         assert_eq!(s.range_bits, 96);
+    }
+
+    #[test]
+    fn first_amount_above_its_asset_width() {
+        let mut s = Store::new(vec!["BTC".into(), "ETH".into()], vec![0, 0], 64);
+        s.with_debt = Some(true);
+        s.set_account("a", &[7, 8], Some(&[0, 0])).unwrap();
+        s.set_account("b", &[8, 1], Some(&[0, 16])).unwrap();
+        assert_eq!(s.first_too_wide(&[4, 5]).unwrap(), None);
+        assert_eq!(s.first_too_wide(&[3, 5]).unwrap(), Some((1, 0, false))); // b's BTC 8 = 2^3
+        assert_eq!(s.first_too_wide(&[4, 4]).unwrap(), Some((1, 1, true))); // b's ETH debt 16 = 2^4
+        assert_eq!(s.first_too_wide(&[4, 3]).unwrap(), Some((0, 1, false))); // a's ETH 8 comes first
+        assert_eq!(s.first_too_wide(&[128, 128]).unwrap(), None);
+        assert!(s.first_too_wide(&[4]).is_err());
     }
 }

@@ -81,7 +81,8 @@ def parse_statements(text: str) -> list[str]:
                    "balances' range checks to its bit length in smallest units.")
 @click.option("--batch-size", type=BATCH_SIZE, default=str(DEFAULT_BATCH), show_default=True,
               help="Accounts per batch proof: 2..4096 with no prime factor above 7 (e.g. 1024, 1536 = 3·512), "
-                   "or 'auto': the size that fills the batch proof's FFT domain best (least domain per account).")
+                   "or 'auto': the size that fills the batch proof's FFT domain best (least domain per account; "
+                   "with --accounts, the least proving cost for that book).")
 @click.option("--capacity", default=64, show_default=True, help="Batch slots of the top proof (power of two).")
 @click.option("--range-bits", type=int,
               help="Bits of the balance slot, and of the range check of every asset without max_supply (default: "
@@ -138,7 +139,7 @@ def setup(assets_file: Path, batch_size: int | str, capacity: int, range_bits: i
         check_widths(book, accounts_file, shape.widths)
     predicted = None
     if batch_size == "auto":
-        predicted = batch_fill.auto_batch_size(shape, backend)
+        predicted = batch_fill.auto_batch_size(shape, backend, accounts=book.size if book is not None else None)
         shape = replace(shape, batch_size=predicted.batch_size)
     refuse_overwrite([out / name for name in setup_outputs(shape, circuits_only)], force)
     fill = batch_fill.measure(shape, backend)
@@ -146,7 +147,8 @@ def setup(assets_file: Path, batch_size: int | str, capacity: int, range_bits: i
         err.print(f"warning: --batch-size auto predicted {predicted.constraints:,} constraints for {shape.batch_size}, "
             f"the compiled circuit has {fill.constraints:,} (the choice may not be the best-filling one)")
     if not as_json:
-        click.echo(("chose " if predicted is not None else "") + fill.describe())
+        click.echo(("chose " if predicted is not None else "") + fill.describe()
+                   + (f" for a book of {book.size:,} accounts" if predicted is not None and book is not None else ""))
     if circuits_only:
         return _circuits_only(shape, out, as_json, fill)
     insecure_banner("solvent setup", "makes keys with")
@@ -264,7 +266,9 @@ def _removed_insurance_fund(ctx: click.Context, param: click.Parameter, value: s
               help="Institution secret (32 bytes hex) deriving salts and blinds; or $SOLVENT_SECRET.")
 @click.option("--signing-key-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="secp256k1 private key (hex) that signs the attestation; or $SOLVENT_SIGNING_KEY.")
-@click.option("--batch-size", type=int, help=f"Accounts per batch without --keys (default {DEFAULT_BATCH}).")
+@click.option("--batch-size", type=BATCH_SIZE,
+              help=f"Accounts per batch without --keys (default {DEFAULT_BATCH}), or 'auto': the size with the "
+                   "least proving cost for this book.")
 @click.option("--range-bits", type=int,
               help="Balance slot without --keys (default: the smallest of 64/96/128 bits that fits every amount "
                    "and every max_supply).")

@@ -361,17 +361,10 @@ def read_accounts(path: str | Path, assets: list[Asset], range_bits: int | None 
 
 def first_too_wide(book: AccountBook, widths: Sequence[int]) -> tuple[int, int, str] | None:
     """The first ``(account index, asset index, "balance" | "debt")`` whose amount is at or
-    above ``2^widths[asset]``; None when every amount fits its asset's width."""
-    if book.max_bits() <= min(widths):
-        return None  # every amount fits the narrowest width: nothing to look for
-    limits = [1 << w for w in widths]
-    for i in range(book.size):
-        for what, values in (("balance", book.store.equity_row(i)),
-                             ("debt", book.store.debt_row(i) if book.has_debt else ())):
-            for a, v in enumerate(values):
-                if v >= limits[a]:
-                    return i, a, what
-    return None
+    above ``2^widths[asset]``; None when every amount fits its asset's width (one native
+    pass over the book)."""
+    found = book.store.first_too_wide(list(widths))
+    return None if found is None else (found[0], found[1], "debt" if found[2] else "balance")
 
 
 def too_wide_message(book: AccountBook, widths: Sequence[int], found: tuple[int, int, str]) -> str:

@@ -131,10 +131,41 @@ def best_fill(fills: list[DomainFill]) -> DomainFill:
     return max(near, key=lambda f: f.batch_size)
 
 
-def auto_batch_size(shape: BookShape, backend: Groth16, limit: int = MAX_AUTO_BATCH) -> DomainFill:
-    """The batch size up to ``limit`` whose batch circuit has the least domain per account
-    for ``shape`` (its batch size is ignored) within a domain of 2^MAX_AUTO_DOMAIN_LOG2,
-    with its predicted count."""
+COLUMN_COST = 1.34
+"""What one constraint costs in the per-column MSMs (A, B in G1 and in G2, L), in units of
+one domain row of the domain-sized work (6 FFTs and the H MSM): measured on a 1,960 × 8
+batch proof (docs/prover.md: 32.3 CPU-s for 2,076,944 constraints, 24.3 CPU-s for 2^21
+rows)."""
+
+PROOF_OVERHEAD = 25_000
+"""What every batch proof costs beyond its rows and constraints, in the same units (≈ 0.3
+CPU-s: smaller MSMs are less efficient per point). With it one proof at 8 assets costs
+11.9 µs per unit ± 3.5 % from 56 accounts (2^16) to 1,960 (2^21) (docs/prover.md)."""
+
+
+def proving_cost(fill: DomainFill, accounts: int) -> float:
+    """Relative cost of proving a book of ``accounts`` in batches of ``fill.batch_size``:
+    per batch (the last one padded) its domain, ``COLUMN_COST`` per constraint and
+    ``PROOF_OVERHEAD``."""
+    batches = max(1, -(-accounts // fill.batch_size))
+    return batches * (fill.domain + COLUMN_COST * fill.constraints + PROOF_OVERHEAD)
+
+
+def best_for_book(fills: list[DomainFill], accounts: int) -> DomainFill:
+    """Among the sizes within 1 % of the least cost for a book of ``accounts``, the largest
+    batch (headroom for the book to grow, fewer proofs)."""
+    least = min(proving_cost(f, accounts) for f in fills)
+    near = [f for f in fills if proving_cost(f, accounts) <= least * NEAR_BEST]
+    return max(near, key=lambda f: f.batch_size)
+
+
+def auto_batch_size(shape: BookShape, backend: Groth16, limit: int = MAX_AUTO_BATCH,
+                    accounts: int | None = None) -> DomainFill:
+    """The batch size up to ``limit`` for ``shape`` (its batch size is ignored), within a
+    domain of 2^MAX_AUTO_DOMAIN_LOG2, with its predicted count: the least domain per account,
+    or with ``accounts`` the least cost of proving a book of that many accounts (so a book
+    smaller than the best-filling batch is not padded to it)."""
     model = CostModel.fit(shape, backend)
     fills = [model.fill(b) for b in valid_batch_sizes(limit)]
-    return best_fill([f for f in fills if f.domain <= 1 << MAX_AUTO_DOMAIN_LOG2] or fills[:1])
+    fitting = [f for f in fills if f.domain <= 1 << MAX_AUTO_DOMAIN_LOG2] or fills[:1]
+    return best_fill(fitting) if accounts is None else best_for_book(fitting, accounts)

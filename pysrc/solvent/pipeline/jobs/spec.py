@@ -60,7 +60,8 @@ class RunSpec(BaseModel):
     private_reserves: bool = False
     range_bits: int | None = None
     """Balance width; None: the smallest supported width that fits the book (or the keys')."""
-    batch_size: int | None = None
+    batch_size: int | Literal["auto"] | None = None
+    """Accounts per batch without keys; ``auto``: the least proving cost for the book."""
     keys_dir: str | None = None
     """Resolved when the run starts: ``--keys`` or the cached development keys."""
     secret_file: str

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ...backend import Groth16
@@ -26,6 +26,7 @@ from ...inputs.prices.risk import with_snapshot_prices
 from ...inputs.reserves import load_reserves, reserves_per_asset
 from ...inputs.reserves.audit import require_audit
 from .. import keys as keymod
+from ..batch_fill import auto_batch_size
 from ..statement import Institution, ProveOptions
 from .spec import RunSpec, read_hex_secret
 
@@ -47,6 +48,13 @@ class RunState:
 
 def capacity_for(batches: int) -> int:
     return max(2, 1 << (batches - 1).bit_length())
+
+
+def sized_to_book(shape: BookShape, accounts: int, backend: Groth16) -> BookShape:
+    """``shape`` with the batch size of least proving cost for ``accounts`` (``--batch-size
+    auto``) and a top circuit just large enough for its batches."""
+    bs = auto_batch_size(shape, backend, accounts=accounts).batch_size
+    return replace(shape, batch_size=bs, capacity=capacity_for(-(-accounts // bs)))
 
 
 def risk_setup(spec: RunSpec, assets, regions: int | None) -> RiskSetup | None:
@@ -137,10 +145,12 @@ def load_state(spec: RunSpec, backend: Groth16, banner=None) -> RunState:
     elif spec.reserves is not None:
         raise UsageError("--reserves given but --statements does not include solvency")
     if fixed is None:
-        bs = spec.batch_size or DEFAULT_BATCH
+        bs = DEFAULT_BATCH if spec.batch_size in (None, "auto") else int(spec.batch_size)
         shape = BookShape(n_assets=len(assets), batch_size=bs, capacity=capacity_for(-(-book.size // bs)),
                           range_bits=book.range_bits, with_debt=book.has_debt, risk=risk.shape() if risk else None,
                           solvency=solvency, asset_bits=shape_widths(spec.assets.path, assets, book.range_bits))
+        if spec.batch_size == "auto":
+            shape = sized_to_book(shape, book.size, backend)
         sk, keys_dir = dev_keys(shape, backend, banner)
         spec.keys_dir = str(keys_dir.resolve())
     else:
