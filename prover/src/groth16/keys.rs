@@ -7,7 +7,9 @@
 //!
 //! The body is read without re-checking every point (millions of subgroup checks would
 //! dominate loading); its integrity is the trailing hash, and its provenance is the
-//! header's setup record.
+//! header's setup record. Loading is one bulk read, then the hash on one thread beside a
+//! parallel decode of the point vectors on the others: a key is read once per process
+//! (`solvent circom prove`) or once per worker (batch proving), never per proof.
 
 use super::prove::Prepared;
 use super::qap::Reduction;
