@@ -3,6 +3,7 @@
     python benches/bench_prover.py profile --assets 8 --batch-size 1024 [--runs 2] [--reference]
     python benches/bench_prover.py profile --assets 8 --batch-size 128          # quick size
     python benches/bench_prover.py e2e --assets 8 --batch-size 1024 --accounts 4096
+    python benches/bench_prover.py e2e --assets 8 --batch-size auto --accounts 500   # sized to the book
     python benches/bench_prover.py msm --log 19        # MSMs and the QAP step alone
     python benches/bench_prover.py profile --assets 8 --batch-size 1024 --supply-widths [--constraints-only]
     python benches/bench_prover.py profile --assets 8 --batch-size 1024 --range-bits 96 --asset-bits 51,87,60,60,57,65,56,58
@@ -268,6 +269,14 @@ def e2e(a) -> None:
 
     if a.asset_bits:
         raise SystemExit("e2e takes widths from the asset list: use --supply-widths")
+    if a.batch_size == "auto":  # what `solvent setup --batch-size auto --accounts BOOK` chooses for this book
+        from solvent.backend import Groth16
+        from solvent.circuits.shape import BookShape
+        from solvent.pipeline.batch_fill import auto_batch_size
+
+        shape = BookShape(n_assets=a.assets, batch_size=2, capacity=2, range_bits=a.range_bits or 64)
+        a.batch_size = auto_batch_size(shape, Groth16(), accounts=a.accounts).batch_size
+        print(f"--batch-size auto for {a.accounts:,} accounts: {a.batch_size}")
     tail = "-supply" if a.supply_widths else ""
     work = ROOT / "out" / "bench-prover-e2e" / f"{a.accounts}x{a.assets}-b{a.batch_size}{tail}"
     work.mkdir(parents=True, exist_ok=True)
@@ -365,7 +374,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("mode", choices=["profile", "e2e", "msm"])
     ap.add_argument("--assets", type=int, default=8)
-    ap.add_argument("--batch-size", type=int, default=1024)
+    ap.add_argument("--batch-size", type=lambda v: v if v == "auto" else int(v), default=1024,
+                    help="accounts per batch; e2e also takes auto (the size `setup --batch-size auto --accounts` picks)")
     ap.add_argument("--accounts", type=int, default=4096)
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--reference", action="store_true", help="also run arkworks' prover (the 'before' figures)")
@@ -377,6 +387,8 @@ def main() -> None:
                     help="balance slot bits (default 64, or the smallest of 64/96/128 holding every width)")
     ap.add_argument("--constraints-only", action="store_true", help="profile: compile and count, prove nothing")
     a = ap.parse_args()
+    if a.batch_size == "auto" and a.mode != "e2e":
+        ap.error("--batch-size auto is for e2e (a book to size the batch to)")
     {"profile": profile, "e2e": e2e, "msm": msm}[a.mode](a)
 
 
