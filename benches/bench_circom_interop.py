@@ -167,7 +167,7 @@ def main() -> None:
     print(f"ratio snarkjs / solvent: {med['snarkjs 0.7.6 groth16 prove'] / s:.2f}×"
           + (f"; rapidsnark / solvent: {med['rapidsnark'] / s:.2f}×" if rapid else
              f"; issue 15's rapidsnark figure (3.23 s) / solvent: {3.23 / s:.2f}×"))
-    keys = ["read_r1cs", "read_key", "read_wtns", "check", "qap_evaluate", "fft", "prepare_key", "msm_h", "msm_l",
+    keys = ["read_inputs", "read_r1cs", "read_key", "read_wtns", "check", "qap_evaluate", "fft", "prepare_key", "msm_h", "msm_l",
             "msm_a", "msm_b_g1", "msm_b_g2", "finish", "prove_total", "verify"]
     m = {k: statistics.median(p[k] for p in split) for k in keys if all(k in p for p in split)}
     print(f"solvent's command, split (in-process medians): python start + imports {py_start:.2f} s "

@@ -99,6 +99,22 @@ def test_zkey_of_another_circuit_and_bad_witness_are_refused(tmp_path, circom_ci
     bad.write_bytes(bytes(data))
     with pytest.raises(_native.InteropError, match="does not satisfy constraint"):
         cc.prove(tmp_path / "keys", bad)
+    # the key, the .r1cs and the witness are read at the same time: each failure still names its file
+    corrupt = tmp_path / "corrupt"
+    shutil.copytree(tmp_path / "keys", corrupt)
+    pk = bytearray((corrupt / "circuit.pk").read_bytes())
+    pk[len(pk) // 2] ^= 1
+    (corrupt / "circuit.pk").write_bytes(bytes(pk))
+    with pytest.raises(_native.KeyFileError, match=r"circuit\.pk: checksum mismatch"):
+        cc.prove(corrupt, circom_circuit.wtns)
+    swapped = tmp_path / "swapped"
+    shutil.copytree(tmp_path / "keys", swapped)
+    shutil.copyfile(other, swapped / "circuit.r1cs")
+    with pytest.raises(_native.KeyFileError, match="the proving key is for circuit"):
+        cc.prove(swapped, circom_circuit.wtns)
+    (swapped / "circuit.r1cs").write_bytes(other.read_bytes()[:-7])
+    with pytest.raises(_native.InteropError, match=r"circuit\.r1cs.*truncated"):
+        cc.prove(swapped, circom_circuit.wtns)
     trunc = tmp_path / "trunc.zkey"
     shutil.copyfile(zkey.final, trunc)
     trunc.write_bytes(trunc.read_bytes()[:-1000])
@@ -121,6 +137,6 @@ def test_solvent_written_dev_zkey_is_a_zkey_snarkjs_proves_with(tmp_path, circom
     exported.pop("vk_alphabeta_12")  # snarkjs adds e(α, β); solvent's layout leaves it out
     assert json.loads((tmp_path / "keys" / "verification_key.json").read_text()) == exported
     res = cc.prove(tmp_path / "keys", circom_circuit.wtns)
-    assert {"read_key", "read_wtns", "qap_evaluate", "fft", "msm_h", "msm_b_g2", "prove_total"} <= set(res.profile)
+    assert {"read_inputs", "qap_evaluate", "fft", "msm_h", "msm_b_g2", "prove_total"} <= set(res.profile)
     cc.write_proof(res, tmp_path / "proof")
     _verified_everywhere(tmp_path / "proof")

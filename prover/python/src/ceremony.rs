@@ -215,6 +215,23 @@ fn circom_prove(
     Ok((snarkjs::proof_to_json(&p.proof).to_string(), to_bigs(&p.public), p.profile.pairs().into_iter().collect()))
 }
 
+/// `circom_prove` from the files alone: the key, the `.r1cs` and the `.wtns` are read at
+/// the same time (phase `read_inputs`), so a command that proves once pays the slowest
+/// of the three reads, not their sum. The key must name the `.r1cs`'s circuit hash.
+#[pyfunction]
+#[pyo3(signature = (key, r1cs, wtns, check = true, threads = None))]
+fn circom_prove_files(
+    py: Python<'_>,
+    key: PathBuf,
+    r1cs: PathBuf,
+    wtns: PathBuf,
+    check: bool,
+    threads: Option<usize>,
+) -> Result<(String, Vec<BigUint>, BTreeMap<String, f64>)> {
+    let p = detached(py, threads, move || circom_files::prove_files(&key, &r1cs, &wtns, check))??;
+    Ok((snarkjs::proof_to_json(&p.proof).to_string(), to_bigs(&p.public), p.profile.pairs().into_iter().collect()))
+}
+
 /// Write an INSECURE snarkjs zkey for a circom `.r1cs` from toxic waste drawn from `seed`
 /// (benches: one key for snarkjs, rapidsnark and solvent without a snarkjs setup).
 #[pyfunction]
@@ -237,6 +254,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(circom_import_zkey, m)?,
         wrap_pyfunction!(read_wtns, m)?,
         wrap_pyfunction!(circom_prove, m)?,
+        wrap_pyfunction!(circom_prove_files, m)?,
         wrap_pyfunction!(circom_dev_zkey_insecure, m)?,
     ] {
         m.add_function(f)?;

@@ -7,13 +7,17 @@
 //!
 //! The body is read without re-checking every point (millions of subgroup checks would
 //! dominate loading); its integrity is the trailing hash, and its provenance is the
-//! header's setup record.
+//! header's setup record. Loading is one bulk read, then the hash on one thread beside a
+//! parallel decode of the point vectors on the others: a key is read once per process
+//! (`solvent circom prove`) or once per worker (batch proving), never per proof.
 
 use super::prove::Prepared;
 use super::qap::Reduction;
 use super::ProvingKey;
 use crate::error::{Error, Result};
-use ark_serialize::{CanonicalDeserialize, CanonicalSerialize, Compress, Validate};
+use ark_ec::AffineRepr;
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize, Compress, SerializationError, Validate};
+use rayon::prelude::*;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::fs::File;
@@ -37,19 +41,6 @@ impl<W: Write> Write for HashingWriter<W> {
     }
     fn flush(&mut self) -> std::io::Result<()> {
         self.inner.flush()
-    }
-}
-
-struct HashingReader<R: Read> {
-    inner: R,
-    hasher: Sha256,
-}
-
-impl<R: Read> Read for HashingReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
-        Ok(n)
     }
 }
 
@@ -86,43 +77,106 @@ pub fn read_header(path: &Path) -> Result<(Value, BufReader<File>)> {
     let file = File::open(path).map_err(|e| bad(&e.to_string()))?;
     let file_len = file.metadata().map_err(|e| bad(&e.to_string()))?.len();
     let mut r = BufReader::new(file);
-    let mut magic = [0u8; 8];
-    r.read_exact(&mut magic).map_err(|_| bad("truncated proving-key file"))?;
-    if &magic != MAGIC {
+    let mut head = vec![0u8; file_len.min(12) as usize];
+    r.read_exact(&mut head).map_err(|e| bad(&e.to_string()))?;
+    let len = header_len(path, &head, file_len)?;
+    let mut header = vec![0u8; len];
+    r.read_exact(&mut header).map_err(|_| bad("truncated proving-key header"))?;
+    Ok((parse_header(path, &header)?, r))
+}
+
+/// The header's length from a key file's first twelve bytes (magic, u32 length), checked
+/// against the file's size before any memory is reserved for it.
+fn header_len(path: &Path, head: &[u8], file_len: u64) -> Result<usize> {
+    let bad = |m: &str| Error::key_file(path, m);
+    if head.len() < 8 {
+        return Err(bad("truncated proving-key file"));
+    }
+    if &head[..8] != MAGIC {
         return Err(bad("not a solvent proving key (bad magic)"));
     }
-    let mut len = [0u8; 4];
-    r.read_exact(&mut len).map_err(|_| bad("truncated proving-key file"))?;
-    let len = u32::from_le_bytes(len) as u64;
+    if head.len() < 12 {
+        return Err(bad("truncated proving-key file"));
+    }
+    let len = u32::from_le_bytes(head[8..12].try_into().expect("four bytes")) as u64;
     // a length the file cannot hold is truncation, found before reserving memory for it
     if len > file_len.saturating_sub(12) {
         return Err(bad("truncated proving-key header"));
     }
-    let mut header = vec![0u8; len as usize];
-    r.read_exact(&mut header).map_err(|_| bad("truncated proving-key header"))?;
-    let header: Value = serde_json::from_slice(&header).map_err(|e| bad(&format!("header is not JSON: {e}")))?;
-    Ok((header, r))
+    Ok(len as usize)
+}
+
+fn parse_header(path: &Path, bytes: &[u8]) -> Result<Value> {
+    serde_json::from_slice(bytes).map_err(|e| Error::key_file(path, format!("header is not JSON: {e}")))
 }
 
 /// Reads a key file whole: header, body, and the checksum that vouches for the body.
+///
+/// One bulk read, then the checksum on one thread while the body is decoded on the
+/// others (its point vectors in parallel: `decode_body`); the bytes and the errors are
+/// those of arkworks' uncompressed encoding read in order.
 pub fn read(path: &Path) -> Result<(Value, ProvingKey)> {
     let bad = |m: &str| Error::key_file(path, m);
-    let (header, r) = read_header(path)?;
-    let mut hr = HashingReader { inner: r, hasher: Sha256::new() };
-    let pk = ProvingKey::deserialize_with_mode(&mut hr, Compress::No, Validate::No)
-        .map_err(|e| bad(&format!("corrupt or truncated key body: {e}")))?;
-    let digest = hr.hasher.finalize();
-    let mut r = hr.inner;
-    let mut stored = [0u8; 32];
-    r.read_exact(&mut stored).map_err(|_| bad("truncated proving-key file (no checksum)"))?;
-    if stored[..] != digest[..] {
-        return Err(bad("checksum mismatch: the key body is corrupt"));
+    let bytes = std::fs::read(path).map_err(|e| bad(&e.to_string()))?;
+    let len = header_len(path, &bytes, bytes.len() as u64)?;
+    let header = parse_header(path, &bytes[12..12 + len])?;
+    let body = &bytes[12 + len..];
+    // the checksum is the last 32 bytes when the body decodes to exactly the rest; hashed
+    // beside the decoding, and used only if it is
+    let claimed = body.len().saturating_sub(32);
+    let (digest, decoded) = rayon::join(|| Sha256::digest(&body[..claimed]), || decode_body(body));
+    let (pk, used) = decoded.map_err(|e| bad(&format!("corrupt or truncated key body: {e}")))?;
+    match (body.len() - used).cmp(&32) {
+        std::cmp::Ordering::Less => Err(bad("truncated proving-key file (no checksum)")),
+        std::cmp::Ordering::Greater => Err(bad("trailing bytes after the checksum")),
+        std::cmp::Ordering::Equal if body[used..] != digest[..] => {
+            Err(bad("checksum mismatch: the key body is corrupt"))
+        }
+        std::cmp::Ordering::Equal => Ok((header, pk)),
     }
-    let mut rest = [0u8; 1];
-    if r.read(&mut rest).map_err(|e| bad(&e.to_string()))? != 0 {
-        return Err(bad("trailing bytes after the checksum"));
-    }
-    Ok((header, pk))
+}
+
+/// A key body in arkworks' uncompressed encoding (unchecked, as `read` vouches for it by
+/// its checksum), and the bytes it took. The fixed part is decoded by arkworks; each
+/// point vector (`u64` length, then fixed-size points) is split into its points and
+/// decoded in parallel.
+fn decode_body(body: &[u8]) -> std::result::Result<(ProvingKey, usize), SerializationError> {
+    let mut r = body;
+    let vk = CanonicalDeserialize::deserialize_with_mode(&mut r, Compress::No, Validate::No)?;
+    let beta_g1 = CanonicalDeserialize::deserialize_with_mode(&mut r, Compress::No, Validate::No)?;
+    let delta_g1 = CanonicalDeserialize::deserialize_with_mode(&mut r, Compress::No, Validate::No)?;
+    let a_query = decode_points(&mut r)?;
+    let b_g1_query = decode_points(&mut r)?;
+    let b_g2_query = decode_points(&mut r)?;
+    let h_query = decode_points(&mut r)?;
+    let l_query = decode_points(&mut r)?;
+    let pk = ProvingKey { vk, beta_g1, delta_g1, a_query, b_g1_query, b_g2_query, h_query, l_query };
+    Ok((pk, body.len() - r.len()))
+}
+
+/// One `Vec` of points as arkworks encodes it, decoded in parallel; `r` is advanced past it.
+fn decode_points<A>(r: &mut &[u8]) -> std::result::Result<Vec<A>, SerializationError>
+where
+    A: AffineRepr + CanonicalDeserialize + Send,
+{
+    let n = u64::deserialize_with_mode(&mut *r, Compress::No, Validate::No)?;
+    let size = A::zero().uncompressed_size();
+    let bytes = usize::try_from(n).ok().and_then(|n| n.checked_mul(size)).filter(|&b| b <= r.len());
+    let Some(bytes) = bytes else {
+        return Err(SerializationError::IoError(std::io::ErrorKind::UnexpectedEof.into()));
+    };
+    let (points, rest) = r.split_at(bytes);
+    *r = rest;
+    // decoded in place into a vector of the final length (a collect into `Result` would
+    // gather chunks in a list and copy them once more)
+    let mut out = vec![A::zero(); points.len() / size];
+    out.par_iter_mut().zip(points.par_chunks_exact(size)).try_for_each(
+        |(o, p)| -> std::result::Result<(), SerializationError> {
+            *o = A::deserialize_with_mode(p, Compress::No, Validate::No)?;
+            Ok(())
+        },
+    )?;
+    Ok(out)
 }
 
 /// Refuses a key whose header names another circuit than `name` with identity `hash`:
@@ -240,7 +294,9 @@ mod tests {
         is_key_error(&flipped, "checksum mismatch");
         is_key_error(&good[..good.len() - 1], "no checksum");
         is_key_error(&[&good[..], b"x"].concat(), "trailing bytes");
+        is_key_error(&good[..good.len() / 2], "corrupt or truncated key body");
         is_key_error(b"SLVPK002", "bad magic");
+        is_key_error(b"SLVPK0", "truncated proving-key file");
         // a header length of 4 GiB in a file of a few bytes: truncation, no allocation
         is_key_error(&[&MAGIC[..], &u32::MAX.to_le_bytes()[..], b"{}"].concat(), "truncated proving-key header");
         std::fs::remove_dir_all(&dir).unwrap();

@@ -110,9 +110,11 @@ pub struct Bases<P: Pair> {
 impl<P: Pair> Bases<P> {
     /// Converts a query's finite points.
     pub fn new(query: &[P::Ark]) -> Self {
-        let kept: Vec<(u32, P::H2)> =
-            query.par_iter().enumerate().filter(|(_, p)| !p.is_zero()).map(|(i, p)| (i as u32, P::to_h2(p))).collect();
-        let (index, points) = kept.into_iter().unzip();
+        // positions first (one cheap pass), then the points converted in parallel straight
+        // into a vector of their final length: a parallel filter would collect into a
+        // list of chunks and copy every point twice more
+        let index: Vec<u32> = (0..query.len() as u32).filter(|&i| !query[i as usize].is_zero()).collect();
+        let points = index.par_iter().map(|&i| P::to_h2(&query[i as usize])).collect();
         Bases { points, index, len: query.len() }
     }
     /// Points at infinity dropped from the query.

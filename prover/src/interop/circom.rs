@@ -17,6 +17,7 @@ use crate::error::Result;
 use crate::r1cs::{R1cs, Row};
 use ark_bn254::Fr;
 use ark_ff::One;
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
@@ -66,33 +67,19 @@ pub fn read_r1cs(path: &Path) -> Result<CircomR1cs> {
     }
 
     let body = f.whole_section(2, "constraints")?;
-    let mut c = Cursor::new(&body, "r1cs constraints");
-    let mut m: [Vec<Row>; 3] = [Vec::with_capacity(n_constraints), Vec::new(), Vec::new()];
-    m[1].reserve(n_constraints);
-    m[2].reserve(n_constraints);
-    for row in 0..n_constraints {
-        for mat in m.iter_mut() {
-            let n = c.u32().map_err(|e| f.within(e))? as usize;
-            let mut terms: Row = Vec::with_capacity(n);
-            for _ in 0..n {
-                let wire = c.u32().map_err(|e| f.within(e))? as usize;
-                let coeff = fr_from_le(c.take(32).map_err(|e| f.within(e))?)
-                    .ok_or_else(|| f.err(&format!("constraint {row}: coefficient not below r")))?;
-                if wire >= n_wires {
-                    return Err(f.err(&format!("constraint {row}: wire {wire} out of range ({n_wires} wires)")));
-                }
-                terms.push((coeff, wire));
-            }
-            mat.push(terms);
-        }
-    }
-    c.done().map_err(|e| f.within(e))?;
-
-    let mut h = Sha256::new();
-    h.update(b"solvent.circom-r1cs.v1");
-    h.update((header.len() as u64).to_le_bytes());
-    h.update(&header);
-    h.update(&body);
+    // the circuit's identity hashed on one thread while the constraints are decoded on the others
+    let (hash, m) = rayon::join(
+        || {
+            let mut h = Sha256::new();
+            h.update(b"solvent.circom-r1cs.v1");
+            h.update((header.len() as u64).to_le_bytes());
+            h.update(&header);
+            h.update(&body);
+            h.finalize().into()
+        },
+        || decode_constraints(&f, &body, n_constraints, n_wires),
+    );
+    let m = m?;
     let num_public = n_out + n_pub;
     let r1cs = R1cs {
         num_public,
@@ -102,7 +89,52 @@ pub fn read_r1cs(path: &Path) -> Result<CircomR1cs> {
         row_op: (0..n_constraints as u32).collect(),
         wire_col: (0..n_wires as u32).collect(),
     };
-    Ok(CircomR1cs { r1cs, num_outputs: n_out, num_pub_inputs: n_pub, num_prv_inputs: n_prv, hash: h.finalize().into() })
+    Ok(CircomR1cs { r1cs, num_outputs: n_out, num_pub_inputs: n_pub, num_prv_inputs: n_prv, hash })
+}
+
+/// The constraint section: each row's three linear combinations. The rows' extents are
+/// found in one pass over the term counts; the terms (a range check on the wire, a
+/// Montgomery conversion per coefficient) are then decoded row by row in parallel, and
+/// the lowest failing row is the one reported.
+fn decode_constraints(f: &BinFile, body: &[u8], n_constraints: usize, n_wires: usize) -> Result<[Vec<Row>; 3]> {
+    const TERM: usize = 4 + 32;
+    let mut c = Cursor::new(body, "r1cs constraints");
+    let mut starts = Vec::with_capacity(n_constraints);
+    for _ in 0..n_constraints {
+        starts.push(c.pos);
+        for _ in 0..3 {
+            let n = c.u32().map_err(|e| f.within(e))? as usize;
+            c.take(n.saturating_mul(TERM)).map_err(|e| f.within(e))?;
+        }
+    }
+    c.done().map_err(|e| f.within(e))?;
+    let row = |(i, &start): (usize, &usize)| -> Result<[Row; 3]> {
+        let mut c = Cursor::new(&body[start..], "r1cs constraints");
+        let mut lc = || -> Result<Row> {
+            let n = c.u32()? as usize;
+            (0..n)
+                .map(|_| {
+                    let wire = c.u32()? as usize;
+                    let coeff = fr_from_le(c.take(32)?)
+                        .ok_or_else(|| f.err(&format!("constraint {i}: coefficient not below r")))?;
+                    if wire >= n_wires {
+                        return Err(f.err(&format!("constraint {i}: wire {wire} out of range ({n_wires} wires)")));
+                    }
+                    Ok((coeff, wire))
+                })
+                .collect()
+        };
+        Ok([lc()?, lc()?, lc()?])
+    };
+    let rows: Vec<Result<[Row; 3]>> = starts.par_iter().enumerate().map(row).collect();
+    let mut m: [Vec<Row>; 3] = std::array::from_fn(|_| Vec::with_capacity(n_constraints));
+    for r in rows {
+        let [a, b, cc] = r?;
+        m[0].push(a);
+        m[1].push(b);
+        m[2].push(cc);
+    }
+    Ok(m)
 }
 
 /// The witness vector of a `.wtns` file (version ≤ 2), every value below r, the first

@@ -28,7 +28,6 @@ from typing import Any
 
 from .. import native
 from ..errors import UsageError
-from . import ceremony
 
 LOCAL_PHASE2_WARNING = (
     "single-party phase 2: the key for {name} was made from the ptau with one contribution on this machine; "
@@ -69,6 +68,10 @@ def setup(r1cs: Path, out_dir: Path, *, ptau: Path | None = None, zkey: Path | N
         source = {"key": str(key)}
     else:
         assert ptau is not None
+        # imported here: the ceremony pulls in the attestation models and the DSL, which
+        # proving (and the other key sources) never need
+        from . import ceremony
+
         msg = LOCAL_PHASE2_WARNING.format(name=circuit.name)
         warnings.warn(msg, LocalPhase2Warning, stacklevel=2)
         with tempfile.TemporaryDirectory(prefix="solvent-phase2-") as tmp:
@@ -98,17 +101,15 @@ class CircomProof:
 
 def prove(key_dir: Path, wtns: Path, check: bool = True, threads: int | None = None) -> CircomProof:
     """Prove from a key directory and a witness; the proof is checked natively before it
-    is returned (a wrong witness fails with the constraint it breaks)."""
-    t = time.perf_counter()
-    circuit = native.CeremonyCircuit.from_r1cs(key_dir / "circuit.r1cs")
-    read_r1cs = time.perf_counter() - t
-    proof_text, public, profile = native.circom_prove(key_dir / "circuit.pk", circuit, wtns, check=check,
-                                                       threads=threads)
+    is returned (a wrong witness fails with the constraint it breaks). The key, the
+    ``.r1cs`` and the witness are read at the same time (``profile["read_inputs"]``)."""
+    proof_text, public, profile = native.circom_prove_files(key_dir / "circuit.pk", key_dir / "circuit.r1cs", wtns,
+                                                             check=check, threads=threads)
     t = time.perf_counter()
     vk_text = (key_dir / "verification_key.json").read_text()
     if not native.verify(native.VerifyingKey.from_json(vk_text), public, native.Proof.from_json(proof_text)):
         raise native.ProverError("the proof does not verify under the directory's verification_key.json")
-    profile.update(read_r1cs=read_r1cs, verify=time.perf_counter() - t)
+    profile.update(verify=time.perf_counter() - t)
     return CircomProof(json.loads(proof_text), public, json.loads(vk_text), profile)
 
 

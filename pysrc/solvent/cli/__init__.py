@@ -53,8 +53,8 @@ class LazyGroup(click.Group):
         return super().get_command(ctx, name)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
-        """Under ``--json`` even click's own errors are a JSON object on stdout (common.py)."""
-        from .common import json_requested, run_reporting_errors_as_json
+        """Under ``--json`` even click's own errors are a JSON object on stdout (exits.py)."""
+        from .exits import json_requested, run_reporting_errors_as_json
 
         args = list(sys.argv[1:] if args is None else args)
         if not standalone_mode or not json_requested(args):

@@ -10,7 +10,7 @@ import click
 
 from .. import native
 from ..backend import circom as cc
-from .common import fail_usage, refuse_overwrite
+from .exits import fail_usage, refuse_overwrite
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
