@@ -17,6 +17,7 @@ node costs: a tree's nodes have ``Σ (arity − 1) = B − 1``, so a per-leaf co
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from ..backend import Groth16
@@ -123,12 +124,17 @@ MAX_AUTO_DOMAIN_LOG2 = 21
 assets): a larger domain costs no less per account, only more memory per proof."""
 
 
-def best_fill(fills: list[DomainFill]) -> DomainFill:
-    """Among the sizes within 1 % of the least domain per account, the largest batch
-    (fewer proofs, a smaller top circuit, and MSMs that are cheaper per point)."""
-    least = min(f.domain_per_account for f in fills)
-    near = [f for f in fills if f.domain_per_account <= least * NEAR_BEST]
+def largest_near_least(fills: list[DomainFill], cost: Callable[[DomainFill], float]) -> DomainFill:
+    """Among the sizes within 1 % of the least ``cost``, the largest batch (fewer proofs, a
+    smaller top circuit, MSMs that are cheaper per point, headroom for a growing book)."""
+    least = min(cost(f) for f in fills)
+    near = [f for f in fills if cost(f) <= least * NEAR_BEST]
     return max(near, key=lambda f: f.batch_size)
+
+
+def best_fill(fills: list[DomainFill]) -> DomainFill:
+    """Among the sizes within 1 % of the least domain per account, the largest batch."""
+    return largest_near_least(fills, lambda f: f.domain_per_account)
 
 
 COLUMN_COST = 1.34
@@ -152,11 +158,8 @@ def proving_cost(fill: DomainFill, accounts: int) -> float:
 
 
 def best_for_book(fills: list[DomainFill], accounts: int) -> DomainFill:
-    """Among the sizes within 1 % of the least cost for a book of ``accounts``, the largest
-    batch (headroom for the book to grow, fewer proofs)."""
-    least = min(proving_cost(f, accounts) for f in fills)
-    near = [f for f in fills if proving_cost(f, accounts) <= least * NEAR_BEST]
-    return max(near, key=lambda f: f.batch_size)
+    """Among the sizes within 1 % of the least cost for a book of ``accounts``, the largest batch."""
+    return largest_near_least(fills, lambda f: proving_cost(f, accounts))
 
 
 def auto_batch_size(shape: BookShape, backend: Groth16, limit: int = MAX_AUTO_BATCH,
